@@ -1,0 +1,22 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Severity(models.TextChoices):
+    INFO = "info", _("提示")
+    WARNING = "warning", _("警告")
+    HIGH = "high", _("严重")
+    CRITICAL = "critical", _("重大")
+
+
+class AlertStatus(models.TextChoices):
+    OPEN = "open", _("待处理")
+    ACKNOWLEDGED = "acknowledged", _("已确认")
+    RESOLVED = "resolved", _("已解除")
+
+
+class ReviewDecision(models.TextChoices):
+    PENDING = "pending", _("待审查")
+    APPROVE = "approve", _("通过")
+    REJECT = "reject", _("不通过")
+    RETURN = "return", _("退回修改")

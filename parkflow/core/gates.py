@@ -1,0 +1,226 @@
+"""Review gates (R-CPL-1, Art.20): one mechanism for every "须经…审核" of the regulation.
+
+A domain registers a ``Gate`` (who reviews, what content is reviewed, who asked, which article it
+enforces). A service that performs the guarded step calls ``require_approved(obj, gate_code)``;
+without a current approval it raises ``GateNotPassed`` naming the missing review — so pages, the
+API, the admin and imports are all stopped the same way. Approval is bound to a SHA-256 of the
+reviewed content: change the content and the approval no longer counts.
+
+Segregation of duties (R-ORG-4): the requester and the object's creator cannot review; a gate may
+exclude more people (e.g. a declared conflict of interest); a reviewer whose compliance status has
+lapsed cannot act (R-ORG-5).
+"""
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.utils.translation import gettext_lazy as _
+
+from . import audit, clock
+from .audit import canonical
+from .choices import ReviewDecision
+from .errors import Conflict, DomainError, GateNotPassed, PermissionDenied, ValidationFailed
+from .models import Review
+
+
+@dataclass(frozen=True)
+class Gate:
+    code: str
+    label: str
+    reviewer_roles: tuple[str, ...]
+    article: str
+    requirement: str
+    content: Callable[[models.Model], dict]
+    requester: Callable[[models.Model], object] = lambda obj: getattr(obj, "created_by", None)
+    park: Callable[[models.Model], object] = lambda obj: getattr(obj, "park", None)
+    # Extra exclusions: returns a reason the user may not review this object, or None.
+    excluded: Callable[[object, models.Model], str | None] | None = None
+
+
+GATES: dict[str, Gate] = {}
+
+
+def register(gate: Gate) -> Gate:
+    GATES[gate.code] = gate
+    return gate
+
+
+def get_gate(code: str) -> Gate:
+    try:
+        return GATES[code]
+    except KeyError:
+        raise DomainError("unknown_gate", _("未知审查节点：%(code)s") % {"code": code}) from None
+
+
+def content_hash(obj, gate: Gate) -> str:
+    return hashlib.sha256(canonical(gate.content(obj)).encode("utf-8")).hexdigest()
+
+
+def reviews_of(obj, gate_code: str | None = None):
+    qs = Review.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
+    ).select_related("reviewer", "requested_by", "assigned_to")
+    return qs.filter(gate=gate_code) if gate_code else qs
+
+
+def latest_decision(obj, gate_code: str) -> Review | None:
+    return (
+        reviews_of(obj, gate_code)
+        .exclude(decision=ReviewDecision.PENDING)
+        .order_by("-decided_at", "-id")
+        .first()
+    )
+
+
+def is_approved(obj, gate_code: str) -> bool:
+    review = latest_decision(obj, gate_code)
+    return bool(
+        review
+        and review.decision == ReviewDecision.APPROVE
+        and review.content_hash == content_hash(obj, get_gate(gate_code))
+    )
+
+
+def require_approved(obj, gate_code: str) -> Review:
+    """The guard every gated step calls (未经审查不得实施)."""
+    gate = get_gate(gate_code)
+    review = latest_decision(obj, gate_code)
+    if review is None:
+        raise GateNotPassed(
+            "gate_not_passed",
+            _("未经“%(gate)s”审查不得实施（%(article)s）。") % {"gate": gate.label, "article": gate.article},
+            requirement=gate.requirement,
+        )
+    if review.decision != ReviewDecision.APPROVE:
+        raise GateNotPassed(
+            "gate_rejected",
+            _("“%(gate)s”审查结论为“%(decision)s”，事项暂缓推进。")
+            % {"gate": gate.label, "decision": review.get_decision_display()},
+            requirement=gate.requirement,
+        )
+    if review.content_hash != content_hash(obj, gate):
+        raise GateNotPassed(
+            "gate_stale",
+            _("审查通过后内容已被修改，“%(gate)s”审查失效，请重新提交审查。") % {"gate": gate.label},
+            requirement=gate.requirement,
+        )
+    return review
+
+
+def reviewer_refusal(user, obj, gate: Gate, review: Review | None = None) -> str | None:
+    """Why ``user`` may not review ``obj`` at ``gate``, or None if they may."""
+    from parkflow.org import access, compliance
+
+    park = gate.park(obj)
+    if not any(access.has_role(user, role, park) for role in gate.reviewer_roles):
+        return str(_("您不具备该审查节点要求的审查角色。"))
+    requester = gate.requester(obj)
+    if requester is not None and requester == user:
+        return str(_("不得审查本人创建或提交的事项（职责分离）。"))
+    if review is not None and review.requested_by_id == user.pk:
+        return str(_("不得审查本人提交的审查申请（职责分离）。"))
+    if gate.excluded:
+        reason = gate.excluded(user, obj)
+        if reason:
+            return str(reason)
+    for role in gate.reviewer_roles:
+        if access.has_role(user, role, park):
+            lapse = compliance.lapse_reason(user, role)
+            if lapse is None:
+                return None
+            last_lapse = lapse
+    return str(last_lapse)
+
+
+@transaction.atomic
+def review_request(*, actor, obj, gate_code: str, assigned_to=None) -> Review:
+    """Ask for a review of the object's current content."""
+    gate = get_gate(gate_code)
+    ct = ContentType.objects.get_for_model(obj)
+    pending = Review.objects.filter(
+        content_type=ct, object_id=str(obj.pk), gate=gate_code, decision=ReviewDecision.PENDING
+    )
+    if assigned_to is not None:
+        refusal = reviewer_refusal(assigned_to, obj, gate)
+        if refusal:
+            raise ValidationFailed({"assigned_to": [refusal]}, requirement="R-ORG-4")
+        pending = pending.filter(assigned_to=assigned_to)
+    if pending.exists():
+        raise Conflict("review_pending", _("该事项已有待处理的审查。"), requirement=gate.requirement)
+    park = gate.park(obj)
+    review = Review.objects.create(
+        content_type=ct,
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:255],
+        gate=gate_code,
+        park_id=getattr(park, "pk", park),
+        requested_by=actor,
+        requested_at=clock.now(),
+        assigned_to=assigned_to,
+        content_hash=content_hash(obj, gate),
+    )
+    audit.record(
+        actor,
+        "review.request",
+        obj,
+        after={"gate": gate_code, "review": review.pk, "assigned_to": getattr(assigned_to, "pk", None)},
+    )
+    return review
+
+
+@transaction.atomic
+def review_decide(*, actor, review: Review, decision: str, opinion: str = "") -> Review:
+    """Record a reviewer's decision with a written opinion (R-CPL-1)."""
+    review = Review.objects.select_for_update().get(pk=review.pk)
+    gate = get_gate(review.gate)
+    obj = review.subject
+    if not review.is_pending:
+        raise Conflict("review_decided", _("该审查已有结论，不能重复审查。"), requirement=gate.requirement)
+    if decision not in {ReviewDecision.APPROVE, ReviewDecision.REJECT, ReviewDecision.RETURN}:
+        raise ValidationFailed({"decision": [_("请选择通过、不通过或退回修改。")]}, requirement="R-CPL-1")
+    if decision != ReviewDecision.APPROVE and not (opinion or "").strip():
+        raise ValidationFailed(
+            {"opinion": [_("不通过或退回时必须填写书面审查意见。")]}, requirement="R-CPL-1"
+        )
+    if review.assigned_to_id and review.assigned_to_id != actor.pk:
+        raise PermissionDenied("not_assigned", _("该审查已指定给其他审查人。"), requirement="R-ENT-3")
+    refusal = reviewer_refusal(actor, obj, gate, review)
+    if refusal:
+        raise PermissionDenied("reviewer_refused", refusal, requirement="R-ORG-4")
+    current_hash = content_hash(obj, gate)
+    if current_hash != review.content_hash:
+        raise Conflict(
+            "review_content_changed",
+            _("提交审查后内容已被修改，请重新提交审查。"),
+            requirement=gate.requirement,
+        )
+    review.decision = decision
+    review.opinion = opinion.strip()
+    review.reviewer = actor
+    review.decided_at = clock.now()
+    review.save()
+    audit.record(
+        actor,
+        f"review.{decision}",
+        obj,
+        after={"gate": review.gate, "review": review.pk, "decision": decision, "hash": current_hash},
+        reason=review.opinion,
+    )
+    return review
+
+
+def pending_for(user):
+    """Reviews waiting for this user: assigned to them, or open to any holder of the role."""
+    from parkflow.org import access
+
+    qs = Review.objects.filter(decision=ReviewDecision.PENDING).select_related(
+        "requested_by", "assigned_to", "content_type", "park"
+    )
+    qs = access.scope(user, qs)
+    roles_by_gate = [code for code, g in GATES.items() if access.holds_any_role(user, g.reviewer_roles)]
+    return qs.filter(models.Q(assigned_to=user) | models.Q(assigned_to__isnull=True, gate__in=roles_by_gate)).exclude(
+        requested_by=user
+    )

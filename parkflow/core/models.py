@@ -1,0 +1,285 @@
+"""Kernel data: audit chain, business calendar, the regulation as data, rule settings, alerts,
+reviews (gates). Domain apps hold their own models; these are the mechanisms they share."""
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, FSMModelMixin, transition
+
+from . import choices
+
+
+class AuditEvent(models.Model):
+    """One link of the hash chain (R-PLT-1). Rows are only ever inserted: database triggers
+    refuse UPDATE and DELETE (migration 0002)."""
+
+    occurred_at = models.DateTimeField(_("时间"), db_index=True)
+    # No FK constraint and no cascade: deleting or renaming a user must never touch the trail.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    actor_name = models.CharField(_("操作人姓名"), max_length=150, blank=True)
+    action = models.CharField(_("动作"), max_length=80, db_index=True)
+    content_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False
+    )
+    object_id = models.CharField(max_length=64, blank=True, db_index=True)
+    object_repr = models.CharField(_("对象"), max_length=255, blank=True)
+    before = models.JSONField(_("变更前"), null=True, blank=True)
+    after = models.JSONField(_("变更后"), null=True, blank=True)
+    reason = models.TextField(_("原因"), blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("审计事件")
+        verbose_name_plural = _("审计事件")
+        ordering = ["id"]
+        constraints = [
+            # A fork (two events claiming the same predecessor) is impossible by construction.
+            models.UniqueConstraint(fields=["prev_hash"], name="audit_chain_no_fork"),
+        ]
+        indexes = [models.Index(fields=["content_type", "object_id", "id"])]
+
+    def __str__(self):
+        return f"#{self.pk} {self.action} {self.object_repr}"
+
+
+class CalendarDay(models.Model):
+    """An exception to the Monday–Friday week: a statutory holiday on a weekday or an adjusted
+    working day (调休) on a weekend. Seeded from chinese-calendar; admins add future years."""
+
+    date = models.DateField(_("日期"), unique=True)
+    is_working_day = models.BooleanField(_("是否工作日"))
+    name = models.CharField(_("说明"), max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = _("节假日与调休")
+        verbose_name_plural = _("节假日与调休")
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date} {'工作日' if self.is_working_day else '休息日'} {self.name}"
+
+
+class Regulation(models.Model):
+    """A regulation document as data (R-CPL-2); its articles are what rules and gates cite."""
+
+    code = models.CharField(_("编号"), max_length=40)
+    title = models.CharField(_("名称"), max_length=200)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    effective_on = models.DateField(_("生效日期"), null=True, blank=True)
+    is_current = models.BooleanField(_("现行版本"), default=True)
+
+    class Meta:
+        verbose_name = _("制度")
+        verbose_name_plural = _("制度")
+        constraints = [
+            models.UniqueConstraint(fields=["code", "version"], name="regulation_code_version"),
+            models.UniqueConstraint(
+                fields=["code"], condition=Q(is_current=True), name="regulation_one_current"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title}（第{self.version}版）"
+
+
+class Article(models.Model):
+    regulation = models.ForeignKey(Regulation, on_delete=models.PROTECT, related_name="articles")
+    ref = models.CharField(_("条款编号"), max_length=10)  # "Art.17"
+    number = models.PositiveSmallIntegerField(_("条"))
+    chapter = models.CharField(_("章"), max_length=60, blank=True)
+    text = models.TextField(_("条文"))
+
+    class Meta:
+        verbose_name = _("条款")
+        verbose_name_plural = _("条款")
+        ordering = ["regulation", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["regulation", "ref"], name="article_ref_per_regulation")
+        ]
+
+    def __str__(self):
+        return f"{self.ref} {self.text[:30]}"
+
+
+class RuleSetting(models.Model):
+    """The administrator-editable part of a registered rule (R-MON-1): its parameters and
+    whether it runs. The rule's logic, article and requirement live in code (core.rules)."""
+
+    code = models.CharField(_("规则编号"), max_length=80, unique=True)
+    params = models.JSONField(_("参数"), default=dict)
+    enabled = models.BooleanField(_("启用"), default=True)
+    updated_at = models.DateTimeField(_("更新时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("规则参数")
+        verbose_name_plural = _("规则参数")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.code
+
+
+class Alert(FSMModelMixin, models.Model):
+    """A finding of a rule about one object. At most one open alert per (rule, object)."""
+
+    rule_code = models.CharField(_("规则"), max_length=80, db_index=True)
+    severity = models.CharField(_("级别"), max_length=10, choices=choices.Severity.choices)
+    title = models.CharField(_("标题"), max_length=200)
+    message = models.TextField(_("内容"), blank=True)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.CharField(max_length=64)
+    subject = GenericForeignKey("content_type", "object_id")
+    object_repr = models.CharField(_("对象"), max_length=255)
+    park = models.ForeignKey(
+        "org.OrgUnit",
+        verbose_name=_("园区"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="alerts",
+    )
+    status = FSMField(
+        _("状态"),
+        default=choices.AlertStatus.OPEN,
+        choices=choices.AlertStatus.choices,
+        protected=True,
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("处理人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_alerts",
+    )
+    opened_at = models.DateTimeField(_("触发时间"))
+    last_seen_at = models.DateTimeField(_("最近检出"))
+    acknowledged_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    resolved_at = models.DateTimeField(_("解除时间"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    resolution = models.CharField(_("解除方式"), max_length=200, blank=True)
+
+    scope_park_lookup = "park"
+
+    class Meta:
+        verbose_name = _("预警")
+        verbose_name_plural = _("预警")
+        ordering = ["-opened_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rule_code", "content_type", "object_id"],
+                condition=Q(status__in=["open", "acknowledged"]),
+                name="alert_one_open_per_rule_and_object",
+            )
+        ]
+        indexes = [models.Index(fields=["status", "park"])]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (choices.AlertStatus.OPEN, choices.AlertStatus.ACKNOWLEDGED)
+
+    @transition(field=status, source=choices.AlertStatus.OPEN, target=choices.AlertStatus.ACKNOWLEDGED)
+    def acknowledge(self):
+        pass
+
+    @transition(
+        field=status,
+        source=[choices.AlertStatus.OPEN, choices.AlertStatus.ACKNOWLEDGED],
+        target=choices.AlertStatus.RESOLVED,
+    )
+    def resolve(self):
+        pass
+
+
+class Review(models.Model):
+    """One review at a gate (R-CPL-1): who asked, who decided, what, why, and the hash of the
+    content that was reviewed. A change to the content after approval invalidates it."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.CharField(max_length=64)
+    subject = GenericForeignKey("content_type", "object_id")
+    object_repr = models.CharField(_("审查对象"), max_length=255)
+    gate = models.CharField(_("审查节点"), max_length=80, db_index=True)
+    park = models.ForeignKey(
+        "org.OrgUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="reviews"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("提交人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="requested_reviews",
+    )
+    requested_at = models.DateTimeField(_("提交时间"))
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("指定审查人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_reviews",
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审查人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="decided_reviews",
+    )
+    decision = models.CharField(
+        _("结论"),
+        max_length=10,
+        choices=choices.ReviewDecision.choices,
+        default=choices.ReviewDecision.PENDING,
+    )
+    opinion = models.TextField(_("审查意见"), blank=True)
+    content_hash = models.CharField(_("内容摘要"), max_length=64)
+    decided_at = models.DateTimeField(_("审查时间"), null=True, blank=True)
+
+    scope_park_lookup = "park"
+
+    class Meta:
+        verbose_name = _("合规审查")
+        verbose_name_plural = _("合规审查")
+        ordering = ["-requested_at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "gate"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "gate", "assigned_to"],
+                condition=Q(decision="pending"),
+                name="review_one_pending_per_reviewer",
+            ),
+            models.CheckConstraint(
+                condition=Q(decision="pending") | Q(reviewer__isnull=False, decided_at__isnull=False),
+                name="review_decided_has_reviewer",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.gate} · {self.object_repr}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.decision == choices.ReviewDecision.PENDING

@@ -1,0 +1,71 @@
+"""Staff compliance status (R-ORG-5; Art.9(一), Art.26, Art.28(二)).
+
+A role needs current records: every staff role the annual commitment letter and the onboarding
+training; leaders additionally the semi-annual management training (Art.26(一) "考核合格后方可履职").
+A lapsed person cannot act in the role and is told which record is missing.
+"""
+
+import datetime
+
+from dateutil.relativedelta import relativedelta
+from django.utils.translation import gettext_lazy as _
+
+from parkflow.core import clock
+from parkflow.core.errors import PermissionDenied
+
+from .choices import LEADER_ROLES, ComplianceKind, Role
+
+VALIDITY = {
+    ComplianceKind.COMMITMENT: relativedelta(years=1),
+    ComplianceKind.ONBOARDING: relativedelta(years=1),
+    ComplianceKind.MANAGER_TRAINING: relativedelta(months=6),
+}
+
+
+def required_for(role: str) -> tuple[str, ...]:
+    if role == Role.SYSTEM_ADMIN:
+        return ()
+    needed = (ComplianceKind.COMMITMENT, ComplianceKind.ONBOARDING)
+    if role in LEADER_ROLES:
+        needed += (ComplianceKind.MANAGER_TRAINING,)
+    return needed
+
+
+def valid_until(kind: str, completed_on: datetime.date) -> datetime.date:
+    return completed_on + VALIDITY[kind]
+
+
+def current_kinds(user, day: datetime.date | None = None) -> set[str]:
+    day = day or clock.today()
+    cached = getattr(user, "_parkflow_compliance", None)
+    if cached is None or cached[0] != day:
+        kinds = set(
+            user.compliance_records.filter(completed_on__lte=day, valid_until__gte=day).values_list(
+                "kind", flat=True
+            )
+        )
+        cached = (day, kinds)
+        user._parkflow_compliance = cached
+    return cached[1]
+
+
+def lapse_reason(user, role: str) -> str | None:
+    missing = [k for k in required_for(role) if k not in current_kinds(user)]
+    if not missing:
+        return None
+    labels = "、".join(str(ComplianceKind(k).label) for k in missing)
+    return str(
+        _("%(name)s 的合规履职状态已失效（缺少有效的：%(labels)s），不能以“%(role)s”身份办理。")
+        % {"name": user, "labels": labels, "role": Role(role).label}
+    )
+
+
+def ensure_may_act(user, role: str) -> None:
+    """Raise if ``user``'s compliance status does not allow acting as ``role`` (R-ORG-5)."""
+    reason = lapse_reason(user, role)
+    if reason:
+        raise PermissionDenied("compliance_lapsed", reason, requirement="R-ORG-5")
+
+
+def forget(user) -> None:
+    user.__dict__.pop("_parkflow_compliance", None)

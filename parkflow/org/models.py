@@ -1,0 +1,177 @@
+"""Organisation, people, roles, staff compliance status, emergency contacts, authority matrix."""
+
+import datetime
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .choices import AuthorityKind, ComplianceKind, DepartmentKind, Role, UnitKind
+
+phone_validator = RegexValidator(
+    r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$",
+    _("请输入有效的手机号或固定电话（如 13812345678 或 021-12345678）。"),
+)
+
+
+class OrgUnit(models.Model):
+    """R-ORG-1: group → company → park (下属单位) → department. A department under a company is a
+    headquarters department: its people see every park."""
+
+    name = models.CharField(_("名称"), max_length=100)
+    code = models.SlugField(_("编码"), max_length=40, unique=True)
+    kind = models.CharField(_("类型"), max_length=12, choices=UnitKind.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    # Denormalised owning park: the park itself, or the park a department belongs to; null at HQ.
+    park = models.ForeignKey(
+        "self", verbose_name=_("所属园区"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    department_kind = models.CharField(
+        _("部门类别"), max_length=12, choices=DepartmentKind.choices, blank=True
+    )
+    hosts_special_office = models.BooleanField(_("承担专项管理办公室"), default=False)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    scope_park_lookup = "park"
+
+    class Meta:
+        verbose_name = _("组织单元")
+        verbose_name_plural = _("组织单元")
+        ordering = ["sort_order", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="department") | Q(department_kind=""), name="orgunit_dept_kind_only_on_departments"
+            ),
+            models.UniqueConstraint(
+                fields=["hosts_special_office"], condition=Q(hosts_special_office=True), name="orgunit_one_special_office"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_park(self) -> bool:
+        return self.kind == UnitKind.PARK
+
+    @property
+    def is_headquarters(self) -> bool:
+        return self.park_id is None
+
+
+class User(AbstractUser):
+    """Staff and enterprise users. Staff act through ``RoleAssignment``; enterprise users through
+    ``enterprises.PortalAccount``."""
+
+    display_name = models.CharField(_("姓名"), max_length=60, blank=True)
+    phone = models.CharField(_("手机"), max_length=20, blank=True, validators=[phone_validator])
+    employee_no = models.CharField(_("工号"), max_length=30, blank=True)
+    hired_on = models.DateField(_("入职日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self):
+        return self.display_name or self.get_username()
+
+    def get_full_name(self):
+        return self.display_name or super().get_full_name()
+
+    @property
+    def is_enterprise_user(self) -> bool:
+        return hasattr(self, "portal_account")
+
+
+class RoleAssignment(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
+    unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("所属单位"), on_delete=models.PROTECT, related_name="role_assignments"
+    )
+    granted_at = models.DateTimeField(_("授予时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("角色分配")
+        verbose_name_plural = _("角色分配")
+        constraints = [models.UniqueConstraint(fields=["user", "role", "unit"], name="role_once_per_unit")]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_role_display()} · {self.unit}"
+
+
+class ComplianceRecord(models.Model):
+    """A signed commitment or a passed training, valid until a date (R-ORG-5)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="compliance_records")
+    kind = models.CharField(_("类别"), max_length=20, choices=ComplianceKind.choices)
+    completed_on = models.DateField(_("完成日期"))
+    valid_until = models.DateField(_("有效期至"))
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("登记人")
+    )
+
+    class Meta:
+        verbose_name = _("合规履职记录")
+        verbose_name_plural = _("合规履职记录")
+        ordering = ["-completed_on"]
+        constraints = [
+            models.CheckConstraint(condition=Q(valid_until__gte=models.F("completed_on")), name="compliance_valid_after_done")
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_kind_display()} · {self.valid_until}"
+
+    def is_valid_on(self, day: datetime.date) -> bool:
+        return self.completed_on <= day <= self.valid_until
+
+
+class EmergencyContact(models.Model):
+    """R-ORG-6, Art.21(三): "应急联系人须在系统中实时更新"."""
+
+    unit = models.ForeignKey(OrgUnit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="emergency_contacts")
+    park = models.ForeignKey(OrgUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("姓名"), max_length=60)
+    title = models.CharField(_("职务"), max_length=60, blank=True)
+    phone = models.CharField(_("电话"), max_length=20, validators=[phone_validator])
+    confirmed_at = models.DateTimeField(_("最近确认时间"))
+    confirmed_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    is_active = models.BooleanField(_("有效"), default=True)
+
+    scope_park_lookup = "park"
+
+    class Meta:
+        verbose_name = _("应急联系人")
+        verbose_name_plural = _("应急联系人")
+        ordering = ["unit", "name"]
+
+    def __str__(self):
+        return f"{self.unit} · {self.name}"
+
+
+class AuthorityLimit(models.Model):
+    """R-ORG-7: the most a role may grant on its own; beyond it ``approver_role`` must approve."""
+
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
+    kind = models.CharField(_("事项"), max_length=20, choices=AuthorityKind.choices)
+    limit = models.DecimalField(_("权限上限"), max_digits=14, decimal_places=2)
+    approver_role = models.CharField(_("超限审批角色"), max_length=20, choices=Role.choices)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("授权矩阵")
+        verbose_name_plural = _("授权矩阵")
+        ordering = ["role", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["role", "kind"], name="authority_once_per_role_kind"),
+            models.CheckConstraint(condition=Q(limit__gte=0), name="authority_limit_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_role_display()} · {self.get_kind_display()} ≤ {self.limit}"

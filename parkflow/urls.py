@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+urlpatterns = [
+    path("", include("parkflow.core.urls")),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("org/", include("parkflow.org.urls")),
+    path("enterprises/", include("parkflow.enterprises.urls")),
+    path("portal/", include("parkflow.portal.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("parkflow.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
