@@ -38,6 +38,9 @@ class Gate:
     park: Callable[[models.Model], object] = lambda obj: getattr(obj, "park", None)
     # Extra exclusions: returns a reason the user may not review this object, or None.
     excluded: Callable[[object, models.Model], str | None] | None = None
+    # The domain's consequence of a decision, run in the same transaction (e.g. an approved
+    # admission review admits the enterprise; a rejected one suspends it, Art.20(二)).
+    on_decided: Callable[[object, Review], None] | None = None
 
 
 GATES: dict[str, Gate] = {}
@@ -209,6 +212,8 @@ def review_decide(*, actor, review: Review, decision: str, opinion: str = "") ->
         after={"gate": review.gate, "review": review.pk, "decision": decision, "hash": current_hash},
         reason=review.opinion,
     )
+    if gate.on_decided:
+        gate.on_decided(actor, review)
     return review
 
 

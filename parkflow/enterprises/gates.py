@@ -18,6 +18,12 @@ def _excluded(user, enterprise):
     return None
 
 
+def _admission_decided(actor, review):
+    from .services import enterprise_record_admission_outcome
+
+    enterprise_record_admission_outcome(actor=actor, review=review)
+
+
 register(
     Gate(
         code=ADMISSION,
@@ -27,5 +33,6 @@ register(
         requirement="R-ENT-3",
         content=lambda e: {f: getattr(e, f) for f in e.REVIEWED_FIELDS},
         excluded=_excluded,
+        on_decided=lambda actor, review: _admission_decided(actor, review),
     )
 )

@@ -1,12 +1,12 @@
 """Writes of the enterprise domain. One function per business operation; each is atomic, checks
 permission, runs the gates and rules, validates, saves and writes its audit event."""
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 from django_fsm import can_proceed
 
 from parkflow.core import audit, clock, gates
+from parkflow.core.validation import full_clean
 from parkflow.core.errors import Conflict, ValidationFailed
 from parkflow.org import access
 
@@ -26,11 +26,8 @@ TRANSITION_LABELS = {
 }
 
 
-def _validate(enterprise: Enterprise, exclude=None):
-    try:
-        enterprise.full_clean(exclude=exclude)
-    except ValidationError as exc:
-        raise ValidationFailed(exc.message_dict, requirement="R-ENT-1") from None
+def _validate(enterprise: Enterprise):
+    full_clean(enterprise, requirement="R-ENT-1")
 
 
 def _save_unique(enterprise: Enterprise):
@@ -38,6 +35,7 @@ def _save_unique(enterprise: Enterprise):
         with transaction.atomic():
             enterprise.save()
     except IntegrityError:
+        # Lost a race with another request registering the same code (checked by full_clean).
         raise ValidationFailed(
             {"credit_code": [_("该统一社会信用代码已登记，不能重复建档。")]}, requirement="R-ENT-1"
         ) from None
@@ -161,17 +159,15 @@ def enterprise_reject(*, actor, enterprise, reason=""):
     return enterprise_transition(actor=actor, enterprise=enterprise, action="reject", reason=reason)
 
 
-@transaction.atomic
-def enterprise_review_decide(*, actor, review, decision: str, opinion: str = ""):
-    """A reviewer's decision on the admission review, and its consequence for the application:
-    approval admits the enterprise, rejection or return sends it back (R-CPL-1 "暂缓推进")."""
-    review = gates.review_decide(actor=actor, review=review, decision=decision, opinion=opinion)
-    enterprise = review.subject
-    if enterprise.status == EnterpriseStatus.UNDER_REVIEW:
-        # The review, not the business role, authorises recording its own outcome.
-        enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
-        _apply_transition(actor, enterprise, "approve" if decision == "approve" else "reject", opinion)
-    return review
+def enterprise_record_admission_outcome(*, actor, review):
+    """Consequence of an admission review decision (called by the gate, in its transaction):
+    approval admits the enterprise, rejection or return suspends it (Art.20(二) "暂缓推进").
+    The review, not the business role, authorises this step."""
+    enterprise = Enterprise.objects.select_for_update().get(pk=review.object_id)
+    if enterprise.status != EnterpriseStatus.UNDER_REVIEW:
+        return
+    action = "approve" if review.decision == "approve" else "reject"
+    _apply_transition(actor, enterprise, action, review.opinion)
 
 
 @transaction.atomic

@@ -2,23 +2,20 @@
 
 import datetime
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from parkflow.core import audit, clock
 from parkflow.core.errors import ValidationFailed
 from parkflow.core.rules import evaluate_on_commit
+from parkflow.core.validation import full_clean
 
 from . import access, compliance
 from .models import ComplianceRecord, EmergencyContact, OrgUnit, RoleAssignment, User
 
 
 def _full_clean(obj, requirement: str = ""):
-    try:
-        obj.full_clean()
-    except ValidationError as exc:
-        raise ValidationFailed(exc.message_dict, requirement=requirement) from None
+    full_clean(obj, requirement=requirement)
 
 
 @transaction.atomic

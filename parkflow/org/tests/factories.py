@@ -11,6 +11,7 @@ from parkflow.org.models import ComplianceRecord, EmergencyContact, OrgUnit, Rol
 class OrgUnitFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = OrgUnit
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"单位{n}")
     code = factory.Sequence(lambda n: f"unit-{n}")
