@@ -9,6 +9,7 @@ os.environ.setdefault("PARKFLOW_TESTING", "1")
 def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "files"
     settings.AXES_ENABLED = False
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

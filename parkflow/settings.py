@@ -1,6 +1,7 @@
 """ParkFlow settings: one module, driven by environment variables (README, "配置")."""
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -25,7 +26,8 @@ ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost
 CSRF_TRUSTED_ORIGINS = [
     o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o
 ]
-TESTING = env_bool("PARKFLOW_TESTING", False)
+# Under pytest, background tasks run inline (huey immediate mode) so tests see their effects.
+TESTING = env_bool("PARKFLOW_TESTING", "pytest" in sys.modules)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -36,8 +36,8 @@ class Gate:
     content: Callable[[models.Model], dict]
     requester: Callable[[models.Model], object] = lambda obj: getattr(obj, "created_by", None)
     park: Callable[[models.Model], object] = lambda obj: getattr(obj, "park", None)
-    # Extra exclusions: returns a reason the user may not review this object, or None.
-    excluded: Callable[[object, models.Model], str | None] | None = None
+    # Extra exclusions: (message, requirement) saying why the user may not review, or None.
+    excluded: Callable[[object, models.Model], tuple[str, str] | None] | None = None
     # The domain's consequence of a decision, run in the same transaction (e.g. an approved
     # admission review admits the enterprise; a rejected one suspends it, Art.20(二)).
     on_decided: Callable[[object, Review], None] | None = None
@@ -113,29 +113,29 @@ def require_approved(obj, gate_code: str) -> Review:
     return review
 
 
-def reviewer_refusal(user, obj, gate: Gate, review: Review | None = None) -> str | None:
-    """Why ``user`` may not review ``obj`` at ``gate``, or None if they may."""
+def reviewer_refusal(user, obj, gate: Gate, review: Review | None = None) -> PermissionDenied | None:
+    """Why ``user`` may not review ``obj`` at ``gate`` (as an error to raise), or None if they may."""
     from parkflow.org import access, compliance
 
+    def refuse(code, message, requirement="R-ORG-4"):
+        return PermissionDenied(code, message, requirement=requirement)
+
     park = gate.park(obj)
-    if not any(access.has_role(user, role, park) for role in gate.reviewer_roles):
-        return str(_("您不具备该审查节点要求的审查角色。"))
+    held = [role for role in gate.reviewer_roles if access.has_role(user, role, park)]
+    if not held:
+        return refuse("reviewer_role", _("您不具备该审查节点要求的审查角色。"), gate.requirement)
     requester = gate.requester(obj)
-    if requester is not None and requester == user:
-        return str(_("不得审查本人创建或提交的事项（职责分离）。"))
-    if review is not None and review.requested_by_id == user.pk:
-        return str(_("不得审查本人提交的审查申请（职责分离）。"))
+    if (requester is not None and requester == user) or (review is not None and review.requested_by_id == user.pk):
+        return refuse("self_review", _("不得审查本人创建或提交的事项（职责分离）。"))
     if gate.excluded:
-        reason = gate.excluded(user, obj)
-        if reason:
-            return str(reason)
-    for role in gate.reviewer_roles:
-        if access.has_role(user, role, park):
-            lapse = compliance.lapse_reason(user, role)
-            if lapse is None:
-                return None
-            last_lapse = lapse
-    return str(last_lapse)
+        excluded = gate.excluded(user, obj)
+        if excluded:
+            message, requirement = excluded
+            return refuse("reviewer_excluded", message, requirement)
+    lapses = [compliance.lapse_reason(user, role) for role in held]
+    if all(lapses):
+        return refuse("compliance_lapsed", lapses[0], "R-ORG-5")
+    return None
 
 
 @transaction.atomic
@@ -149,7 +149,7 @@ def review_request(*, actor, obj, gate_code: str, assigned_to=None) -> Review:
     if assigned_to is not None:
         refusal = reviewer_refusal(assigned_to, obj, gate)
         if refusal:
-            raise ValidationFailed({"assigned_to": [refusal]}, requirement="R-ORG-4")
+            raise ValidationFailed({"assigned_to": [refusal.message]}, requirement=refusal.requirement)
         pending = pending.filter(assigned_to=assigned_to)
     if pending.exists():
         raise Conflict("review_pending", _("该事项已有待处理的审查。"), requirement=gate.requirement)
@@ -192,7 +192,7 @@ def review_decide(*, actor, review: Review, decision: str, opinion: str = "") ->
         raise PermissionDenied("not_assigned", _("该审查已指定给其他审查人。"), requirement="R-ENT-3")
     refusal = reviewer_refusal(actor, obj, gate, review)
     if refusal:
-        raise PermissionDenied("reviewer_refused", refusal, requirement="R-ORG-4")
+        raise refusal
     current_hash = content_hash(obj, gate)
     if current_hash != review.content_hash:
         raise Conflict(

@@ -12,9 +12,9 @@ def _excluded(user, enterprise):
     from .selectors import has_active_conflict
 
     if enterprise.account_manager_id == user.pk:
-        return _("客户经理不得审查本人负责的企业（R-ENT-3）。")
+        return _("客户经理不得审查本人负责的企业。"), "R-ENT-3"
     if has_active_conflict(user, enterprise):
-        return _("您已申报与该企业存在利益冲突，不得审查或审批其事项（R-ENT-4）。")
+        return _("您已申报与该企业存在利益冲突，不得审查或审批其事项。"), "R-ENT-4"
     return None
 
 

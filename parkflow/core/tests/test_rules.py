@@ -1,0 +1,163 @@
+"""R-MON-1 / R-ORG-6: rules raise de-duplicated alerts, clear them, and take editable parameters."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from parkflow.core import rules
+from parkflow.core.alerts import alert_acknowledge, alert_resolve
+from parkflow.core.choices import AlertStatus
+from parkflow.core.errors import Conflict, PermissionDenied, ValidationFailed
+from parkflow.core.models import Alert, AuditEvent
+from parkflow.org import services as org_services
+from parkflow.org.choices import Role
+from parkflow.org.tests.factories import EmergencyContactFactory, OrgUnitFactory, ParkFactory, staff
+
+STALE = "org.emergency_contact_stale"
+MISSING = "org.emergency_contact_missing"
+
+
+def _alerts(code=STALE):
+    return Alert.objects.filter(rule_code=code)
+
+
+@pytest.fixture
+def stale_contact(park):
+    return EmergencyContactFactory(unit=park, confirmed_at=timezone.now() - datetime.timedelta(days=91))
+
+
+def test_every_rule_cites_an_article_and_a_requirement():
+    assert rules.REGISTRY, "no rules registered"
+    for rule_ in rules.REGISTRY.values():
+        assert rule_.articles and all(a.startswith("Art.") for a in rule_.articles)
+        assert rule_.requirement.startswith("R-")
+
+
+def test_stale_contact_opens_exactly_one_alert_on_repeated_sweeps(stale_contact):
+    fresh = EmergencyContactFactory(unit=stale_contact.unit)
+    assert rules.sweep_rule(STALE) == (1, 0)
+    assert rules.sweep_rule(STALE) == (0, 0)
+    assert rules.sweep_rule(STALE) == (0, 0)
+    alert = _alerts().get()
+    assert alert.object_id == str(stale_contact.pk)
+    assert alert.status == AlertStatus.OPEN
+    assert alert.park == stale_contact.park
+    assert "90" in alert.message
+    assert not _alerts().filter(object_id=str(fresh.pk)).exists()
+
+
+def test_confirming_the_contact_closes_its_alert(stale_contact, django_capture_on_commit_callbacks):
+    rules.sweep_rule(STALE)
+    office = staff(Role.OFFICE_STAFF, stale_contact.unit)
+    with django_capture_on_commit_callbacks(execute=True):
+        org_services.emergency_contact_confirm(actor=office, contact=stale_contact)
+    alert = _alerts().get()
+    assert alert.status == AlertStatus.RESOLVED
+    assert alert.resolved_at is not None
+    assert AuditEvent.objects.filter(action="alert.auto_resolve", object_id=str(alert.pk)).exists()
+    # A later sweep does not reopen it.
+    assert rules.sweep_rule(STALE) == (0, 0)
+
+
+def test_contact_ageing_past_the_limit_is_found_by_the_periodic_sweep(park):
+    contact = EmergencyContactFactory(unit=park)
+    assert rules.sweep_rule(STALE) == (0, 0)
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=91)):
+        assert rules.sweep_rule(STALE) == (1, 0)
+    assert _alerts().get().object_id == str(contact.pk)
+
+
+def test_acknowledged_alert_is_still_the_one_open_alert(stale_contact):
+    rules.sweep_rule(STALE)
+    alert = _alerts().get()
+    alert_acknowledge(actor=staff(Role.OFFICE_STAFF, stale_contact.unit), alert=alert)
+    assert rules.sweep_rule(STALE) == (0, 0)
+    assert _alerts().get().status == AlertStatus.ACKNOWLEDGED
+
+
+def test_changing_the_ninety_day_parameter_takes_effect_and_is_audited(park, django_capture_on_commit_callbacks):
+    contact = EmergencyContactFactory(unit=park, confirmed_at=timezone.now() - datetime.timedelta(days=40))
+    rules.sweep_rule(STALE)
+    assert not _alerts().exists()
+    admin = staff(Role.SYSTEM_ADMIN, OrgUnitFactory())
+    with django_capture_on_commit_callbacks(execute=True):
+        rules.rule_setting_update(actor=admin, code=STALE, params={"max_age_days": 30}, reason="加强管理")
+    assert rules.params_for(STALE)["max_age_days"] == 30
+    assert _alerts().get().object_id == str(contact.pk)
+    event = AuditEvent.objects.filter(action="rule.configure").get()
+    assert event.before["params"]["max_age_days"] == 90
+    assert event.after["params"]["max_age_days"] == 30
+    assert event.actor == admin
+    with django_capture_on_commit_callbacks(execute=True):
+        rules.rule_setting_update(actor=admin, code=STALE, params={"max_age_days": "60"})
+    assert _alerts().get().status == AlertStatus.RESOLVED
+
+
+def test_only_a_system_administrator_may_change_rule_parameters(park):
+    office = staff(Role.OFFICE_STAFF, park)
+    with pytest.raises(PermissionDenied):
+        rules.rule_setting_update(actor=office, code=STALE, params={"max_age_days": 1})
+    assert rules.params_for(STALE)["max_age_days"] == 90
+    assert not AuditEvent.objects.filter(action="rule.configure").exists()
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"unknown": 3}, {"max_age_days": "ninety"}, {"max_age_days": -5}],
+    ids=["unknown-parameter", "not-a-number", "negative"],
+)
+def test_bad_rule_parameters_are_refused_and_nothing_changes(db, params):
+    admin = staff(Role.SYSTEM_ADMIN, OrgUnitFactory())
+    with pytest.raises(ValidationFailed) as exc:
+        rules.rule_setting_update(actor=admin, code=STALE, params=params)
+    assert set(exc.value.errors) == set(params)
+    assert rules.params_for(STALE)["max_age_days"] == 90
+
+
+def test_disabling_a_rule_resolves_its_alerts(stale_contact, django_capture_on_commit_callbacks):
+    rules.sweep_rule(STALE)
+    admin = staff(Role.SYSTEM_ADMIN, OrgUnitFactory())
+    with django_capture_on_commit_callbacks(execute=True):
+        rules.rule_setting_update(actor=admin, code=STALE, params={}, enabled=False)
+    assert _alerts().get().status == AlertStatus.RESOLVED
+    assert rules.sweep_rule(STALE) == (0, 0)
+
+
+def test_park_without_emergency_contact_raises_a_high_alert_until_one_is_added(db, django_capture_on_commit_callbacks):
+    park = ParkFactory()
+    opened, _ = rules.sweep_rule(MISSING)
+    assert opened >= 1
+    alert = _alerts(MISSING).get(object_id=str(park.pk))
+    assert alert.severity == "high"
+    office = staff(Role.OFFICE_STAFF, park)
+    with django_capture_on_commit_callbacks(execute=True):
+        org_services.emergency_contact_create(actor=office, unit=park, name="值班经理", phone="051266668888")
+    alert.refresh_from_db()
+    assert alert.status == AlertStatus.RESOLVED
+
+
+def test_alerts_that_clear_themselves_cannot_be_closed_by_hand(stale_contact):
+    rules.sweep_rule(STALE)
+    with pytest.raises(Conflict):
+        alert_resolve(actor=staff(Role.OFFICE_STAFF, stale_contact.unit), alert=_alerts().get(), note="已处理")
+    assert _alerts().get().status == AlertStatus.OPEN
+
+
+def test_the_database_refuses_a_second_open_alert_for_the_same_rule_and_object(stale_contact):
+    from django.db import IntegrityError, transaction
+
+    rules.sweep_rule(STALE)
+    alert = _alerts().get()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Alert.objects.create(
+            rule_code=STALE,
+            severity=alert.severity,
+            title=alert.title,
+            content_type=alert.content_type,
+            object_id=alert.object_id,
+            object_repr="dup",
+            opened_at=alert.opened_at,
+            last_seen_at=alert.opened_at,
+        )

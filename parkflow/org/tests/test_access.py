@@ -1,0 +1,92 @@
+"""R-ORG-3: one place decides what each person sees; deny by default."""
+
+import pytest
+
+from parkflow.core.errors import NotFound
+from parkflow.enterprises.models import Enterprise
+from parkflow.enterprises.tests.factories import EnterpriseFactory, enterprise_user
+from parkflow.org import access
+from parkflow.org.choices import DepartmentKind, Role
+from parkflow.org.tests.factories import DepartmentFactory, OrgUnitFactory, UserFactory, staff
+
+
+@pytest.fixture
+def two_parks(park, other_park):
+    return EnterpriseFactory(park=park, name="A园企业"), EnterpriseFactory(park=other_park, name="B园企业")
+
+
+def _visible(user):
+    return set(access.scope(user, Enterprise.objects.all()).values_list("name", flat=True))
+
+
+def test_park_staff_see_only_their_park(park, two_parks):
+    assert _visible(staff(Role.BUSINESS_STAFF, park)) == {"A园企业"}
+
+
+def test_staff_of_a_department_inside_a_park_see_that_park(park, two_parks):
+    dept = DepartmentFactory(parent=park)
+    assert _visible(staff(Role.BUSINESS_STAFF, dept)) == {"A园企业"}
+
+
+def test_headquarters_departments_see_every_park(two_parks):
+    company = OrgUnitFactory()
+    hq_risk = DepartmentFactory(parent=company, park=None, department_kind=DepartmentKind.RISK)
+    assert _visible(staff(Role.RISK_OFFICER, hq_risk)) == {"A园企业", "B园企业"}
+
+
+def test_enterprise_users_see_only_their_enterprise(two_parks):
+    own, other = two_parks
+    user = enterprise_user(own)
+    assert _visible(user) == {"A园企业"}
+    with pytest.raises(NotFound):
+        access.get_for_user(user, Enterprise.objects.all(), pk=other.pk)
+
+
+def test_missing_and_out_of_scope_objects_give_the_same_answer(park, two_parks):
+    _own, other = two_parks
+    user = staff(Role.BUSINESS_STAFF, park)
+    with pytest.raises(NotFound) as out_of_scope:
+        access.get_for_user(user, Enterprise.objects.all(), pk=other.pk)
+    with pytest.raises(NotFound) as missing:
+        access.get_for_user(user, Enterprise.objects.all(), pk=10**9)
+    assert out_of_scope.value.as_dict() == missing.value.as_dict()
+
+
+def test_a_user_without_roles_sees_nothing_and_may_do_nothing(two_parks):
+    user = UserFactory()
+    assert _visible(user) == set()
+    assert not access.may(user, "enterprise.view")
+
+
+def test_inactive_users_see_nothing(park, two_parks):
+    user = staff(Role.BUSINESS_STAFF, park)
+    user.is_active = False
+    assert _visible(user) == set()
+
+
+def test_undeclared_actions_are_denied(park):
+    assert not access.may(staff(Role.SYSTEM_ADMIN, park), "something.nobody.declared")
+
+
+def test_roles_act_only_within_the_park_they_cover(park, other_park, two_parks):
+    own, other = two_parks
+    clerk = staff(Role.BUSINESS_STAFF, park)
+    assert access.may(clerk, "enterprise.edit", own)
+    assert not access.may(clerk, "enterprise.edit", other)
+
+
+def test_auditors_are_read_only(park, two_parks):
+    own, _other = two_parks
+    auditor = staff(Role.AUDITOR, park)
+    assert access.may(auditor, "enterprise.view", own)
+    assert access.may(auditor, "audit.view")
+    assert not access.may(auditor, "enterprise.edit", own)
+    assert not access.may(auditor, "alert.handle")
+
+
+def test_enterprise_users_get_only_portal_actions(two_parks):
+    own, _ = two_parks
+    user = enterprise_user(own)
+    assert access.may(user, "enterprise.view", own)
+    assert not access.may(user, "enterprise.edit", own)
+    assert not access.may(user, "audit.view")
