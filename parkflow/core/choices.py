@@ -20,3 +20,4 @@ class ReviewDecision(models.TextChoices):
     APPROVE = "approve", _("通过")
     REJECT = "reject", _("不通过")
     RETURN = "return", _("退回修改")
+    WITHDRAWN = "withdrawn", _("已撤销")

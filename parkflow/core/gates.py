@@ -59,7 +59,10 @@ def get_gate(code: str) -> Gate:
 
 
 def content_hash(obj, gate: Gate) -> str:
-    return hashlib.sha256(canonical(gate.content(obj)).encode("utf-8")).hexdigest()
+    """Hash of the content as stored: re-read from the database, so an unsaved or not yet
+    normalised in-memory value (``"2000"`` vs ``Decimal("2000.00")``) never changes the hash."""
+    stored = type(obj)._default_manager.get(pk=obj.pk)
+    return hashlib.sha256(canonical(gate.content(stored)).encode("utf-8")).hexdigest()
 
 
 def reviews_of(obj, gate_code: str | None = None):
@@ -72,45 +75,66 @@ def reviews_of(obj, gate_code: str | None = None):
 def latest_decision(obj, gate_code: str) -> Review | None:
     return (
         reviews_of(obj, gate_code)
-        .exclude(decision=ReviewDecision.PENDING)
+        .exclude(decision__in=[ReviewDecision.PENDING, ReviewDecision.WITHDRAWN])
         .order_by("-decided_at", "-id")
         .first()
     )
 
 
+def latest_round(obj, gate_code: str) -> list[Review]:
+    """The reviews of the most recent round, in request order."""
+    reviews = list(reviews_of(obj, gate_code).exclude(decision=ReviewDecision.WITHDRAWN).order_by("round", "id"))
+    if not reviews:
+        return []
+    last = reviews[-1].round
+    return [r for r in reviews if r.round == last]
+
+
+def round_outcome(reviews: list[Review]) -> str:
+    """PENDING while anyone has yet to decide, unless someone already refused; APPROVE only when
+    every review of the round approves."""
+    refusals = [r for r in reviews if r.decision in (ReviewDecision.REJECT, ReviewDecision.RETURN)]
+    if refusals:
+        return refusals[0].decision
+    if not reviews or any(r.is_pending for r in reviews):
+        return ReviewDecision.PENDING
+    return ReviewDecision.APPROVE
+
+
 def is_approved(obj, gate_code: str) -> bool:
-    review = latest_decision(obj, gate_code)
-    return bool(
-        review
-        and review.decision == ReviewDecision.APPROVE
-        and review.content_hash == content_hash(obj, get_gate(gate_code))
-    )
+    try:
+        require_approved(obj, gate_code)
+    except GateNotPassed:
+        return False
+    return True
 
 
-def require_approved(obj, gate_code: str) -> Review:
+def require_approved(obj, gate_code: str) -> list[Review]:
     """The guard every gated step calls (未经审查不得实施)."""
     gate = get_gate(gate_code)
-    review = latest_decision(obj, gate_code)
-    if review is None:
+    reviews = latest_round(obj, gate_code)
+    outcome = round_outcome(reviews)
+    if not reviews or outcome == ReviewDecision.PENDING:
         raise GateNotPassed(
             "gate_not_passed",
             _("未经“%(gate)s”审查不得实施（%(article)s）。") % {"gate": gate.label, "article": gate.article},
             requirement=gate.requirement,
         )
-    if review.decision != ReviewDecision.APPROVE:
+    if outcome != ReviewDecision.APPROVE:
         raise GateNotPassed(
             "gate_rejected",
             _("“%(gate)s”审查结论为“%(decision)s”，事项暂缓推进。")
-            % {"gate": gate.label, "decision": review.get_decision_display()},
+            % {"gate": gate.label, "decision": ReviewDecision(outcome).label},
             requirement=gate.requirement,
         )
-    if review.content_hash != content_hash(obj, gate):
+    current = content_hash(obj, gate)
+    if any(r.content_hash != current for r in reviews):
         raise GateNotPassed(
             "gate_stale",
             _("审查通过后内容已被修改，“%(gate)s”审查失效，请重新提交审查。") % {"gate": gate.label},
             requirement=gate.requirement,
         )
-    return review
+    return reviews
 
 
 def reviewer_refusal(user, obj, gate: Gate, review: Review | None = None) -> PermissionDenied | None:
@@ -139,8 +163,9 @@ def reviewer_refusal(user, obj, gate: Gate, review: Review | None = None) -> Per
 
 
 @transaction.atomic
-def review_request(*, actor, obj, gate_code: str, assigned_to=None) -> Review:
-    """Ask for a review of the object's current content."""
+def review_request(*, actor, obj, gate_code: str, assigned_to=None, round: int | None = None) -> Review:
+    """Ask for a review of the object's current content. Reviews requested with the same
+    ``round`` must all approve; by default each request opens a new round."""
     gate = get_gate(gate_code)
     ct = ContentType.objects.get_for_model(obj)
     pending = Review.objects.filter(
@@ -154,11 +179,17 @@ def review_request(*, actor, obj, gate_code: str, assigned_to=None) -> Review:
     if pending.exists():
         raise Conflict("review_pending", _("该事项已有待处理的审查。"), requirement=gate.requirement)
     park = gate.park(obj)
+    if round is None:
+        last = Review.objects.filter(content_type=ct, object_id=str(obj.pk), gate=gate_code).aggregate(
+            last=models.Max("round")
+        )["last"]
+        round = (last or 0) + 1
     review = Review.objects.create(
         content_type=ct,
         object_id=str(obj.pk),
         object_repr=str(obj)[:255],
         gate=gate_code,
+        round=round,
         park_id=getattr(park, "pk", park),
         requested_by=actor,
         requested_at=clock.now(),
@@ -169,7 +200,12 @@ def review_request(*, actor, obj, gate_code: str, assigned_to=None) -> Review:
         actor,
         "review.request",
         obj,
-        after={"gate": gate_code, "review": review.pk, "assigned_to": getattr(assigned_to, "pk", None)},
+        after={
+            "gate": gate_code,
+            "review": review.pk,
+            "round": round,
+            "assigned_to": getattr(assigned_to, "pk", None),
+        },
     )
     return review
 
@@ -212,20 +248,44 @@ def review_decide(*, actor, review: Review, decision: str, opinion: str = "") ->
         after={"gate": review.gate, "review": review.pk, "decision": decision, "hash": current_hash},
         reason=review.opinion,
     )
+    if review.decision != ReviewDecision.APPROVE:
+        _withdraw_rest_of_round(review)
     if gate.on_decided:
         gate.on_decided(actor, review)
     return review
 
 
+def _withdraw_rest_of_round(review: Review) -> None:
+    """One refusal decides the round: the others' pending reviews are withdrawn."""
+    rest = Review.objects.filter(
+        content_type_id=review.content_type_id,
+        object_id=review.object_id,
+        gate=review.gate,
+        round=review.round,
+        decision=ReviewDecision.PENDING,
+    )
+    for other in rest:
+        audit.record(None, "review.withdraw", review.subject, after={"review": other.pk}, reason="同轮审查已有否定结论")
+    rest.update(decision=ReviewDecision.WITHDRAWN, decided_at=clock.now(), opinion="同轮审查已有否定结论，自动撤销")
+
+
 def pending_for(user):
-    """Reviews waiting for this user: assigned to them, or open to any holder of the role."""
+    """Reviews waiting for this user: assigned to them, or open to holders of the gate's reviewer
+    roles in the parks where the user holds such a role."""
     from parkflow.org import access
 
+    open_to_me = models.Q(pk__in=[])
+    for code, gate in GATES.items():
+        parks = access.parks_with_roles(user, gate.reviewer_roles)
+        if parks is None:
+            open_to_me |= models.Q(gate=code)
+        elif parks:
+            open_to_me |= models.Q(gate=code, park__in=parks)
     qs = Review.objects.filter(decision=ReviewDecision.PENDING).select_related(
         "requested_by", "assigned_to", "content_type", "park"
     )
-    qs = access.scope(user, qs)
-    roles_by_gate = [code for code, g in GATES.items() if access.holds_any_role(user, g.reviewer_roles)]
-    return qs.filter(models.Q(assigned_to=user) | models.Q(assigned_to__isnull=True, gate__in=roles_by_gate)).exclude(
-        requested_by=user
+    return (
+        access.scope(user, qs)
+        .filter(models.Q(assigned_to=user) | (models.Q(assigned_to__isnull=True) & open_to_me))
+        .exclude(requested_by=user)
     )

@@ -220,6 +220,9 @@ class Review(models.Model):
     subject = GenericForeignKey("content_type", "object_id")
     object_repr = models.CharField(_("审查对象"), max_length=255)
     gate = models.CharField(_("审查节点"), max_length=80, db_index=True)
+    # Reviews requested together (e.g. the two reviewers of one double-random draw) share a
+    # round; the gate opens only when every review of the latest round approves.
+    round = models.PositiveIntegerField(_("轮次"), default=1)
     park = models.ForeignKey(
         "org.OrgUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="reviews"
     )
@@ -272,7 +275,9 @@ class Review(models.Model):
                 name="review_one_pending_per_reviewer",
             ),
             models.CheckConstraint(
-                condition=Q(decision="pending") | Q(reviewer__isnull=False, decided_at__isnull=False),
+                condition=Q(decision="pending")
+                | Q(decision="withdrawn", decided_at__isnull=False)
+                | Q(reviewer__isnull=False, decided_at__isnull=False),
                 name="review_decided_has_reviewer",
             ),
         ]

@@ -166,8 +166,10 @@ def enterprise_record_admission_outcome(*, actor, review):
     enterprise = Enterprise.objects.select_for_update().get(pk=review.object_id)
     if enterprise.status != EnterpriseStatus.UNDER_REVIEW:
         return
-    action = "approve" if review.decision == "approve" else "reject"
-    _apply_transition(actor, enterprise, action, review.opinion)
+    outcome = gates.round_outcome(gates.latest_round(enterprise, ADMISSION))
+    if outcome == "pending":
+        return  # another drawn reviewer has yet to decide
+    _apply_transition(actor, enterprise, "approve" if outcome == "approve" else "reject", review.opinion)
 
 
 @transaction.atomic

@@ -84,6 +84,17 @@ def has_role(user, role: str, park=None) -> bool:
     return any(r == role and (p is None or p == park_id) for r, p in _assignments(user))
 
 
+def parks_with_roles(user, roles) -> set[int] | None:
+    """Parks where the user holds any of ``roles``; None means every park (headquarters)."""
+    parks = set()
+    for role, park_id in _assignments(user):
+        if role in roles:
+            if park_id is None:
+                return None
+            parks.add(park_id)
+    return parks
+
+
 def visible_park_ids(user) -> set[int] | None:
     """None means every park."""
     if getattr(user, "is_superuser", False) and user.is_active:

@@ -31,6 +31,8 @@ def _stale_message(contact, params):
     params={"max_age_days": 90},
     param_labels={"max_age_days": _("确认周期（天）")},
     message=_stale_message,
+    # Whoever last confirmed the contact is best placed to chase it.
+    assignee=lambda contact: contact.confirmed_by,
 )
 def emergency_contact_stale(params, now):
     cutoff = now - datetime.timedelta(days=params["max_age_days"])

@@ -194,3 +194,47 @@ def test_review_inbox_shows_open_reviews_to_eligible_roles_in_scope_only(park, p
     assert _pending(enterprise) in gates.pending_for(people["reviewer"])
     assert not gates.pending_for(people["clerk"]).exists()
     assert not gates.pending_for(staff(Role.RISK_OFFICER, other_park)).exists()
+
+
+def _two_reviewer_round(park, people):
+    enterprise = services.enterprise_create(
+        actor=people["clerk"],
+        park=park,
+        name="常州双审新能源有限公司",
+        credit_code=make_credit_code(9),
+        legal_representative="钱晨",
+        registered_capital="2000",
+        industry="energy",
+        contact_name="郑洁",
+        contact_phone="13612345678",
+    )
+    services.enterprise_apply(actor=people["clerk"], enterprise=enterprise)
+    services.enterprise_transition(actor=people["clerk"], enterprise=enterprise, action="start_review")
+    for reviewer in (people["reviewer"], people["second_reviewer"]):
+        gates.review_request(actor=people["clerk"], obj=enterprise, gate_code=ADMISSION, assigned_to=reviewer, round=1)
+    return enterprise
+
+
+def test_a_round_of_two_reviewers_opens_the_gate_only_when_both_approve(park, people):
+    enterprise = _two_reviewer_round(park, people)
+    first, second = gates.latest_round(enterprise, ADMISSION)
+    gates.review_decide(actor=people["reviewer"], review=first, decision="approve")
+    enterprise.refresh_from_db()
+    assert enterprise.status == EnterpriseStatus.UNDER_REVIEW
+    with pytest.raises(GateNotPassed):
+        gates.require_approved(enterprise, ADMISSION)
+    gates.review_decide(actor=people["second_reviewer"], review=second, decision="approve")
+    enterprise.refresh_from_db()
+    assert enterprise.status == EnterpriseStatus.APPROVED
+    assert len(gates.require_approved(enterprise, ADMISSION)) == 2
+
+
+def test_one_refusal_in_the_round_rejects_and_withdraws_the_other_review(park, people):
+    enterprise = _two_reviewer_round(park, people)
+    first, second = gates.latest_round(enterprise, ADMISSION)
+    gates.review_decide(actor=people["reviewer"], review=first, decision="reject", opinion="财务报表不实")
+    enterprise.refresh_from_db()
+    assert enterprise.status == EnterpriseStatus.REJECTED
+    second.refresh_from_db()
+    assert second.decision == "withdrawn"
+    assert not gates.pending_for(people["second_reviewer"]).exists()
