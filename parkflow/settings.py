@@ -124,6 +124,7 @@ AXES_COOLOFF_TIME = 0.5  # hours
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_VERBOSE = False
 
 # Chinese first (R-PLT-4).
 LANGUAGE_CODE = "zh-hans"
@@ -185,6 +186,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets that share a field name get stable component names.
+    "ENUM_NAME_OVERRIDES": {
+        "UnitKindEnum": "parkflow.org.choices.UnitKind",
+        "ComplianceKindEnum": "parkflow.org.choices.ComplianceKind",
+        "EnterpriseStatusEnum": "parkflow.enterprises.choices.EnterpriseStatus",
+        "AlertStatusEnum": "parkflow.core.choices.AlertStatus",
+        "ReviewDecisionEnum": "parkflow.core.choices.ReviewDecision",
+    },
 }
 
 VAR_DIR = Path(os.environ.get("PARKFLOW_VAR_DIR", BASE_DIR / "var"))
@@ -247,3 +256,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.request": {"level": "ERROR"}},
 }
+
+# Intake (R-ENT-2, R-ENT-3): upload limit, reviewers per admission draw, quarterly spot-check rate.
+PARKFLOW_UPLOAD_MAX_BYTES = int(os.environ.get("PARKFLOW_UPLOAD_MAX_MB", "20")) * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+PARKFLOW_ADMISSION_REVIEWERS = int(os.environ.get("PARKFLOW_ADMISSION_REVIEWERS", "2"))
+PARKFLOW_SPOT_CHECK_RATE = os.environ.get("PARKFLOW_SPOT_CHECK_RATE", "0.10")

@@ -6,9 +6,12 @@ from parkflow.core.gates import Gate, register
 from parkflow.org.choices import Role
 
 ADMISSION = "enterprise.admission"
+SPOT_CHECK = "enterprise.spot_check"
+BRAND_AUTHORISATION = "enterprise.brand_authorisation"
+REVIEWER_ROLES = (Role.RISK_OFFICER, Role.LEAD_STAFF, Role.OFFICE_STAFF)
 
 
-def _excluded(user, enterprise):
+def _excluded_for(enterprise, user):
     from .selectors import has_active_conflict
 
     if enterprise.account_manager_id == user.pk:
@@ -18,21 +21,66 @@ def _excluded(user, enterprise):
     return None
 
 
+def _reviewed_content(enterprise):
+    # The registration facts. Documents are not part of the hash: a resident renewing its
+    # licence must not lose its admission; licence validity is checked by guards on every step.
+    return {f: getattr(enterprise, f) for f in enterprise.REVIEWED_FIELDS}
+
+
 def _admission_decided(actor, review):
     from .services import enterprise_record_admission_outcome
 
     enterprise_record_admission_outcome(actor=actor, review=review)
 
 
+def _spot_check_decided(actor, review):
+    from .services import spot_check_record_outcome
+
+    spot_check_record_outcome(actor=actor, review=review)
+
+
+def _brand_authorisation_decided(actor, review):
+    from .services import brand_authorisation_record_outcome
+
+    brand_authorisation_record_outcome(actor=actor, review=review)
+
+
 register(
     Gate(
         code=ADMISSION,
         label=str(_("企业准入资质审核")),
-        reviewer_roles=(Role.RISK_OFFICER, Role.LEAD_STAFF, Role.OFFICE_STAFF),
+        reviewer_roles=REVIEWER_ROLES,
         article="Art.10",
         requirement="R-ENT-3",
-        content=lambda e: {f: getattr(e, f) for f in e.REVIEWED_FIELDS},
-        excluded=_excluded,
-        on_decided=lambda actor, review: _admission_decided(actor, review),
+        content=_reviewed_content,
+        excluded=lambda user, enterprise: _excluded_for(enterprise, user),
+        on_decided=_admission_decided,
+    )
+)
+register(
+    Gate(
+        code=SPOT_CHECK,
+        label=str(_("季度资质抽查")),
+        reviewer_roles=REVIEWER_ROLES,
+        article="Art.10",
+        requirement="R-ENT-3",
+        content=_reviewed_content,
+        requester=lambda enterprise: None,
+        excluded=lambda user, enterprise: _excluded_for(enterprise, user),
+        on_decided=_spot_check_decided,
+    )
+)
+register(
+    Gate(
+        code=BRAND_AUTHORISATION,
+        label=str(_("品牌授权书审查")),
+        reviewer_roles=REVIEWER_ROLES,
+        article="Art.10",
+        requirement="R-ENT-6",
+        content=lambda doc: {"sha256": doc.sha256, "enterprise": doc.enterprise_id, "doc_type": doc.doc_type},
+        requester=lambda doc: doc.uploaded_by,
+        park=lambda doc: doc.enterprise.park,
+        excluded=lambda user, doc: _excluded_for(doc.enterprise, user),
+        on_decided=_brand_authorisation_decided,
     )
 )

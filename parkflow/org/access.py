@@ -31,18 +31,31 @@ POLICY: dict[str, frozenset[str]] = {
     "enterprise.edit": frozenset({R.BUSINESS_STAFF, R.LEAD_STAFF, R.OFFICE_STAFF, R.SYSTEM_ADMIN}),
     "enterprise.transition": frozenset({R.BUSINESS_STAFF, R.LEAD_STAFF, R.OFFICE_STAFF}),
     "enterprise.declare_conflict": OPERATORS,
+    "enterprise.submit": frozenset({R.BUSINESS_STAFF, R.LEAD_STAFF, R.OFFICE_STAFF}),
+    "document.upload": frozenset({R.BUSINESS_STAFF, R.LEAD_STAFF, R.OFFICE_STAFF}),
+    "document.download": ALL_STAFF,
+    "brand.manage": frozenset({R.LEAD_STAFF, R.OFFICE_STAFF, R.RISK_OFFICER, R.SYSTEM_ADMIN}),
+    "tariff.publish": frozenset({R.LEAD_STAFF, R.OFFICE_STAFF}),
+    "fee.charge": frozenset({R.FINANCE_STAFF, R.BUSINESS_STAFF}),
+    "spot_check.run": frozenset({R.OFFICE_STAFF, R.SYSTEM_ADMIN}),
     "alert.view": ALL_STAFF,
     "alert.handle": OPERATORS,
     "review.view": ALL_STAFF,
     "audit.view": frozenset({R.AUDITOR, R.SYSTEM_ADMIN, R.OFFICE_STAFF, R.PRINCIPAL}),
     "audit.verify": frozenset({R.AUDITOR, R.SYSTEM_ADMIN}),
+    "rules.view": ALL_STAFF,
     "rules.configure": frozenset({R.SYSTEM_ADMIN}),
+    "regulation.view": ALL_STAFF,
+    # An object's audit timeline, for staff who see the object (the portal shows none).
+    "enterprise.timeline": ALL_STAFF,
     "org.view": ALL_STAFF,
     "org.manage": frozenset({R.SYSTEM_ADMIN}),
     "contact.manage": frozenset({R.OFFICE_STAFF, R.LEAD_STAFF, R.SYSTEM_ADMIN, R.BUSINESS_STAFF}),
     "compliance.record": frozenset({R.OFFICE_STAFF, R.LEAD_STAFF, R.SYSTEM_ADMIN}),
 }
-PORTAL_ACTIONS = frozenset({"enterprise.view", "enterprise.edit_own"})
+PORTAL_ACTIONS = frozenset(
+    {"enterprise.view", "enterprise.submit", "document.upload", "document.download"}
+)
 
 
 def _assignments(user) -> list[tuple[str, int | None]]:

@@ -10,7 +10,7 @@ from parkflow.core.models import AuditEvent, Review
 from parkflow.enterprises import services
 from parkflow.enterprises.choices import EnterpriseStatus
 from parkflow.enterprises.gates import ADMISSION
-from parkflow.enterprises.tests.factories import make_credit_code
+from parkflow.enterprises.tests.factories import make_credit_code, upload_licence
 from parkflow.org.choices import ComplianceKind, Role
 from parkflow.org.models import ComplianceRecord
 from parkflow.org.tests.factories import ParkFactory, staff
@@ -26,6 +26,8 @@ def people(park):
 
 
 def _application(park, clerk, **overrides):
+    """Under review with one open (unassigned) review: these tests are about the gate itself;
+    the double-random draw has its own tests in enterprises."""
     values = {
         "name": "苏州星河智能科技有限公司",
         "credit_code": make_credit_code(7),
@@ -37,12 +39,18 @@ def _application(park, clerk, **overrides):
         **overrides,
     }
     enterprise = services.enterprise_create(actor=clerk, park=park, **values)
+    upload_licence(enterprise, clerk)
     services.enterprise_apply(actor=clerk, enterprise=enterprise)
-    return services.enterprise_submit_for_review(actor=clerk, enterprise=enterprise)
+    services.enterprise_transition(actor=clerk, enterprise=enterprise, action="start_review")
+    gates.review_request(actor=clerk, obj=enterprise, gate_code=ADMISSION)
+    return enterprise
 
 
 def _pending(enterprise):
     return gates.reviews_of(enterprise, ADMISSION).get(decision="pending")
+
+
+
 
 
 def test_guarded_step_without_approval_is_refused_and_names_the_gate(park, people):
@@ -170,19 +178,9 @@ def test_a_decided_review_cannot_be_decided_again(park, people):
 
 
 def test_review_assigned_to_someone_else_cannot_be_taken(park, people):
-    enterprise = services.enterprise_create(
-        actor=people["clerk"],
-        park=park,
-        name="无锡远景新材料有限公司",
-        credit_code=make_credit_code(8),
-        legal_representative="孙立",
-        registered_capital="300",
-        industry="materials",
-        contact_name="吴敏",
-        contact_phone="13812345678",
-    )
-    services.enterprise_apply(actor=people["clerk"], enterprise=enterprise)
-    services.enterprise_submit_for_review(actor=people["clerk"], enterprise=enterprise, assigned_to=people["second_reviewer"])
+    enterprise = _application(park, people["clerk"])
+    Review.objects.filter(gate=ADMISSION).delete()
+    gates.review_request(actor=people["clerk"], obj=enterprise, gate_code=ADMISSION, assigned_to=people["second_reviewer"])
     with pytest.raises(PermissionDenied):
         gates.review_decide(actor=people["reviewer"], review=_pending(enterprise), decision="approve")
     assert list(gates.pending_for(people["reviewer"])) == []
@@ -197,21 +195,10 @@ def test_review_inbox_shows_open_reviews_to_eligible_roles_in_scope_only(park, p
 
 
 def _two_reviewer_round(park, people):
-    enterprise = services.enterprise_create(
-        actor=people["clerk"],
-        park=park,
-        name="常州双审新能源有限公司",
-        credit_code=make_credit_code(9),
-        legal_representative="钱晨",
-        registered_capital="2000",
-        industry="energy",
-        contact_name="郑洁",
-        contact_phone="13612345678",
-    )
-    services.enterprise_apply(actor=people["clerk"], enterprise=enterprise)
-    services.enterprise_transition(actor=people["clerk"], enterprise=enterprise, action="start_review")
+    enterprise = _application(park, people["clerk"], name="常州双审新能源有限公司", credit_code=make_credit_code(9))
+    Review.objects.filter(gate=ADMISSION).delete()
     for reviewer in (people["reviewer"], people["second_reviewer"]):
-        gates.review_request(actor=people["clerk"], obj=enterprise, gate_code=ADMISSION, assigned_to=reviewer, round=1)
+        gates.review_request(actor=people["clerk"], obj=enterprise, gate_code=ADMISSION, assigned_to=reviewer, round=5)
     return enterprise
 
 

@@ -41,3 +41,52 @@ def enterprise_user(enterprise: Enterprise, **kwargs):
     user = UserFactory(compliant=False, **kwargs)
     PortalAccount.objects.create(user=user, enterprise=enterprise)
     return user
+
+
+MINIMAL_PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+
+
+def pdf_upload(name: str = "营业执照.pdf", content: bytes = MINIMAL_PDF):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def upload_licence(enterprise, actor, *, valid_until=None, valid_from=None):
+    """A current business licence through the real upload service."""
+    import datetime
+
+    from django.utils import timezone
+
+    from parkflow.enterprises import services
+
+    return services.document_upload(
+        actor=actor,
+        enterprise=enterprise,
+        doc_type="business_licence",
+        upload=pdf_upload(),
+        valid_from=valid_from or timezone.localdate() - datetime.timedelta(days=365),
+        valid_until=valid_until or timezone.localdate() + datetime.timedelta(days=3650),
+    )
+
+
+def application_under_review(park, clerk, **values):
+    """An application with a current licence, submitted for review through the services: the
+    reviewers are drawn at random from the eligible reviewers of ``park`` (default two)."""
+    from parkflow.enterprises import services
+
+    fields = {
+        "name": "苏州星河智能科技有限公司",
+        "credit_code": make_credit_code(7),
+        "legal_representative": "周明",
+        "registered_capital": "800",
+        "industry": "it",
+        "contact_name": "陈静",
+        "contact_phone": "13912345678",
+        **values,
+    }
+    count = fields.pop("reviewers", None)
+    enterprise = services.enterprise_create(actor=clerk, park=park, **fields)
+    upload_licence(enterprise, clerk)
+    services.enterprise_apply(actor=clerk, enterprise=enterprise)
+    return services.enterprise_submit_for_review(actor=clerk, enterprise=enterprise, count=count)
