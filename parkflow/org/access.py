@@ -10,6 +10,7 @@ A model opts in with ``scope_park_lookup = "park"`` (a path to the owning park) 
 users may see it, ``scope_enterprise_lookup = "enterprise"`` (a path to the enterprise id).
 """
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -155,7 +156,7 @@ def get_for_user(user, qs: models.QuerySet, **lookup):
     """Fetch and authorise in one step; missing and not-yours give the same 404 (Zulip's access_*)."""
     try:
         return scope(user, qs).get(**lookup)
-    except (qs.model.DoesNotExist, ValueError, TypeError):
+    except (qs.model.DoesNotExist, ValueError, TypeError, OverflowError, ValidationError):
         raise NotFound() from None
 
 

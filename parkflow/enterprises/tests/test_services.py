@@ -123,11 +123,11 @@ ALLOWED = {
     (S.PROSPECT, "apply"),
     (S.REJECTED, "apply"),
     (S.APPLYING, "start_review"),
-    (S.APPROVED, "move_in"),
     (S.RESIDENT, "start_exit"),
     (S.EXITING, "complete_exit"),
 }
-UNGATED_ACTIONS = ["apply", "start_review", "move_in", "start_exit", "complete_exit"]
+# move_in and approve are gated (licence + admission review): see test_standing and test_gates.
+UNGATED_ACTIONS = ["apply", "start_review", "start_exit", "complete_exit"]
 
 
 def _at(park, status):

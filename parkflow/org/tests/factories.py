@@ -52,7 +52,10 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def compliant(obj, create, extracted, **kwargs):
         """Staff are compliant by default (commitment, onboarding and manager training current)."""
-        if not create or extracted is False:
+        if not create:
+            return
+        if extracted is False:
+            obj.save()  # keep the password set by the post-generation call
             return
         today = timezone.localdate()
         done = today - datetime.timedelta(days=10)
