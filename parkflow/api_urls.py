@@ -1,1 +1,60 @@
-urlpatterns = []
+"""REST API v1 (R-PLT-2): every route here goes through the same services and gates as the pages.
+Documented at /api/schema/ (OpenAPI 3) and /api/docs/ (Swagger UI, served locally)."""
+
+from django.urls import path
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.routers import DefaultRouter
+
+from parkflow.core.api import (
+    AlertViewSet,
+    ArticleViewSet,
+    ErrorSerializer,
+    ReviewViewSet,
+    RuleViewSet,
+)
+from parkflow.enterprises.api import EnterpriseViewSet
+from parkflow.org.api import EmergencyContactViewSet, MeView, OrgUnitViewSet
+
+
+class ApiRouter(DefaultRouter):
+    # Ids like "Art.17" and rule codes like "org.emergency_contact_stale" contain dots, so no
+    # ".json" suffix routes; content negotiation uses the Accept header.
+    include_format_suffixes = False
+
+
+router = ApiRouter()
+router.register("enterprises", EnterpriseViewSet, basename="enterprise")
+router.register("alerts", AlertViewSet, basename="alert")
+router.register("reviews", ReviewViewSet, basename="review")
+router.register("rules", RuleViewSet, basename="rule")
+router.register("articles", ArticleViewSet, basename="article")
+router.register("org/units", OrgUnitViewSet, basename="org-unit")
+router.register("org/emergency-contacts", EmergencyContactViewSet, basename="emergency-contact")
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField()
+
+
+@extend_schema(
+    summary="Exchange username and password for an API token",
+    description='Send the token as "Authorization: Token <key>" on every later request.',
+    responses={
+        200: TokenSerializer,
+        400: OpenApiResponse(ErrorSerializer, description="Wrong username or password"),
+    },
+    auth=[],
+    tags=["auth"],
+)
+class TokenView(ObtainAuthToken):
+    """rest_framework.authtoken's obtain_auth_token, documented."""
+
+
+app_name = "api"
+urlpatterns = [
+    path("me/", MeView.as_view(), name="me"),
+    path("auth/token/", TokenView.as_view(), name="token"),
+    *router.urls,
+]

@@ -1,0 +1,297 @@
+"""Enterprise endpoints (R-ENT-1, R-PLT-2). Serializers only parse and shape; every write and
+every state change is a call to ``enterprises.services`` — the same functions the pages use — so
+the API meets the same permission checks, gates and audit trail. State transitions are
+``POST /api/v1/enterprises/{id}/<action>/``."""
+
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.filters import OrderingFilter, SearchFilter
+from rest_framework.response import Response
+
+from parkflow.core import audit as audit_trail
+from parkflow.core import gates
+from parkflow.core.api import (
+    AuditEventSerializer,
+    IdField,
+    IdFilter,
+    ReviewSerializer,
+    ScopedPrimaryKeyRelatedField,
+    ScopedViewSetMixin,
+    person_field,
+    staff_users,
+)
+from parkflow.org.choices import UnitKind
+from parkflow.org.models import OrgUnit
+
+from . import services
+from .choices import EnterpriseGrade, EnterpriseStatus, Industry
+from .models import ConflictDeclaration, Enterprise
+
+
+class EnterpriseSerializer(serializers.ModelSerializer):
+    contact_email = serializers.CharField(read_only=True, help_text="E-mail address, or empty")
+    park_name = serializers.CharField(source="park.name", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    grade_label = serializers.CharField(source="get_grade_display", read_only=True)
+    industry_label = serializers.CharField(source="get_industry_display", read_only=True)
+    account_manager = person_field()
+    created_by = person_field()
+
+    class Meta:
+        model = Enterprise
+        fields = [
+            "id",
+            "name",
+            "credit_code",
+            "legal_representative",
+            "registered_capital",
+            "industry",
+            "industry_label",
+            "grade",
+            "grade_label",
+            "contact_name",
+            "contact_phone",
+            "contact_email",
+            "address",
+            "park",
+            "park_name",
+            "account_manager",
+            "status",
+            "status_label",
+            "created_by",
+            "created_at",
+            "updated_at",
+            "status_changed_at",
+        ]
+        read_only_fields = fields
+
+
+class EnterpriseCreateSerializer(serializers.Serializer):
+    """Input shape only: blank values, the credit-code check digit, uniqueness and permissions
+    are the service's to judge (enterprise_create), so an import or the admin meets the same rules."""
+
+    park = ScopedPrimaryKeyRelatedField(queryset=OrgUnit.objects.filter(kind=UnitKind.PARK))
+    name = serializers.CharField(allow_blank=True)
+    credit_code = serializers.CharField(allow_blank=True, help_text="统一社会信用代码 (18 chars)")
+    legal_representative = serializers.CharField(allow_blank=True)
+    registered_capital = serializers.DecimalField(
+        max_digits=14, decimal_places=2, help_text="注册资本（万元）"
+    )
+    industry = serializers.ChoiceField(choices=Industry.choices)
+    grade = serializers.ChoiceField(choices=EnterpriseGrade.choices, required=False)
+    contact_name = serializers.CharField(allow_blank=True)
+    contact_phone = serializers.CharField(allow_blank=True)
+    contact_email = serializers.CharField(required=False, allow_blank=True)
+    address = serializers.CharField(required=False, allow_blank=True)
+    account_manager = IdField(queryset=staff_users(), required=False, allow_null=True)
+
+
+class EnterpriseUpdateSerializer(EnterpriseCreateSerializer):
+    park = None  # an enterprise does not move between parks by an edit
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="Why (kept in the audit trail)"
+    )
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ConflictDeclareSerializer(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True, help_text="The interest that conflicts")
+
+
+class ConflictDeclarationSerializer(serializers.ModelSerializer):
+    person = person_field()
+
+    class Meta:
+        model = ConflictDeclaration
+        fields = ["id", "person", "enterprise", "reason", "declared_at", "withdrawn_at"]
+        read_only_fields = fields
+
+
+class EnterpriseFilter(filters.FilterSet):
+    status = filters.ChoiceFilter(choices=EnterpriseStatus.choices)
+    grade = filters.ChoiceFilter(choices=EnterpriseGrade.choices)
+    industry = filters.ChoiceFilter(choices=Industry.choices)
+    # A plain number, not a lookup: another park's id gives an empty list, not an error that
+    # would tell the park exists.
+    park = IdFilter(field_name="park_id")
+
+    class Meta:
+        model = Enterprise
+        fields = ["status", "grade", "industry", "park"]
+
+
+_TAGS = ["enterprises"]
+
+
+def _transition_schema(summary: str, request=ReasonSerializer, description: str = ""):
+    return extend_schema(
+        summary=summary,
+        description=description,
+        request=request,
+        responses=EnterpriseSerializer,
+        tags=_TAGS,
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Enterprises in my scope (企业名录)", tags=_TAGS),
+    retrieve=extend_schema(summary="One enterprise", tags=_TAGS),
+)
+class EnterpriseViewSet(
+    ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Enterprise records. Staff see the enterprises of their parks (headquarters: all);
+    an enterprise user sees only their own (R-ORG-3). There is no delete (R-EXT-2)."""
+
+    queryset = Enterprise.objects.select_related("park", "account_manager", "created_by")
+    serializer_class = EnterpriseSerializer
+    filter_backends = [filters.DjangoFilterBackend, SearchFilter, OrderingFilter]
+    filterset_class = EnterpriseFilter
+    search_fields = ["name", "credit_code"]
+    ordering_fields = ["name", "created_at", "updated_at", "registered_capital", "status", "grade"]
+    ordering = ["-created_at", "-id"]
+    policy = {
+        "list": "enterprise.view",
+        "retrieve": "enterprise.view",
+        "create": "enterprise.create",
+        "partial_update": "enterprise.edit",
+        "apply": "enterprise.transition",
+        "submit_for_review": "enterprise.submit",
+        "approve": "enterprise.transition",
+        "reject": "enterprise.transition",
+        "declare_conflict": "enterprise.declare_conflict",
+        "reviews": "review.view",
+        "audit": "enterprise.timeline",
+    }
+
+    def _shaped(self, enterprise) -> dict:
+        return EnterpriseSerializer(self.get_queryset().get(pk=enterprise.pk)).data
+
+    @extend_schema(
+        summary="Register an enterprise (企业建档); it starts as a prospect",
+        request=EnterpriseCreateSerializer,
+        responses={201: EnterpriseSerializer},
+        tags=_TAGS,
+    )
+    def create(self, request):
+        body = EnterpriseCreateSerializer(data=request.data, context={"request": request})
+        body.is_valid(raise_exception=True)
+        enterprise = services.enterprise_create(actor=request.user, **body.validated_data)
+        return Response(self._shaped(enterprise), status=201)
+
+    @extend_schema(
+        summary="Edit an enterprise record",
+        description="Editing a reviewed field (name, credit code, legal representative, capital, "
+        "industry) after approval voids the admission review (R-CPL-1).",
+        request=EnterpriseUpdateSerializer,
+        responses=EnterpriseSerializer,
+        tags=_TAGS,
+    )
+    def partial_update(self, request, pk=None):
+        enterprise = self.get_object()
+        body = EnterpriseUpdateSerializer(data=request.data, partial=True)
+        body.is_valid(raise_exception=True)
+        values = dict(body.validated_data)
+        reason = values.pop("reason", "")
+        services.enterprise_update(
+            actor=request.user, enterprise=enterprise, reason=reason, **values
+        )
+        return Response(self._shaped(enterprise))
+
+    @_transition_schema(
+        "Submit the admission application (提交入驻申请): prospect/rejected → applying"
+    )
+    @action(detail=True, methods=["post"])
+    def apply(self, request, pk=None):
+        enterprise = self.get_object()
+        body = ReasonSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.enterprise_apply(actor=request.user, enterprise=enterprise, **body.validated_data)
+        return Response(self._shaped(enterprise))
+
+    @_transition_schema(
+        "Submit for the admission review (提交资质审核): applying → under review",
+        request=None,
+        description="Needs a current business licence (R-ENT-2). The reviewers are drawn at "
+        "random from the eligible pool — not the submitter, not the account manager, nobody "
+        "with a declared conflict or a lapsed compliance status — and the draw's seed and pool "
+        "are recorded so anyone can re-run it (双随机, R-ENT-3). The caller cannot choose them.",
+    )
+    @action(detail=True, methods=["post"], url_path="submit-for-review")
+    def submit_for_review(self, request, pk=None):
+        enterprise = self.get_object()
+        services.enterprise_submit_for_review(actor=request.user, enterprise=enterprise)
+        return Response(self._shaped(enterprise))
+
+    @_transition_schema(
+        "Approve (审核通过) — gated",
+        description="Refused with 409 gate_not_passed / gate_rejected / gate_stale unless the "
+        "latest admission review round approved the current content (R-CPL-1, R-ENT-3), and "
+        "with 409 enterprise_not_admissible without a valid licence or with an open brand "
+        "flag (R-ENT-5). Normally the reviewers' approval admits the enterprise by itself.",
+    )
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        enterprise = self.get_object()
+        body = ReasonSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.enterprise_approve(
+            actor=request.user, enterprise=enterprise, **body.validated_data
+        )
+        return Response(self._shaped(enterprise))
+
+    @_transition_schema(
+        "Reject (审核不通过)",
+        description="Only on the strength of a rejecting or returning admission review.",
+    )
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        enterprise = self.get_object()
+        body = ReasonSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.enterprise_reject(actor=request.user, enterprise=enterprise, **body.validated_data)
+        return Response(self._shaped(enterprise))
+
+    @extend_schema(
+        summary="Declare a conflict of interest with this enterprise (利益冲突申报)",
+        description="The declarer is excluded from reviewing or approving its matters (R-ENT-4).",
+        request=ConflictDeclareSerializer,
+        responses={201: ConflictDeclarationSerializer},
+        tags=_TAGS,
+    )
+    @action(detail=True, methods=["post"], url_path="declare-conflict")
+    def declare_conflict(self, request, pk=None):
+        enterprise = self.get_object()
+        body = ConflictDeclareSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        declaration = services.conflict_declare(
+            actor=request.user, enterprise=enterprise, **body.validated_data
+        )
+        return Response(ConflictDeclarationSerializer(declaration).data, status=201)
+
+    @extend_schema(
+        summary="Gate reviews of this enterprise",
+        responses=ReviewSerializer(many=True),
+        tags=_TAGS,
+    )
+    @action(detail=True, methods=["get"], filter_backends=[])
+    def reviews(self, request, pk=None):
+        enterprise = self.get_object()
+        page = self.paginate_queryset(gates.reviews_of(enterprise).select_related("content_type"))
+        return self.get_paginated_response(ReviewSerializer(page, many=True).data)
+
+    @extend_schema(
+        summary="Audit timeline of this enterprise (审计轨迹), oldest first",
+        responses=AuditEventSerializer(many=True),
+        tags=_TAGS,
+    )
+    @action(detail=True, methods=["get"], filter_backends=[])
+    def audit(self, request, pk=None):
+        enterprise = self.get_object()
+        page = self.paginate_queryset(audit_trail.events_for(enterprise))
+        return self.get_paginated_response(AuditEventSerializer(page, many=True).data)
