@@ -15,6 +15,15 @@ from parkflow.core.api import (
     RuleViewSet,
 )
 from parkflow.enterprises.api import EnterpriseViewSet
+from parkflow.enterprises.api_intake import (
+    AdmissionTariffViewSet,
+    ConflictDeclarationViewSet,
+    DocumentViewSet,
+    ProtectedBrandViewSet,
+    PublishedResultViewSet,
+    ReviewDrawViewSet,
+    SpotCheckCampaignViewSet,
+)
 from parkflow.org.api import EmergencyContactViewSet, MeView, OrgUnitViewSet
 
 
@@ -26,6 +35,13 @@ class ApiRouter(DefaultRouter):
 
 router = ApiRouter()
 router.register("enterprises", EnterpriseViewSet, basename="enterprise")
+router.register("documents", DocumentViewSet, basename="document")
+router.register("draws", ReviewDrawViewSet, basename="draw")
+router.register("published-results", PublishedResultViewSet, basename="published-result")
+router.register("protected-brands", ProtectedBrandViewSet, basename="protected-brand")
+router.register("conflicts", ConflictDeclarationViewSet, basename="conflict")
+router.register("admission-tariffs", AdmissionTariffViewSet, basename="admission-tariff")
+router.register("spot-checks", SpotCheckCampaignViewSet, basename="spot-check")
 router.register("alerts", AlertViewSet, basename="alert")
 router.register("reviews", ReviewViewSet, basename="review")
 router.register("rules", RuleViewSet, basename="rule")

@@ -11,7 +11,9 @@ from .models import Alert
 from .rules import REGISTRY
 
 
-def alert_list(*, actor, status: str = "active", severity: str = "", rule_code: str = "", mine: bool = False):
+def alert_list(
+    *, actor, status: str = "active", severity: str = "", rule_code: str = "", mine: bool = False
+):
     from parkflow.org import access
 
     if not access.may(actor, "alert.view"):
@@ -67,7 +69,9 @@ def alert_assign(*, actor, alert: Alert, assignee) -> Alert:
     if not alert.is_active:
         raise Conflict("alert_closed", _("预警已解除，不能再指派。"), requirement="R-MON-1")
     if not access.may(assignee, "alert.handle", alert):
-        raise ValidationFailed({"assignee": [_("该人员无权处理此园区的预警。")]}, requirement="R-MON-1")
+        raise ValidationFailed(
+            {"assignee": [_("该人员无权处理此园区的预警。")]}, requirement="R-MON-1"
+        )
     before = {"assignee": alert.assignee_id}
     alert.assignee = assignee
     alert.save(update_fields=["assignee"])
@@ -96,5 +100,7 @@ def alert_resolve(*, actor, alert: Alert, note: str) -> Alert:
     alert.resolved_by = actor
     alert.resolution = note.strip()
     alert.save()
-    audit.record(actor, "alert.resolve", alert, after={"status": alert.status}, reason=alert.resolution)
+    audit.record(
+        actor, "alert.resolve", alert, after={"status": alert.status}, reason=alert.resolution
+    )
     return alert

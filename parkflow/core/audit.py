@@ -40,7 +40,9 @@ def _jsonable(value):
 
 def canonical(value) -> str:
     """Stable text of a JSON-able value: sorted keys, no whitespace, UTF-8 kept."""
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_jsonable)
+    return json.dumps(
+        value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_jsonable
+    )
 
 
 def normalise(value):
@@ -53,7 +55,9 @@ def normalise(value):
 def event_payload(event: AuditEvent) -> dict:
     ct = event.content_type
     return {
-        "occurred_at": event.occurred_at.astimezone(datetime.UTC).isoformat(timespec="microseconds"),
+        "occurred_at": event.occurred_at.astimezone(datetime.UTC).isoformat(
+            timespec="microseconds"
+        ),
         "actor_id": event.actor_id,
         "actor_name": event.actor_name,
         "action": event.action,
@@ -105,7 +109,9 @@ def record(
         action=action,
         content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
         object_id=str(obj.pk) if obj is not None else "",
-        object_repr=(object_repr if object_repr is not None else str(obj) if obj is not None else "")[:255],
+        object_repr=(
+            object_repr if object_repr is not None else str(obj) if obj is not None else ""
+        )[:255],
         before=normalise(before),
         after=normalise(after),
         reason=reason or "",
@@ -131,9 +137,9 @@ def verify_chain(batch_size: int = 2000) -> ChainReport:
     last_id = 0
     while True:
         batch = list(
-            AuditEvent.objects.filter(id__gt=last_id).select_related("content_type").order_by("id")[
-                :batch_size
-            ]
+            AuditEvent.objects.filter(id__gt=last_id)
+            .select_related("content_type")
+            .order_by("id")[:batch_size]
         )
         if not batch:
             return ChainReport(ok=True, checked=checked)

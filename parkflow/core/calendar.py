@@ -14,7 +14,9 @@ from .models import CalendarDay
 
 def _exceptions_between(start: datetime.date, end: datetime.date) -> dict[datetime.date, bool]:
     return dict(
-        CalendarDay.objects.filter(date__gte=start, date__lte=end).values_list("date", "is_working_day")
+        CalendarDay.objects.filter(date__gte=start, date__lte=end).values_list(
+            "date", "is_working_day"
+        )
     )
 
 
@@ -63,7 +65,9 @@ def working_days_between(start: datetime.date, end: datetime.date) -> int:
 def _package_range() -> tuple[datetime.date, datetime.date]:
     import chinese_calendar
 
-    years = sorted({d.year for d in chinese_calendar.holidays} | {d.year for d in chinese_calendar.workdays})
+    years = sorted(
+        {d.year for d in chinese_calendar.holidays} | {d.year for d in chinese_calendar.workdays}
+    )
     return datetime.date(years[0], 1, 1), datetime.date(years[-1], 12, 31)
 
 
@@ -80,7 +84,11 @@ def package_exceptions(first_year: int | None = None) -> list[CalendarDay]:
         working = chinese_calendar.is_workday(day)
         if working != (day.weekday() < 5):
             on_holiday, holiday_name = chinese_calendar.get_holiday_detail(day)
-            rows.append(CalendarDay(date=day, is_working_day=working, name=_holiday_label(holiday_name, working)))
+            rows.append(
+                CalendarDay(
+                    date=day, is_working_day=working, name=_holiday_label(holiday_name, working)
+                )
+            )
         day += datetime.timedelta(days=1)
     return rows
 

@@ -1,2 +1,121 @@
+"""The staff sidebar: modules that exist, each shown only to people the policy lets in
+(``org.access.may``). Enterprise users get the portal layout and no sidebar."""
+
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from parkflow.org import access
+from parkflow.org.choices import Role
+
+
+@dataclass
+class NavItem:
+    label: str
+    url: str
+    icon: str
+    match: tuple[str, ...] = ()  # "namespace:url_name" or "namespace:" prefixes that mark it active
+    badge: object = None
+    external: bool = False
+    active: bool = False
+
+
+@dataclass
+class NavSection:
+    label: str
+    items: list[NavItem] = field(default_factory=list)
+
+
+def _active_alert_count(user):
+    def count():
+        from parkflow.core.alerts import alert_list
+
+        return alert_list(actor=user).count()
+
+    return count
+
+
+def _sections(user) -> list[NavSection]:
+    def may(action):
+        return access.may(user, action)
+
+    sections = [
+        NavSection(
+            "",
+            [NavItem(_("工作台"), reverse("core:workbench"), "bi-grid-1x2", ("core:workbench",))],
+        )
+    ]
+    monitoring = NavSection(_("监控预警"))
+    if may("alert.view"):
+        monitoring.items.append(
+            NavItem(
+                _("预警中心"),
+                reverse("core:alert_list"),
+                "bi-bell",
+                ("core:alert_list", "core:alert_detail"),
+                badge=_active_alert_count(user),
+            )
+        )
+    sections.append(monitoring)
+    enterprises = NavSection(_("企业管理"))
+    if may("enterprise.view"):
+        enterprises.items.append(
+            NavItem(
+                _("企业名录"),
+                reverse("enterprises:list"),
+                "bi-buildings",
+                ("enterprises:list", "enterprises:detail", "enterprises:edit"),
+            )
+        )
+    if may("enterprise.create"):
+        enterprises.items.append(
+            NavItem(
+                _("企业建档"),
+                reverse("enterprises:create"),
+                "bi-plus-square",
+                ("enterprises:create",),
+            )
+        )
+    sections.append(enterprises)
+    org = NavSection(_("组织与人员"))
+    if may("org.view"):
+        org.items += [
+            NavItem(
+                _("应急联系人"),
+                reverse("org:contacts"),
+                "bi-telephone",
+                ("org:contacts", "org:contact_create"),
+            ),
+            NavItem(_("合规履职"), reverse("org:people"), "bi-person-check", ("org:people",)),
+        ]
+    sections.append(org)
+    platform = NavSection(_("平台"))
+    if may("audit.view"):
+        platform.items.append(
+            NavItem(_("审计追踪"), reverse("core:audit"), "bi-shield-lock", ("core:audit",))
+        )
+    if user.is_staff and (user.is_superuser or access.has_role(user, Role.SYSTEM_ADMIN)):
+        platform.items.append(
+            NavItem(_("系统管理"), reverse("admin:index"), "bi-gear", external=True)
+        )
+    platform.items.append(NavItem(_("API 文档"), reverse("api-docs"), "bi-braces", external=True))
+    sections.append(platform)
+    return [s for s in sections if s.items]
+
+
 def navigation(request):
-    return {}
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or access.is_enterprise_user(user):
+        return {}
+    match = getattr(request, "resolver_match", None)
+    current = f"{match.namespace}:{match.url_name}" if match else ""
+    sections = _sections(user)
+    for section in sections:
+        for item in section.items:
+            item.active = current in item.match
+    roles = sorted(access.roles_of(user))
+    return {
+        "nav_sections": sections,
+        "nav_roles": [Role(r).label for r in roles if r in Role.values],
+    }

@@ -22,7 +22,11 @@ class DomainError(Exception):
         return f"{text}（{self.requirement}）" if self.requirement else text
 
     def as_dict(self) -> dict:
-        body = {"code": self.code, "detail": force_str(self.message), "requirement": self.requirement}
+        body = {
+            "code": self.code,
+            "detail": force_str(self.message),
+            "requirement": self.requirement,
+        }
         if self.field:
             body["field"] = self.field
         return body
@@ -42,7 +46,9 @@ class NotFound(DomainError):
     def __init__(self, message=None, *, requirement: str = "R-ORG-3"):
         from django.utils.translation import gettext_lazy as _
 
-        super().__init__("not_found", message or _("对象不存在或无权访问。"), requirement=requirement)
+        super().__init__(
+            "not_found", message or _("对象不存在或无权访问。"), requirement=requirement
+        )
 
 
 class Conflict(DomainError):

@@ -83,7 +83,11 @@ def latest_decision(obj, gate_code: str) -> Review | None:
 
 def latest_round(obj, gate_code: str) -> list[Review]:
     """The reviews of the most recent round, in request order."""
-    reviews = list(reviews_of(obj, gate_code).exclude(decision=ReviewDecision.WITHDRAWN).order_by("round", "id"))
+    reviews = list(
+        reviews_of(obj, gate_code)
+        .exclude(decision=ReviewDecision.WITHDRAWN)
+        .order_by("round", "id")
+    )
     if not reviews:
         return []
     last = reviews[-1].round
@@ -117,7 +121,8 @@ def require_approved(obj, gate_code: str) -> list[Review]:
     if not reviews or outcome == ReviewDecision.PENDING:
         raise GateNotPassed(
             "gate_not_passed",
-            _("未经“%(gate)s”审查不得实施（%(article)s）。") % {"gate": gate.label, "article": gate.article},
+            _("未经“%(gate)s”审查不得实施（%(article)s）。")
+            % {"gate": gate.label, "article": gate.article},
             requirement=gate.requirement,
         )
     if outcome != ReviewDecision.APPROVE:
@@ -131,13 +136,16 @@ def require_approved(obj, gate_code: str) -> list[Review]:
     if any(r.content_hash != current for r in reviews):
         raise GateNotPassed(
             "gate_stale",
-            _("审查通过后内容已被修改，“%(gate)s”审查失效，请重新提交审查。") % {"gate": gate.label},
+            _("审查通过后内容已被修改，“%(gate)s”审查失效，请重新提交审查。")
+            % {"gate": gate.label},
             requirement=gate.requirement,
         )
     return reviews
 
 
-def reviewer_refusal(user, obj, gate: Gate, review: Review | None = None) -> PermissionDenied | None:
+def reviewer_refusal(
+    user, obj, gate: Gate, review: Review | None = None
+) -> PermissionDenied | None:
     """Why ``user`` may not review ``obj`` at ``gate`` (as an error to raise), or None if they may."""
     from parkflow.org import access, compliance
 
@@ -149,7 +157,9 @@ def reviewer_refusal(user, obj, gate: Gate, review: Review | None = None) -> Per
     if not held:
         return refuse("reviewer_role", _("您不具备该审查节点要求的审查角色。"), gate.requirement)
     requester = gate.requester(obj)
-    if (requester is not None and requester == user) or (review is not None and review.requested_by_id == user.pk):
+    if (requester is not None and requester == user) or (
+        review is not None and review.requested_by_id == user.pk
+    ):
         return refuse("self_review", _("不得审查本人创建或提交的事项（职责分离）。"))
     if gate.excluded:
         excluded = gate.excluded(user, obj)
@@ -163,7 +173,9 @@ def reviewer_refusal(user, obj, gate: Gate, review: Review | None = None) -> Per
 
 
 @transaction.atomic
-def review_request(*, actor, obj, gate_code: str, assigned_to=None, round: int | None = None) -> Review:
+def review_request(
+    *, actor, obj, gate_code: str, assigned_to=None, round: int | None = None
+) -> Review:
     """Ask for a review of the object's current content. Reviews requested with the same
     ``round`` must all approve; by default each request opens a new round."""
     gate = get_gate(gate_code)
@@ -174,15 +186,19 @@ def review_request(*, actor, obj, gate_code: str, assigned_to=None, round: int |
     if assigned_to is not None:
         refusal = reviewer_refusal(assigned_to, obj, gate)
         if refusal:
-            raise ValidationFailed({"assigned_to": [refusal.message]}, requirement=refusal.requirement)
+            raise ValidationFailed(
+                {"assigned_to": [refusal.message]}, requirement=refusal.requirement
+            )
         pending = pending.filter(assigned_to=assigned_to)
     if pending.exists():
-        raise Conflict("review_pending", _("该事项已有待处理的审查。"), requirement=gate.requirement)
+        raise Conflict(
+            "review_pending", _("该事项已有待处理的审查。"), requirement=gate.requirement
+        )
     park = gate.park(obj)
     if round is None:
-        last = Review.objects.filter(content_type=ct, object_id=str(obj.pk), gate=gate_code).aggregate(
-            last=models.Max("round")
-        )["last"]
+        last = Review.objects.filter(
+            content_type=ct, object_id=str(obj.pk), gate=gate_code
+        ).aggregate(last=models.Max("round"))["last"]
         round = (last or 0) + 1
     review = Review.objects.create(
         content_type=ct,
@@ -217,15 +233,21 @@ def review_decide(*, actor, review: Review, decision: str, opinion: str = "") ->
     gate = get_gate(review.gate)
     obj = review.subject
     if not review.is_pending:
-        raise Conflict("review_decided", _("该审查已有结论，不能重复审查。"), requirement=gate.requirement)
+        raise Conflict(
+            "review_decided", _("该审查已有结论，不能重复审查。"), requirement=gate.requirement
+        )
     if decision not in {ReviewDecision.APPROVE, ReviewDecision.REJECT, ReviewDecision.RETURN}:
-        raise ValidationFailed({"decision": [_("请选择通过、不通过或退回修改。")]}, requirement="R-CPL-1")
+        raise ValidationFailed(
+            {"decision": [_("请选择通过、不通过或退回修改。")]}, requirement="R-CPL-1"
+        )
     if decision != ReviewDecision.APPROVE and not (opinion or "").strip():
         raise ValidationFailed(
             {"opinion": [_("不通过或退回时必须填写书面审查意见。")]}, requirement="R-CPL-1"
         )
     if review.assigned_to_id and review.assigned_to_id != actor.pk:
-        raise PermissionDenied("not_assigned", _("该审查已指定给其他审查人。"), requirement="R-ENT-3")
+        raise PermissionDenied(
+            "not_assigned", _("该审查已指定给其他审查人。"), requirement="R-ENT-3"
+        )
     refusal = reviewer_refusal(actor, obj, gate, review)
     if refusal:
         raise refusal
@@ -245,7 +267,12 @@ def review_decide(*, actor, review: Review, decision: str, opinion: str = "") ->
         actor,
         f"review.{decision}",
         obj,
-        after={"gate": review.gate, "review": review.pk, "decision": decision, "hash": current_hash},
+        after={
+            "gate": review.gate,
+            "review": review.pk,
+            "decision": decision,
+            "hash": current_hash,
+        },
         reason=review.opinion,
     )
     if review.decision != ReviewDecision.APPROVE:
@@ -265,8 +292,18 @@ def _withdraw_rest_of_round(review: Review) -> None:
         decision=ReviewDecision.PENDING,
     )
     for other in rest:
-        audit.record(None, "review.withdraw", review.subject, after={"review": other.pk}, reason="同轮审查已有否定结论")
-    rest.update(decision=ReviewDecision.WITHDRAWN, decided_at=clock.now(), opinion="同轮审查已有否定结论，自动撤销")
+        audit.record(
+            None,
+            "review.withdraw",
+            review.subject,
+            after={"review": other.pk},
+            reason="同轮审查已有否定结论",
+        )
+    rest.update(
+        decision=ReviewDecision.WITHDRAWN,
+        decided_at=clock.now(),
+        opinion="同轮审查已有否定结论，自动撤销",
+    )
 
 
 def pending_for(user):

@@ -198,7 +198,9 @@ class Alert(FSMModelMixin, models.Model):
     def is_active(self) -> bool:
         return self.status in (choices.AlertStatus.OPEN, choices.AlertStatus.ACKNOWLEDGED)
 
-    @transition(field=status, source=choices.AlertStatus.OPEN, target=choices.AlertStatus.ACKNOWLEDGED)
+    @transition(
+        field=status, source=choices.AlertStatus.OPEN, target=choices.AlertStatus.ACKNOWLEDGED
+    )
     def acknowledge(self):
         pass
 

@@ -37,7 +37,12 @@ def parse(text: str) -> tuple[str, list[dict]]:
         elif match := _ARTICLE.match(line):
             number = chinese_number(match.group(1))
             articles.append(
-                {"number": number, "ref": f"Art.{number}", "chapter": chapter, "text": match.group(2).strip()}
+                {
+                    "number": number,
+                    "ref": f"Art.{number}",
+                    "chapter": chapter,
+                    "text": match.group(2).strip(),
+                }
             )
     return title, articles
 
@@ -49,5 +54,7 @@ def load(regulation_model, article_model, *, source: Path = SOURCE):
         code=CODE, version=1, defaults={"title": title, "is_current": True}
     )
     if created:
-        article_model.objects.bulk_create(article_model(regulation=regulation, **a) for a in articles)
+        article_model.objects.bulk_create(
+            article_model(regulation=regulation, **a) for a in articles
+        )
     return regulation

@@ -110,7 +110,9 @@ def get_rule(code: str) -> Rule:
 
 def setting_for(code: str) -> RuleSetting:
     rule_ = get_rule(code)
-    setting, created = RuleSetting.objects.get_or_create(code=code, defaults={"params": rule_.defaults})
+    setting, created = RuleSetting.objects.get_or_create(
+        code=code, defaults={"params": rule_.defaults}
+    )
     missing = {k: v for k, v in rule_.defaults.items() if k not in setting.params}
     if missing and not created:
         # A parameter added to the rule after the row was created: store its default.
@@ -238,13 +240,17 @@ def _coerce(value, default):
 
 
 @transaction.atomic
-def rule_setting_update(*, actor, code: str, params: dict, enabled: bool | None = None, reason: str = ""):
+def rule_setting_update(
+    *, actor, code: str, params: dict, enabled: bool | None = None, reason: str = ""
+):
     """Change a rule's parameters (R-MON-1). Only system administrators; audited; the rule is
     re-swept after commit so the change takes effect at once."""
     from parkflow.org import access
 
     if not access.may(actor, "rules.configure"):
-        raise PermissionDenied("forbidden", _("只有系统管理员可以修改规则参数。"), requirement="R-MON-1")
+        raise PermissionDenied(
+            "forbidden", _("只有系统管理员可以修改规则参数。"), requirement="R-MON-1"
+        )
     rule_ = get_rule(code)
     setting = RuleSetting.objects.select_for_update().get(pk=setting_for(code).pk)
     errors = {}
@@ -256,7 +262,9 @@ def rule_setting_update(*, actor, code: str, params: dict, enabled: bool | None 
         try:
             coerced = _coerce(value, rule_.defaults[key])
         except (TypeError, ValueError):
-            errors[key] = [_("参数类型应与默认值一致（%(default)r）。") % {"default": rule_.defaults[key]}]
+            errors[key] = [
+                _("参数类型应与默认值一致（%(default)r）。") % {"default": rule_.defaults[key]}
+            ]
             continue
         if isinstance(coerced, int | float) and not isinstance(coerced, bool) and coerced < 0:
             errors[key] = [_("参数不能为负数。")]

@@ -1,1 +1,17 @@
-urlpatterns = []
+from django.urls import path
+
+from . import views
+
+app_name = "core"
+
+urlpatterns = [
+    path("", views.workbench, name="workbench"),
+    path("alerts/", views.alert_list, name="alert_list"),
+    path("alerts/<int:pk>/", views.alert_detail, name="alert_detail"),
+    path("alerts/<int:pk>/acknowledge/", views.alert_acknowledge, name="alert_acknowledge"),
+    path("alerts/<int:pk>/assign/", views.alert_assign, name="alert_assign"),
+    path("alerts/<int:pk>/resolve/", views.alert_resolve, name="alert_resolve"),
+    path("reviews/<int:pk>/", views.review_detail, name="review_detail"),
+    path("audit/", views.audit_list, name="audit"),
+    path("audit/verify/", views.audit_verify, name="audit_verify"),
+]

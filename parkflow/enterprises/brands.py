@@ -30,13 +30,85 @@ from .choices import BrandMatch
 NEAR_MISS_THRESHOLD = 90
 NEAR_MISS_MIN_SYLLABLES = 3
 
-_REGIONS = (
-    "北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 广东 海南 四川 贵州 "
-    "云南 陕西 甘肃 青海 台湾 内蒙古 广西 西藏 宁夏 新疆 香港 澳门 苏州 无锡 常州 南京 南通 扬州 镇江 泰州 徐州 "
-    "杭州 宁波 温州 嘉兴 绍兴 湖州 金华 合肥 深圳 广州 东莞 佛山 珠海 厦门 福州 青岛 济南 武汉 长沙 成都 西安 "
-    "郑州 沈阳 大连 昆山 江阴 张家港 常熟 太仓 吴江 中国"
-).split()
-_REGION_PREFIX = re.compile(r"^(?:(?:" + "|".join(sorted(_REGIONS, key=len, reverse=True)) + r")(?:省|市|区|县|自治区)?)+")
+_REGIONS = [
+    "北京",
+    "天津",
+    "上海",
+    "重庆",
+    "河北",
+    "山西",
+    "辽宁",
+    "吉林",
+    "黑龙江",
+    "江苏",
+    "浙江",
+    "安徽",
+    "福建",
+    "江西",
+    "山东",
+    "河南",
+    "湖北",
+    "湖南",
+    "广东",
+    "海南",
+    "四川",
+    "贵州",
+    "云南",
+    "陕西",
+    "甘肃",
+    "青海",
+    "台湾",
+    "内蒙古",
+    "广西",
+    "西藏",
+    "宁夏",
+    "新疆",
+    "香港",
+    "澳门",
+    "苏州",
+    "无锡",
+    "常州",
+    "南京",
+    "南通",
+    "扬州",
+    "镇江",
+    "泰州",
+    "徐州",
+    "杭州",
+    "宁波",
+    "温州",
+    "嘉兴",
+    "绍兴",
+    "湖州",
+    "金华",
+    "合肥",
+    "深圳",
+    "广州",
+    "东莞",
+    "佛山",
+    "珠海",
+    "厦门",
+    "福州",
+    "青岛",
+    "济南",
+    "武汉",
+    "长沙",
+    "成都",
+    "西安",
+    "郑州",
+    "沈阳",
+    "大连",
+    "昆山",
+    "江阴",
+    "张家港",
+    "常熟",
+    "太仓",
+    "吴江",
+    "中国",
+]
+_REGION_PREFIX = re.compile(
+    r"^(?:(?:" + "|".join(sorted(_REGIONS, key=len, reverse=True)) + r")(?:省|市|区|县|自治区)?)+"
+)
 _PAREN_REGION = re.compile(r"[（(](?:" + "|".join(_REGIONS) + r")(?:省|市|区|县)?[)）]")
 _LEGAL_FORM = re.compile(
     r"(?:股份有限公司|有限责任公司|有限公司|集团公司|分公司|公司|合伙企业|（有限合伙）|\(有限合伙\)|工作室|经营部|厂|店)+$"
@@ -74,7 +146,9 @@ def _toned(text: str) -> list[set[str]]:
     """Every reading of every character, with tones: 为 → {wei2, wei4}."""
     return [
         {r.lower() for r in readings}
-        for readings in pinyin(text, style=Style.TONE3, heteronym=True, errors="ignore", neutral_tone_with_five=True)
+        for readings in pinyin(
+            text, style=Style.TONE3, heteronym=True, errors="ignore", neutral_tone_with_five=True
+        )
     ]
 
 
@@ -85,7 +159,8 @@ def _plain(text: str) -> list[str]:
 def _homophone_run(name_readings: list[set[str]], brand_readings: list[set[str]]) -> bool:
     n = len(brand_readings)
     return any(
-        all(name_readings[i + j] & brand_readings[j] for j in range(n)) for i in range(len(name_readings) - n + 1)
+        all(name_readings[i + j] & brand_readings[j] for j in range(n))
+        for i in range(len(name_readings) - n + 1)
     )
 
 
@@ -109,7 +184,10 @@ def match(name: str, brand_name: str, aliases: list[str] = ()) -> tuple[str, int
         core_plain = _plain(core)
         n, target = len(brand_plain), "".join(brand_plain)
         best = max(
-            (fuzz.ratio("".join(core_plain[i : i + n]), target) for i in range(max(1, len(core_plain) - n + 1))),
+            (
+                fuzz.ratio("".join(core_plain[i : i + n]), target)
+                for i in range(max(1, len(core_plain) - n + 1))
+            ),
             default=0,
         )
         if best >= NEAR_MISS_THRESHOLD:

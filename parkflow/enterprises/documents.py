@@ -41,7 +41,11 @@ def check_name(name: str) -> str:
     name = unicodedata.normalize("NFC", (name or "").strip())
     if not name:
         raise _refuse(_("文件名不能为空。"))
-    if any(c in name for c in "/\\\x00") or ".." in name or any(unicodedata.category(c) == "Cc" for c in name):
+    if (
+        any(c in name for c in "/\\\x00")
+        or ".." in name
+        or any(unicodedata.category(c) == "Cc" for c in name)
+    ):
         raise _refuse(_("文件名包含路径或控制字符（如 “../”、“/”），请重命名后上传。"))
     if len(name) > 200:
         raise _refuse(_("文件名过长（最多200个字符）。"))
@@ -85,7 +89,8 @@ def check_upload(upload) -> CheckedUpload:
     limit = max_upload_bytes()
     if size > limit:
         raise _refuse(
-            _("文件大小 %(size).1f MB 超过上限 %(limit).0f MB。") % {"size": size / 1048576, "limit": limit / 1048576}
+            _("文件大小 %(size).1f MB 超过上限 %(limit).0f MB。")
+            % {"size": size / 1048576, "limit": limit / 1048576}
         )
     upload.seek(0)
     head = upload.read(_SNIFF_BYTES)

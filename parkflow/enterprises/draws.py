@@ -1,4 +1,4 @@
-""""Double random" (双随机, R-ENT-3): reviewers drawn at random from the eligible pool, and a
+""" "Double random" (双随机, R-ENT-3): reviewers drawn at random from the eligible pool, and a
 random sample of approved enterprises re-checked each quarter.
 
 A draw is ``random.Random(seed).sample(sorted pool, k)``: the pool (sorted ids) and the seed are
@@ -25,7 +25,9 @@ def draw(pool: list[int], count: int, seed: str) -> list[int]:
     return random.Random(f"parkflow:{seed}").sample(sorted(pool), count)
 
 
-def reviewer_pool(enterprise, gate_code: str, *, submitter=None) -> tuple[list[int], dict[str, str]]:
+def reviewer_pool(
+    enterprise, gate_code: str, *, submitter=None
+) -> tuple[list[int], dict[str, str]]:
     """Eligible reviewers (sorted ids) and, for the record, who was excluded and why: the gate's
     reviewer roles in the enterprise's park, minus the account manager, the submitter, declared
     conflicts and lapsed compliance status (through the gate's own refusal rules)."""
@@ -34,7 +36,10 @@ def reviewer_pool(enterprise, gate_code: str, *, submitter=None) -> tuple[list[i
     candidates = (
         get_user_model()
         .objects.filter(is_active=True, role_assignments__role__in=gate.reviewer_roles)
-        .filter(Q(role_assignments__unit__park_id=park_id) | Q(role_assignments__unit__park__isnull=True))
+        .filter(
+            Q(role_assignments__unit__park_id=park_id)
+            | Q(role_assignments__unit__park__isnull=True)
+        )
         .distinct()
         .order_by("pk")
     )
@@ -54,4 +59,6 @@ def reviewer_pool(enterprise, gate_code: str, *, submitter=None) -> tuple[list[i
 def sample_size(population: int, rate: Decimal, minimum: int = 1) -> int:
     if population == 0:
         return 0
-    return min(population, max(minimum, int((Decimal(population) * rate).to_integral_value(ROUND_CEILING))))
+    return min(
+        population, max(minimum, int((Decimal(population) * rate).to_integral_value(ROUND_CEILING)))
+    )

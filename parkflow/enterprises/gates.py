@@ -77,7 +77,11 @@ register(
         reviewer_roles=REVIEWER_ROLES,
         article="Art.10",
         requirement="R-ENT-6",
-        content=lambda doc: {"sha256": doc.sha256, "enterprise": doc.enterprise_id, "doc_type": doc.doc_type},
+        content=lambda doc: {
+            "sha256": doc.sha256,
+            "enterprise": doc.enterprise_id,
+            "doc_type": doc.doc_type,
+        },
         requester=lambda doc: doc.uploaded_by,
         park=lambda doc: doc.enterprise.park,
         excluded=lambda user, doc: _excluded_for(doc.enterprise, user),

@@ -37,7 +37,10 @@ def brand_problem(enterprise) -> str | None:
     open_flags = list(enterprise.brand_flags.filter(status=FlagStatus.OPEN).select_related("brand"))
     if open_flags:
         names = "、".join(flag.brand.name for flag in open_flags)
-        return str(_("存在未解除的品牌冒用嫌疑（%(brands)s），需上传品牌授权书并经审查通过") % {"brands": names})
+        return str(
+            _("存在未解除的品牌冒用嫌疑（%(brands)s），需上传品牌授权书并经审查通过")
+            % {"brands": names}
+        )
     return None
 
 
@@ -49,7 +52,12 @@ def admission_problems(enterprise) -> list[str]:
 def standing_problems(enterprise) -> list[str]:
     problems = admission_problems(enterprise)
     if enterprise.status not in ADMITTED:
-        problems.append(str(_("企业状态为“%(status)s”，尚未通过准入审核") % {"status": enterprise.get_status_display()}))
+        problems.append(
+            str(
+                _("企业状态为“%(status)s”，尚未通过准入审核")
+                % {"status": enterprise.get_status_display()}
+            )
+        )
     elif not gates.is_approved(enterprise, ADMISSION):
         problems.append(str(_("准入资质审核未通过或审核后信息已变更")))
     return problems
@@ -59,7 +67,9 @@ def ensure_admissible(enterprise) -> None:
     problems = admission_problems(enterprise)
     if problems:
         raise Conflict(
-            "enterprise_not_admissible", _("不能通过准入：%(p)s。") % {"p": "；".join(problems)}, requirement="R-ENT-5"
+            "enterprise_not_admissible",
+            _("不能通过准入：%(p)s。") % {"p": "；".join(problems)},
+            requirement="R-ENT-5",
         )
 
 

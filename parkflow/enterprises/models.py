@@ -9,7 +9,15 @@ from django_fsm import FSMField, FSMModelMixin, transition
 
 from parkflow.org.models import phone_validator
 
-from .choices import BrandMatch, DocumentType, DrawPurpose, EnterpriseGrade, EnterpriseStatus, FlagStatus, Industry
+from .choices import (
+    BrandMatch,
+    DocumentType,
+    DrawPurpose,
+    EnterpriseGrade,
+    EnterpriseStatus,
+    FlagStatus,
+    Industry,
+)
 from .validators import validate_credit_code
 
 S = EnterpriseStatus
@@ -25,7 +33,9 @@ class Enterprise(FSMModelMixin, models.Model):
         _("注册资本（万元）"), max_digits=14, decimal_places=2, validators=[MinValueValidator(0)]
     )
     industry = models.CharField(_("行业"), max_length=12, choices=Industry.choices)
-    grade = models.CharField(_("客户等级"), max_length=4, choices=EnterpriseGrade.choices, default=EnterpriseGrade.B)
+    grade = models.CharField(
+        _("客户等级"), max_length=4, choices=EnterpriseGrade.choices, default=EnterpriseGrade.B
+    )
     contact_name = models.CharField(_("联系人"), max_length=60)
     contact_phone = models.CharField(_("联系电话"), max_length=20, validators=[phone_validator])
     contact_email = models.EmailField(_("联系邮箱"), blank=True)
@@ -47,7 +57,12 @@ class Enterprise(FSMModelMixin, models.Model):
     )
     status = FSMField(_("状态"), default=S.PROSPECT, choices=S.choices, protected=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("录入人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("录入人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("录入时间"))
     updated_at = models.DateTimeField(_("更新时间"))
@@ -56,7 +71,14 @@ class Enterprise(FSMModelMixin, models.Model):
     scope_park_lookup = "park"
     scope_enterprise_lookup = "pk"
     # What the admission review looks at; editing any of these after approval voids it (R-CPL-1).
-    REVIEWED_FIELDS = ("name", "credit_code", "legal_representative", "registered_capital", "industry", "park_id")
+    REVIEWED_FIELDS = (
+        "name",
+        "credit_code",
+        "legal_representative",
+        "registered_capital",
+        "industry",
+        "park_id",
+    )
     EDITABLE_FIELDS = (
         "name",
         "credit_code",
@@ -76,7 +98,11 @@ class Enterprise(FSMModelMixin, models.Model):
         verbose_name_plural = _("企业")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["park", "status"]), models.Index(fields=["name"])]
-        constraints = [models.CheckConstraint(condition=Q(registered_capital__gte=0), name="enterprise_capital_not_negative")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(registered_capital__gte=0), name="enterprise_capital_not_negative"
+            )
+        ]
 
     def __str__(self):
         return self.name
@@ -114,8 +140,12 @@ class Enterprise(FSMModelMixin, models.Model):
 class PortalAccount(models.Model):
     """Links an enterprise user to the one enterprise they may see (R-ORG-2, R-PLT-3)."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="portal_account")
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="portal_accounts")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="portal_account"
+    )
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.PROTECT, related_name="portal_accounts"
+    )
 
     scope_park_lookup = "enterprise__park"
     scope_enterprise_lookup = "enterprise"
@@ -133,9 +163,14 @@ class ConflictDeclaration(models.Model):
     them from reviewing or approving anything of that enterprise."""
 
     person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("申报人"), on_delete=models.PROTECT, related_name="conflicts"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("申报人"),
+        on_delete=models.PROTECT,
+        related_name="conflicts",
     )
-    enterprise = models.ForeignKey(Enterprise, verbose_name=_("企业"), on_delete=models.PROTECT, related_name="conflicts")
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("企业"), on_delete=models.PROTECT, related_name="conflicts"
+    )
     reason = models.CharField(_("利益关系说明"), max_length=300)
     declared_at = models.DateTimeField(_("申报时间"))
     withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
@@ -148,7 +183,9 @@ class ConflictDeclaration(models.Model):
         ordering = ["-declared_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["person", "enterprise"], condition=Q(withdrawn_at__isnull=True), name="conflict_once_active"
+                fields=["person", "enterprise"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="conflict_once_active",
             )
         ]
 
@@ -167,7 +204,9 @@ class QualificationDocument(models.Model):
     """One version of one qualification document (R-ENT-2). Versions are only ever added:
     a new upload of the same type becomes version N+1 and the older ones stay."""
 
-    enterprise = models.ForeignKey(Enterprise, verbose_name=_("企业"), on_delete=models.PROTECT, related_name="documents")
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("企业"), on_delete=models.PROTECT, related_name="documents"
+    )
     doc_type = models.CharField(_("材料类型"), max_length=24, choices=DocumentType.choices)
     version = models.PositiveIntegerField(_("版本"))
     file = models.FileField(_("文件"), upload_to=document_path, max_length=200)
@@ -179,7 +218,10 @@ class QualificationDocument(models.Model):
     valid_until = models.DateField(_("有效期至"), null=True, blank=True)
     note = models.CharField(_("说明"), max_length=200, blank=True)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上传人"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     uploaded_at = models.DateTimeField(_("上传时间"))
 
@@ -192,9 +234,13 @@ class QualificationDocument(models.Model):
         verbose_name_plural = _("资质材料")
         ordering = ["enterprise", "doc_type", "-version"]
         constraints = [
-            models.UniqueConstraint(fields=["enterprise", "doc_type", "version"], name="document_version_once"),
+            models.UniqueConstraint(
+                fields=["enterprise", "doc_type", "version"], name="document_version_once"
+            ),
             models.CheckConstraint(
-                condition=Q(valid_until__isnull=True) | Q(valid_from__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
+                condition=Q(valid_until__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_until__gte=models.F("valid_from")),
                 name="document_validity_ordered",
             ),
             models.CheckConstraint(condition=Q(size__gt=0), name="document_not_empty"),
@@ -213,7 +259,9 @@ class ReviewDraw(models.Model):
     are recorded so anyone can re-run the draw and get the same reviewers."""
 
     purpose = models.CharField(_("用途"), max_length=12, choices=DrawPurpose.choices)
-    enterprise = models.ForeignKey(Enterprise, verbose_name=_("企业"), on_delete=models.PROTECT, related_name="draws")
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("企业"), on_delete=models.PROTECT, related_name="draws"
+    )
     gate = models.CharField(_("审查节点"), max_length=80)
     round = models.PositiveIntegerField(_("审查轮次"))
     seed = models.CharField(_("随机种子"), max_length=40)
@@ -222,7 +270,12 @@ class ReviewDraw(models.Model):
     count = models.PositiveSmallIntegerField(_("抽取人数"))
     selected = models.JSONField(_("抽中审查人"))  # user ids in draw order
     drawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("抽取人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("抽取人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     drawn_at = models.DateTimeField(_("抽取时间"))
     campaign = models.ForeignKey(
@@ -260,10 +313,12 @@ class SpotCheckCampaign(models.Model):
 
 
 class PublishedResult(models.Model):
-    """"一公开": the outcome of an admission review or spot check, published to staff and the
+    """ "一公开": the outcome of an admission review or spot check, published to staff and the
     portal — name, decision and date only, never internal opinions."""
 
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="published_results")
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.PROTECT, related_name="published_results"
+    )
     enterprise_name = models.CharField(_("企业名称"), max_length=120)
     purpose = models.CharField(_("事项"), max_length=12, choices=DrawPurpose.choices)
     decision = models.CharField(_("结论"), max_length=10)
@@ -282,14 +337,20 @@ class PublishedResult(models.Model):
     def decision_label(self) -> str:
         from parkflow.core.choices import ReviewDecision
 
-        return str(ReviewDecision(self.decision).label) if self.decision in ReviewDecision.values else self.decision
+        return (
+            str(ReviewDecision(self.decision).label)
+            if self.decision in ReviewDecision.values
+            else self.decision
+        )
 
 
 class ProtectedBrand(models.Model):
     """A well-known brand that applicants must not impersonate (R-ENT-6, Art.10 重点防控)."""
 
     name = models.CharField(_("品牌名称"), max_length=60, unique=True)
-    aliases = models.CharField(_("别名/英文名"), max_length=200, blank=True, help_text=_("以逗号分隔，如 HUAWEI,华为技术"))
+    aliases = models.CharField(
+        _("别名/英文名"), max_length=200, blank=True, help_text=_("以逗号分隔，如 HUAWEI,华为技术")
+    )
     owner = models.CharField(_("权利人"), max_length=120, blank=True)
     is_active = models.BooleanField(_("启用"), default=True)
 
@@ -314,7 +375,9 @@ class BrandFlag(models.Model):
     matched_name = models.CharField(_("比对名称"), max_length=120)
     method = models.CharField(_("命中方式"), max_length=12, choices=BrandMatch.choices)
     score = models.PositiveSmallIntegerField(_("相似度"))
-    status = models.CharField(_("状态"), max_length=8, choices=FlagStatus.choices, default=FlagStatus.OPEN)
+    status = models.CharField(
+        _("状态"), max_length=8, choices=FlagStatus.choices, default=FlagStatus.OPEN
+    )
     raised_at = models.DateTimeField(_("发现时间"))
     cleared_at = models.DateTimeField(_("解除时间"), null=True, blank=True)
     cleared_by_document = models.ForeignKey(
@@ -330,7 +393,9 @@ class BrandFlag(models.Model):
         ordering = ["-raised_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["enterprise", "brand"], condition=Q(status="open"), name="brand_flag_once_open"
+                fields=["enterprise", "brand"],
+                condition=Q(status="open"),
+                name="brand_flag_once_open",
             )
         ]
 
@@ -341,11 +406,15 @@ class BrandFlag(models.Model):
 class AdmissionFeeTariff(models.Model):
     """The published admission fee of a park (R-ENT-5: only the published tariff is charged)."""
 
-    park = models.ForeignKey("org.OrgUnit", verbose_name=_("园区"), on_delete=models.PROTECT, related_name="+")
+    park = models.ForeignKey(
+        "org.OrgUnit", verbose_name=_("园区"), on_delete=models.PROTECT, related_name="+"
+    )
     amount = models.DecimalField(_("入驻费（元）"), max_digits=12, decimal_places=2)
     effective_from = models.DateField(_("生效日期"))
     published_at = models.DateTimeField(_("公布时间"))
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
 
     scope_park_lookup = "park"
 
@@ -365,11 +434,15 @@ class AdmissionFeeTariff(models.Model):
 class AdmissionFee(models.Model):
     """The admission fee charged to one enterprise, always the tariff amount in force."""
 
-    enterprise = models.OneToOneField(Enterprise, on_delete=models.PROTECT, related_name="admission_fee")
+    enterprise = models.OneToOneField(
+        Enterprise, on_delete=models.PROTECT, related_name="admission_fee"
+    )
     tariff = models.ForeignKey(AdmissionFeeTariff, on_delete=models.PROTECT, related_name="charges")
     amount = models.DecimalField(_("金额（元）"), max_digits=12, decimal_places=2)
     charged_at = models.DateTimeField(_("计费时间"))
-    charged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    charged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
 
     scope_park_lookup = "enterprise__park"
     scope_enterprise_lookup = "enterprise"

@@ -23,7 +23,9 @@ ACTIVE_STATUSES = [
 
 def _current_licences():
     newer = QualificationDocument.objects.filter(
-        enterprise=OuterRef("enterprise"), doc_type=OuterRef("doc_type"), version__gt=OuterRef("version")
+        enterprise=OuterRef("enterprise"),
+        doc_type=OuterRef("doc_type"),
+        version__gt=OuterRef("version"),
     )
     return QualificationDocument.objects.filter(
         doc_type=DocumentType.BUSINESS_LICENCE,
@@ -45,15 +47,18 @@ def _park(document):
     severity=Severity.WARNING,
     params={"days_ahead": 30},
     param_labels={"days_ahead": _("提前预警天数")},
-    message=lambda doc, params: _("%(enterprise)s 的营业执照将于 %(date)s 到期，请督促企业及时更新。")
-    % {"enterprise": doc.enterprise, "date": f"{doc.valid_until:%Y年%m月%d日}"},
+    message=lambda doc, params: (
+        _("%(enterprise)s 的营业执照将于 %(date)s 到期，请督促企业及时更新。")
+        % {"enterprise": doc.enterprise, "date": f"{doc.valid_until:%Y年%m月%d日}"}
+    ),
     park=_park,
     assignee=lambda doc: doc.enterprise.account_manager,
 )
 def licence_expiring(params, now):
     today = timezone.localdate(now)
     return _current_licences().filter(
-        valid_until__gte=today, valid_until__lte=today + datetime.timedelta(days=params["days_ahead"])
+        valid_until__gte=today,
+        valid_until__lte=today + datetime.timedelta(days=params["days_ahead"]),
     )
 
 
@@ -64,8 +69,10 @@ def licence_expiring(params, now):
     requirement="R-ENT-5",
     model="enterprises.QualificationDocument",
     severity=Severity.HIGH,
-    message=lambda doc, params: _("%(enterprise)s 的营业执照已于 %(date)s 过期，新的服务、协议和资源分配已被自动阻止。")
-    % {"enterprise": doc.enterprise, "date": f"{doc.valid_until:%Y年%m月%d日}"},
+    message=lambda doc, params: (
+        _("%(enterprise)s 的营业执照已于 %(date)s 过期，新的服务、协议和资源分配已被自动阻止。")
+        % {"enterprise": doc.enterprise, "date": f"{doc.valid_until:%Y年%m月%d日}"}
+    ),
     park=_park,
     assignee=lambda doc: doc.enterprise.account_manager,
 )

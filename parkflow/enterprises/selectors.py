@@ -7,7 +7,9 @@ from parkflow.org import access
 from .models import ConflictDeclaration, Enterprise
 
 
-def enterprise_list(*, actor, search: str = "", status: str = "", grade: str = "", park=None, industry: str = ""):
+def enterprise_list(
+    *, actor, search: str = "", status: str = "", grade: str = "", park=None, industry: str = ""
+):
     qs = access.scope(actor, Enterprise.objects.select_related("park", "account_manager"))
     if search:
         qs = qs.filter(
@@ -28,8 +30,12 @@ def enterprise_list(*, actor, search: str = "", status: str = "", grade: str = "
 
 
 def enterprise_get_for_user(*, actor, pk) -> Enterprise:
-    return access.get_for_user(actor, Enterprise.objects.select_related("park", "account_manager", "created_by"), pk=pk)
+    return access.get_for_user(
+        actor, Enterprise.objects.select_related("park", "account_manager", "created_by"), pk=pk
+    )
 
 
 def has_active_conflict(user, enterprise) -> bool:
-    return ConflictDeclaration.objects.filter(person=user, enterprise=enterprise, withdrawn_at__isnull=True).exists()
+    return ConflictDeclaration.objects.filter(
+        person=user, enterprise=enterprise, withdrawn_at__isnull=True
+    ).exists()

@@ -1,15 +1,14 @@
 """Writes of the enterprise domain. One function per business operation; each is atomic, checks
 permission, runs the gates and rules, validates, saves and writes its audit event."""
 
-from django.db import IntegrityError, transaction
-from django.utils.translation import gettext_lazy as _
-from django_fsm import can_proceed
-
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils.translation import gettext_lazy as _
+from django_fsm import can_proceed
 
 from parkflow.core import audit, clock, gates
 from parkflow.core.errors import Conflict, PermissionDenied, ValidationFailed
@@ -77,7 +76,9 @@ def _clean_input(values: dict) -> dict:
 def enterprise_create(*, actor, park, **values) -> Enterprise:
     """Create an enterprise record (R-ENT-1); it starts as a prospect."""
     now = clock.now()
-    enterprise = Enterprise(park=park, created_by=actor, created_at=now, updated_at=now, status_changed_at=now)
+    enterprise = Enterprise(
+        park=park, created_by=actor, created_at=now, updated_at=now, status_changed_at=now
+    )
     for key, value in _clean_input(values).items():
         setattr(enterprise, key, value)
     access.ensure(actor, "enterprise.create", enterprise, requirement="R-ORG-3")
@@ -134,7 +135,9 @@ def _guards(enterprise: Enterprise, action: str, actor) -> None:
 
 
 @transaction.atomic
-def enterprise_transition(*, actor, enterprise: Enterprise, action: str, reason: str = "") -> Enterprise:
+def enterprise_transition(
+    *, actor, enterprise: Enterprise, action: str, reason: str = ""
+) -> Enterprise:
     """The one place the enterprise status changes (django-fsm-2, protected field)."""
     enterprise = Enterprise.objects.select_for_update().select_related("park").get(pk=enterprise.pk)
     access.ensure(actor, "enterprise.transition", enterprise, requirement="R-ORG-3")
@@ -158,7 +161,12 @@ def _apply_transition(actor, enterprise: Enterprise, action: str, reason: str) -
     enterprise.status_changed_at = clock.now()
     enterprise.save(update_fields=["status", "status_changed_at"])
     audit.record(
-        actor, f"enterprise.{action}", enterprise, before=before, after={"status": enterprise.status}, reason=reason
+        actor,
+        f"enterprise.{action}",
+        enterprise,
+        before=before,
+        after={"status": enterprise.status},
+        reason=reason,
     )
     return enterprise
 
@@ -168,16 +176,23 @@ def enterprise_apply(*, actor, enterprise, reason=""):
 
 
 @transaction.atomic
-def enterprise_submit_for_review(*, actor, enterprise, count: int | None = None, seed: str | None = None):
+def enterprise_submit_for_review(
+    *, actor, enterprise, count: int | None = None, seed: str | None = None
+):
     """Put an application under review (Art.10 双随机): check the licence is there, draw the
     reviewers at random from the eligible pool and open one review for each in a new round.
     Staff submit for enterprises of their park; an enterprise user submits its own application."""
     enterprise = Enterprise.objects.select_for_update().select_related("park").get(pk=enterprise.pk)
-    if not (access.may(actor, "enterprise.transition", enterprise) or access.may(actor, "enterprise.submit", enterprise)):
+    if not (
+        access.may(actor, "enterprise.transition", enterprise)
+        or access.may(actor, "enterprise.submit", enterprise)
+    ):
         raise PermissionDenied("forbidden", _("您没有执行此操作的权限。"), requirement="R-ORG-3")
     problem = guards.licence_problem(enterprise)
     if problem:
-        raise Conflict("licence_required", _("%(p)s，不能提交审核。") % {"p": problem}, requirement="R-ENT-2")
+        raise Conflict(
+            "licence_required", _("%(p)s，不能提交审核。") % {"p": problem}, requirement="R-ENT-2"
+        )
     _apply_transition(actor, enterprise, "start_review", "")
     draw = _draw_reviewers(
         actor=actor,
@@ -190,7 +205,11 @@ def enterprise_submit_for_review(*, actor, enterprise, count: int | None = None,
     )
     for reviewer_id in draw.selected:
         gates.review_request(
-            actor=actor, obj=enterprise, gate_code=ADMISSION, assigned_to=_user(reviewer_id), round=draw.round
+            actor=actor,
+            obj=enterprise,
+            gate_code=ADMISSION,
+            assigned_to=_user(reviewer_id),
+            round=draw.round,
         )
     return enterprise
 
@@ -201,12 +220,16 @@ def _user(pk):
     return get_user_model().objects.get(pk=pk)
 
 
-def _draw_reviewers(*, actor, enterprise, gate_code, purpose, count, seed=None, submitter=None, campaign=None):
+def _draw_reviewers(
+    *, actor, enterprise, gate_code, purpose, count, seed=None, submitter=None, campaign=None
+):
     pool, excluded = draws.reviewer_pool(enterprise, gate_code, submitter=submitter)
     if len(pool) < count:
         raise Conflict(
             "reviewer_pool_too_small",
-            _("合格审查人不足：需要 %(count)s 人，符合条件的只有 %(pool)s 人（已排除客户经理、提交人、利益冲突及合规状态失效人员）。")
+            _(
+                "合格审查人不足：需要 %(count)s 人，符合条件的只有 %(pool)s 人（已排除客户经理、提交人、利益冲突及合规状态失效人员）。"
+            )
             % {"count": count, "pool": len(pool)},
             requirement="R-ENT-3",
         )
@@ -230,7 +253,13 @@ def _draw_reviewers(*, actor, enterprise, gate_code, purpose, count, seed=None, 
         actor,
         "review.draw",
         enterprise,
-        after={"draw": draw.pk, "seed": seed, "pool": pool, "selected": draw.selected, "excluded": excluded},
+        after={
+            "draw": draw.pk,
+            "seed": seed,
+            "pool": pool,
+            "selected": draw.selected,
+            "excluded": excluded,
+        },
     )
     return draw
 
@@ -242,7 +271,9 @@ def draw_rerun(draw: ReviewDraw) -> list[int]:
 
 def enterprise_approve(*, actor, enterprise, reason=""):
     """Gated (R-CPL-1): needs a current approval of the admission review."""
-    return enterprise_transition(actor=actor, enterprise=enterprise, action="approve", reason=reason)
+    return enterprise_transition(
+        actor=actor, enterprise=enterprise, action="approve", reason=reason
+    )
 
 
 def enterprise_reject(*, actor, enterprise, reason=""):
@@ -259,12 +290,14 @@ def enterprise_record_admission_outcome(*, actor, review):
     outcome = gates.round_outcome(gates.latest_round(enterprise, ADMISSION))
     if outcome == "pending":
         return  # another drawn reviewer has yet to decide
-    _apply_transition(actor, enterprise, "approve" if outcome == "approve" else "reject", review.opinion)
+    _apply_transition(
+        actor, enterprise, "approve" if outcome == "approve" else "reject", review.opinion
+    )
     _publish(enterprise, DrawPurpose.ADMISSION, outcome)
 
 
 def _publish(enterprise, purpose, decision):
-    """"一公开": name, decision and date — never the internal opinion."""
+    """ "一公开": name, decision and date — never the internal opinion."""
     now = clock.now()
     result = PublishedResult.objects.create(
         enterprise=enterprise,
@@ -274,7 +307,12 @@ def _publish(enterprise, purpose, decision):
         decided_on=clock.localtime(now).date(),
         published_at=now,
     )
-    audit.record(None, "review.publish", enterprise, after={"result": result.pk, "purpose": purpose, "decision": decision})
+    audit.record(
+        None,
+        "review.publish",
+        enterprise,
+        after={"result": result.pk, "purpose": purpose, "decision": decision},
+    )
 
 
 @transaction.atomic
@@ -283,27 +321,48 @@ def conflict_declare(*, actor, enterprise: Enterprise, reason: str) -> ConflictD
     access.ensure(actor, "enterprise.declare_conflict", enterprise, requirement="R-ENT-4")
     if not (reason or "").strip():
         raise ValidationFailed({"reason": [_("请说明利益关系。")]}, requirement="R-ENT-4")
-    if ConflictDeclaration.objects.filter(person=actor, enterprise=enterprise, withdrawn_at__isnull=True).exists():
-        raise Conflict("conflict_exists", _("您已申报过与该企业的利益冲突。"), requirement="R-ENT-4")
+    if ConflictDeclaration.objects.filter(
+        person=actor, enterprise=enterprise, withdrawn_at__isnull=True
+    ).exists():
+        raise Conflict(
+            "conflict_exists", _("您已申报过与该企业的利益冲突。"), requirement="R-ENT-4"
+        )
     declaration = ConflictDeclaration.objects.create(
         person=actor, enterprise=enterprise, reason=reason.strip(), declared_at=clock.now()
     )
-    audit.record(actor, "conflict.declare", enterprise, after={"declaration": declaration.pk, "reason": declaration.reason})
+    audit.record(
+        actor,
+        "conflict.declare",
+        enterprise,
+        after={"declaration": declaration.pk, "reason": declaration.reason},
+    )
     return declaration
 
 
 @transaction.atomic
-def conflict_withdraw(*, actor, declaration: ConflictDeclaration, reason: str) -> ConflictDeclaration:
+def conflict_withdraw(
+    *, actor, declaration: ConflictDeclaration, reason: str
+) -> ConflictDeclaration:
     declaration = ConflictDeclaration.objects.select_for_update().get(pk=declaration.pk)
     if declaration.person_id != actor.pk:
-        raise PermissionDenied("forbidden", _("只能撤回本人的利益冲突申报。"), requirement="R-ENT-4")
+        raise PermissionDenied(
+            "forbidden", _("只能撤回本人的利益冲突申报。"), requirement="R-ENT-4"
+        )
     if declaration.withdrawn_at:
         raise Conflict("conflict_withdrawn", _("该申报已撤回。"), requirement="R-ENT-4")
     if not (reason or "").strip():
-        raise ValidationFailed({"reason": [_("请说明撤回原因（如利益关系已解除）。")]}, requirement="R-ENT-4")
+        raise ValidationFailed(
+            {"reason": [_("请说明撤回原因（如利益关系已解除）。")]}, requirement="R-ENT-4"
+        )
     declaration.withdrawn_at = clock.now()
     declaration.save(update_fields=["withdrawn_at"])
-    audit.record(actor, "conflict.withdraw", declaration.enterprise, after={"declaration": declaration.pk}, reason=reason)
+    audit.record(
+        actor,
+        "conflict.withdraw",
+        declaration.enterprise,
+        after={"declaration": declaration.pk},
+        reason=reason,
+    )
     return declaration
 
 
@@ -321,8 +380,13 @@ def document_upload(
     errors = {}
     if doc_type not in DocumentType.values:
         errors["doc_type"] = [_("请选择材料类型。")]
-    if doc_type in (DocumentType.BUSINESS_LICENCE, DocumentType.OPERATING_PERMIT) and not valid_until:
-        errors["valid_until"] = [_("营业执照和经营许可证必须填写有效期至（长期有效请填写 2099-12-31）。")]
+    if (
+        doc_type in (DocumentType.BUSINESS_LICENCE, DocumentType.OPERATING_PERMIT)
+        and not valid_until
+    ):
+        errors["valid_until"] = [
+            _("营业执照和经营许可证必须填写有效期至（长期有效请填写 2099-12-31）。")
+        ]
     if valid_from and valid_until and valid_until < valid_from:
         errors["valid_until"] = [_("有效期至不能早于有效期起。")]
     if errors:
@@ -347,12 +411,16 @@ def document_upload(
 
 
 @transaction.atomic
-def _document_record(*, actor, enterprise, doc_type, stored_name, checked, valid_from, valid_until, note):
+def _document_record(
+    *, actor, enterprise, doc_type, stored_name, checked, valid_from, valid_until, note
+):
     enterprise = Enterprise.objects.select_for_update().select_related("park").get(pk=enterprise.pk)
     if enterprise.status == EnterpriseStatus.EXITED:
         raise Conflict("enterprise_closed", _("已退出企业不能再上传材料。"), requirement="R-EXT-2")
     version = (
-        QualificationDocument.objects.filter(enterprise=enterprise, doc_type=doc_type).aggregate(v=Max("version"))["v"]
+        QualificationDocument.objects.filter(enterprise=enterprise, doc_type=doc_type).aggregate(
+            v=Max("version")
+        )["v"]
         or 0
     ) + 1
     document = QualificationDocument(
@@ -387,7 +455,10 @@ def _document_record(*, actor, enterprise, doc_type, stored_name, checked, valid
         },
     )
     evaluate_on_commit(document)
-    if doc_type == DocumentType.BRAND_AUTHORISATION and enterprise.brand_flags.filter(status=FlagStatus.OPEN).exists():
+    if (
+        doc_type == DocumentType.BRAND_AUTHORISATION
+        and enterprise.brand_flags.filter(status=FlagStatus.OPEN).exists()
+    ):
         gates.review_request(actor=actor, obj=document, gate_code=BRAND_AUTHORISATION)
     return document
 
@@ -413,7 +484,9 @@ def document_open(*, actor, document: QualificationDocument):
 def brand_check(*, enterprise) -> list[BrandFlag]:
     """Compare the name with the protected brands; open a flag per new hit."""
     hits = brands.find_hits(enterprise.name, ProtectedBrand.objects.filter(is_active=True))
-    already = set(enterprise.brand_flags.filter(status=FlagStatus.OPEN).values_list("brand_id", flat=True))
+    already = set(
+        enterprise.brand_flags.filter(status=FlagStatus.OPEN).values_list("brand_id", flat=True)
+    )
     flags = []
     for hit in hits:
         if hit.brand_id in already:
@@ -444,7 +517,12 @@ def brand_authorisation_record_outcome(*, actor, review):
     flags = document.enterprise.brand_flags.filter(status=FlagStatus.OPEN)
     cleared = list(flags.values_list("brand__name", flat=True))
     flags.update(status=FlagStatus.CLEARED, cleared_at=clock.now(), cleared_by_document=document)
-    audit.record(actor, "brand.clear", document.enterprise, after={"brands": cleared, "document": document.pk})
+    audit.record(
+        actor,
+        "brand.clear",
+        document.enterprise,
+        after={"brands": cleared, "document": document.pk},
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -456,7 +534,9 @@ def quarter_of(day) -> str:
 
 
 @transaction.atomic
-def spot_check_campaign_run(*, actor=None, quarter: str | None = None, rate=None, seed: str | None = None):
+def spot_check_campaign_run(
+    *, actor=None, quarter: str | None = None, rate=None, seed: str | None = None
+):
     """Draw this quarter's random sample of approved enterprises and one random reviewer for
     each. Idempotent per quarter: a second run returns the existing campaign."""
     quarter = quarter or quarter_of(clock.today())
@@ -470,9 +550,19 @@ def spot_check_campaign_run(*, actor=None, quarter: str | None = None, rate=None
     seed = seed or draws.new_seed()
     sample = draws.draw(population, draws.sample_size(len(population), rate), seed)
     campaign = SpotCheckCampaign.objects.create(
-        quarter=quarter, seed=seed, population=population, rate=rate, sample=sample, drawn_at=clock.now()
+        quarter=quarter,
+        seed=seed,
+        population=population,
+        rate=rate,
+        sample=sample,
+        drawn_at=clock.now(),
     )
-    audit.record(actor, "spot_check.draw", campaign, after={"quarter": quarter, "seed": seed, "sample": sample})
+    audit.record(
+        actor,
+        "spot_check.draw",
+        campaign,
+        after={"quarter": quarter, "seed": seed, "sample": sample},
+    )
     for enterprise in Enterprise.objects.filter(pk__in=sample).select_related("park"):
         try:
             with transaction.atomic():
@@ -485,7 +575,11 @@ def spot_check_campaign_run(*, actor=None, quarter: str | None = None, rate=None
                     campaign=campaign,
                 )
                 gates.review_request(
-                    actor=actor, obj=enterprise, gate_code=SPOT_CHECK, assigned_to=_user(draw.selected[0]), round=draw.round
+                    actor=actor,
+                    obj=enterprise,
+                    gate_code=SPOT_CHECK,
+                    assigned_to=_user(draw.selected[0]),
+                    round=draw.round,
                 )
         except Conflict as exc:
             # No eligible reviewer in this park: recorded, and the office sees it in the trail.
@@ -518,7 +612,11 @@ def tariff_publish(*, actor, park, amount, effective_from) -> AdmissionFeeTariff
     if errors:
         raise ValidationFailed(errors, requirement="R-ENT-5")
     tariff = AdmissionFeeTariff(
-        park=park, amount=amount, effective_from=effective_from, published_at=clock.now(), published_by=actor
+        park=park,
+        amount=amount,
+        effective_from=effective_from,
+        published_at=clock.now(),
+        published_by=actor,
     )
     full_clean(tariff, requirement="R-ENT-5")
     tariff.save()
@@ -528,7 +626,11 @@ def tariff_publish(*, actor, park, amount, effective_from) -> AdmissionFeeTariff
 
 def tariff_in_force(park, day=None) -> AdmissionFeeTariff | None:
     day = day or clock.today()
-    return AdmissionFeeTariff.objects.filter(park=park, effective_from__lte=day).order_by("-effective_from").first()
+    return (
+        AdmissionFeeTariff.objects.filter(park=park, effective_from__lte=day)
+        .order_by("-effective_from")
+        .first()
+    )
 
 
 @transaction.atomic
@@ -539,12 +641,41 @@ def admission_fee_charge(*, actor, enterprise) -> AdmissionFee:
     access.ensure(actor, "fee.charge", enterprise, requirement="R-ENT-5")
     guards.ensure_in_good_standing(enterprise, purpose=_("收取入驻费"))
     if AdmissionFee.objects.filter(enterprise=enterprise).exists():
-        raise Conflict("fee_already_charged", _("该企业的入驻费已计收，不能重复收费。"), requirement="R-BIL-2")
+        raise Conflict(
+            "fee_already_charged", _("该企业的入驻费已计收，不能重复收费。"), requirement="R-BIL-2"
+        )
     tariff = tariff_in_force(enterprise.park)
     if tariff is None:
-        raise Conflict("no_tariff", _("本园区尚未公布入驻费标准，不能收费。"), requirement="R-ENT-5")
+        raise Conflict(
+            "no_tariff", _("本园区尚未公布入驻费标准，不能收费。"), requirement="R-ENT-5"
+        )
     fee = AdmissionFee.objects.create(
-        enterprise=enterprise, tariff=tariff, amount=tariff.amount, charged_at=clock.now(), charged_by=actor
+        enterprise=enterprise,
+        tariff=tariff,
+        amount=tariff.amount,
+        charged_at=clock.now(),
+        charged_by=actor,
     )
-    audit.record(actor, "admission_fee.charge", enterprise, after={"fee": fee.pk, "amount": fee.amount, "tariff": tariff.pk})
+    audit.record(
+        actor,
+        "admission_fee.charge",
+        enterprise,
+        after={"fee": fee.pk, "amount": fee.amount, "tariff": tariff.pk},
+    )
     return fee
+
+
+@transaction.atomic
+def protected_brand_create(
+    *, actor, name: str, aliases: str = "", owner: str = ""
+) -> ProtectedBrand:
+    """Add a brand to the maintained protected-brand list (R-ENT-6); names checked from now on
+    are compared with it."""
+    access.ensure(actor, "brand.manage", requirement="R-ENT-6")
+    brand = ProtectedBrand(
+        name=(name or "").strip(), aliases=(aliases or "").strip(), owner=(owner or "").strip()
+    )
+    full_clean(brand, requirement="R-ENT-6")
+    brand.save()
+    audit.record(actor, "brand.create", brand, after=audit.snapshot(brand))
+    return brand

@@ -17,7 +17,8 @@ def validate_credit_code(value: str) -> None:
         raise ValidationError(_("统一社会信用代码应为18位。"), code="credit_code_length") from None
     except stdnum_errors.InvalidChecksum:
         raise ValidationError(
-            _("统一社会信用代码校验位不正确（GB 32100），请核对后重新输入。"), code="credit_code_checksum"
+            _("统一社会信用代码校验位不正确（GB 32100），请核对后重新输入。"),
+            code="credit_code_checksum",
         ) from None
     except stdnum_errors.ValidationError:
         raise ValidationError(

@@ -28,7 +28,9 @@ LEADERS = frozenset({R.PRINCIPAL, R.DEPUTY, R.GROUP_MEMBER})
 POLICY: dict[str, frozenset[str]] = {
     "enterprise.view": ALL_STAFF,
     "enterprise.export": ALL_STAFF,
-    "enterprise.create": frozenset({R.BUSINESS_STAFF, R.LEAD_STAFF, R.OFFICE_STAFF, R.SYSTEM_ADMIN}),
+    "enterprise.create": frozenset(
+        {R.BUSINESS_STAFF, R.LEAD_STAFF, R.OFFICE_STAFF, R.SYSTEM_ADMIN}
+    ),
     "enterprise.edit": frozenset({R.BUSINESS_STAFF, R.LEAD_STAFF, R.OFFICE_STAFF, R.SYSTEM_ADMIN}),
     "enterprise.transition": frozenset({R.BUSINESS_STAFF, R.LEAD_STAFF, R.OFFICE_STAFF}),
     "enterprise.declare_conflict": OPERATORS,
@@ -36,9 +38,13 @@ POLICY: dict[str, frozenset[str]] = {
     "document.upload": frozenset({R.BUSINESS_STAFF, R.LEAD_STAFF, R.OFFICE_STAFF}),
     "document.download": ALL_STAFF,
     "brand.manage": frozenset({R.LEAD_STAFF, R.OFFICE_STAFF, R.RISK_OFFICER, R.SYSTEM_ADMIN}),
+    # Published review outcomes ("一公开"); enterprise users read them too, by the API's own rule.
+    "result.view": ALL_STAFF,
+    "tariff.view": ALL_STAFF,
     "tariff.publish": frozenset({R.LEAD_STAFF, R.OFFICE_STAFF}),
     "fee.charge": frozenset({R.FINANCE_STAFF, R.BUSINESS_STAFF}),
     "spot_check.run": frozenset({R.OFFICE_STAFF, R.SYSTEM_ADMIN}),
+    "spot_check.view": ALL_STAFF,
     "alert.view": ALL_STAFF,
     "alert.handle": OPERATORS,
     "review.view": ALL_STAFF,

@@ -2,7 +2,6 @@
 
 import datetime
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
@@ -25,11 +24,21 @@ class OrgUnit(models.Model):
     code = models.SlugField(_("编码"), max_length=40, unique=True)
     kind = models.CharField(_("类型"), max_length=12, choices=UnitKind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("上级"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     # Denormalised owning park: the park itself, or the park a department belongs to; null at HQ.
     park = models.ForeignKey(
-        "self", verbose_name=_("所属园区"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "self",
+        verbose_name=_("所属园区"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     department_kind = models.CharField(
         _("部门类别"), max_length=12, choices=DepartmentKind.choices, blank=True
@@ -45,10 +54,13 @@ class OrgUnit(models.Model):
         ordering = ["sort_order", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind="department") | Q(department_kind=""), name="orgunit_dept_kind_only_on_departments"
+                condition=Q(kind="department") | Q(department_kind=""),
+                name="orgunit_dept_kind_only_on_departments",
             ),
             models.UniqueConstraint(
-                fields=["hosts_special_office"], condition=Q(hosts_special_office=True), name="orgunit_one_special_office"
+                fields=["hosts_special_office"],
+                condition=Q(hosts_special_office=True),
+                name="orgunit_one_special_office",
             ),
         ]
 
@@ -92,14 +104,19 @@ class RoleAssignment(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
     unit = models.ForeignKey(
-        OrgUnit, verbose_name=_("所属单位"), on_delete=models.PROTECT, related_name="role_assignments"
+        OrgUnit,
+        verbose_name=_("所属单位"),
+        on_delete=models.PROTECT,
+        related_name="role_assignments",
     )
     granted_at = models.DateTimeField(_("授予时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("角色分配")
         verbose_name_plural = _("角色分配")
-        constraints = [models.UniqueConstraint(fields=["user", "role", "unit"], name="role_once_per_unit")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "unit"], name="role_once_per_unit")
+        ]
 
     def __str__(self):
         return f"{self.user} · {self.get_role_display()} · {self.unit}"
@@ -114,7 +131,12 @@ class ComplianceRecord(models.Model):
     valid_until = models.DateField(_("有效期至"))
     note = models.CharField(_("说明"), max_length=200, blank=True)
     recorded_by = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("登记人")
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("登记人"),
     )
 
     class Meta:
@@ -122,7 +144,10 @@ class ComplianceRecord(models.Model):
         verbose_name_plural = _("合规履职记录")
         ordering = ["-completed_on"]
         constraints = [
-            models.CheckConstraint(condition=Q(valid_until__gte=models.F("completed_on")), name="compliance_valid_after_done")
+            models.CheckConstraint(
+                condition=Q(valid_until__gte=models.F("completed_on")),
+                name="compliance_valid_after_done",
+            )
         ]
 
     def __str__(self):
@@ -135,13 +160,19 @@ class ComplianceRecord(models.Model):
 class EmergencyContact(models.Model):
     """R-ORG-6, Art.21(三): "应急联系人须在系统中实时更新"."""
 
-    unit = models.ForeignKey(OrgUnit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="emergency_contacts")
-    park = models.ForeignKey(OrgUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="emergency_contacts"
+    )
+    park = models.ForeignKey(
+        OrgUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     name = models.CharField(_("姓名"), max_length=60)
     title = models.CharField(_("职务"), max_length=60, blank=True)
     phone = models.CharField(_("电话"), max_length=20, validators=[phone_validator])
     confirmed_at = models.DateTimeField(_("最近确认时间"))
-    confirmed_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    confirmed_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     is_active = models.BooleanField(_("有效"), default=True)
 
     scope_park_lookup = "park"

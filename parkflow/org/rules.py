@@ -13,7 +13,9 @@ from .models import EmergencyContact, OrgUnit
 
 
 def _stale_message(contact, params):
-    return _("%(unit)s 的应急联系人 %(name)s（%(phone)s）已超过 %(days)s 天未确认，请核实并更新。") % {
+    return _(
+        "%(unit)s 的应急联系人 %(name)s（%(phone)s）已超过 %(days)s 天未确认，请核实并更新。"
+    ) % {
         "unit": contact.unit,
         "name": contact.name,
         "phone": contact.phone,
@@ -46,7 +48,9 @@ def emergency_contact_stale(params, now):
     requirement="R-ORG-6",
     model="org.OrgUnit",
     severity=Severity.HIGH,
-    message=lambda park, params: _("%(park)s 没有有效的应急联系人，关键时刻可能联系不到人。") % {"park": park},
+    message=lambda park, params: (
+        _("%(park)s 没有有效的应急联系人，关键时刻可能联系不到人。") % {"park": park}
+    ),
     park=lambda unit: unit,
 )
 def emergency_contact_missing(params, now):

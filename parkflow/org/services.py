@@ -19,7 +19,9 @@ def _full_clean(obj, requirement: str = ""):
 
 
 @transaction.atomic
-def emergency_contact_create(*, actor, unit: OrgUnit, name: str, phone: str, title: str = "") -> EmergencyContact:
+def emergency_contact_create(
+    *, actor, unit: OrgUnit, name: str, phone: str, title: str = ""
+) -> EmergencyContact:
     """R-ORG-6: a contact counts as confirmed when it is entered."""
     contact = EmergencyContact(
         unit=unit,
@@ -41,7 +43,9 @@ def emergency_contact_create(*, actor, unit: OrgUnit, name: str, phone: str, tit
 
 
 @transaction.atomic
-def emergency_contact_confirm(*, actor, contact: EmergencyContact, phone: str | None = None) -> EmergencyContact:
+def emergency_contact_confirm(
+    *, actor, contact: EmergencyContact, phone: str | None = None
+) -> EmergencyContact:
     """Confirm (and optionally correct) a contact: resets the R-ORG-6 clock."""
     contact = EmergencyContact.objects.select_for_update().get(pk=contact.pk)
     access.ensure(actor, "contact.manage", contact, requirement="R-ORG-6")
@@ -70,12 +74,16 @@ def compliance_record_add(
     """Record a signed commitment or a passed training (R-ORG-5)."""
     access.ensure(actor, "compliance.record", requirement="R-ORG-5")
     if completed_on > clock.today():
-        raise ValidationFailed({"completed_on": [_("完成日期不能晚于今天。")]}, requirement="R-ORG-5")
+        raise ValidationFailed(
+            {"completed_on": [_("完成日期不能晚于今天。")]}, requirement="R-ORG-5"
+        )
     record = ComplianceRecord(
         user=person,
         kind=kind,
         completed_on=completed_on,
-        valid_until=compliance.valid_until(kind, completed_on) if kind in compliance.VALIDITY else completed_on,
+        valid_until=compliance.valid_until(kind, completed_on)
+        if kind in compliance.VALIDITY
+        else completed_on,
         note=note,
         recorded_by=actor,
     )
@@ -100,6 +108,8 @@ def role_assign(*, actor, person: User, role: str, unit: OrgUnit) -> RoleAssignm
 def role_revoke(*, actor, assignment: RoleAssignment) -> None:
     access.ensure(actor, "org.manage", requirement="R-ORG-2")
     person = assignment.user
-    audit.record(actor, "role.revoke", person, before={"role": assignment.role, "unit": assignment.unit_id})
+    audit.record(
+        actor, "role.revoke", person, before={"role": assignment.role, "unit": assignment.unit_id}
+    )
     assignment.delete()
     access.forget(person)

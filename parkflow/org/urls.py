@@ -1,1 +1,12 @@
-urlpatterns = []
+from django.urls import path
+
+from . import views
+
+app_name = "org"
+
+urlpatterns = [
+    path("contacts/", views.contact_list, name="contacts"),
+    path("contacts/new/", views.contact_create, name="contact_create"),
+    path("contacts/<int:pk>/confirm/", views.contact_confirm, name="contact_confirm"),
+    path("people/", views.people, name="people"),
+]

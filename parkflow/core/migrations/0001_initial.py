@@ -5,134 +5,223 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Alert',
+            name="Alert",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rule_code', models.CharField(db_index=True, max_length=80, verbose_name='规则')),
-                ('severity', models.CharField(choices=[('info', '提示'), ('warning', '警告'), ('high', '严重'), ('critical', '重大')], max_length=10, verbose_name='级别')),
-                ('title', models.CharField(max_length=200, verbose_name='标题')),
-                ('message', models.TextField(blank=True, verbose_name='内容')),
-                ('object_id', models.CharField(max_length=64)),
-                ('object_repr', models.CharField(max_length=255, verbose_name='对象')),
-                ('status', django_fsm.FSMField(choices=[('open', '待处理'), ('acknowledged', '已确认'), ('resolved', '已解除')], default='open', max_length=50, protected=True, verbose_name='状态')),
-                ('opened_at', models.DateTimeField(verbose_name='触发时间')),
-                ('last_seen_at', models.DateTimeField(verbose_name='最近检出')),
-                ('acknowledged_at', models.DateTimeField(blank=True, null=True, verbose_name='确认时间')),
-                ('resolved_at', models.DateTimeField(blank=True, null=True, verbose_name='解除时间')),
-                ('resolution', models.CharField(blank=True, max_length=200, verbose_name='解除方式')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("rule_code", models.CharField(db_index=True, max_length=80, verbose_name="规则")),
+                (
+                    "severity",
+                    models.CharField(
+                        choices=[
+                            ("info", "提示"),
+                            ("warning", "警告"),
+                            ("high", "严重"),
+                            ("critical", "重大"),
+                        ],
+                        max_length=10,
+                        verbose_name="级别",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="标题")),
+                ("message", models.TextField(blank=True, verbose_name="内容")),
+                ("object_id", models.CharField(max_length=64)),
+                ("object_repr", models.CharField(max_length=255, verbose_name="对象")),
+                (
+                    "status",
+                    django_fsm.FSMField(
+                        choices=[
+                            ("open", "待处理"),
+                            ("acknowledged", "已确认"),
+                            ("resolved", "已解除"),
+                        ],
+                        default="open",
+                        max_length=50,
+                        protected=True,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("opened_at", models.DateTimeField(verbose_name="触发时间")),
+                ("last_seen_at", models.DateTimeField(verbose_name="最近检出")),
+                (
+                    "acknowledged_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="确认时间"),
+                ),
+                (
+                    "resolved_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="解除时间"),
+                ),
+                (
+                    "resolution",
+                    models.CharField(blank=True, max_length=200, verbose_name="解除方式"),
+                ),
             ],
             options={
-                'verbose_name': '预警',
-                'verbose_name_plural': '预警',
-                'ordering': ['-opened_at', '-id'],
+                "verbose_name": "预警",
+                "verbose_name_plural": "预警",
+                "ordering": ["-opened_at", "-id"],
             },
             bases=(django_fsm.FSMModelMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='Article',
+            name="Article",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ref', models.CharField(max_length=10, verbose_name='条款编号')),
-                ('number', models.PositiveSmallIntegerField(verbose_name='条')),
-                ('chapter', models.CharField(blank=True, max_length=60, verbose_name='章')),
-                ('text', models.TextField(verbose_name='条文')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("ref", models.CharField(max_length=10, verbose_name="条款编号")),
+                ("number", models.PositiveSmallIntegerField(verbose_name="条")),
+                ("chapter", models.CharField(blank=True, max_length=60, verbose_name="章")),
+                ("text", models.TextField(verbose_name="条文")),
             ],
             options={
-                'verbose_name': '条款',
-                'verbose_name_plural': '条款',
-                'ordering': ['regulation', 'number'],
+                "verbose_name": "条款",
+                "verbose_name_plural": "条款",
+                "ordering": ["regulation", "number"],
             },
         ),
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('occurred_at', models.DateTimeField(db_index=True, verbose_name='时间')),
-                ('actor_name', models.CharField(blank=True, max_length=150, verbose_name='操作人姓名')),
-                ('action', models.CharField(db_index=True, max_length=80, verbose_name='动作')),
-                ('object_id', models.CharField(blank=True, db_index=True, max_length=64)),
-                ('object_repr', models.CharField(blank=True, max_length=255, verbose_name='对象')),
-                ('before', models.JSONField(blank=True, null=True, verbose_name='变更前')),
-                ('after', models.JSONField(blank=True, null=True, verbose_name='变更后')),
-                ('reason', models.TextField(blank=True, verbose_name='原因')),
-                ('prev_hash', models.CharField(max_length=64)),
-                ('hash', models.CharField(max_length=64, unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("occurred_at", models.DateTimeField(db_index=True, verbose_name="时间")),
+                (
+                    "actor_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="操作人姓名"),
+                ),
+                ("action", models.CharField(db_index=True, max_length=80, verbose_name="动作")),
+                ("object_id", models.CharField(blank=True, db_index=True, max_length=64)),
+                ("object_repr", models.CharField(blank=True, max_length=255, verbose_name="对象")),
+                ("before", models.JSONField(blank=True, null=True, verbose_name="变更前")),
+                ("after", models.JSONField(blank=True, null=True, verbose_name="变更后")),
+                ("reason", models.TextField(blank=True, verbose_name="原因")),
+                ("prev_hash", models.CharField(max_length=64)),
+                ("hash", models.CharField(max_length=64, unique=True)),
             ],
             options={
-                'verbose_name': '审计事件',
-                'verbose_name_plural': '审计事件',
-                'ordering': ['id'],
+                "verbose_name": "审计事件",
+                "verbose_name_plural": "审计事件",
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='CalendarDay',
+            name="CalendarDay",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(unique=True, verbose_name='日期')),
-                ('is_working_day', models.BooleanField(verbose_name='是否工作日')),
-                ('name', models.CharField(blank=True, max_length=60, verbose_name='说明')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField(unique=True, verbose_name="日期")),
+                ("is_working_day", models.BooleanField(verbose_name="是否工作日")),
+                ("name", models.CharField(blank=True, max_length=60, verbose_name="说明")),
             ],
             options={
-                'verbose_name': '节假日与调休',
-                'verbose_name_plural': '节假日与调休',
-                'ordering': ['date'],
+                "verbose_name": "节假日与调休",
+                "verbose_name_plural": "节假日与调休",
+                "ordering": ["date"],
             },
         ),
         migrations.CreateModel(
-            name='Regulation',
+            name="Regulation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40, verbose_name='编号')),
-                ('title', models.CharField(max_length=200, verbose_name='名称')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='版本')),
-                ('effective_on', models.DateField(blank=True, null=True, verbose_name='生效日期')),
-                ('is_current', models.BooleanField(default=True, verbose_name='现行版本')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=40, verbose_name="编号")),
+                ("title", models.CharField(max_length=200, verbose_name="名称")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="版本")),
+                ("effective_on", models.DateField(blank=True, null=True, verbose_name="生效日期")),
+                ("is_current", models.BooleanField(default=True, verbose_name="现行版本")),
             ],
             options={
-                'verbose_name': '制度',
-                'verbose_name_plural': '制度',
+                "verbose_name": "制度",
+                "verbose_name_plural": "制度",
             },
         ),
         migrations.CreateModel(
-            name='Review',
+            name="Review",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('object_id', models.CharField(max_length=64)),
-                ('object_repr', models.CharField(max_length=255, verbose_name='审查对象')),
-                ('gate', models.CharField(db_index=True, max_length=80, verbose_name='审查节点')),
-                ('requested_at', models.DateTimeField(verbose_name='提交时间')),
-                ('decision', models.CharField(choices=[('pending', '待审查'), ('approve', '通过'), ('reject', '不通过'), ('return', '退回修改')], default='pending', max_length=10, verbose_name='结论')),
-                ('opinion', models.TextField(blank=True, verbose_name='审查意见')),
-                ('content_hash', models.CharField(max_length=64, verbose_name='内容摘要')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='审查时间')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("object_id", models.CharField(max_length=64)),
+                ("object_repr", models.CharField(max_length=255, verbose_name="审查对象")),
+                ("gate", models.CharField(db_index=True, max_length=80, verbose_name="审查节点")),
+                ("requested_at", models.DateTimeField(verbose_name="提交时间")),
+                (
+                    "decision",
+                    models.CharField(
+                        choices=[
+                            ("pending", "待审查"),
+                            ("approve", "通过"),
+                            ("reject", "不通过"),
+                            ("return", "退回修改"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="结论",
+                    ),
+                ),
+                ("opinion", models.TextField(blank=True, verbose_name="审查意见")),
+                ("content_hash", models.CharField(max_length=64, verbose_name="内容摘要")),
+                (
+                    "decided_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="审查时间"),
+                ),
             ],
             options={
-                'verbose_name': '合规审查',
-                'verbose_name_plural': '合规审查',
-                'ordering': ['-requested_at', '-id'],
+                "verbose_name": "合规审查",
+                "verbose_name_plural": "合规审查",
+                "ordering": ["-requested_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='RuleSetting',
+            name="RuleSetting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=80, unique=True, verbose_name='规则编号')),
-                ('params', models.JSONField(default=dict, verbose_name='参数')),
-                ('enabled', models.BooleanField(default=True, verbose_name='启用')),
-                ('updated_at', models.DateTimeField(blank=True, null=True, verbose_name='更新时间')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=80, unique=True, verbose_name="规则编号")),
+                ("params", models.JSONField(default=dict, verbose_name="参数")),
+                ("enabled", models.BooleanField(default=True, verbose_name="启用")),
+                (
+                    "updated_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="更新时间"),
+                ),
             ],
             options={
-                'verbose_name': '规则参数',
-                'verbose_name_plural': '规则参数',
-                'ordering': ['code'],
+                "verbose_name": "规则参数",
+                "verbose_name_plural": "规则参数",
+                "ordering": ["code"],
             },
         ),
     ]

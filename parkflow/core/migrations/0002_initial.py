@@ -6,120 +6,221 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
-        ('core', '0001_initial'),
-        ('org', '0001_initial'),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("core", "0001_initial"),
+        ("org", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='alert',
-            name='acknowledged_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="alert",
+            name="acknowledged_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='alert',
-            name='assignee',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='assigned_alerts', to=settings.AUTH_USER_MODEL, verbose_name='处理人'),
+            model_name="alert",
+            name="assignee",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="assigned_alerts",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="处理人",
+            ),
         ),
         migrations.AddField(
-            model_name='alert',
-            name='content_type',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='contenttypes.contenttype'),
+            model_name="alert",
+            name="content_type",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, to="contenttypes.contenttype"
+            ),
         ),
         migrations.AddField(
-            model_name='alert',
-            name='park',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='alerts', to='org.orgunit', verbose_name='园区'),
+            model_name="alert",
+            name="park",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="alerts",
+                to="org.orgunit",
+                verbose_name="园区",
+            ),
         ),
         migrations.AddField(
-            model_name='alert',
-            name='resolved_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="alert",
+            name="resolved_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='auditevent',
-            name='actor',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='操作人'),
+            model_name="auditevent",
+            name="actor",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="操作人",
+            ),
         ),
         migrations.AddField(
-            model_name='auditevent',
-            name='content_type',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, to='contenttypes.contenttype'),
+            model_name="auditevent",
+            name="content_type",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                to="contenttypes.contenttype",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='regulation',
-            constraint=models.UniqueConstraint(fields=('code', 'version'), name='regulation_code_version'),
+            model_name="regulation",
+            constraint=models.UniqueConstraint(
+                fields=("code", "version"), name="regulation_code_version"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='regulation',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_current', True)), fields=('code',), name='regulation_one_current'),
+            model_name="regulation",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_current", True)),
+                fields=("code",),
+                name="regulation_one_current",
+            ),
         ),
         migrations.AddField(
-            model_name='article',
-            name='regulation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='articles', to='core.regulation'),
+            model_name="article",
+            name="regulation",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="articles",
+                to="core.regulation",
+            ),
         ),
         migrations.AddField(
-            model_name='review',
-            name='assigned_to',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='assigned_reviews', to=settings.AUTH_USER_MODEL, verbose_name='指定审查人'),
+            model_name="review",
+            name="assigned_to",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="assigned_reviews",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="指定审查人",
+            ),
         ),
         migrations.AddField(
-            model_name='review',
-            name='content_type',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='contenttypes.contenttype'),
+            model_name="review",
+            name="content_type",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, to="contenttypes.contenttype"
+            ),
         ),
         migrations.AddField(
-            model_name='review',
-            name='park',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='reviews', to='org.orgunit'),
+            model_name="review",
+            name="park",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="reviews",
+                to="org.orgunit",
+            ),
         ),
         migrations.AddField(
-            model_name='review',
-            name='requested_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='requested_reviews', to=settings.AUTH_USER_MODEL, verbose_name='提交人'),
+            model_name="review",
+            name="requested_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="requested_reviews",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="提交人",
+            ),
         ),
         migrations.AddField(
-            model_name='review',
-            name='reviewer',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='decided_reviews', to=settings.AUTH_USER_MODEL, verbose_name='审查人'),
+            model_name="review",
+            name="reviewer",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="decided_reviews",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="审查人",
+            ),
         ),
         migrations.AddIndex(
-            model_name='alert',
-            index=models.Index(fields=['status', 'park'], name='core_alert_status_857bda_idx'),
+            model_name="alert",
+            index=models.Index(fields=["status", "park"], name="core_alert_status_857bda_idx"),
         ),
         migrations.AddConstraint(
-            model_name='alert',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['open', 'acknowledged'])), fields=('rule_code', 'content_type', 'object_id'), name='alert_one_open_per_rule_and_object'),
+            model_name="alert",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status__in", ["open", "acknowledged"])),
+                fields=("rule_code", "content_type", "object_id"),
+                name="alert_one_open_per_rule_and_object",
+            ),
         ),
         migrations.AddIndex(
-            model_name='auditevent',
-            index=models.Index(fields=['content_type', 'object_id', 'id'], name='core_audite_content_7ff5c7_idx'),
+            model_name="auditevent",
+            index=models.Index(
+                fields=["content_type", "object_id", "id"], name="core_audite_content_7ff5c7_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='auditevent',
-            constraint=models.UniqueConstraint(fields=('prev_hash',), name='audit_chain_no_fork'),
+            model_name="auditevent",
+            constraint=models.UniqueConstraint(fields=("prev_hash",), name="audit_chain_no_fork"),
         ),
         migrations.AddConstraint(
-            model_name='article',
-            constraint=models.UniqueConstraint(fields=('regulation', 'ref'), name='article_ref_per_regulation'),
+            model_name="article",
+            constraint=models.UniqueConstraint(
+                fields=("regulation", "ref"), name="article_ref_per_regulation"
+            ),
         ),
         migrations.AddIndex(
-            model_name='review',
-            index=models.Index(fields=['content_type', 'object_id', 'gate'], name='core_review_content_2b04b7_idx'),
+            model_name="review",
+            index=models.Index(
+                fields=["content_type", "object_id", "gate"], name="core_review_content_2b04b7_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='review',
-            constraint=models.UniqueConstraint(condition=models.Q(('decision', 'pending')), fields=('content_type', 'object_id', 'gate', 'assigned_to'), name='review_one_pending_per_reviewer'),
+            model_name="review",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("decision", "pending")),
+                fields=("content_type", "object_id", "gate", "assigned_to"),
+                name="review_one_pending_per_reviewer",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='review',
-            constraint=models.CheckConstraint(condition=models.Q(('decision', 'pending'), models.Q(('decided_at__isnull', False), ('reviewer__isnull', False)), _connector='OR'), name='review_decided_has_reviewer'),
+            model_name="review",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("decision", "pending"),
+                    models.Q(("decided_at__isnull", False), ("reviewer__isnull", False)),
+                    _connector="OR",
+                ),
+                name="review_decided_has_reviewer",
+            ),
         ),
     ]

@@ -26,13 +26,17 @@ POSTGRES_BACKWARD = [
 
 
 def forward(apps, schema_editor):
-    statements = POSTGRES_FORWARD if schema_editor.connection.vendor == "postgresql" else SQLITE_FORWARD
+    statements = (
+        POSTGRES_FORWARD if schema_editor.connection.vendor == "postgresql" else SQLITE_FORWARD
+    )
     for sql in statements:
         schema_editor.execute(sql)
 
 
 def backward(apps, schema_editor):
-    statements = POSTGRES_BACKWARD if schema_editor.connection.vendor == "postgresql" else SQLITE_BACKWARD
+    statements = (
+        POSTGRES_BACKWARD if schema_editor.connection.vendor == "postgresql" else SQLITE_BACKWARD
+    )
     for sql in statements:
         schema_editor.execute(sql)
 

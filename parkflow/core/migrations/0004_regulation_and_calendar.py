@@ -11,7 +11,8 @@ def seed(apps, schema_editor):
     CalendarDay = apps.get_model("core", "CalendarDay")
     if not CalendarDay.objects.exists():
         CalendarDay.objects.bulk_create(
-            CalendarDay(date=d.date, is_working_day=d.is_working_day, name=d.name) for d in package_exceptions(2020)
+            CalendarDay(date=d.date, is_working_day=d.is_working_day, name=d.name)
+            for d in package_exceptions(2020)
         )
 
 

@@ -5,31 +5,49 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
-        ('core', '0004_regulation_and_calendar'),
-        ('org', '0001_initial'),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("core", "0004_regulation_and_calendar"),
+        ("org", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='review',
-            name='review_decided_has_reviewer',
+            model_name="review",
+            name="review_decided_has_reviewer",
         ),
         migrations.AddField(
-            model_name='review',
-            name='round',
-            field=models.PositiveIntegerField(default=1, verbose_name='轮次'),
+            model_name="review",
+            name="round",
+            field=models.PositiveIntegerField(default=1, verbose_name="轮次"),
         ),
         migrations.AlterField(
-            model_name='review',
-            name='decision',
-            field=models.CharField(choices=[('pending', '待审查'), ('approve', '通过'), ('reject', '不通过'), ('return', '退回修改'), ('withdrawn', '已撤销')], default='pending', max_length=10, verbose_name='结论'),
+            model_name="review",
+            name="decision",
+            field=models.CharField(
+                choices=[
+                    ("pending", "待审查"),
+                    ("approve", "通过"),
+                    ("reject", "不通过"),
+                    ("return", "退回修改"),
+                    ("withdrawn", "已撤销"),
+                ],
+                default="pending",
+                max_length=10,
+                verbose_name="结论",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='review',
-            constraint=models.CheckConstraint(condition=models.Q(('decision', 'pending'), models.Q(('decided_at__isnull', False), ('decision', 'withdrawn')), models.Q(('decided_at__isnull', False), ('reviewer__isnull', False)), _connector='OR'), name='review_decided_has_reviewer'),
+            model_name="review",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("decision", "pending"),
+                    models.Q(("decided_at__isnull", False), ("decision", "withdrawn")),
+                    models.Q(("decided_at__isnull", False), ("reviewer__isnull", False)),
+                    _connector="OR",
+                ),
+                name="review_decided_has_reviewer",
+            ),
         ),
     ]

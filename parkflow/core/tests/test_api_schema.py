@@ -99,9 +99,24 @@ def fuzz_user(park, other_park):
     return user
 
 
+@pytest.fixture
+def keep_connection_open():
+    """Calling the WSGI app directly fires request_finished, whose close_old_connections would
+    close the test's connection (and with it the test transaction on PostgreSQL). Django's test
+    client disconnects it the same way."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @pytest.mark.django_db(transaction=False)
 def test_fuzzing_every_documented_operation_finds_no_server_error_and_no_undocumented_answer(
-    fuzz_user,
+    fuzz_user, keep_connection_open
 ):
     token = Token.objects.create(user=fuzz_user)
     headers = {"Authorization": f"Token {token.key}"}

@@ -26,7 +26,10 @@ def chain(db):
 
 
 def test_each_event_links_to_the_previous_hash(chain):
-    assert chain[0].prev_hash == audit.GENESIS_HASH or AuditEvent.objects.filter(hash=chain[0].prev_hash).exists()
+    assert (
+        chain[0].prev_hash == audit.GENESIS_HASH
+        or AuditEvent.objects.filter(hash=chain[0].prev_hash).exists()
+    )
     for previous, event in zip(chain, chain[1:], strict=False):
         assert event.prev_hash == previous.hash
     assert audit.verify_chain().ok
@@ -99,7 +102,9 @@ def test_a_fork_in_the_chain_is_refused_by_the_database(chain):
 
 def test_snapshot_and_chinese_text_survive_canonical_serialisation(db):
     park = ParkFactory(name="苏州工业园“星湖”片区")
-    event = audit.record(None, "park.rename", park, before={"name": "旧名"}, after=audit.snapshot(park))
+    event = audit.record(
+        None, "park.rename", park, before={"name": "旧名"}, after=audit.snapshot(park)
+    )
     stored = AuditEvent.objects.get(pk=event.pk)
     assert stored.after["name"] == "苏州工业园“星湖”片区"
     assert stored.actor_name == "系统"

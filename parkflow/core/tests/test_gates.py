@@ -50,9 +50,6 @@ def _pending(enterprise):
     return gates.reviews_of(enterprise, ADMISSION).get(decision="pending")
 
 
-
-
-
 def test_guarded_step_without_approval_is_refused_and_names_the_gate(park, people):
     enterprise = _application(park, people["clerk"])
     with pytest.raises(GateNotPassed) as exc:
@@ -66,7 +63,12 @@ def test_guarded_step_without_approval_is_refused_and_names_the_gate(park, peopl
 
 def test_approval_by_an_eligible_reviewer_opens_the_gate(park, people):
     enterprise = _application(park, people["clerk"])
-    gates.review_decide(actor=people["reviewer"], review=_pending(enterprise), decision="approve", opinion="资料齐全")
+    gates.review_decide(
+        actor=people["reviewer"],
+        review=_pending(enterprise),
+        decision="approve",
+        opinion="资料齐全",
+    )
     enterprise.refresh_from_db()
     assert enterprise.status == EnterpriseStatus.APPROVED
     assert gates.is_approved(enterprise, ADMISSION)
@@ -91,9 +93,13 @@ def test_nobody_reviews_what_they_created(park, people):
 
 def test_a_declared_conflict_of_interest_excludes_the_reviewer(park, people):
     enterprise = _application(park, people["clerk"])
-    services.conflict_declare(actor=people["reviewer"], enterprise=enterprise, reason="配偶在该企业任职")
+    services.conflict_declare(
+        actor=people["reviewer"], enterprise=enterprise, reason="配偶在该企业任职"
+    )
     with pytest.raises(PermissionDenied) as exc:
-        gates.review_decide(actor=people["reviewer"], review=_pending(enterprise), decision="approve")
+        gates.review_decide(
+            actor=people["reviewer"], review=_pending(enterprise), decision="approve"
+        )
     assert "利益冲突" in str(exc.value)
     enterprise.refresh_from_db()
     assert enterprise.status == EnterpriseStatus.UNDER_REVIEW
@@ -102,7 +108,9 @@ def test_a_declared_conflict_of_interest_excludes_the_reviewer(park, people):
 def test_account_manager_cannot_review_their_own_client(park, people):
     enterprise = _application(park, people["clerk"], account_manager=people["reviewer"])
     with pytest.raises(PermissionDenied) as exc:
-        gates.review_decide(actor=people["reviewer"], review=_pending(enterprise), decision="approve")
+        gates.review_decide(
+            actor=people["reviewer"], review=_pending(enterprise), decision="approve"
+        )
     assert "客户经理" in str(exc.value)
 
 
@@ -131,7 +139,9 @@ def test_reviewer_with_lapsed_compliance_status_cannot_review(park, people):
 def test_change_after_approval_invalidates_it(park, people):
     enterprise = _application(park, people["clerk"])
     gates.review_decide(actor=people["reviewer"], review=_pending(enterprise), decision="approve")
-    services.enterprise_update(actor=people["clerk"], enterprise=enterprise, name="苏州星河智能科技集团有限公司")
+    services.enterprise_update(
+        actor=people["clerk"], enterprise=enterprise, name="苏州星河智能科技集团有限公司"
+    )
     enterprise.refresh_from_db()
     assert not gates.is_approved(enterprise, ADMISSION)
     with pytest.raises(GateNotPassed) as exc:
@@ -142,25 +152,38 @@ def test_change_after_approval_invalidates_it(park, people):
 def test_editing_fields_outside_the_review_keeps_the_approval(park, people):
     enterprise = _application(park, people["clerk"])
     gates.review_decide(actor=people["reviewer"], review=_pending(enterprise), decision="approve")
-    services.enterprise_update(actor=people["clerk"], enterprise=enterprise, contact_phone="13700000000")
+    services.enterprise_update(
+        actor=people["clerk"], enterprise=enterprise, contact_phone="13700000000"
+    )
     enterprise.refresh_from_db()
     assert gates.is_approved(enterprise, ADMISSION)
 
 
 def test_content_changed_while_under_review_cannot_be_approved(park, people):
     enterprise = _application(park, people["clerk"])
-    services.enterprise_update(actor=people["clerk"], enterprise=enterprise, registered_capital="900")
+    services.enterprise_update(
+        actor=people["clerk"], enterprise=enterprise, registered_capital="900"
+    )
     with pytest.raises(Conflict) as exc:
-        gates.review_decide(actor=people["reviewer"], review=_pending(enterprise), decision="approve")
+        gates.review_decide(
+            actor=people["reviewer"], review=_pending(enterprise), decision="approve"
+        )
     assert exc.value.code == "review_content_changed"
 
 
 def test_rejection_needs_a_written_opinion_and_suspends_the_application(park, people):
     enterprise = _application(park, people["clerk"])
     with pytest.raises(ValidationFailed) as exc:
-        gates.review_decide(actor=people["reviewer"], review=_pending(enterprise), decision="reject", opinion=" ")
+        gates.review_decide(
+            actor=people["reviewer"], review=_pending(enterprise), decision="reject", opinion=" "
+        )
     assert "opinion" in exc.value.errors
-    gates.review_decide(actor=people["reviewer"], review=_pending(enterprise), decision="reject", opinion="营业执照已过期")
+    gates.review_decide(
+        actor=people["reviewer"],
+        review=_pending(enterprise),
+        decision="reject",
+        opinion="营业执照已过期",
+    )
     enterprise.refresh_from_db()
     assert enterprise.status == EnterpriseStatus.REJECTED
     with pytest.raises(GateNotPassed) as exc:
@@ -173,16 +196,25 @@ def test_a_decided_review_cannot_be_decided_again(park, people):
     review = _pending(enterprise)
     gates.review_decide(actor=people["reviewer"], review=review, decision="approve")
     with pytest.raises(Conflict):
-        gates.review_decide(actor=people["second_reviewer"], review=review, decision="reject", opinion="不同意")
+        gates.review_decide(
+            actor=people["second_reviewer"], review=review, decision="reject", opinion="不同意"
+        )
     assert Review.objects.get(pk=review.pk).decision == "approve"
 
 
 def test_review_assigned_to_someone_else_cannot_be_taken(park, people):
     enterprise = _application(park, people["clerk"])
     Review.objects.filter(gate=ADMISSION).delete()
-    gates.review_request(actor=people["clerk"], obj=enterprise, gate_code=ADMISSION, assigned_to=people["second_reviewer"])
+    gates.review_request(
+        actor=people["clerk"],
+        obj=enterprise,
+        gate_code=ADMISSION,
+        assigned_to=people["second_reviewer"],
+    )
     with pytest.raises(PermissionDenied):
-        gates.review_decide(actor=people["reviewer"], review=_pending(enterprise), decision="approve")
+        gates.review_decide(
+            actor=people["reviewer"], review=_pending(enterprise), decision="approve"
+        )
     assert list(gates.pending_for(people["reviewer"])) == []
     assert list(gates.pending_for(people["second_reviewer"])) == [_pending(enterprise)]
 
@@ -195,10 +227,18 @@ def test_review_inbox_shows_open_reviews_to_eligible_roles_in_scope_only(park, p
 
 
 def _two_reviewer_round(park, people):
-    enterprise = _application(park, people["clerk"], name="常州双审新能源有限公司", credit_code=make_credit_code(9))
+    enterprise = _application(
+        park, people["clerk"], name="常州双审新能源有限公司", credit_code=make_credit_code(9)
+    )
     Review.objects.filter(gate=ADMISSION).delete()
     for reviewer in (people["reviewer"], people["second_reviewer"]):
-        gates.review_request(actor=people["clerk"], obj=enterprise, gate_code=ADMISSION, assigned_to=reviewer, round=5)
+        gates.review_request(
+            actor=people["clerk"],
+            obj=enterprise,
+            gate_code=ADMISSION,
+            assigned_to=reviewer,
+            round=5,
+        )
     return enterprise
 
 
@@ -219,7 +259,9 @@ def test_a_round_of_two_reviewers_opens_the_gate_only_when_both_approve(park, pe
 def test_one_refusal_in_the_round_rejects_and_withdraws_the_other_review(park, people):
     enterprise = _two_reviewer_round(park, people)
     first, second = gates.latest_round(enterprise, ADMISSION)
-    gates.review_decide(actor=people["reviewer"], review=first, decision="reject", opinion="财务报表不实")
+    gates.review_decide(
+        actor=people["reviewer"], review=first, decision="reject", opinion="财务报表不实"
+    )
     enterprise.refresh_from_db()
     assert enterprise.status == EnterpriseStatus.REJECTED
     second.refresh_from_db()

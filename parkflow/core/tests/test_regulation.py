@@ -6,7 +6,9 @@ from parkflow.core import regulation
 from parkflow.core.models import Article, Regulation
 
 
-@pytest.mark.parametrize(("text", "number"), [("一", 1), ("十", 10), ("十七", 17), ("二十九", 29), ("一百零三", 103)])
+@pytest.mark.parametrize(
+    ("text", "number"), [("一", 1), ("十", 10), ("十七", 17), ("二十九", 29), ("一百零三", 103)]
+)
 def test_chinese_article_numbers(text, number):
     assert regulation.chinese_number(text) == number
 

@@ -25,7 +25,9 @@ def _alerts(code=STALE):
 
 @pytest.fixture
 def stale_contact(park):
-    return EmergencyContactFactory(unit=park, confirmed_at=timezone.now() - datetime.timedelta(days=91))
+    return EmergencyContactFactory(
+        unit=park, confirmed_at=timezone.now() - datetime.timedelta(days=91)
+    )
 
 
 def test_every_rule_cites_an_article_and_a_requirement():
@@ -77,13 +79,19 @@ def test_acknowledged_alert_is_still_the_one_open_alert(stale_contact):
     assert _alerts().get().status == AlertStatus.ACKNOWLEDGED
 
 
-def test_changing_the_ninety_day_parameter_takes_effect_and_is_audited(park, django_capture_on_commit_callbacks):
-    contact = EmergencyContactFactory(unit=park, confirmed_at=timezone.now() - datetime.timedelta(days=40))
+def test_changing_the_ninety_day_parameter_takes_effect_and_is_audited(
+    park, django_capture_on_commit_callbacks
+):
+    contact = EmergencyContactFactory(
+        unit=park, confirmed_at=timezone.now() - datetime.timedelta(days=40)
+    )
     rules.sweep_rule(STALE)
     assert not _alerts().exists()
     admin = staff(Role.SYSTEM_ADMIN, OrgUnitFactory())
     with django_capture_on_commit_callbacks(execute=True):
-        rules.rule_setting_update(actor=admin, code=STALE, params={"max_age_days": 30}, reason="加强管理")
+        rules.rule_setting_update(
+            actor=admin, code=STALE, params={"max_age_days": 30}, reason="加强管理"
+        )
     assert rules.params_for(STALE)["max_age_days"] == 30
     assert _alerts().get().object_id == str(contact.pk)
     event = AuditEvent.objects.filter(action="rule.configure").get()
@@ -125,7 +133,9 @@ def test_disabling_a_rule_resolves_its_alerts(stale_contact, django_capture_on_c
     assert rules.sweep_rule(STALE) == (0, 0)
 
 
-def test_park_without_emergency_contact_raises_a_high_alert_until_one_is_added(db, django_capture_on_commit_callbacks):
+def test_park_without_emergency_contact_raises_a_high_alert_until_one_is_added(
+    db, django_capture_on_commit_callbacks
+):
     park = ParkFactory()
     opened, _ = rules.sweep_rule(MISSING)
     assert opened >= 1
@@ -133,7 +143,9 @@ def test_park_without_emergency_contact_raises_a_high_alert_until_one_is_added(d
     assert alert.severity == "high"
     office = staff(Role.OFFICE_STAFF, park)
     with django_capture_on_commit_callbacks(execute=True):
-        org_services.emergency_contact_create(actor=office, unit=park, name="值班经理", phone="051266668888")
+        org_services.emergency_contact_create(
+            actor=office, unit=park, name="值班经理", phone="051266668888"
+        )
     alert.refresh_from_db()
     assert alert.status == AlertStatus.RESOLVED
 
@@ -141,7 +153,9 @@ def test_park_without_emergency_contact_raises_a_high_alert_until_one_is_added(d
 def test_alerts_that_clear_themselves_cannot_be_closed_by_hand(stale_contact):
     rules.sweep_rule(STALE)
     with pytest.raises(Conflict):
-        alert_resolve(actor=staff(Role.OFFICE_STAFF, stale_contact.unit), alert=_alerts().get(), note="已处理")
+        alert_resolve(
+            actor=staff(Role.OFFICE_STAFF, stale_contact.unit), alert=_alerts().get(), note="已处理"
+        )
     assert _alerts().get().status == AlertStatus.OPEN
 
 

@@ -2,66 +2,159 @@
 
 import django.core.validators
 import django_fsm
-import parkflow.enterprises.validators
 from django.db import migrations, models
+
+import parkflow.enterprises.validators
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='ConflictDeclaration',
+            name="ConflictDeclaration",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(max_length=300, verbose_name='利益关系说明')),
-                ('declared_at', models.DateTimeField(verbose_name='申报时间')),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True, verbose_name='撤回时间')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reason", models.CharField(max_length=300, verbose_name="利益关系说明")),
+                ("declared_at", models.DateTimeField(verbose_name="申报时间")),
+                (
+                    "withdrawn_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="撤回时间"),
+                ),
             ],
             options={
-                'verbose_name': '利益冲突申报',
-                'verbose_name_plural': '利益冲突申报',
-                'ordering': ['-declared_at'],
+                "verbose_name": "利益冲突申报",
+                "verbose_name_plural": "利益冲突申报",
+                "ordering": ["-declared_at"],
             },
         ),
         migrations.CreateModel(
-            name='Enterprise',
+            name="Enterprise",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, verbose_name='企业名称')),
-                ('credit_code', models.CharField(max_length=18, unique=True, validators=[parkflow.enterprises.validators.validate_credit_code], verbose_name='统一社会信用代码')),
-                ('legal_representative', models.CharField(max_length=60, verbose_name='法定代表人')),
-                ('registered_capital', models.DecimalField(decimal_places=2, max_digits=14, validators=[django.core.validators.MinValueValidator(0)], verbose_name='注册资本（万元）')),
-                ('industry', models.CharField(choices=[('it', '新一代信息技术'), ('biomed', '生物医药'), ('equipment', '高端装备制造'), ('materials', '新材料'), ('energy', '新能源'), ('services', '现代服务业'), ('creative', '文化创意'), ('other', '其他')], max_length=12, verbose_name='行业')),
-                ('grade', models.CharField(choices=[('key', '重点客户'), ('a', 'A级'), ('b', 'B级'), ('c', 'C级')], default='b', max_length=4, verbose_name='客户等级')),
-                ('contact_name', models.CharField(max_length=60, verbose_name='联系人')),
-                ('contact_phone', models.CharField(max_length=20, validators=[django.core.validators.RegexValidator('^(1[3-9]\\d{9}|0\\d{2,3}-?\\d{7,8}(-\\d{1,6})?)$', '请输入有效的手机号或固定电话（如 13812345678 或 021-12345678）。')], verbose_name='联系电话')),
-                ('contact_email', models.EmailField(blank=True, max_length=254, verbose_name='联系邮箱')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='入驻地址')),
-                ('status', django_fsm.FSMField(choices=[('prospect', '意向'), ('applying', '申请中'), ('under_review', '审核中'), ('approved', '审核通过'), ('rejected', '审核未通过'), ('resident', '在园'), ('exiting', '退出中'), ('exited', '已退出')], default='prospect', max_length=50, protected=True, verbose_name='状态')),
-                ('created_at', models.DateTimeField(verbose_name='录入时间')),
-                ('updated_at', models.DateTimeField(verbose_name='更新时间')),
-                ('status_changed_at', models.DateTimeField(verbose_name='状态变更时间')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="企业名称")),
+                (
+                    "credit_code",
+                    models.CharField(
+                        max_length=18,
+                        unique=True,
+                        validators=[parkflow.enterprises.validators.validate_credit_code],
+                        verbose_name="统一社会信用代码",
+                    ),
+                ),
+                (
+                    "legal_representative",
+                    models.CharField(max_length=60, verbose_name="法定代表人"),
+                ),
+                (
+                    "registered_capital",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=14,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="注册资本（万元）",
+                    ),
+                ),
+                (
+                    "industry",
+                    models.CharField(
+                        choices=[
+                            ("it", "新一代信息技术"),
+                            ("biomed", "生物医药"),
+                            ("equipment", "高端装备制造"),
+                            ("materials", "新材料"),
+                            ("energy", "新能源"),
+                            ("services", "现代服务业"),
+                            ("creative", "文化创意"),
+                            ("other", "其他"),
+                        ],
+                        max_length=12,
+                        verbose_name="行业",
+                    ),
+                ),
+                (
+                    "grade",
+                    models.CharField(
+                        choices=[("key", "重点客户"), ("a", "A级"), ("b", "B级"), ("c", "C级")],
+                        default="b",
+                        max_length=4,
+                        verbose_name="客户等级",
+                    ),
+                ),
+                ("contact_name", models.CharField(max_length=60, verbose_name="联系人")),
+                (
+                    "contact_phone",
+                    models.CharField(
+                        max_length=20,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^(1[3-9]\\d{9}|0\\d{2,3}-?\\d{7,8}(-\\d{1,6})?)$",
+                                "请输入有效的手机号或固定电话（如 13812345678 或 021-12345678）。",
+                            )
+                        ],
+                        verbose_name="联系电话",
+                    ),
+                ),
+                (
+                    "contact_email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="联系邮箱"),
+                ),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="入驻地址")),
+                (
+                    "status",
+                    django_fsm.FSMField(
+                        choices=[
+                            ("prospect", "意向"),
+                            ("applying", "申请中"),
+                            ("under_review", "审核中"),
+                            ("approved", "审核通过"),
+                            ("rejected", "审核未通过"),
+                            ("resident", "在园"),
+                            ("exiting", "退出中"),
+                            ("exited", "已退出"),
+                        ],
+                        default="prospect",
+                        max_length=50,
+                        protected=True,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(verbose_name="录入时间")),
+                ("updated_at", models.DateTimeField(verbose_name="更新时间")),
+                ("status_changed_at", models.DateTimeField(verbose_name="状态变更时间")),
             ],
             options={
-                'verbose_name': '企业',
-                'verbose_name_plural': '企业',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "企业",
+                "verbose_name_plural": "企业",
+                "ordering": ["-created_at", "-id"],
             },
             bases=(django_fsm.FSMModelMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='PortalAccount',
+            name="PortalAccount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '企业门户账号',
-                'verbose_name_plural': '企业门户账号',
+                "verbose_name": "企业门户账号",
+                "verbose_name_plural": "企业门户账号",
             },
         ),
     ]

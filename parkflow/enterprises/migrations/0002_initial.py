@@ -6,65 +6,109 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('enterprises', '0001_initial'),
-        ('org', '0001_initial'),
+        ("enterprises", "0001_initial"),
+        ("org", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='conflictdeclaration',
-            name='person',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='conflicts', to=settings.AUTH_USER_MODEL, verbose_name='申报人'),
+            model_name="conflictdeclaration",
+            name="person",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="conflicts",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="申报人",
+            ),
         ),
         migrations.AddField(
-            model_name='enterprise',
-            name='account_manager',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='managed_enterprises', to=settings.AUTH_USER_MODEL, verbose_name='客户经理'),
+            model_name="enterprise",
+            name="account_manager",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="managed_enterprises",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="客户经理",
+            ),
         ),
         migrations.AddField(
-            model_name='enterprise',
-            name='created_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='录入人'),
+            model_name="enterprise",
+            name="created_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="录入人",
+            ),
         ),
         migrations.AddField(
-            model_name='enterprise',
-            name='park',
-            field=models.ForeignKey(limit_choices_to={'kind': 'park'}, on_delete=django.db.models.deletion.PROTECT, related_name='enterprises', to='org.orgunit', verbose_name='园区'),
+            model_name="enterprise",
+            name="park",
+            field=models.ForeignKey(
+                limit_choices_to={"kind": "park"},
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="enterprises",
+                to="org.orgunit",
+                verbose_name="园区",
+            ),
         ),
         migrations.AddField(
-            model_name='conflictdeclaration',
-            name='enterprise',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='conflicts', to='enterprises.enterprise', verbose_name='企业'),
+            model_name="conflictdeclaration",
+            name="enterprise",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="conflicts",
+                to="enterprises.enterprise",
+                verbose_name="企业",
+            ),
         ),
         migrations.AddField(
-            model_name='portalaccount',
-            name='enterprise',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='portal_accounts', to='enterprises.enterprise'),
+            model_name="portalaccount",
+            name="enterprise",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="portal_accounts",
+                to="enterprises.enterprise",
+            ),
         ),
         migrations.AddField(
-            model_name='portalaccount',
-            name='user',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='portal_account', to=settings.AUTH_USER_MODEL),
+            model_name="portalaccount",
+            name="user",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="portal_account",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddIndex(
-            model_name='enterprise',
-            index=models.Index(fields=['park', 'status'], name='enterprises_park_id_69fe70_idx'),
+            model_name="enterprise",
+            index=models.Index(fields=["park", "status"], name="enterprises_park_id_69fe70_idx"),
         ),
         migrations.AddIndex(
-            model_name='enterprise',
-            index=models.Index(fields=['name'], name='enterprises_name_bce2a4_idx'),
+            model_name="enterprise",
+            index=models.Index(fields=["name"], name="enterprises_name_bce2a4_idx"),
         ),
         migrations.AddConstraint(
-            model_name='enterprise',
-            constraint=models.CheckConstraint(condition=models.Q(('registered_capital__gte', 0)), name='enterprise_capital_not_negative'),
+            model_name="enterprise",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("registered_capital__gte", 0)),
+                name="enterprise_capital_not_negative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='conflictdeclaration',
-            constraint=models.UniqueConstraint(condition=models.Q(('withdrawn_at__isnull', True)), fields=('person', 'enterprise'), name='conflict_once_active'),
+            model_name="conflictdeclaration",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("withdrawn_at__isnull", True)),
+                fields=("person", "enterprise"),
+                name="conflict_once_active",
+            ),
         ),
     ]

@@ -15,7 +15,11 @@ _ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 def make_credit_code(seed: int | None = None) -> str:
     """A well-formed 统一社会信用代码 with a correct GB 32100 check digit."""
     rng = random.Random(seed)
-    body = "91" + rng.choice(["310115", "320505", "440305", "110108"]) + "".join(rng.choices(_ALPHABET, k=9))
+    body = (
+        "91"
+        + rng.choice(["310115", "320505", "440305", "110108"])
+        + "".join(rng.choices(_ALPHABET, k=9))
+    )
     return body + uscc.calc_check_digit(body)
 
 
@@ -43,7 +47,9 @@ def enterprise_user(enterprise: Enterprise, **kwargs):
     return user
 
 
-MINIMAL_PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+MINIMAL_PDF = (
+    b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+)
 
 
 def pdf_upload(name: str = "营业执照.pdf", content: bytes = MINIMAL_PDF):

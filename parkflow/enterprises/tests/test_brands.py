@@ -14,7 +14,15 @@ from parkflow.enterprises.tests.factories import application_under_review, pdf_u
 from parkflow.org.choices import Role
 from parkflow.org.tests.factories import staff
 
-BRANDS = [("华为", ["HUAWEI"]), ("阿里巴巴", ["Alibaba"]), ("腾讯", ["Tencent"]), ("海尔", []), ("京东", ["JD"]), ("比亚迪", ["BYD"]), ("格力", [])]
+BRANDS = [
+    ("华为", ["HUAWEI"]),
+    ("阿里巴巴", ["Alibaba"]),
+    ("腾讯", ["Tencent"]),
+    ("海尔", []),
+    ("京东", ["JD"]),
+    ("比亚迪", ["BYD"]),
+    ("格力", []),
+]
 
 
 @pytest.mark.parametrize(
@@ -66,7 +74,10 @@ def test_trade_name_strips_region_and_legal_form():
 
 @pytest.fixture
 def protected(db):
-    return {name: ProtectedBrand.objects.create(name=name, aliases=",".join(aliases)) for name, aliases in BRANDS}
+    return {
+        name: ProtectedBrand.objects.create(name=name, aliases=",".join(aliases))
+        for name, aliases in BRANDS
+    }
 
 
 def test_a_brand_hit_blocks_approval_until_an_authorisation_is_approved(park, protected):
@@ -85,7 +96,10 @@ def test_a_brand_hit_blocks_approval_until_an_authorisation_is_approved(park, pr
     assert enterprise.status == EnterpriseStatus.UNDER_REVIEW
 
     document = services.document_upload(
-        actor=clerk, enterprise=enterprise, doc_type="brand_authorisation", upload=pdf_upload("授权书.pdf")
+        actor=clerk,
+        enterprise=enterprise,
+        doc_type="brand_authorisation",
+        upload=pdf_upload("授权书.pdf"),
     )
     review = gates.reviews_of(document, BRAND_AUTHORISATION).get()
     reviewer = next(r for r in reviewers if r.pk not in (first.assigned_to_id,))
@@ -104,11 +118,17 @@ def test_the_uploader_of_an_authorisation_cannot_approve_it(park, protected):
     for _ in range(2):
         staff(Role.RISK_OFFICER, park)
     enterprise = application_under_review(park, clerk, name="苏州华为智能科技有限公司")
-    document = services.document_upload(actor=clerk, enterprise=enterprise, doc_type="brand_authorisation", upload=pdf_upload())
+    document = services.document_upload(
+        actor=clerk, enterprise=enterprise, doc_type="brand_authorisation", upload=pdf_upload()
+    )
     from parkflow.core.errors import PermissionDenied
 
     with pytest.raises(PermissionDenied):
-        gates.review_decide(actor=clerk, review=gates.reviews_of(document, BRAND_AUTHORISATION).get(), decision="approve")
+        gates.review_decide(
+            actor=clerk,
+            review=gates.reviews_of(document, BRAND_AUTHORISATION).get(),
+            decision="approve",
+        )
 
 
 def test_renaming_to_a_brand_raises_a_flag(park, protected):

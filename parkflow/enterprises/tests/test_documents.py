@@ -14,7 +14,12 @@ from parkflow.core.errors import PermissionDenied, ValidationFailed
 from parkflow.core.models import AuditEvent
 from parkflow.enterprises import services
 from parkflow.enterprises.models import QualificationDocument
-from parkflow.enterprises.tests.factories import MINIMAL_PDF, EnterpriseFactory, enterprise_user, pdf_upload
+from parkflow.enterprises.tests.factories import (
+    MINIMAL_PDF,
+    EnterpriseFactory,
+    enterprise_user,
+    pdf_upload,
+)
 from parkflow.org.choices import Role
 from parkflow.org.tests.factories import staff
 
@@ -38,7 +43,9 @@ def enterprise(park):
 
 
 def _upload(actor, enterprise, upload, doc_type="financial_statement", **kwargs):
-    return services.document_upload(actor=actor, enterprise=enterprise, doc_type=doc_type, upload=upload, **kwargs)
+    return services.document_upload(
+        actor=actor, enterprise=enterprise, doc_type=doc_type, upload=upload, **kwargs
+    )
 
 
 class RawUpload(io.BytesIO):
@@ -82,18 +89,37 @@ def test_a_png_and_a_jpg_are_accepted(clerk, enterprise):
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("营业执照.pdf", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 64, "只接受 PDF、JPG、PNG"),
+        (
+            "营业执照.pdf",
+            b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 64,
+            "只接受 PDF、JPG、PNG",
+        ),
         ("营业执照.pdf", b"\x7fELF\x02\x01\x01" + b"\x00" * 64, "只接受 PDF、JPG、PNG"),
-        ("营业执照.pdf", b"<!DOCTYPE html><html><script>alert(1)</script></html>", "只接受 PDF、JPG、PNG"),
+        (
+            "营业执照.pdf",
+            b"<!DOCTYPE html><html><script>alert(1)</script></html>",
+            "只接受 PDF、JPG、PNG",
+        ),
         ("营业执照.pdf", b"", "文件为空"),
         ("../../etc/passwd.pdf", MINIMAL_PDF, "路径"),
         ("..\\..\\boot.pdf", MINIMAL_PDF, "路径"),
         ("营业执照.pdf", b"%PDF-1.4\n truncated without end marker", "不完整"),
         ("photo.png", b"\x89PNG\r\n\x1a\n" + b"garbage" * 10, "损坏"),
     ],
-    ids=["renamed-exe", "renamed-elf", "html-named-pdf", "empty", "path-traversal", "windows-traversal", "truncated-pdf", "broken-png"],
+    ids=[
+        "renamed-exe",
+        "renamed-elf",
+        "html-named-pdf",
+        "empty",
+        "path-traversal",
+        "windows-traversal",
+        "truncated-pdf",
+        "broken-png",
+    ],
 )
-def test_bad_uploads_are_refused_with_a_clear_message_and_nothing_is_stored(clerk, enterprise, settings, name, content, message):
+def test_bad_uploads_are_refused_with_a_clear_message_and_nothing_is_stored(
+    clerk, enterprise, settings, name, content, message
+):
     events = AuditEvent.objects.count()
     with pytest.raises(ValidationFailed) as exc:
         _upload(clerk, enterprise, RawUpload(name, content))
@@ -114,7 +140,13 @@ def test_an_oversized_file_is_refused(clerk, enterprise, settings):
 
 
 def test_a_new_version_never_replaces_the_old_one(clerk, enterprise):
-    first = _upload(clerk, enterprise, pdf_upload(), doc_type="business_licence", valid_until=TODAY() + datetime.timedelta(days=400))
+    first = _upload(
+        clerk,
+        enterprise,
+        pdf_upload(),
+        doc_type="business_licence",
+        valid_until=TODAY() + datetime.timedelta(days=400),
+    )
     second = _upload(
         clerk,
         enterprise,
@@ -133,7 +165,14 @@ def test_a_licence_needs_an_expiry_date_after_its_start(clerk, enterprise):
         _upload(clerk, enterprise, pdf_upload(), doc_type="business_licence")
     assert "valid_until" in exc.value.errors
     with pytest.raises(ValidationFailed) as exc:
-        _upload(clerk, enterprise, pdf_upload(), doc_type="business_licence", valid_from=TODAY(), valid_until=TODAY() - datetime.timedelta(days=1))
+        _upload(
+            clerk,
+            enterprise,
+            pdf_upload(),
+            doc_type="business_licence",
+            valid_from=TODAY(),
+            valid_until=TODAY() - datetime.timedelta(days=1),
+        )
     assert "valid_until" in exc.value.errors
 
 

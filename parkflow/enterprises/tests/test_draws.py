@@ -92,9 +92,13 @@ def test_the_pool_excludes_staff_with_lapsed_compliance_status(park, clerk, revi
     assert "合规履职状态已失效" in draw.excluded[str(reviewers[2].pk)]
 
 
-def test_the_pool_holds_reviewers_of_this_park_and_headquarters_only(park, other_park, clerk, reviewers):
+def test_the_pool_holds_reviewers_of_this_park_and_headquarters_only(
+    park, other_park, clerk, reviewers
+):
     elsewhere = staff(Role.RISK_OFFICER, other_park)
-    hq_risk = DepartmentFactory(parent=OrgUnitFactory(), park=None, department_kind=DepartmentKind.RISK)
+    hq_risk = DepartmentFactory(
+        parent=OrgUnitFactory(), park=None, department_kind=DepartmentKind.RISK
+    )
     headquarters = staff(Role.RISK_OFFICER, hq_risk)
     frontline = staff(Role.BUSINESS_STAFF, park)
     enterprise = application_under_review(park, clerk)
@@ -111,10 +115,17 @@ def test_too_small_a_pool_refuses_the_submission_and_writes_nothing(park, clerk)
     assert not ReviewDraw.objects.exists()
 
 
-def test_both_drawn_reviewers_approve_then_the_result_is_published_without_opinions(park, clerk, reviewers):
+def test_both_drawn_reviewers_approve_then_the_result_is_published_without_opinions(
+    park, clerk, reviewers
+):
     enterprise = application_under_review(park, clerk)
     for review in gates.latest_round(enterprise, ADMISSION):
-        gates.review_decide(actor=review.assigned_to, review=review, decision="approve", opinion="内部意见：资料真实")
+        gates.review_decide(
+            actor=review.assigned_to,
+            review=review,
+            decision="approve",
+            opinion="内部意见：资料真实",
+        )
     enterprise.refresh_from_db()
     assert enterprise.status == EnterpriseStatus.APPROVED
     result = PublishedResult.objects.get(enterprise=enterprise)
@@ -122,10 +133,14 @@ def test_both_drawn_reviewers_approve_then_the_result_is_published_without_opini
     assert not hasattr(result, "opinion")
 
 
-def test_a_rejected_application_can_be_corrected_and_resubmitted_keeping_history(park, clerk, reviewers):
+def test_a_rejected_application_can_be_corrected_and_resubmitted_keeping_history(
+    park, clerk, reviewers
+):
     enterprise = application_under_review(park, clerk)
     first = gates.latest_round(enterprise, ADMISSION)[0]
-    gates.review_decide(actor=first.assigned_to, review=first, decision="return", opinion="请补充财务报表")
+    gates.review_decide(
+        actor=first.assigned_to, review=first, decision="return", opinion="请补充财务报表"
+    )
     enterprise.refresh_from_db()
     assert enterprise.status == EnterpriseStatus.REJECTED
     services.enterprise_update(actor=clerk, enterprise=enterprise, registered_capital="900")
@@ -137,15 +152,19 @@ def test_a_rejected_application_can_be_corrected_and_resubmitted_keeping_history
 
 
 def test_quarterly_spot_check_samples_admitted_enterprises_reproducibly(park, clerk, reviewers):
-    from parkflow.enterprises.tests.factories import EnterpriseFactory
     from parkflow.enterprises.models import Enterprise
+    from parkflow.enterprises.tests.factories import EnterpriseFactory
 
     admitted = [EnterpriseFactory(park=park) for _ in range(12)]
-    Enterprise.objects.filter(pk__in=[e.pk for e in admitted]).update(status=EnterpriseStatus.RESIDENT)
+    Enterprise.objects.filter(pk__in=[e.pk for e in admitted]).update(
+        status=EnterpriseStatus.RESIDENT
+    )
     EnterpriseFactory(park=park)  # a prospect is not in the population
     campaign = services.spot_check_campaign_run(quarter="2026Q4", rate="0.2", seed="42")
     assert campaign.population == sorted(e.pk for e in admitted)
     assert len(campaign.sample) == 3  # ceil(12 × 0.2)
     assert draws.draw(campaign.population, 3, "42") == campaign.sample
     assert services.spot_check_campaign_run(quarter="2026Q4") == campaign  # idempotent per quarter
-    assert gates.latest_round(Enterprise.objects.get(pk=campaign.sample[0]), "enterprise.spot_check")
+    assert gates.latest_round(
+        Enterprise.objects.get(pk=campaign.sample[0]), "enterprise.spot_check"
+    )

@@ -1,9 +1,9 @@
 """R-ENT-1: enterprise records — validated input, audited changes, a guarded life cycle."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from django.core.exceptions import ValidationError
 
 from parkflow.core.errors import Conflict, PermissionDenied, ValidationFailed
 from parkflow.core.models import AuditEvent
@@ -37,7 +37,9 @@ def clerk(park):
 
 
 def test_a_valid_enterprise_is_created_as_a_prospect_and_audited(park, clerk):
-    enterprise = services.enterprise_create(actor=clerk, park=park, **_values(credit_code=" " + make_credit_code(1).lower()))
+    enterprise = services.enterprise_create(
+        actor=clerk, park=park, **_values(credit_code=" " + make_credit_code(1).lower())
+    )
     assert enterprise.status == S.PROSPECT
     assert enterprise.credit_code == make_credit_code(1)
     event = AuditEvent.objects.get(action="enterprise.create")
@@ -55,7 +57,9 @@ def test_a_valid_enterprise_is_created_as_a_prospect_and_audited(park, clerk):
     ],
     ids=["too-short", "wrong-check-digit", "letter-O-not-allowed", "empty"],
 )
-def test_an_invalid_credit_code_is_refused_naming_the_field_and_nothing_is_written(park, clerk, credit_code, message):
+def test_an_invalid_credit_code_is_refused_naming_the_field_and_nothing_is_written(
+    park, clerk, credit_code, message
+):
     events = AuditEvent.objects.count()
     with pytest.raises(ValidationFailed) as exc:
         services.enterprise_create(actor=clerk, park=park, **_values(credit_code=credit_code))
@@ -66,7 +70,9 @@ def test_an_invalid_credit_code_is_refused_naming_the_field_and_nothing_is_writt
     assert AuditEvent.objects.count() == events
 
 
-@pytest.mark.parametrize("field", ["name", "legal_representative", "contact_name", "contact_phone", "industry"])
+@pytest.mark.parametrize(
+    "field", ["name", "legal_representative", "contact_name", "contact_phone", "industry"]
+)
 def test_an_empty_required_field_is_refused(park, clerk, field):
     with pytest.raises(ValidationFailed) as exc:
         services.enterprise_create(actor=clerk, park=park, **_values(**{field: ""}))
@@ -105,7 +111,9 @@ def test_staff_of_another_park_cannot_create_or_edit_here(park, other_park):
 
 def test_an_edit_records_only_what_changed(park, clerk):
     enterprise = services.enterprise_create(actor=clerk, park=park, **_values())
-    services.enterprise_update(actor=clerk, enterprise=enterprise, contact_phone="13700000000", reason="联系人换号")
+    services.enterprise_update(
+        actor=clerk, enterprise=enterprise, contact_phone="13700000000", reason="联系人换号"
+    )
     event = AuditEvent.objects.get(action="enterprise.update")
     assert event.before == {"contact_phone": "13812345678"}
     assert event.after == {"contact_phone": "13700000000"}
@@ -156,7 +164,9 @@ def test_transition_table(park, clerk, status, action):
 def test_auditors_cannot_move_an_application(park):
     enterprise = _at(park, S.PROSPECT)
     with pytest.raises(PermissionDenied):
-        services.enterprise_transition(actor=staff(Role.AUDITOR, park), enterprise=enterprise, action="apply")
+        services.enterprise_transition(
+            actor=staff(Role.AUDITOR, park), enterprise=enterprise, action="apply"
+        )
 
 
 def test_an_exited_enterprise_record_cannot_be_edited(park, clerk):
@@ -166,7 +176,11 @@ def test_an_exited_enterprise_record_cannot_be_edited(park, clerk):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.integers(min_value=0, max_value=10**9), st.integers(min_value=0, max_value=16), st.sampled_from("0123456789ABCDEFGHJKLMNPQRTUWXY"))
+@given(
+    st.integers(min_value=0, max_value=10**9),
+    st.integers(min_value=0, max_value=16),
+    st.sampled_from("0123456789ABCDEFGHJKLMNPQRTUWXY"),
+)
 def test_credit_code_check_digit_catches_every_single_character_change(seed, position, replacement):
     code = make_credit_code(seed)
     validate_credit_code(code)

@@ -15,7 +15,11 @@ from parkflow.enterprises import guards, services
 from parkflow.enterprises.choices import EnterpriseStatus
 from parkflow.enterprises.gates import ADMISSION
 from parkflow.enterprises.models import AdmissionFee, Enterprise
-from parkflow.enterprises.tests.factories import EnterpriseFactory, application_under_review, upload_licence
+from parkflow.enterprises.tests.factories import (
+    EnterpriseFactory,
+    application_under_review,
+    upload_licence,
+)
 from parkflow.org.choices import Role
 from parkflow.org.tests.factories import staff
 
@@ -56,7 +60,12 @@ def test_an_application_without_a_licence_cannot_be_submitted(park, clerk, revie
 
 def test_a_licence_that_expires_during_review_blocks_the_approval(park, clerk, reviewers):
     enterprise = application_under_review(park, clerk)
-    upload_licence(enterprise, clerk, valid_from=TODAY() - datetime.timedelta(days=400), valid_until=TODAY() - datetime.timedelta(days=1))
+    upload_licence(
+        enterprise,
+        clerk,
+        valid_from=TODAY() - datetime.timedelta(days=400),
+        valid_until=TODAY() - datetime.timedelta(days=1),
+    )
     first, second = gates.latest_round(enterprise, ADMISSION)
     gates.review_decide(actor=first.assigned_to, review=first, decision="approve")
     with pytest.raises(Conflict) as exc:
@@ -69,7 +78,9 @@ def test_a_licence_that_expires_during_review_blocks_the_approval(park, clerk, r
 def test_a_failed_review_cannot_be_approved_by_any_other_step(park, clerk, reviewers):
     enterprise = application_under_review(park, clerk)
     review = gates.latest_round(enterprise, ADMISSION)[0]
-    gates.review_decide(actor=review.assigned_to, review=review, decision="reject", opinion="资质不符")
+    gates.review_decide(
+        actor=review.assigned_to, review=review, decision="reject", opinion="资质不符"
+    )
     enterprise.refresh_from_db()
     with pytest.raises(Conflict):
         services.enterprise_approve(actor=clerk, enterprise=enterprise)
@@ -79,29 +90,33 @@ def test_a_failed_review_cannot_be_approved_by_any_other_step(park, clerk, revie
 
 def test_good_standing_guard_names_the_expired_document(approved, clerk):
     guards.ensure_in_good_standing(approved, purpose="签订协议")
-    with time_machine.travel(timezone.now() + datetime.timedelta(days=3651)):
-        with pytest.raises(Conflict) as exc:
-            guards.ensure_in_good_standing(approved, purpose="签订协议")
+    later = time_machine.travel(timezone.now() + datetime.timedelta(days=3651))
+    with later, pytest.raises(Conflict) as exc:
+        guards.ensure_in_good_standing(approved, purpose="签订协议")
     assert exc.value.requirement == "R-ENT-5"
     assert "不能签订协议" in str(exc.value) and "营业执照（第1版）已于" in str(exc.value)
 
 
 def test_an_approved_enterprise_becomes_resident_only_with_a_valid_licence(approved, clerk):
-    with time_machine.travel(timezone.now() + datetime.timedelta(days=3651)):
-        with pytest.raises(Conflict):
-            services.enterprise_transition(actor=clerk, enterprise=approved, action="move_in")
+    later = time_machine.travel(timezone.now() + datetime.timedelta(days=3651))
+    with later, pytest.raises(Conflict):
+        services.enterprise_transition(actor=clerk, enterprise=approved, action="move_in")
     services.enterprise_transition(actor=clerk, enterprise=approved, action="move_in")
     assert Enterprise.objects.get(pk=approved.pk).status == EnterpriseStatus.RESIDENT
 
 
-def test_editing_registration_facts_after_approval_takes_the_enterprise_out_of_good_standing(approved, clerk):
+def test_editing_registration_facts_after_approval_takes_the_enterprise_out_of_good_standing(
+    approved, clerk
+):
     services.enterprise_update(actor=clerk, enterprise=approved, legal_representative="新法人")
     with pytest.raises(Conflict) as exc:
         guards.ensure_in_good_standing(Enterprise.objects.get(pk=approved.pk))
     assert "审核后信息已变更" in str(exc.value)
 
 
-def test_licence_expiring_in_thirty_days_raises_one_alert_and_expiry_raises_another(approved, clerk):
+def test_licence_expiring_in_thirty_days_raises_one_alert_and_expiry_raises_another(
+    approved, clerk
+):
     upload_licence(approved, clerk, valid_until=TODAY() + datetime.timedelta(days=20))
     assert rules.sweep_rule("enterprises.licence_expiring") == (1, 0)
     assert rules.sweep_rule("enterprises.licence_expiring") == (0, 0)
@@ -113,7 +128,9 @@ def test_licence_expiring_in_thirty_days_raises_one_alert_and_expiry_raises_anot
     assert alert.park == approved.park and alert.severity == "high"
 
 
-def test_a_renewed_licence_clears_the_expiry_alert(approved, clerk, django_capture_on_commit_callbacks):
+def test_a_renewed_licence_clears_the_expiry_alert(
+    approved, clerk, django_capture_on_commit_callbacks
+):
     old = upload_licence(approved, clerk, valid_until=TODAY() + datetime.timedelta(days=10))
     rules.sweep_rule("enterprises.licence_expiring")
     assert Alert.objects.get(rule_code="enterprises.licence_expiring").object_id == str(old.pk)
@@ -126,10 +143,17 @@ def test_admission_fee_is_the_published_tariff_and_cannot_be_discounted(approved
     lead = staff(Role.LEAD_STAFF, park)
     finance = staff(Role.FINANCE_STAFF, park)
     with pytest.raises(ValidationFailed):
-        services.tariff_publish(actor=lead, park=park, amount="5000", effective_from=TODAY() - datetime.timedelta(days=1))
+        services.tariff_publish(
+            actor=lead,
+            park=park,
+            amount="5000",
+            effective_from=TODAY() - datetime.timedelta(days=1),
+        )
     services.tariff_publish(actor=lead, park=park, amount="5000", effective_from=TODAY())
     with pytest.raises(TypeError):
-        services.admission_fee_charge(actor=finance, enterprise=approved, amount=Decimal("100"))  # no such argument
+        services.admission_fee_charge(
+            actor=finance, enterprise=approved, amount=Decimal("100")
+        )  # no such argument
     fee = services.admission_fee_charge(actor=finance, enterprise=approved)
     assert fee.amount == Decimal("5000.00")
     with pytest.raises(Conflict):
@@ -139,11 +163,15 @@ def test_admission_fee_is_the_published_tariff_and_cannot_be_discounted(approved
 
 def test_frontline_staff_cannot_publish_a_tariff(park):
     with pytest.raises(PermissionDenied):
-        services.tariff_publish(actor=staff(Role.BUSINESS_STAFF, park), park=park, amount="1", effective_from=TODAY())
+        services.tariff_publish(
+            actor=staff(Role.BUSINESS_STAFF, park), park=park, amount="1", effective_from=TODAY()
+        )
 
 
 def test_no_fee_is_charged_to_an_enterprise_not_in_good_standing(park, clerk):
     lead = staff(Role.LEAD_STAFF, park)
     services.tariff_publish(actor=lead, park=park, amount="5000", effective_from=TODAY())
     with pytest.raises(Conflict):
-        services.admission_fee_charge(actor=staff(Role.FINANCE_STAFF, park), enterprise=EnterpriseFactory(park=park))
+        services.admission_fee_charge(
+            actor=staff(Role.FINANCE_STAFF, park), enterprise=EnterpriseFactory(park=park)
+        )

@@ -10,140 +10,476 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('display_name', models.CharField(blank=True, max_length=60, verbose_name='姓名')),
-                ('phone', models.CharField(blank=True, max_length=20, validators=[django.core.validators.RegexValidator('^(1[3-9]\\d{9}|0\\d{2,3}-?\\d{7,8}(-\\d{1,6})?)$', '请输入有效的手机号或固定电话（如 13812345678 或 021-12345678）。')], verbose_name='手机')),
-                ('employee_no', models.CharField(blank=True, max_length=30, verbose_name='工号')),
-                ('hired_on', models.DateField(blank=True, null=True, verbose_name='入职日期')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        unique=True,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                (
+                    "first_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="first name"),
+                ),
+                (
+                    "last_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="last name"),
+                ),
+                (
+                    "email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="email address"),
+                ),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="date joined"
+                    ),
+                ),
+                ("display_name", models.CharField(blank=True, max_length=60, verbose_name="姓名")),
+                (
+                    "phone",
+                    models.CharField(
+                        blank=True,
+                        max_length=20,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^(1[3-9]\\d{9}|0\\d{2,3}-?\\d{7,8}(-\\d{1,6})?)$",
+                                "请输入有效的手机号或固定电话（如 13812345678 或 021-12345678）。",
+                            )
+                        ],
+                        verbose_name="手机",
+                    ),
+                ),
+                ("employee_no", models.CharField(blank=True, max_length=30, verbose_name="工号")),
+                ("hired_on", models.DateField(blank=True, null=True, verbose_name="入职日期")),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '用户',
-                'verbose_name_plural': '用户',
+                "verbose_name": "用户",
+                "verbose_name_plural": "用户",
             },
             managers=[
-                ('objects', django.contrib.auth.models.UserManager()),
+                ("objects", django.contrib.auth.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='AuthorityLimit',
+            name="AuthorityLimit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('principal', '主要负责人'), ('deputy', '分管领导'), ('group_member', '领导小组成员'), ('office_staff', '专项管理办公室'), ('lead_staff', '牵头部门人员'), ('risk_officer', '风控专员'), ('legal_officer', '法务专员'), ('business_staff', '业务人员（一线/客户经理）'), ('finance_staff', '财务人员'), ('auditor', '审计（只读）'), ('system_admin', '系统管理员')], max_length=20, verbose_name='角色')),
-                ('kind', models.CharField(choices=[('discount_percent', '折扣（%）'), ('free_service_days', '免费服务（天）'), ('service_hours', '服务工时（小时）'), ('amount', '金额（元）')], max_length=20, verbose_name='事项')),
-                ('limit', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='权限上限')),
-                ('approver_role', models.CharField(choices=[('principal', '主要负责人'), ('deputy', '分管领导'), ('group_member', '领导小组成员'), ('office_staff', '专项管理办公室'), ('lead_staff', '牵头部门人员'), ('risk_officer', '风控专员'), ('legal_officer', '法务专员'), ('business_staff', '业务人员（一线/客户经理）'), ('finance_staff', '财务人员'), ('auditor', '审计（只读）'), ('system_admin', '系统管理员')], max_length=20, verbose_name='超限审批角色')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='说明')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("principal", "主要负责人"),
+                            ("deputy", "分管领导"),
+                            ("group_member", "领导小组成员"),
+                            ("office_staff", "专项管理办公室"),
+                            ("lead_staff", "牵头部门人员"),
+                            ("risk_officer", "风控专员"),
+                            ("legal_officer", "法务专员"),
+                            ("business_staff", "业务人员（一线/客户经理）"),
+                            ("finance_staff", "财务人员"),
+                            ("auditor", "审计（只读）"),
+                            ("system_admin", "系统管理员"),
+                        ],
+                        max_length=20,
+                        verbose_name="角色",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("discount_percent", "折扣（%）"),
+                            ("free_service_days", "免费服务（天）"),
+                            ("service_hours", "服务工时（小时）"),
+                            ("amount", "金额（元）"),
+                        ],
+                        max_length=20,
+                        verbose_name="事项",
+                    ),
+                ),
+                (
+                    "limit",
+                    models.DecimalField(decimal_places=2, max_digits=14, verbose_name="权限上限"),
+                ),
+                (
+                    "approver_role",
+                    models.CharField(
+                        choices=[
+                            ("principal", "主要负责人"),
+                            ("deputy", "分管领导"),
+                            ("group_member", "领导小组成员"),
+                            ("office_staff", "专项管理办公室"),
+                            ("lead_staff", "牵头部门人员"),
+                            ("risk_officer", "风控专员"),
+                            ("legal_officer", "法务专员"),
+                            ("business_staff", "业务人员（一线/客户经理）"),
+                            ("finance_staff", "财务人员"),
+                            ("auditor", "审计（只读）"),
+                            ("system_admin", "系统管理员"),
+                        ],
+                        max_length=20,
+                        verbose_name="超限审批角色",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="说明")),
             ],
             options={
-                'verbose_name': '授权矩阵',
-                'verbose_name_plural': '授权矩阵',
-                'ordering': ['role', 'kind'],
-                'constraints': [models.UniqueConstraint(fields=('role', 'kind'), name='authority_once_per_role_kind'), models.CheckConstraint(condition=models.Q(('limit__gte', 0)), name='authority_limit_not_negative')],
+                "verbose_name": "授权矩阵",
+                "verbose_name_plural": "授权矩阵",
+                "ordering": ["role", "kind"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("role", "kind"), name="authority_once_per_role_kind"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("limit__gte", 0)), name="authority_limit_not_negative"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='OrgUnit',
+            name="OrgUnit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='编码')),
-                ('kind', models.CharField(choices=[('group', '集团'), ('company', '公司'), ('park', '园区（下属单位）'), ('department', '部门')], max_length=12, verbose_name='类型')),
-                ('department_kind', models.CharField(blank=True, choices=[('lead', '牵头部门'), ('risk', '风控部（专责部门）'), ('legal', '法务部（专责部门）'), ('business', '业务部门'), ('finance', '财务部'), ('other', '其他')], max_length=12, verbose_name='部门类别')),
-                ('hosts_special_office', models.BooleanField(default=False, verbose_name='承担专项管理办公室')),
-                ('sort_order', models.PositiveSmallIntegerField(default=0, verbose_name='排序')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='org.orgunit', verbose_name='上级')),
-                ('park', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.orgunit', verbose_name='所属园区')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="编码")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("group", "集团"),
+                            ("company", "公司"),
+                            ("park", "园区（下属单位）"),
+                            ("department", "部门"),
+                        ],
+                        max_length=12,
+                        verbose_name="类型",
+                    ),
+                ),
+                (
+                    "department_kind",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("lead", "牵头部门"),
+                            ("risk", "风控部（专责部门）"),
+                            ("legal", "法务部（专责部门）"),
+                            ("business", "业务部门"),
+                            ("finance", "财务部"),
+                            ("other", "其他"),
+                        ],
+                        max_length=12,
+                        verbose_name="部门类别",
+                    ),
+                ),
+                (
+                    "hosts_special_office",
+                    models.BooleanField(default=False, verbose_name="承担专项管理办公室"),
+                ),
+                ("sort_order", models.PositiveSmallIntegerField(default=0, verbose_name="排序")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="org.orgunit",
+                        verbose_name="上级",
+                    ),
+                ),
+                (
+                    "park",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.orgunit",
+                        verbose_name="所属园区",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '组织单元',
-                'verbose_name_plural': '组织单元',
-                'ordering': ['sort_order', 'id'],
+                "verbose_name": "组织单元",
+                "verbose_name_plural": "组织单元",
+                "ordering": ["sort_order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='EmergencyContact',
+            name="EmergencyContact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=60, verbose_name='姓名')),
-                ('title', models.CharField(blank=True, max_length=60, verbose_name='职务')),
-                ('phone', models.CharField(max_length=20, validators=[django.core.validators.RegexValidator('^(1[3-9]\\d{9}|0\\d{2,3}-?\\d{7,8}(-\\d{1,6})?)$', '请输入有效的手机号或固定电话（如 13812345678 或 021-12345678）。')], verbose_name='电话')),
-                ('confirmed_at', models.DateTimeField(verbose_name='最近确认时间')),
-                ('is_active', models.BooleanField(default=True, verbose_name='有效')),
-                ('confirmed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('park', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.orgunit')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='emergency_contacts', to='org.orgunit', verbose_name='单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=60, verbose_name="姓名")),
+                ("title", models.CharField(blank=True, max_length=60, verbose_name="职务")),
+                (
+                    "phone",
+                    models.CharField(
+                        max_length=20,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^(1[3-9]\\d{9}|0\\d{2,3}-?\\d{7,8}(-\\d{1,6})?)$",
+                                "请输入有效的手机号或固定电话（如 13812345678 或 021-12345678）。",
+                            )
+                        ],
+                        verbose_name="电话",
+                    ),
+                ),
+                ("confirmed_at", models.DateTimeField(verbose_name="最近确认时间")),
+                ("is_active", models.BooleanField(default=True, verbose_name="有效")),
+                (
+                    "confirmed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "park",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.orgunit",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="emergency_contacts",
+                        to="org.orgunit",
+                        verbose_name="单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '应急联系人',
-                'verbose_name_plural': '应急联系人',
-                'ordering': ['unit', 'name'],
+                "verbose_name": "应急联系人",
+                "verbose_name_plural": "应急联系人",
+                "ordering": ["unit", "name"],
             },
         ),
         migrations.CreateModel(
-            name='RoleAssignment',
+            name="RoleAssignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('principal', '主要负责人'), ('deputy', '分管领导'), ('group_member', '领导小组成员'), ('office_staff', '专项管理办公室'), ('lead_staff', '牵头部门人员'), ('risk_officer', '风控专员'), ('legal_officer', '法务专员'), ('business_staff', '业务人员（一线/客户经理）'), ('finance_staff', '财务人员'), ('auditor', '审计（只读）'), ('system_admin', '系统管理员')], max_length=20, verbose_name='角色')),
-                ('granted_at', models.DateTimeField(auto_now_add=True, verbose_name='授予时间')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='role_assignments', to='org.orgunit', verbose_name='所属单位')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='role_assignments', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("principal", "主要负责人"),
+                            ("deputy", "分管领导"),
+                            ("group_member", "领导小组成员"),
+                            ("office_staff", "专项管理办公室"),
+                            ("lead_staff", "牵头部门人员"),
+                            ("risk_officer", "风控专员"),
+                            ("legal_officer", "法务专员"),
+                            ("business_staff", "业务人员（一线/客户经理）"),
+                            ("finance_staff", "财务人员"),
+                            ("auditor", "审计（只读）"),
+                            ("system_admin", "系统管理员"),
+                        ],
+                        max_length=20,
+                        verbose_name="角色",
+                    ),
+                ),
+                ("granted_at", models.DateTimeField(auto_now_add=True, verbose_name="授予时间")),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="role_assignments",
+                        to="org.orgunit",
+                        verbose_name="所属单位",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="role_assignments",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '角色分配',
-                'verbose_name_plural': '角色分配',
+                "verbose_name": "角色分配",
+                "verbose_name_plural": "角色分配",
             },
         ),
         migrations.CreateModel(
-            name='ComplianceRecord',
+            name="ComplianceRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('commitment', '岗位合规承诺书（每年重申）'), ('onboarding', '新员工服务规范培训（每年考核）'), ('manager_training', '管理层合规履职培训（每半年）')], max_length=20, verbose_name='类别')),
-                ('completed_on', models.DateField(verbose_name='完成日期')),
-                ('valid_until', models.DateField(verbose_name='有效期至')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='说明')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='登记人')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='compliance_records', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("commitment", "岗位合规承诺书（每年重申）"),
+                            ("onboarding", "新员工服务规范培训（每年考核）"),
+                            ("manager_training", "管理层合规履职培训（每半年）"),
+                        ],
+                        max_length=20,
+                        verbose_name="类别",
+                    ),
+                ),
+                ("completed_on", models.DateField(verbose_name="完成日期")),
+                ("valid_until", models.DateField(verbose_name="有效期至")),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="说明")),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="登记人",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="compliance_records",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '合规履职记录',
-                'verbose_name_plural': '合规履职记录',
-                'ordering': ['-completed_on'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('valid_until__gte', models.F('completed_on'))), name='compliance_valid_after_done')],
+                "verbose_name": "合规履职记录",
+                "verbose_name_plural": "合规履职记录",
+                "ordering": ["-completed_on"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("valid_until__gte", models.F("completed_on"))),
+                        name="compliance_valid_after_done",
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='orgunit',
-            constraint=models.CheckConstraint(condition=models.Q(('kind', 'department'), ('department_kind', ''), _connector='OR'), name='orgunit_dept_kind_only_on_departments'),
+            model_name="orgunit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("kind", "department"), ("department_kind", ""), _connector="OR"
+                ),
+                name="orgunit_dept_kind_only_on_departments",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='orgunit',
-            constraint=models.UniqueConstraint(condition=models.Q(('hosts_special_office', True)), fields=('hosts_special_office',), name='orgunit_one_special_office'),
+            model_name="orgunit",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("hosts_special_office", True)),
+                fields=("hosts_special_office",),
+                name="orgunit_one_special_office",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='roleassignment',
-            constraint=models.UniqueConstraint(fields=('user', 'role', 'unit'), name='role_once_per_unit'),
+            model_name="roleassignment",
+            constraint=models.UniqueConstraint(
+                fields=("user", "role", "unit"), name="role_once_per_unit"
+            ),
         ),
     ]

@@ -60,7 +60,9 @@ class UserFactory(factory.django.DjangoModelFactory):
         today = timezone.localdate()
         done = today - datetime.timedelta(days=10)
         for kind in ComplianceKind.values:
-            ComplianceRecord.objects.create(user=obj, kind=kind, completed_on=done, valid_until=valid_until(kind, done))
+            ComplianceRecord.objects.create(
+                user=obj, kind=kind, completed_on=done, valid_until=valid_until(kind, done)
+            )
         obj.save()
 
 

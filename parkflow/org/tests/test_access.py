@@ -12,7 +12,9 @@ from parkflow.org.tests.factories import DepartmentFactory, OrgUnitFactory, User
 
 @pytest.fixture
 def two_parks(park, other_park):
-    return EnterpriseFactory(park=park, name="A园企业"), EnterpriseFactory(park=other_park, name="B园企业")
+    return EnterpriseFactory(park=park, name="A园企业"), EnterpriseFactory(
+        park=other_park, name="B园企业"
+    )
 
 
 def _visible(user):

@@ -38,7 +38,9 @@ def test_manager_training_lapses_after_six_months(db):
     with time_machine.travel(timezone.now() + datetime.timedelta(days=200)):
         compliance.forget(leader)
         assert compliance.lapse_reason(leader, Role.PRINCIPAL)
-        assert compliance.lapse_reason(leader, Role.BUSINESS_STAFF) is None  # annual ones still valid
+        assert (
+            compliance.lapse_reason(leader, Role.BUSINESS_STAFF) is None
+        )  # annual ones still valid
 
 
 def test_recording_a_training_restores_the_status_and_is_audited(park):

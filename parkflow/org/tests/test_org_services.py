@@ -24,7 +24,9 @@ def test_an_invalid_phone_number_is_refused_and_nothing_is_written(park):
 
 def test_an_empty_name_is_refused(park):
     with pytest.raises(ValidationFailed) as exc:
-        services.emergency_contact_create(actor=staff(Role.OFFICE_STAFF, park), unit=park, name="  ", phone="13800138000")
+        services.emergency_contact_create(
+            actor=staff(Role.OFFICE_STAFF, park), unit=park, name="  ", phone="13800138000"
+        )
     assert "name" in exc.value.errors
 
 
@@ -50,10 +52,21 @@ def test_confirmation_is_audited_with_before_and_after(park):
 )
 def test_authority_matrix_names_the_leader_beyond_the_limit(park, value, needed):
     AuthorityLimit.objects.create(
-        role=Role.BUSINESS_STAFF, kind=AuthorityKind.DISCOUNT_PERCENT, limit=10, approver_role=Role.DEPUTY
+        role=Role.BUSINESS_STAFF,
+        kind=AuthorityKind.DISCOUNT_PERCENT,
+        limit=10,
+        approver_role=Role.DEPUTY,
     )
-    assert authority.approver_needed(staff(Role.BUSINESS_STAFF, park), AuthorityKind.DISCOUNT_PERCENT, value) == needed
+    assert (
+        authority.approver_needed(
+            staff(Role.BUSINESS_STAFF, park), AuthorityKind.DISCOUNT_PERCENT, value
+        )
+        == needed
+    )
 
 
 def test_a_role_without_a_matrix_entry_has_no_authority(park):
-    assert authority.approver_needed(staff(Role.FINANCE_STAFF, park), AuthorityKind.AMOUNT, 1) == Role.DEPUTY
+    assert (
+        authority.approver_needed(staff(Role.FINANCE_STAFF, park), AuthorityKind.AMOUNT, 1)
+        == Role.DEPUTY
+    )

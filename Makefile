@@ -1,0 +1,57 @@
+# ParkFlow — make run · make test · make e2e · make bench · make lint · make migrations-check
+#
+# Dependencies are installed only when pyproject.toml / package-lock.json change (stamp files).
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+PY_STAMP := $(VENV)/.parkflow-installed
+NODE_STAMP := node_modules/.parkflow-installed
+
+.PHONY: run test e2e bench lint format migrations-check install check-deploy
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(PY_STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@touch $@
+
+$(NODE_STAMP): package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+install: $(PY_STAMP) $(NODE_STAMP)
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py serve --port $(PORT)
+
+# Exit code 5 means pytest collected no tests: that is a failure here, not a pass.
+test: install
+	@$(PY) -m pytest -m "not e2e" $(PYTEST_ARGS); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "make test: no tests were collected" >&2; exit 1; fi; exit $$rc
+
+e2e: install
+	@$(PY) -m pytest -m e2e parkflow/e2e $(PYTEST_ARGS); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "make e2e: no tests were collected" >&2; exit 1; fi; exit $$rc
+
+bench: install
+	$(PY) bench/run.py
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+migrations-check: install
+	$(PY) manage.py makemigrations --check --dry-run

@@ -1,0 +1,159 @@
+"""Django admin for system administrators.
+
+The admin is a window, not a back door: domain records are read-only here (every change goes
+through a service with its permission checks, gates and audit event). The exceptions are data
+an administrator maintains by design — the holiday calendar (CalendarDay) and the authority
+matrix (org.AuthorityLimit) — and their changes are audited.
+"""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from . import audit
+from .models import Alert, Article, AuditEvent, CalendarDay, Regulation, Review, RuleSetting
+
+admin.site.site_header = _("ParkFlow 系统管理")
+admin.site.site_title = _("ParkFlow 系统管理")
+admin.site.index_title = _("系统管理（业务数据只读，变更请在业务页面办理）")
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """View only: no add, no change, no delete (and so no "delete selected" action)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class AuditedAdmin(admin.ModelAdmin):
+    """Editable admin whose every save and delete is an audit event (R-PLT-1)."""
+
+    audit_label = ""
+
+    def _label(self):
+        return self.audit_label or self.model._meta.model_name
+
+    def save_model(self, request, obj, form, change):
+        before = None
+        if change and obj.pk:
+            old = type(obj)._default_manager.get(pk=obj.pk)
+            before = audit.snapshot(old)
+        super().save_model(request, obj, form, change)
+        stored = type(obj)._default_manager.get(pk=obj.pk)  # the values as the database keeps them
+        action = f"{self._label()}.{'update' if change else 'create'}"
+        audit.record(
+            request.user, action, obj, before=before, after=audit.snapshot(stored), reason="admin"
+        )
+
+    def delete_model(self, request, obj):
+        audit.record(
+            request.user, f"{self._label()}.delete", obj, before=audit.snapshot(obj), reason="admin"
+        )
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    """The trail is append-only (R-PLT-1): the database refuses UPDATE and DELETE anyway."""
+
+    list_display = ("id", "occurred_at", "actor_name", "action", "object_repr", "short_hash")
+    list_filter = ("action",)
+    search_fields = ("action", "object_repr", "actor_name", "object_id")
+    date_hierarchy = "occurred_at"
+    list_select_related = ("content_type",)
+    show_full_result_count = False
+
+    @admin.display(description=_("摘要"))
+    def short_hash(self, obj):
+        return obj.hash[:12]
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(AuditedAdmin):
+    audit_label = "calendar_day"
+    list_display = ("date", "is_working_day", "name")
+    list_filter = ("is_working_day",)
+    search_fields = ("name",)
+    date_hierarchy = "date"
+
+
+class ArticleInline(ReadOnlyInline):
+    model = Article
+    fields = ("ref", "chapter", "text")
+
+
+@admin.register(Regulation)
+class RegulationAdmin(ReadOnlyAdmin):
+    list_display = ("code", "title", "version", "is_current", "effective_on")
+    inlines = [ArticleInline]
+
+
+@admin.register(Article)
+class ArticleAdmin(ReadOnlyAdmin):
+    list_display = ("ref", "chapter", "regulation")
+    list_filter = ("regulation",)
+    search_fields = ("ref", "text")
+
+
+@admin.register(RuleSetting)
+class RuleSettingAdmin(ReadOnlyAdmin):
+    """Parameters are changed on the rules page (core.rules.rule_setting_update, audited)."""
+
+    list_display = ("code", "enabled", "params", "updated_at")
+
+
+@admin.register(Alert)
+class AlertAdmin(ReadOnlyAdmin):
+    list_display = (
+        "id",
+        "rule_code",
+        "severity",
+        "status",
+        "object_repr",
+        "park",
+        "opened_at",
+        "resolved_at",
+    )
+    list_filter = ("status", "severity", "rule_code", "park")
+    search_fields = ("title", "object_repr")
+    list_select_related = ("park",)
+
+
+@admin.register(Review)
+class ReviewAdmin(ReadOnlyAdmin):
+    list_display = (
+        "id",
+        "gate",
+        "object_repr",
+        "decision",
+        "requested_by",
+        "reviewer",
+        "requested_at",
+        "decided_at",
+    )
+    list_filter = ("gate", "decision")
+    search_fields = ("object_repr", "opinion")
+    list_select_related = ("requested_by", "reviewer")

@@ -1,0 +1,29 @@
+"""``manage.py seed_demo``: load the demo park once (R-PLT-6). A second run changes nothing."""
+
+from django.core.management.base import BaseCommand
+
+from ._demo_data import DemoBuilder, accounts_table, is_loaded
+
+
+class Command(BaseCommand):
+    help = "载入演示园区数据（幂等）/ Load the demo park (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--accounts", action="store_true", help="只打印演示账号 / only print the demo accounts"
+        )
+
+    def handle(self, *args, accounts=False, **options):
+        if not accounts:
+            if is_loaded():
+                self.stdout.write("demo data already loaded（演示数据已存在，未做任何修改）")
+            else:
+                summary = DemoBuilder(out=self.stdout.write).build()
+                self.stdout.write(
+                    self.style.SUCCESS(
+                        "演示数据已载入 / demo data loaded: "
+                        f"{summary['enterprises']} enterprises, {summary['users']} accounts, "
+                        f"{summary['alerts']} alerts"
+                    )
+                )
+        self.stdout.write(accounts_table())

@@ -1,0 +1,482 @@
+"""Kernel pages: workbench, alert inbox, review decisions, audit chain.
+
+Views are thin: parse, call the service or selector, render. Every page asks ``org.access``;
+enterprise users get 404 on staff pages and out-of-scope objects are 404 (R-ORG-3).
+"""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from parkflow.org import access, compliance
+from parkflow.org.choices import ComplianceKind
+from parkflow.org.models import User
+
+from . import alerts as alert_services
+from . import audit, clock, gates
+from .choices import Severity
+from .errors import DomainError, NotFound
+from .forms import (
+    AlertAssignForm,
+    AlertFilterForm,
+    AlertResolveForm,
+    AuditFilterForm,
+    ReviewDecisionForm,
+    add_domain_error,
+    domain_error_text,
+)
+from .models import AuditEvent, Review
+from .rules import REGISTRY
+
+LIST_PAGE_SIZE = 20
+AUDIT_PAGE_SIZE = 50
+SEVERITY_COLOURS = {
+    "info": "#0b9fc6",
+    "warning": "#f0a202",
+    "high": "#e5484d",
+    "critical": "#9b1c1c",
+}
+STATUS_COLOURS = {
+    "prospect": "#94a3b8",
+    "applying": "#0b9fc6",
+    "under_review": "#f0a202",
+    "approved": "#2f6bff",
+    "rejected": "#e5484d",
+    "resident": "#17a05d",
+    "exiting": "#f97316",
+    "exited": "#a1a1aa",
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Shared page helpers (used by the enterprise and org pages too)
+
+
+def staff_page(action: str | None = None):
+    """Login required; enterprise users get 404 (staff pages do not exist for them); staff
+    without ``action`` in the policy get 403. Deny by default (R-ORG-3)."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(request, *args, **kwargs):
+            if access.is_enterprise_user(request.user):
+                raise Http404
+            if action and not access.may(request.user, action):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def get_or_404(selector, **kwargs):
+    """Call a ``*_get_for_user`` selector; missing and not-yours are the same 404."""
+    try:
+        return selector(**kwargs)
+    except NotFound:
+        raise Http404 from None
+
+
+def paginate(request, qs, per_page: int):
+    return Paginator(qs, per_page).get_page(request.GET.get("page"))
+
+
+def safe_next(request, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+# ---------------------------------------------------------------------------------------------
+# Workbench
+
+
+def _my_compliance(user):
+    """The user's own compliance status (R-ORG-5): what lapsed for which role, and until when
+    each record is valid."""
+    lapses = [
+        reason
+        for role in sorted(access.roles_of(user))
+        if (reason := compliance.lapse_reason(user, role))
+    ]
+    latest = {}
+    today = clock.today()
+    for kind, until in user.compliance_records.values_list("kind", "valid_until").order_by(
+        "valid_until"
+    ):
+        latest[kind] = until
+    return {
+        "lapses": lapses,
+        "records": [
+            (
+                ComplianceKind(k).label,
+                latest.get(k),
+                latest.get(k) is not None and latest[k] < today,
+            )
+            for k in ComplianceKind.values
+        ],
+    }
+
+
+@login_required
+def workbench(request):
+    """我的待办: reviews waiting for me, my alerts, my compliance status."""
+    user = request.user
+    if access.is_enterprise_user(user):
+        return redirect("portal:home")
+    pending = gates.pending_for(user)
+    alerts = alert_services.alert_list(actor=user)
+    my_alerts = alerts.filter(Q(assignee=user) | Q(assignee__isnull=True))
+    severity_counts = dict(alerts.order_by().values_list("severity").annotate(n=Count("id")))
+    context = {
+        "pending_count": pending.count(),
+        "pending_reviews": list(pending[:8]),
+        "my_alert_count": my_alerts.count(),
+        "my_alerts": list(my_alerts[:8]),
+        "active_alert_count": sum(severity_counts.values()),
+        "can_view_alerts": access.may(user, "alert.view"),
+        "my_compliance": _my_compliance(user),
+        "severity_chart": {
+            "type": "pie",
+            "data": [
+                {"name": str(label), "value": severity_counts.get(value, 0)}
+                for value, label in Severity.choices
+                if severity_counts.get(value)
+            ],
+            "colors": [
+                SEVERITY_COLOURS[v] for v, _label in Severity.choices if severity_counts.get(v)
+            ],
+        },
+    }
+    if access.may(user, "enterprise.view"):
+        from parkflow.enterprises.choices import EnterpriseStatus
+        from parkflow.enterprises.selectors import enterprise_list
+
+        status_counts = dict(
+            enterprise_list(actor=user).order_by().values_list("status").annotate(n=Count("id"))
+        )
+        context["enterprise_count"] = sum(status_counts.values())
+        context["under_review_count"] = status_counts.get(EnterpriseStatus.UNDER_REVIEW, 0)
+        context["status_chart"] = {
+            "type": "bar",
+            "labels": [str(label) for _value, label in EnterpriseStatus.choices],
+            "values": [status_counts.get(value, 0) for value, _label in EnterpriseStatus.choices],
+            "colors": [STATUS_COLOURS[value] for value, _label in EnterpriseStatus.choices],
+        }
+    return render(request, "core/workbench.html", context)
+
+
+# ---------------------------------------------------------------------------------------------
+# Alerts (R-MON-1)
+
+
+def _decorate_alerts(alerts, user):
+    """What the user may do with each row; no queries (roles are cached, rules in memory)."""
+    for alert in alerts:
+        rule = REGISTRY.get(alert.rule_code)
+        alert.rule = rule
+        alert.can_handle = alert.is_active and access.may(user, "alert.handle", alert)
+        alert.can_resolve = alert.can_handle and bool(rule and rule.resolvable_by_hand)
+    return alerts
+
+
+def _assignee_candidates(alert):
+    """People who may handle alerts of this alert's park: operators of that park or of HQ."""
+    where_park = Q(role_assignments__unit__park__isnull=True)
+    if alert.park_id:
+        where_park |= Q(role_assignments__unit__park_id=alert.park_id)
+    return (
+        User.objects.filter(
+            Q(is_active=True) & Q(role_assignments__role__in=access.OPERATORS) & where_park
+        )
+        .distinct()
+        .order_by("display_name", "username")
+    )
+
+
+@staff_page("alert.view")
+def alert_list(request):
+    form = AlertFilterForm(request.GET or None)
+    filters = (
+        form.filters() if request.GET else {"status": "active", "severity": "", "rule_code": ""}
+    )
+    qs = alert_services.alert_list(actor=request.user, **filters)
+    page = paginate(request, qs, LIST_PAGE_SIZE)
+    _decorate_alerts(page.object_list, request.user)
+    context = {"form": form, "page_obj": page, "alerts": page.object_list}
+    if request.htmx and request.htmx.target == "alert-table":
+        return render(request, "core/partials/_alert_table.html", context)
+    return render(request, "core/alert_list.html", context)
+
+
+def _alert_row(request, alert, *, mode: str = "", form=None, error: str = "", status: int = 200):
+    alert = alert_services.alert_get_for_user(actor=request.user, pk=alert.pk)
+    _decorate_alerts([alert], request.user)
+    return render(
+        request,
+        "core/partials/_alert_row.html",
+        {"alert": alert, "mode": mode, "form": form, "row_error": error},
+        status=status,
+    )
+
+
+def _after_alert_action(request, alert, *, mode="", form=None, error=""):
+    """HTMX: swap the row. Plain POST: back to where the user came from with a message."""
+    if request.htmx:
+        return _alert_row(request, alert, mode=mode, form=form, error=error)
+    if error:
+        messages.error(request, error)
+    return redirect(safe_next(request, reverse("core:alert_detail", args=[alert.pk])))
+
+
+@staff_page("alert.view")
+def alert_detail(request, pk):
+    alert = get_or_404(alert_services.alert_get_for_user, actor=request.user, pk=pk)
+    if request.htmx and request.htmx.target == f"alert-{alert.pk}":
+        return _alert_row(request, alert)  # "cancel" in an inline row form
+    _decorate_alerts([alert], request.user)
+    context = {
+        "alert": alert,
+        "rule": alert.rule,
+        "rule_params": _rule_params(alert.rule),
+        "events": audit.events_for(alert),
+        "assign_form": AlertAssignForm(candidates=_assignee_candidates(alert))
+        if alert.can_handle
+        else None,
+        "resolve_form": AlertResolveForm() if alert.can_resolve else None,
+    }
+    return render(request, "core/alert_detail.html", context)
+
+
+def _rule_params(rule):
+    if rule is None:
+        return []
+    from .rules import params_for
+
+    params = params_for(rule.code)
+    return [(rule.param_labels.get(key, key), value) for key, value in params.items()]
+
+
+@require_POST
+@staff_page("alert.view")
+def alert_acknowledge(request, pk):
+    alert = get_or_404(alert_services.alert_get_for_user, actor=request.user, pk=pk)
+    try:
+        alert_services.alert_acknowledge(
+            actor=request.user, alert=alert, note=request.POST.get("note", "")
+        )
+    except DomainError as exc:
+        return _after_alert_action(request, alert, error=domain_error_text(exc))
+    if not request.htmx:
+        messages.success(request, _("预警已确认。"))
+    return _after_alert_action(request, alert)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_page("alert.view")
+def alert_assign(request, pk):
+    alert = get_or_404(alert_services.alert_get_for_user, actor=request.user, pk=pk)
+    form = AlertAssignForm(request.POST or None, candidates=_assignee_candidates(alert))
+    if request.method == "GET":
+        return _alert_row(request, alert, mode="assign", form=form)
+    if not form.is_valid():
+        return _after_alert_action(
+            request, alert, mode="assign", form=form, error=_("请选择处理人。")
+        )
+    try:
+        alert_services.alert_assign(
+            actor=request.user, alert=alert, assignee=form.cleaned_data["assignee"]
+        )
+    except DomainError as exc:
+        add_domain_error(form, exc)
+        return _after_alert_action(
+            request, alert, mode="assign", form=form, error=domain_error_text(exc)
+        )
+    if not request.htmx:
+        messages.success(request, _("已指派处理人。"))
+    return _after_alert_action(request, alert)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_page("alert.view")
+def alert_resolve(request, pk):
+    alert = get_or_404(alert_services.alert_get_for_user, actor=request.user, pk=pk)
+    form = AlertResolveForm(request.POST or None)
+    if request.method == "GET":
+        return _alert_row(request, alert, mode="resolve", form=form)
+    note = form.cleaned_data.get("note", "") if form.is_valid() else ""
+    try:
+        alert_services.alert_resolve(actor=request.user, alert=alert, note=note)
+    except DomainError as exc:
+        add_domain_error(form, exc)
+        return _after_alert_action(
+            request, alert, mode="resolve", form=form, error=domain_error_text(exc)
+        )
+    if not request.htmx:
+        messages.success(request, _("预警已解除。"))
+    return _after_alert_action(request, alert)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reviews (R-CPL-1)
+
+
+def _review_for_user(user, pk) -> Review:
+    if not access.may(user, "review.view"):
+        raise PermissionDenied
+    qs = Review.objects.select_related(
+        "requested_by", "assigned_to", "reviewer", "content_type", "park"
+    )
+    try:
+        return access.get_for_user(user, qs, pk=pk)
+    except NotFound:
+        raise Http404 from None
+
+
+def _reviewed_content(obj, gate):
+    """The reviewed fields as (label, value) with the model's verbose names and display values."""
+    rows = []
+    for key, value in gate.content(obj).items():
+        name = key.removesuffix("_id")
+        try:
+            field = obj._meta.get_field(name)
+        except Exception:  # noqa: BLE001 - a computed key of the gate's content
+            rows.append((key, value))
+            continue
+        display = getattr(obj, f"get_{name}_display", None)
+        shown = display() if display else getattr(obj, name, value)
+        rows.append((field.verbose_name, shown))
+    return rows
+
+
+@require_http_methods(["GET", "POST"])
+@staff_page()
+def review_detail(request, pk):
+    review = _review_for_user(request.user, pk)
+    gate = gates.get_gate(review.gate)
+    obj = review.subject
+    if obj is None:
+        raise Http404
+    refusal = None
+    if review.is_pending:
+        if review.assigned_to_id and review.assigned_to_id != request.user.pk:
+            refusal = _("该审查已指定给其他审查人。")
+        else:
+            refusal = gates.reviewer_refusal(request.user, obj, gate, review)
+    form = None
+    if review.is_pending and refusal is None:
+        form = ReviewDecisionForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                gates.review_decide(
+                    actor=request.user,
+                    review=review,
+                    decision=form.cleaned_data["decision"],
+                    opinion=form.cleaned_data["opinion"],
+                )
+            except DomainError as exc:
+                add_domain_error(form, exc)
+            else:
+                messages.success(request, _("审查结论已记录。"))
+                return redirect("core:review_detail", pk=review.pk)
+    elif request.method == "POST":
+        raise PermissionDenied
+    current_hash = gates.content_hash(obj, gate)
+    context = {
+        "review": review,
+        "gate": gate,
+        "subject": obj,
+        "subject_url": _subject_url(review),
+        "content_rows": _reviewed_content(obj, gate),
+        "current_hash": current_hash,
+        "content_changed": current_hash != review.content_hash,
+        "history": gates.reviews_of(obj, review.gate)
+        .exclude(pk=review.pk)
+        .order_by("-requested_at"),
+        "refusal": refusal,
+        "form": form,
+    }
+    return render(request, "core/review_detail.html", context)
+
+
+def _subject_url(review):
+    from .templatetags.parkflow import object_url
+
+    return object_url(review.content_type, review.object_id)
+
+
+# ---------------------------------------------------------------------------------------------
+# Audit chain (R-PLT-1)
+
+
+@staff_page("audit.view")
+def audit_list(request):
+    form = AuditFilterForm(request.GET or None)
+    # Audit events name objects of every park, so only people who see every park read them all.
+    qs = access.scope(request.user, AuditEvent.objects.select_related("content_type")).order_by(
+        "-id"
+    )
+    if form.is_valid():
+        if action := form.cleaned_data["action"]:
+            qs = qs.filter(action__startswith=action)
+        if q := form.cleaned_data["q"]:
+            qs = qs.filter(Q(object_repr__icontains=q) | Q(object_id=q))
+        if actor := form.cleaned_data["actor"]:
+            qs = qs.filter(actor_name__icontains=actor)
+    page = paginate(request, qs, AUDIT_PAGE_SIZE)
+    from .templatetags.parkflow import ACTION_LABELS
+
+    context = {
+        "form": form,
+        "page_obj": page,
+        "events": page.object_list,
+        "action_choices": ACTION_LABELS,
+        "sees_all": access.visible_park_ids(request.user) is None,
+        "can_verify": access.may(request.user, "audit.verify"),
+    }
+    return render(request, "core/audit_list.html", context)
+
+
+@require_POST
+@staff_page("audit.verify")
+def audit_verify(request):
+    """Run the chain check and record that it was run (who checked, and what they found)."""
+    report = audit.verify_chain()
+    audit.record(
+        request.user,
+        "audit.verify",
+        None,
+        after={
+            "ok": report.ok,
+            "checked": report.checked,
+            "broken_event_id": report.broken_event_id,
+            "problem": report.problem,
+        },
+        object_repr=str(_("审计哈希链")),
+    )
+    if request.htmx:
+        return render(request, "core/partials/_verify_result.html", {"report": report})
+    if report.ok:
+        messages.success(request, _("哈希链完整：已校验 %(n)s 个事件。") % {"n": report.checked})
+    else:
+        messages.error(
+            request,
+            _("哈希链断裂：事件 #%(id)s — %(problem)s")
+            % {"id": report.broken_event_id, "problem": report.problem},
+        )
+    return redirect("core:audit")

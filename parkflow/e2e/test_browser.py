@@ -1,0 +1,223 @@
+"""Browser tests (make e2e): a real server, the demo park, Debian's Chromium driven by Playwright.
+
+The server runs in a subprocess against a throw-away SQLite database (migrate + seed_demo), not
+through pytest-django's live_server: audit events cannot be deleted, so a database flush between
+tests would fail by design. The browser is /usr/bin/chromium; Playwright never downloads one.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+pytestmark = pytest.mark.e2e
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+PASSWORD = "Demo@2026"  # noqa: S105 - the published demo password
+MANAGE = str(settings.BASE_DIR / "manage.py")
+
+
+def _require_chromium():
+    if Path(CHROMIUM).exists():
+        return
+    reason = (
+        f"{CHROMIUM} is missing (apt-get install chromium); browser tests need Debian's Chromium"
+    )
+    if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _server_env(workdir: Path) -> dict:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in {
+            "DATABASE_URL",
+            "REDIS_URL",
+            "PARKFLOW_TESTING",
+            "SECRET_KEY",
+            "DJANGO_SETTINGS_MODULE",
+        }
+    }
+    env.update(
+        DEBUG="1",
+        SQLITE_PATH=str(workdir / "e2e.sqlite3"),
+        PARKFLOW_VAR_DIR=str(workdir / "var"),
+        MEDIA_ROOT=str(workdir / "files"),
+        HUEY_IMMEDIATE="1",
+        AXES_ENABLED="0",
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+def _wait_until_up(url: str, proc: subprocess.Popen, log: Path, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - loopback only
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.25)
+    raise RuntimeError(f"server did not answer {url} within {timeout}s:\n{log.read_text()[-3000:]}")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    _require_chromium()
+    workdir = tmp_path_factory.mktemp("e2e-server")
+    env = _server_env(workdir)
+    for command in (["migrate", "--noinput"], ["seed_demo"]):
+        subprocess.run(  # noqa: S603 - our own manage.py
+            [sys.executable, MANAGE, *command],
+            env=env,
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
+    port = _free_port()
+    log = workdir / "server.log"
+    with log.open("w") as log_file:
+        proc = subprocess.Popen(  # noqa: S603
+            [sys.executable, MANAGE, "runserver", "--noreload", f"127.0.0.1:{port}"],
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(f"{base_url}/accounts/login/", proc, log)
+        yield base_url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    _require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def screenshots(tmp_path_factory):
+    folder = Path(os.environ.get("E2E_SCREENSHOTS") or tmp_path_factory.mktemp("screenshots"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+class PageProblems:
+    """Console errors, uncaught exceptions, failed requests and 4xx/5xx responses of one page."""
+
+    def __init__(self, page):
+        self.items: list[str] = []
+        page.on(
+            "console", lambda msg: msg.type == "error" and self.items.append(f"console: {msg.text}")
+        )
+        page.on("pageerror", lambda exc: self.items.append(f"page error: {exc}"))
+        page.on(
+            "requestfailed",
+            lambda req: self.items.append(f"request failed: {req.url} {req.failure}"),
+        )
+        page.on(
+            "response",
+            lambda resp: (
+                resp.status >= 400 and self.items.append(f"HTTP {resp.status}: {resp.url}")
+            ),
+        )
+
+
+@pytest.fixture
+def page(browser, server):
+    # Chinese is the default language (R-PLT-4): the browser asks for it like a park user's would.
+    context = browser.new_context(
+        base_url=server, locale="zh-CN", viewport={"width": 1366, "height": 900}
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.problems = PageProblems(page)
+    yield page
+    context.close()
+
+
+def _log_in(page, username: str) -> None:
+    page.goto("/accounts/login/")
+    page.fill('input[name="username"]', username)
+    page.fill('input[name="password"]', PASSWORD)
+    with page.expect_navigation():
+        page.press('input[name="password"]', "Enter")
+    assert "/accounts/login/" not in page.url, f"{username} could not log in: {page.url}"
+
+
+def test_staff_user_logs_in_and_sees_the_workbench(page, screenshots):
+    _log_in(page, "biz_a")
+    page.goto("/")
+    page.wait_for_load_state("networkidle")
+
+    assert page.get_by_text("我的待办").first.is_visible()
+    body = page.inner_text("body")
+    assert "王磊" in body or "biz_a" in body
+    page.screenshot(path=str(screenshots / "workbench-biz_a.png"), full_page=True)
+    assert page.problems.items == []
+
+
+def test_enterprise_user_logs_in_and_sees_only_its_own_enterprise_in_the_portal(page, screenshots):
+    _log_in(page, "ent_a")
+    page.goto("/portal/")
+    page.wait_for_load_state("networkidle")
+
+    body = page.inner_text("body")
+    assert "苏州纳微光电科技有限公司" in body
+    assert "无锡芯源微电子有限公司" not in body and "苏州博恒医药科技有限公司" not in body
+    page.screenshot(path=str(screenshots / "portal-ent_a.png"), full_page=True)
+    assert page.problems.items == []
+
+
+def test_login_page_renders_without_errors(page, screenshots):
+    page.goto("/accounts/login/")
+    page.wait_for_load_state("networkidle")
+
+    assert page.locator('input[name="password"]').is_visible()
+    page.screenshot(path=str(screenshots / "login.png"), full_page=True)
+    assert page.problems.items == []

@@ -1,0 +1,173 @@
+"""Enterprise forms: they parse input; validity (credit code check digit, uniqueness, phone
+format) is decided by the services, whose errors are put back on these fields."""
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from parkflow.core.forms import StyledForm
+from parkflow.org import access
+from parkflow.org.choices import Role, UnitKind
+from parkflow.org.models import OrgUnit, User
+
+from .choices import DocumentType, EnterpriseGrade, EnterpriseStatus, Industry
+
+
+def parks_for(user):
+    return access.scope(user, OrgUnit.objects.filter(kind=UnitKind.PARK)).order_by(
+        "sort_order", "id"
+    )
+
+
+def account_managers_for(user, park=None):
+    """Business staff (客户经理) of the park, or of every park the user sees."""
+    qs = User.objects.filter(is_active=True, role_assignments__role=Role.BUSINESS_STAFF)
+    if park is not None:
+        qs = qs.filter(
+            Q(role_assignments__unit__park=park) | Q(role_assignments__unit__park__isnull=True)
+        )
+    else:
+        parks = access.visible_park_ids(user)
+        if parks is not None:
+            qs = qs.filter(
+                Q(role_assignments__unit__park__in=parks)
+                | Q(role_assignments__unit__park__isnull=True)
+            )
+    return qs.distinct().order_by("display_name", "username")
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class EnterpriseFilterForm(StyledForm):
+    q = forms.CharField(label=_("搜索"), required=False, max_length=100)
+    status = forms.ChoiceField(
+        label=_("状态"), required=False, choices=[("", _("全部状态")), *EnterpriseStatus.choices]
+    )
+    grade = forms.ChoiceField(
+        label=_("客户等级"), required=False, choices=[("", _("全部等级")), *EnterpriseGrade.choices]
+    )
+    industry = forms.ChoiceField(
+        label=_("行业"), required=False, choices=[("", _("全部行业")), *Industry.choices]
+    )
+    park = forms.ModelChoiceField(
+        label=_("园区"), required=False, queryset=OrgUnit.objects.none(), empty_label=_("全部园区")
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["park"].queryset = parks_for(user)
+        self.fields["q"].widget.attrs.update(
+            {
+                "placeholder": _("企业名称 / 信用代码 / 联系人 / 法定代表人"),
+                "class": "form-control search",
+            }
+        )
+
+    def filters(self) -> dict:
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        return {
+            "search": (data.get("q") or "").strip(),
+            "status": data.get("status", ""),
+            "grade": data.get("grade", ""),
+            "industry": data.get("industry", ""),
+            "park": data.get("park"),
+        }
+
+
+class EnterpriseForm(StyledForm):
+    name = forms.CharField(label=_("企业名称"), max_length=120)
+    credit_code = forms.CharField(
+        label=_("统一社会信用代码"),
+        max_length=24,
+        help_text=_("18位，按 GB 32100 校验位校验。"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    legal_representative = forms.CharField(label=_("法定代表人"), max_length=60)
+    registered_capital = forms.DecimalField(
+        label=_("注册资本（万元）"), max_digits=14, decimal_places=2, min_value=0
+    )
+    industry = forms.ChoiceField(label=_("行业"), choices=Industry.choices)
+    grade = forms.ChoiceField(
+        label=_("客户等级"), choices=EnterpriseGrade.choices, initial=EnterpriseGrade.B
+    )
+    contact_name = forms.CharField(label=_("联系人"), max_length=60)
+    contact_phone = forms.CharField(label=_("联系电话"), max_length=20)
+    contact_email = forms.EmailField(label=_("联系邮箱"), required=False)
+    address = forms.CharField(label=_("入驻地址"), max_length=200, required=False)
+    account_manager = forms.ModelChoiceField(
+        label=_("客户经理"), required=False, queryset=User.objects.none(), empty_label=_("暂不指定")
+    )
+
+    def __init__(self, *args, user, park=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["account_manager"].queryset = account_managers_for(user, park)
+
+
+class EnterpriseCreateForm(EnterpriseForm):
+    park = forms.ModelChoiceField(
+        label=_("园区"), queryset=OrgUnit.objects.none(), empty_label=_("请选择园区")
+    )
+
+    field_order = ["park"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        parks = parks_for(user)
+        self.fields["park"].queryset = parks
+        if len(parks) == 1 and not self.is_bound:
+            self.fields["park"].initial = parks[0].pk
+
+
+class EnterpriseEditForm(EnterpriseForm):
+    reason = forms.CharField(
+        label=_("修改原因"),
+        required=False,
+        max_length=200,
+        help_text=_("写入审计记录（全流程留痕）。"),
+    )
+
+    @classmethod
+    def initial_for(cls, enterprise) -> dict:
+        return {name: getattr(enterprise, name) for name in enterprise.EDITABLE_FIELDS}
+
+
+class ConflictForm(StyledForm):
+    reason = forms.CharField(
+        label=_("利益关系说明"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("申报后您将不能审查或审批该企业的事项（R-ENT-4）。"),
+    )
+
+
+class TransitionForm(StyledForm):
+    reason = forms.CharField(
+        label=_("说明"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class DocumentForm(StyledForm):
+    """A new version of a qualification document (R-ENT-2); the file is checked by the service."""
+
+    doc_type = forms.ChoiceField(
+        label=_("材料类型"), choices=[("", _("请选择材料类型")), *DocumentType.choices]
+    )
+    file = forms.FileField(
+        label=_("文件"),
+        help_text=_("PDF、JPG 或 PNG，按文件内容识别格式；上传新版本不会覆盖旧版本。"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+    )
+    valid_from = forms.DateField(label=_("有效期起"), required=False, widget=DateInput())
+    valid_until = forms.DateField(
+        label=_("有效期至"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("营业执照、经营许可证必填；长期有效填 2099-12-31。"),
+    )
+    note = forms.CharField(label=_("说明"), max_length=200, required=False)

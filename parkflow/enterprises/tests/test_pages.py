@@ -1,0 +1,520 @@
+"""Enterprise register pages (R-ENT-1, R-ENT-4, R-ORG-3, R-PLT-5): list, export, detail, forms,
+transitions — scoped, validated by the services, audited."""
+
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from parkflow.core import gates
+from parkflow.core.models import AuditEvent
+from parkflow.enterprises import services
+from parkflow.enterprises.choices import EnterpriseStatus
+from parkflow.enterprises.gates import ADMISSION
+from parkflow.enterprises.models import ConflictDeclaration, Enterprise
+from parkflow.enterprises.tests.factories import (
+    EnterpriseFactory,
+    enterprise_user,
+    make_credit_code,
+    upload_licence,
+)
+from parkflow.org.choices import Role
+from parkflow.org.tests.factories import OrgUnitFactory, staff
+
+
+@pytest.fixture
+def clerk(park):
+    return staff(Role.BUSINESS_STAFF, park, display_name="王晓明")
+
+
+@pytest.fixture
+def mine(park):
+    return EnterpriseFactory(park=park, name="苏州云帆智能科技有限公司")
+
+
+@pytest.fixture
+def theirs(other_park):
+    return EnterpriseFactory(park=other_park, name="无锡太湖光电科技有限公司")
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+def portal_user(enterprise):
+    user = enterprise_user(enterprise)
+    user.save()  # the factory does not save the password when compliant=False
+    return user
+
+
+def form_values(park=None, **overrides):
+    values = {
+        "name": "苏州纳微光电科技有限公司",
+        "credit_code": make_credit_code(4242),
+        "legal_representative": "林峰",
+        "registered_capital": "1200.50",
+        "industry": "it",
+        "grade": "a",
+        "contact_name": "许婷",
+        "contact_phone": "13812345678",
+        "contact_email": "",
+        "address": "",
+        "account_manager": "",
+    }
+    if park is not None:
+        values["park"] = park.pk
+    values.update(overrides)
+    return values
+
+
+# ---------------------------------------------------------------------------------------------
+# Scoping (R-ORG-3)
+
+
+def test_park_staff_list_only_enterprises_of_their_park(client, clerk, mine, theirs):
+    html = login(client, clerk).get(reverse("enterprises:list")).content.decode()
+    assert mine.name in html
+    assert theirs.name not in html
+
+
+def test_park_staff_cannot_open_an_enterprise_of_another_park(client, clerk, theirs):
+    login(client, clerk)
+    assert client.get(reverse("enterprises:detail", args=[theirs.pk])).status_code == 404
+    assert client.get(reverse("enterprises:edit", args=[theirs.pk])).status_code == 404
+    assert (
+        client.post(reverse("enterprises:transition", args=[theirs.pk, "apply"])).status_code == 404
+    )
+    theirs.refresh_from_db()
+    assert theirs.status == EnterpriseStatus.PROSPECT
+
+
+def test_unknown_enterprise_id_is_the_same_404_as_another_parks(client, clerk):
+    assert login(client, clerk).get(reverse("enterprises:detail", args=[987654])).status_code == 404
+
+
+def test_park_staff_export_excludes_enterprises_of_another_park(client, clerk, mine, theirs):
+    response = login(client, clerk).get(reverse("enterprises:export"))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    names = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert names == [mine.name]
+    assert sheet.cell(row=1, column=2).value == "统一社会信用代码"
+
+
+def test_enterprise_user_gets_404_for_another_enterprise_and_for_staff_pages(client, park, mine):
+    neighbour = EnterpriseFactory(park=park, name="苏州邻居科技有限公司")
+    user = portal_user(neighbour)
+    login(client, user)
+    assert client.get(reverse("enterprises:detail", args=[mine.pk])).status_code == 404
+    assert client.get(reverse("enterprises:detail", args=[neighbour.pk])).status_code == 404
+    assert client.get(reverse("enterprises:list")).status_code == 404
+    assert client.get(reverse("enterprises:export")).status_code == 404
+    assert client.get(reverse("enterprises:create")).status_code == 404
+
+
+def test_headquarters_staff_see_every_park(client, mine, theirs):
+    hq = staff(Role.LEAD_STAFF, OrgUnitFactory(name="园区运营公司"))
+    html = login(client, hq).get(reverse("enterprises:list")).content.decode()
+    assert mine.name in html and theirs.name in html
+
+
+# ---------------------------------------------------------------------------------------------
+# List, filters, export
+
+
+def test_list_filters_by_status_grade_industry_park_and_search(client, park, clerk):
+    EnterpriseFactory(park=park, name="苏州博瑞生物医药有限公司", industry="biomed", grade="key")
+    EnterpriseFactory(park=park, name="苏州墨韵文化创意有限公司", industry="creative", grade="c")
+    login(client, clerk)
+
+    def names(**query):
+        return {
+            e.name for e in client.get(reverse("enterprises:list"), query).context["enterprises"]
+        }
+
+    assert names() == {"苏州博瑞生物医药有限公司", "苏州墨韵文化创意有限公司"}
+    assert names(industry="biomed") == {"苏州博瑞生物医药有限公司"}
+    assert names(grade="c") == {"苏州墨韵文化创意有限公司"}
+    assert names(q="博瑞") == {"苏州博瑞生物医药有限公司"}
+    assert names(status="resident") == set()
+    assert names(park=park.pk) == {"苏州博瑞生物医药有限公司", "苏州墨韵文化创意有限公司"}
+
+
+def test_list_shows_coloured_status_tags_and_paginates_twenty_per_page(client, park, clerk):
+    Enterprise.objects.bulk_create(EnterpriseFactory.build(park=park) for _ in range(25))
+    login(client, clerk)
+    first = client.get(reverse("enterprises:list"))
+    assert len(first.context["enterprises"]) == 20
+    assert "tag tag-slate" in first.content.decode()  # 意向
+    assert len(client.get(reverse("enterprises:list"), {"page": 2}).context["enterprises"]) == 5
+
+
+def test_export_uses_the_filters_and_is_audited(client, park, clerk):
+    EnterpriseFactory(park=park, name="苏州博瑞生物医药有限公司", industry="biomed")
+    EnterpriseFactory(park=park, name="苏州墨韵文化创意有限公司", industry="creative")
+    response = login(client, clerk).get(reverse("enterprises:export"), {"industry": "biomed"})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == [
+        "苏州博瑞生物医药有限公司"
+    ]
+    event = AuditEvent.objects.get(action="enterprise.export")
+    assert event.actor == clerk
+    assert event.after == {"count": 1, "filters": {"industry": "biomed"}}
+
+
+def test_export_button_is_offered_with_the_current_filters(client, clerk, mine):
+    html = login(client, clerk).get(reverse("enterprises:list"), {"grade": "b"}).content.decode()
+    assert f"{reverse('enterprises:export')}?grade=b" in html
+
+
+def _bulk(park, count):
+    Enterprise.objects.bulk_create(EnterpriseFactory.build(park=park) for _ in range(count))
+
+
+@pytest.mark.parametrize("rows", [10, 200])
+def test_enterprise_list_runs_a_constant_number_of_queries(
+    client, park, clerk, rows, django_assert_max_num_queries
+):
+    _bulk(park, rows)
+    login(client, clerk)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("enterprises:list"))
+    assert response.status_code == 200
+    assert len(response.context["enterprises"]) == min(rows, 20)
+
+
+@pytest.mark.parametrize("rows", [10, 200])
+def test_enterprise_export_runs_a_constant_number_of_queries(
+    client, park, clerk, rows, django_assert_max_num_queries
+):
+    _bulk(park, rows)
+    login(client, clerk)
+    # 12, not 11: on PostgreSQL the audit event takes the chain's advisory lock.
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("enterprises:export"))
+    assert AuditEvent.objects.get(action="enterprise.export").after["count"] == rows
+    assert response.status_code == 200
+
+
+# ---------------------------------------------------------------------------------------------
+# Forms (R-ENT-1): errors on the named field, nothing written
+
+
+def test_creating_an_enterprise_through_the_form_records_it_and_audits(client, park, clerk):
+    response = login(client, clerk).post(reverse("enterprises:create"), form_values(park))
+    enterprise = Enterprise.objects.get(name="苏州纳微光电科技有限公司")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("enterprises:detail", args=[enterprise.pk])
+    assert enterprise.status == EnterpriseStatus.PROSPECT
+    assert enterprise.created_by == clerk
+    assert AuditEvent.objects.filter(
+        action="enterprise.create", object_id=str(enterprise.pk)
+    ).exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("credit_code", "91310115MA1K3ABC0E", "校验位"),
+        ("credit_code", "91310115MA1K3ABC0", "18位"),
+        ("contact_phone", "12345", "手机号"),
+        ("name", "", "必填"),
+        ("legal_representative", "", "必填"),
+        ("registered_capital", "-5", "大于或等于"),
+    ],
+    ids=[
+        "credit-code-check-digit",
+        "credit-code-length",
+        "bad-phone",
+        "empty-name",
+        "empty-legal-rep",
+        "negative-capital",
+    ],
+)
+def test_invalid_input_in_the_create_form_shows_the_field_error_and_writes_nothing(
+    client, park, clerk, field, value, message
+):
+    enterprises, events = Enterprise.objects.count(), AuditEvent.objects.count()
+    response = login(client, clerk).post(
+        reverse("enterprises:create"), form_values(park, **{field: value})
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert field in errors
+    assert any(message in str(e) for e in errors[field])
+    assert message in response.content.decode()
+    assert Enterprise.objects.count() == enterprises
+    assert AuditEvent.objects.count() == events
+
+
+def test_duplicate_credit_code_is_refused_on_the_credit_code_field(client, park, clerk, mine):
+    response = login(client, clerk).post(
+        reverse("enterprises:create"), form_values(park, credit_code=mine.credit_code)
+    )
+    assert "已存在" in " ".join(response.context["form"].errors["credit_code"])
+    assert Enterprise.objects.count() == 1
+
+
+def test_creating_in_a_park_the_user_does_not_serve_is_impossible(client, clerk, other_park):
+    response = login(client, clerk).post(reverse("enterprises:create"), form_values(other_park))
+    assert response.status_code == 200
+    assert "park" in response.context["form"].errors
+    assert not Enterprise.objects.exists()
+
+
+def test_editing_an_enterprise_through_the_form_is_audited_with_the_reason(client, clerk, mine):
+    values = form_values(
+        credit_code=mine.credit_code,
+        name=mine.name,
+        contact_phone="13900001111",
+        reason="联系人换号",
+    )
+    response = login(client, clerk).post(reverse("enterprises:edit", args=[mine.pk]), values)
+    assert response.status_code == 302
+    mine.refresh_from_db()
+    assert mine.contact_phone == "13900001111"
+    event = AuditEvent.objects.get(action="enterprise.update")
+    assert event.reason == "联系人换号"
+    assert event.after["contact_phone"] == "13900001111"
+
+
+def test_invalid_edit_shows_the_field_error_and_changes_nothing(client, clerk, mine):
+    before = mine.credit_code
+    response = login(client, clerk).post(
+        reverse("enterprises:edit", args=[mine.pk]),
+        form_values(name=mine.name, credit_code="91310115MA1K3ABC0E"),
+    )
+    assert "credit_code" in response.context["form"].errors
+    mine.refresh_from_db()
+    assert mine.credit_code == before
+    assert not AuditEvent.objects.filter(action="enterprise.update").exists()
+
+
+def test_read_only_staff_see_the_enterprise_but_no_edit_or_actions(client, park, mine):
+    auditor = staff(Role.AUDITOR, park)
+    login(client, auditor)
+    html = client.get(reverse("enterprises:detail", args=[mine.pk])).content.decode()
+    assert reverse("enterprises:edit", args=[mine.pk]) not in html
+    assert reverse("enterprises:transition", args=[mine.pk, "apply"]) not in html
+    assert client.get(reverse("enterprises:edit", args=[mine.pk])).status_code == 403
+    assert client.get(reverse("enterprises:create")).status_code == 403
+
+
+# ---------------------------------------------------------------------------------------------
+# Detail, transitions, conflicts
+
+
+def test_detail_shows_facts_admission_state_and_the_audit_timeline(client, park, clerk):
+    enterprise = services.enterprise_create(
+        actor=clerk, park=park, **{k: v for k, v in form_values().items() if v not in ("",)}
+    )
+    html = (
+        login(client, clerk)
+        .get(reverse("enterprises:detail", args=[enterprise.pk]))
+        .content.decode()
+    )
+    assert enterprise.credit_code in html
+    assert "企业准入资质审核" in html
+    assert "审计时间线" in html
+    assert "建档" in html
+
+
+def test_detail_offers_only_the_transitions_valid_now(client, clerk, mine):
+    response = login(client, clerk).get(reverse("enterprises:detail", args=[mine.pk]))
+    assert [a["name"] for a in response.context["actions"]] == ["apply"]
+    html = response.content.decode()
+    assert reverse("enterprises:transition", args=[mine.pk, "apply"]) in html
+    assert reverse("enterprises:transition", args=[mine.pk, "move_in"]) not in html
+
+
+def test_applying_through_the_page_changes_the_status_and_is_audited(client, clerk, mine):
+    response = login(client, clerk).post(
+        reverse("enterprises:transition", args=[mine.pk, "apply"]), {"reason": "企业提交入驻意向书"}
+    )
+    assert response.status_code == 302
+    mine.refresh_from_db()
+    assert mine.status == EnterpriseStatus.APPLYING
+    assert AuditEvent.objects.get(action="enterprise.apply").reason == "企业提交入驻意向书"
+
+
+def test_a_transition_not_valid_now_is_refused_inline_naming_the_requirement(client, clerk, mine):
+    events = AuditEvent.objects.count()
+    response = login(client, clerk).post(
+        reverse("enterprises:transition", args=[mine.pk, "move_in"])
+    )
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "不能“办理入驻”" in html
+    assert "R-ENT-1" in html
+    mine.refresh_from_db()
+    assert mine.status == EnterpriseStatus.PROSPECT
+    assert AuditEvent.objects.count() == events
+
+
+def test_submitting_without_a_licence_is_refused_inline(client, clerk, mine):
+    login(client, clerk).post(reverse("enterprises:transition", args=[mine.pk, "apply"]))
+    response = client.post(reverse("enterprises:transition", args=[mine.pk, "start_review"]))
+    assert response.status_code == 409
+    assert "营业执照" in response.content.decode()
+    mine.refresh_from_db()
+    assert mine.status == EnterpriseStatus.APPLYING
+
+
+def test_submitting_for_review_opens_the_admission_review_shown_on_the_detail(
+    client, park, clerk, mine
+):
+    staff(Role.RISK_OFFICER, park)
+    staff(Role.LEAD_STAFF, park)
+    upload_licence(mine, clerk)
+    login(client, clerk).post(reverse("enterprises:transition", args=[mine.pk, "apply"]))
+    response = client.post(reverse("enterprises:transition", args=[mine.pk, "start_review"]))
+    assert response.status_code == 302
+    mine.refresh_from_db()
+    assert mine.status == EnterpriseStatus.UNDER_REVIEW
+    detail = client.get(reverse("enterprises:detail", args=[mine.pk]))
+    pending = gates.reviews_of(mine, ADMISSION).filter(decision="pending")
+    assert pending.count() == 2
+    assert reverse("core:review_detail", args=[pending[0].pk]) in detail.content.decode()
+    assert detail.context["actions"] == []
+
+
+def test_irreversible_steps_ask_for_confirmation_in_a_modal(client, park, clerk):
+    enterprise = EnterpriseFactory(park=park)
+    Enterprise.objects.filter(pk=enterprise.pk).update(status=EnterpriseStatus.RESIDENT)
+    html = (
+        login(client, clerk)
+        .get(reverse("enterprises:detail", args=[enterprise.pk]))
+        .content.decode()
+    )
+    assert 'data-bs-target="#action-start_exit"' in html
+    assert 'id="action-start_exit"' in html
+    assert "此操作不可撤销" in html
+
+
+def test_declaring_a_conflict_of_interest_from_the_detail_page(client, clerk, mine):
+    login(client, clerk)
+    response = client.post(
+        reverse("enterprises:declare_conflict", args=[mine.pk]), {"reason": "配偶在该企业任职"}
+    )
+    assert response.status_code == 302
+    assert (
+        ConflictDeclaration.objects.get(person=clerk, enterprise=mine).reason == "配偶在该企业任职"
+    )
+    html = client.get(reverse("enterprises:detail", args=[mine.pk])).content.decode()
+    assert "您已申报与该企业存在利益冲突" in html
+
+
+def test_conflict_declaration_without_a_reason_is_an_inline_error_and_writes_nothing(
+    client, clerk, mine
+):
+    response = login(client, clerk).post(
+        reverse("enterprises:declare_conflict", args=[mine.pk]), {"reason": " "}
+    )
+    assert response.status_code == 400
+    assert "请说明利益关系" in response.content.decode()
+    assert not ConflictDeclaration.objects.exists()
+    assert not AuditEvent.objects.filter(action="conflict.declare").exists()
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "enterprises:list",
+        "enterprises:create",
+        "enterprises:detail",
+        "enterprises:edit",
+        "enterprises:export",
+    ],
+)
+def test_every_enterprise_page_renders_for_a_permitted_user(client, clerk, mine, name):
+    args = [mine.pk] if name in ("enterprises:detail", "enterprises:edit") else []
+    assert login(client, clerk).get(reverse(name, args=args)).status_code == 200
+
+
+# ---------------------------------------------------------------------------------------------
+# Qualification documents (R-ENT-2)
+
+
+def test_uploading_a_licence_from_the_detail_page_adds_a_version(client, clerk, mine):
+    from parkflow.enterprises.tests.factories import pdf_upload
+
+    login(client, clerk)
+    values = {
+        "doc_type": "business_licence",
+        "valid_from": "2024-01-01",
+        "valid_until": "2034-12-31",
+        "note": "",
+    }
+    response = client.post(
+        reverse("enterprises:document_upload", args=[mine.pk]), {**values, "file": pdf_upload()}
+    )
+    assert response.status_code == 302
+    response = client.post(
+        reverse("enterprises:document_upload", args=[mine.pk]), {**values, "file": pdf_upload()}
+    )
+    versions = list(mine.documents.order_by("version").values_list("version", flat=True))
+    assert versions == [1, 2]
+    html = client.get(reverse("enterprises:detail", args=[mine.pk])).content.decode()
+    assert "v2" in html and "现行" in html and "历史" in html
+
+
+def test_a_file_that_is_not_a_pdf_or_image_is_refused_on_the_file_field_and_nothing_is_stored(
+    client, clerk, mine
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    login(client, clerk)
+    fake = SimpleUploadedFile(
+        "营业执照.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf"
+    )
+    response = client.post(
+        reverse("enterprises:document_upload", args=[mine.pk]),
+        {"doc_type": "business_licence", "valid_until": "2034-12-31", "file": fake},
+    )
+    assert response.status_code == 400
+    assert "只接受 PDF、JPG、PNG" in response.content.decode()
+    assert not mine.documents.exists()
+    assert not AuditEvent.objects.filter(action="document.upload").exists()
+
+
+def test_licence_without_expiry_date_is_refused_on_the_valid_until_field(client, clerk, mine):
+    from parkflow.enterprises.tests.factories import pdf_upload
+
+    response = login(client, clerk).post(
+        reverse("enterprises:document_upload", args=[mine.pk]),
+        {"doc_type": "business_licence", "file": pdf_upload()},
+    )
+    assert response.status_code == 400
+    assert "有效期至" in " ".join(response.context["document_form"].errors["valid_until"])
+    assert not mine.documents.exists()
+
+
+def test_downloading_a_document_is_audited_and_impossible_from_another_park(
+    client, clerk, mine, other_park
+):
+    document = upload_licence(mine, clerk)
+    response = login(client, clerk).get(
+        reverse("enterprises:document_download", args=[mine.pk, document.pk])
+    )
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    assert AuditEvent.objects.filter(action="document.download", actor=clerk).count() == 1
+    outsider = staff(Role.BUSINESS_STAFF, other_park)
+    login(client, outsider)
+    assert (
+        client.get(
+            reverse("enterprises:document_download", args=[mine.pk, document.pk])
+        ).status_code
+        == 404
+    )
+    assert client.get(reverse("enterprises:document", args=[document.pk])).status_code == 404
+    assert AuditEvent.objects.filter(action="document.download").count() == 1
+
+
+def test_detail_warns_about_unmet_admission_conditions(client, clerk, mine):
+    html = login(client, clerk).get(reverse("enterprises:detail", args=[mine.pk])).content.decode()
+    assert "准入条件未满足" in html
+    assert "未上传营业执照" in html

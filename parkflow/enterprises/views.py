@@ -1,0 +1,413 @@
+"""Enterprise register pages (R-ENT-1): list, export, detail with its audit timeline, create,
+edit, status transitions and conflict-of-interest declarations. Every lookup goes through the
+scoped selector, so an enterprise outside the user's parks is a 404 (R-ORG-3)."""
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from parkflow.core import audit, clock, gates
+from parkflow.core.choices import ReviewDecision
+from parkflow.core.errors import DomainError, NotFound
+from parkflow.core.forms import add_domain_error, domain_error_text
+from parkflow.core.rules import params_for
+from parkflow.core.views import LIST_PAGE_SIZE, get_or_404, paginate, staff_page
+from parkflow.org import access
+
+from . import exports, guards, selectors, services
+from .choices import EnterpriseStatus
+from .forms import (
+    ConflictForm,
+    DocumentForm,
+    EnterpriseCreateForm,
+    EnterpriseEditForm,
+    EnterpriseFilterForm,
+    TransitionForm,
+)
+from .gates import ADMISSION
+from .models import ConflictDeclaration, QualificationDocument
+
+
+def _run_transition(action):
+    def run(*, actor, enterprise, reason):
+        if action == "start_review":
+            return services.enterprise_submit_for_review(actor=actor, enterprise=enterprise)
+        wrappers = {
+            "apply": services.enterprise_apply,
+            "approve": services.enterprise_approve,
+            "reject": services.enterprise_reject,
+        }
+        if action in wrappers:
+            return wrappers[action](actor=actor, enterprise=enterprise, reason=reason)
+        return services.enterprise_transition(
+            actor=actor, enterprise=enterprise, action=action, reason=reason
+        )
+
+    return run
+
+
+TRANSITIONS = {action: _run_transition(action) for action in services.TRANSITION_LABELS}
+# Steps that cannot be undone from the page; they ask for confirmation with a stated reason.
+IRREVERSIBLE = {"approve", "reject", "move_in", "start_exit", "complete_exit"}
+TRANSITION_STYLE = {
+    "apply": ("btn-primary", "bi-send"),
+    "start_review": ("btn-primary", "bi-clipboard-check"),
+    "approve": ("btn-success", "bi-check2-circle"),
+    "reject": ("btn-danger", "bi-x-circle"),
+    "move_in": ("btn-success", "bi-door-open"),
+    "start_exit": ("btn-outline-danger", "bi-box-arrow-right"),
+    "complete_exit": ("btn-danger", "bi-archive"),
+}
+HINTS = {
+    "start_review": _lazy(
+        "提交后将发起“企业准入资质审核”，由风控、牵头部门或专项办公室人员审查（不得为客户经理或提交人）。"
+    ),
+    "approve": _lazy("依据已通过且内容未变更的准入审查结论办理。"),
+    "reject": _lazy("依据“不通过”或“退回”的审查结论驳回申请。"),
+    "move_in": _lazy("确认企业已完成入驻手续，状态将变为“在园”。"),
+    "start_exit": _lazy("启动服务退出流程，企业状态将变为“退出中”。"),
+    "complete_exit": _lazy("完成退出后企业档案不能再修改。"),
+}
+
+
+LIFECYCLE = [
+    EnterpriseStatus.PROSPECT,
+    EnterpriseStatus.APPLYING,
+    EnterpriseStatus.UNDER_REVIEW,
+    EnterpriseStatus.APPROVED,
+    EnterpriseStatus.RESIDENT,
+    EnterpriseStatus.EXITING,
+    EnterpriseStatus.EXITED,
+]
+
+
+def lifecycle(status: str) -> list[tuple[str, str]]:
+    """(label, done|current|todo) along the main path; a rejection shows at the review step."""
+    position = LIFECYCLE.index(
+        EnterpriseStatus.UNDER_REVIEW if status == EnterpriseStatus.REJECTED else status
+    )
+    steps = []
+    for index, step in enumerate(LIFECYCLE):
+        if index < position:
+            steps.append((step.label, "done"))
+        elif index == position:
+            label = (
+                EnterpriseStatus.REJECTED.label
+                if status == EnterpriseStatus.REJECTED
+                else step.label
+            )
+            steps.append(
+                (label, "current rejected" if status == EnterpriseStatus.REJECTED else "current")
+            )
+        else:
+            steps.append((step.label, "todo"))
+    return steps
+
+
+def available_actions(user, enterprise, latest_review):
+    """Transitions valid from the current status (django-fsm) that the user may perform and
+    whose gate condition holds now; nothing else is offered."""
+    if not access.may(user, "enterprise.transition", enterprise):
+        return []
+    actions = []
+    for transition in enterprise.get_available_status_transitions():
+        name = transition.name
+        if name not in TRANSITIONS:
+            continue
+        if name == "approve" and not gates.is_approved(enterprise, ADMISSION):
+            continue
+        if name == "reject" and (
+            latest_review is None or latest_review.decision == ReviewDecision.APPROVE
+        ):
+            continue
+        style, icon = TRANSITION_STYLE.get(name, ("btn-outline-primary", "bi-arrow-right"))
+        actions.append(
+            {
+                "name": name,
+                "label": services.TRANSITION_LABELS[name],
+                "target": EnterpriseStatus(transition.target).label,
+                "irreversible": name in IRREVERSIBLE,
+                "style": style,
+                "icon": icon,
+                "hint": HINTS.get(name, ""),
+            }
+        )
+    return actions
+
+
+@staff_page("enterprise.view")
+def enterprise_list(request):
+    form = EnterpriseFilterForm(request.GET or None, user=request.user)
+    qs = selectors.enterprise_list(actor=request.user, **form.filters())
+    page = paginate(request, qs, LIST_PAGE_SIZE)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page_obj": page,
+        "enterprises": page.object_list,
+        "export_query": query.urlencode(),
+        "can_export": access.may(request.user, "enterprise.export"),
+        "can_create": access.may(request.user, "enterprise.create"),
+        "filtered": any(v not in ("", None) for v in form.filters().values()),
+    }
+    if request.htmx and request.htmx.target == "enterprise-table":
+        return render(request, "enterprises/partials/_enterprise_table.html", context)
+    return render(request, "enterprises/enterprise_list.html", context)
+
+
+@staff_page("enterprise.export")
+def enterprise_export(request):
+    form = EnterpriseFilterForm(request.GET or None, user=request.user)
+    try:
+        content, _count = exports.enterprise_export(actor=request.user, filters=form.filters())
+    except DomainError as exc:
+        messages.error(request, domain_error_text(exc))
+        return redirect("enterprises:list")
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = content_disposition_header(True, exports.export_filename())
+    return response
+
+
+def documents_of(enterprise):
+    """Every version of every document, newest first per type; the current version of each type
+    is marked, with its validity measured against the licence-expiry rule's warning period."""
+    today = clock.today()
+    warn_until = today + datetime.timedelta(
+        days=params_for("enterprises.licence_expiring")["days_ahead"]
+    )
+    documents = list(
+        QualificationDocument.objects.filter(enterprise=enterprise)
+        .select_related("uploaded_by")
+        .order_by("doc_type", "-version")
+    )
+    seen = set()
+    for document in documents:
+        document.is_current = document.doc_type not in seen
+        seen.add(document.doc_type)
+        if document.valid_until and document.valid_until < today:
+            document.validity = "expired"
+        elif document.valid_until and document.valid_until <= warn_until:
+            document.validity = "expiring"
+        else:
+            document.validity = "valid"
+    return documents
+
+
+def _render_detail(
+    request,
+    enterprise,
+    *,
+    action_error=None,
+    conflict_form=None,
+    document_form=None,
+    open_action="",
+    status=200,
+):
+    user = request.user
+    reviews = list(gates.reviews_of(enterprise, ADMISSION).order_by("-requested_at", "-id")[:6])
+    latest = gates.latest_decision(enterprise, ADMISSION)
+    has_conflict = selectors.has_active_conflict(user, enterprise)
+    context = {
+        "enterprise": enterprise,
+        "lifecycle": lifecycle(enterprise.status),
+        "reviews": reviews,
+        "pending_reviews": [r for r in reviews if r.is_pending],
+        "latest_review": latest,
+        "admission_approved": gates.is_approved(enterprise, ADMISSION) if latest else False,
+        "gate": gates.get_gate(ADMISSION),
+        "actions": available_actions(user, enterprise, latest),
+        "action_error": action_error,
+        "open_action": open_action,
+        "transition_form": TransitionForm(),
+        "can_edit": access.may(user, "enterprise.edit", enterprise)
+        and enterprise.status != EnterpriseStatus.EXITED,
+        "has_conflict": has_conflict,
+        "can_declare": not has_conflict
+        and access.may(user, "enterprise.declare_conflict", enterprise),
+        "conflict_form": conflict_form or ConflictForm(),
+        "conflicts": ConflictDeclaration.objects.filter(
+            enterprise=enterprise, withdrawn_at__isnull=True
+        ).select_related("person"),
+        "events": audit.events_for(enterprise)
+        if access.may(user, "enterprise.timeline", enterprise)
+        else None,
+        "documents": documents_of(enterprise),
+        "document_form": document_form or DocumentForm(),
+        "can_upload": access.may(user, "document.upload", enterprise)
+        and enterprise.status != EnterpriseStatus.EXITED,
+        "can_download": access.may(user, "document.download", enterprise),
+        "admission_problems": guards.admission_problems(enterprise),
+    }
+    return render(request, "enterprises/enterprise_detail.html", context, status=status)
+
+
+@staff_page("enterprise.view")
+def enterprise_detail(request, pk):
+    enterprise = get_or_404(selectors.enterprise_get_for_user, actor=request.user, pk=pk)
+    return _render_detail(request, enterprise)
+
+
+@require_POST
+@staff_page("enterprise.view")
+def enterprise_transition(request, pk, action):
+    enterprise = get_or_404(selectors.enterprise_get_for_user, actor=request.user, pk=pk)
+    form = TransitionForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        TRANSITIONS[action](actor=request.user, enterprise=enterprise, reason=reason)
+    except DomainError as exc:
+        enterprise.refresh_from_db()
+        return _render_detail(request, enterprise, action_error=exc, status=exc.status_code)
+    messages.success(
+        request, _("已办理“%(action)s”。") % {"action": services.TRANSITION_LABELS[action]}
+    )
+    return redirect("enterprises:detail", pk=enterprise.pk)
+
+
+@require_POST
+@staff_page("enterprise.view")
+def enterprise_declare_conflict(request, pk):
+    enterprise = get_or_404(selectors.enterprise_get_for_user, actor=request.user, pk=pk)
+    form = ConflictForm(request.POST)
+    if form.is_valid():
+        try:
+            services.conflict_declare(
+                actor=request.user, enterprise=enterprise, reason=form.cleaned_data["reason"]
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("利益冲突申报已登记，您将不参与该企业的审查与审批。"))
+            return redirect("enterprises:detail", pk=enterprise.pk)
+    return _render_detail(request, enterprise, conflict_form=form, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_page("enterprise.create")
+def enterprise_create(request):
+    form = EnterpriseCreateForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        values = dict(form.cleaned_data)
+        park = values.pop("park")
+        try:
+            enterprise = services.enterprise_create(actor=request.user, park=park, **values)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("企业“%(name)s”已建档。") % {"name": enterprise.name})
+            return redirect("enterprises:detail", pk=enterprise.pk)
+    return render(request, "enterprises/enterprise_form.html", {"form": form, "creating": True})
+
+
+@require_http_methods(["GET", "POST"])
+@staff_page("enterprise.view")
+def enterprise_edit(request, pk):
+    enterprise = get_or_404(selectors.enterprise_get_for_user, actor=request.user, pk=pk)
+    if not access.may(request.user, "enterprise.edit", enterprise):
+        raise PermissionDenied
+    form = EnterpriseEditForm(
+        request.POST or None,
+        initial=EnterpriseEditForm.initial_for(enterprise),
+        user=request.user,
+        park=enterprise.park,
+    )
+    if request.method == "POST" and form.is_valid():
+        values = dict(form.cleaned_data)
+        reason = values.pop("reason", "")
+        try:
+            services.enterprise_update(
+                actor=request.user, enterprise=enterprise, reason=reason, **values
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("企业档案已更新。"))
+            return redirect("enterprises:detail", pk=enterprise.pk)
+    context = {
+        "form": form,
+        "creating": False,
+        "enterprise": enterprise,
+        "voids_approval": gates.is_approved(enterprise, ADMISSION),
+    }
+    return render(request, "enterprises/enterprise_form.html", context)
+
+
+# ---------------------------------------------------------------------------------------------
+# Qualification documents (R-ENT-2)
+
+
+@require_POST
+@staff_page("enterprise.view")
+def enterprise_document_upload(request, pk):
+    enterprise = get_or_404(selectors.enterprise_get_for_user, actor=request.user, pk=pk)
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            document = services.document_upload(
+                actor=request.user,
+                enterprise=enterprise,
+                doc_type=data["doc_type"],
+                upload=data["file"],
+                valid_from=data["valid_from"],
+                valid_until=data["valid_until"],
+                note=data["note"],
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("已上传“%(doc)s”第 %(version)s 版。")
+                % {"doc": document.get_doc_type_display(), "version": document.version},
+            )
+            return redirect(f"{reverse('enterprises:detail', args=[enterprise.pk])}#documents")
+    return _render_detail(request, enterprise, document_form=form, status=400)
+
+
+def open_document(request, enterprise, document_pk):
+    """Stream one version of a document to someone who may see its enterprise; audited."""
+    try:
+        document = access.get_for_user(
+            request.user,
+            QualificationDocument.objects.filter(enterprise=enterprise),
+            pk=document_pk,
+        )
+    except NotFound:
+        raise Http404 from None
+    try:
+        handle = services.document_open(actor=request.user, document=document)
+    except DomainError:
+        raise PermissionDenied from None
+    return FileResponse(
+        handle, as_attachment=True, filename=document.original_name, content_type=document.mime_type
+    )
+
+
+@staff_page("enterprise.view")
+def enterprise_document_download(request, pk, document_pk):
+    enterprise = get_or_404(selectors.enterprise_get_for_user, actor=request.user, pk=pk)
+    return open_document(request, enterprise, document_pk)
+
+
+@staff_page("enterprise.view")
+def document_owner(request, document_pk):
+    """Where an alert about a document points: its enterprise's documents card."""
+    try:
+        document = access.get_for_user(
+            request.user, QualificationDocument.objects.all(), pk=document_pk
+        )
+    except NotFound:
+        raise Http404 from None
+    return redirect(f"{reverse('enterprises:detail', args=[document.enterprise_id])}#documents")

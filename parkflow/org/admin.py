@@ -1,0 +1,177 @@
+"""Admin for the organisation: users and their roles (through the audited services), the
+authority matrix (editable, audited); the rest read-only."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from parkflow.core import audit
+from parkflow.core.admin import AuditedAdmin, ReadOnlyAdmin
+
+from . import access
+from . import services as org_services
+from .models import (
+    AuthorityLimit,
+    ComplianceRecord,
+    EmergencyContact,
+    OrgUnit,
+    RoleAssignment,
+    User,
+)
+
+USER_AUDIT_FIELDS = [
+    "username",
+    "display_name",
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "employee_no",
+    "hired_on",
+    "is_active",
+    "is_staff",
+    "is_superuser",
+]
+
+
+class RoleAssignmentInline(admin.TabularInline):
+    model = RoleAssignment
+    extra = 0
+    fields = ("role", "unit", "granted_at")
+    readonly_fields = ("granted_at",)
+    autocomplete_fields = ("unit",)
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    """Staff and portal users. Django's own groups and permissions are not used: access follows
+    the ParkFlow roles below (org.access). Users are deactivated, never deleted, so the trail
+    and every record that names them stay intact."""
+
+    inlines = [RoleAssignmentInline]
+    list_display = ("username", "display_name", "email", "is_active", "is_staff", "roles")
+    list_filter = ("is_active", "is_staff", "is_superuser", "role_assignments__role")
+    search_fields = ("username", "display_name", "email", "employee_no", "phone")
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("个人信息"), {"fields": ("display_name", "email", "phone", "employee_no", "hired_on")}),
+        (_("状态"), {"fields": ("is_active", "is_staff", "is_superuser")}),
+        (_("时间"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "display_name", "password1", "password2"),
+            },
+        ),
+    )
+    readonly_fields = ("last_login", "date_joined")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("role_assignments")
+
+    @admin.display(description=_("角色"))
+    def roles(self, obj):
+        return "、".join(sorted({a.get_role_display() for a in obj.role_assignments.all()}))
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and access.may(
+            request.user, "org.manage"
+        )
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and access.may(request.user, "org.manage")
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        before = audit.snapshot(User.objects.get(pk=obj.pk), USER_AUDIT_FIELDS) if change else None
+        super().save_model(request, obj, form, change)
+        after = audit.snapshot(obj, USER_AUDIT_FIELDS)
+        if change:
+            changed = [k for k in after if before.get(k) != after.get(k)]
+            if not changed:
+                return
+            before, after = {k: before[k] for k in changed}, {k: after[k] for k in changed}
+        audit.record(
+            request.user,
+            "user.update" if change else "user.create",
+            obj,
+            before=before,
+            after=after,
+            reason="admin",
+        )
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not RoleAssignment:
+            return super().save_formset(request, form, formset, change)
+        # Role changes go through the audited services (R-ORG-2).
+        instances = formset.save(commit=False)
+        for assignment in formset.deleted_objects:
+            org_services.role_revoke(actor=request.user, assignment=assignment)
+        for assignment in instances:
+            if assignment.pk:
+                old = RoleAssignment.objects.get(pk=assignment.pk)
+                org_services.role_revoke(actor=request.user, assignment=old)
+            org_services.role_assign(
+                actor=request.user, person=form.instance, role=assignment.role, unit=assignment.unit
+            )
+
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            user = User.objects.get(pk=id)
+            audit.record(request.user, "user.password_reset", user, reason="admin")
+        return response
+
+
+@admin.register(OrgUnit)
+class OrgUnitAdmin(ReadOnlyAdmin):
+    list_display = (
+        "name",
+        "code",
+        "kind",
+        "department_kind",
+        "parent",
+        "park",
+        "hosts_special_office",
+    )
+    list_filter = ("kind", "department_kind")
+    search_fields = ("name", "code")
+    list_select_related = ("parent", "park")
+
+
+@admin.register(RoleAssignment)
+class RoleAssignmentAdmin(ReadOnlyAdmin):
+    list_display = ("user", "role", "unit", "granted_at")
+    list_filter = ("role", "unit")
+    search_fields = ("user__username", "user__display_name")
+    list_select_related = ("user", "unit")
+
+
+@admin.register(ComplianceRecord)
+class ComplianceRecordAdmin(ReadOnlyAdmin):
+    list_display = ("user", "kind", "completed_on", "valid_until", "recorded_by")
+    list_filter = ("kind",)
+    search_fields = ("user__username", "user__display_name")
+    list_select_related = ("user", "recorded_by")
+
+
+@admin.register(EmergencyContact)
+class EmergencyContactAdmin(ReadOnlyAdmin):
+    list_display = ("unit", "name", "title", "phone", "confirmed_at", "is_active")
+    list_filter = ("is_active", "park")
+    search_fields = ("name", "phone")
+    list_select_related = ("unit",)
+
+
+@admin.register(AuthorityLimit)
+class AuthorityLimitAdmin(AuditedAdmin):
+    """The authority matrix is maintained by administrators (R-ORG-7); each change is audited."""
+
+    audit_label = "authority_limit"
+    list_display = ("role", "kind", "limit", "approver_role", "note")
+    list_filter = ("role", "kind")
