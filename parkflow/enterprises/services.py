@@ -679,3 +679,69 @@ def protected_brand_create(
     brand.save()
     audit.record(actor, "brand.create", brand, after=audit.snapshot(brand))
     return brand
+
+
+# ---------------------------------------------------------------------------------------------
+# Portal self-service application (R-PLT-3)
+
+
+@transaction.atomic
+def portal_application_register(
+    *, park, username: str, password: str, password_confirm: str, email: str = "", **values
+) -> tuple:
+    """An enterprise applies through the portal: one call creates its portal account and its
+    application (status 申请中), or nothing at all. The account sees only this enterprise."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError as DjangoValidationError
+
+    from parkflow.org.choices import UnitKind
+
+    from .models import PortalAccount
+
+    User = get_user_model()
+    errors = {}
+    username = (username or "").strip()
+    if park is None or getattr(park, "kind", None) != UnitKind.PARK:
+        errors["park"] = [_("请选择申请入驻的园区。")]
+    if not username:
+        errors["username"] = [_("请填写登录账号。")]
+    elif User.objects.filter(username__iexact=username).exists():
+        errors["username"] = [_("该登录账号已被使用，请换一个。")]
+    if password != password_confirm:
+        errors["password_confirm"] = [_("两次输入的密码不一致。")]
+    user = User(
+        username=username,
+        email=(email or "").strip(),
+        display_name=(values.get("contact_name") or "").strip(),
+    )
+    try:
+        validate_password(password or "", user)
+    except DjangoValidationError as exc:
+        errors["password"] = list(exc.messages)
+    enterprise_values = _clean_input(values)
+    now = clock.now()
+    enterprise = Enterprise(
+        park=park, created_at=now, updated_at=now, status_changed_at=now, **enterprise_values
+    )
+    try:
+        full_clean(enterprise, requirement="R-ENT-1")
+    except ValidationFailed as exc:
+        errors.update(exc.errors)
+    if errors:
+        raise ValidationFailed(errors, requirement="R-ENT-1")
+    user.set_password(password)
+    user.save()
+    enterprise.created_by = user
+    _save_unique(enterprise)
+    PortalAccount.objects.create(user=user, enterprise=enterprise)
+    audit.record(
+        user,
+        "enterprise.create",
+        enterprise,
+        after=audit.snapshot(enterprise),
+        reason="门户自助申请",
+    )
+    _apply_transition(user, enterprise, "apply", "门户自助申请")
+    brand_check(enterprise=enterprise)
+    return user, enterprise

@@ -189,3 +189,58 @@ def test_credit_code_check_digit_catches_every_single_character_change(seed, pos
     mutated = code[:position] + replacement + code[position + 1 :]
     with pytest.raises(ValidationError):
         validate_credit_code(mutated)
+
+
+def _portal_values(park, **overrides):
+    values = _values(contact_email="apply@example.cn")
+    values.pop("contact_email")
+    return {
+        "park": park,
+        "username": "xinghe_apply",
+        "password": "Xinghe@2026park",
+        "password_confirm": "Xinghe@2026park",
+        "email": "apply@example.cn",
+        **values,
+        **overrides,
+    }
+
+
+def test_an_enterprise_applies_through_the_portal_and_sees_only_itself(park):
+    from parkflow.org import access
+
+    user, enterprise = services.portal_application_register(**_portal_values(park))
+    assert enterprise.status == S.APPLYING
+    assert enterprise.created_by == user
+    assert list(access.scope(user, Enterprise.objects.all())) == [enterprise]
+    assert user.check_password("Xinghe@2026park")
+    assert AuditEvent.objects.filter(action="enterprise.apply", actor=user).exists()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"password_confirm": "different"}, "password_confirm"),
+        ({"password": "123", "password_confirm": "123"}, "password"),
+        ({"credit_code": "91310115MA1K3ABC0E"}, "credit_code"),
+        ({"username": ""}, "username"),
+        ({"name": ""}, "name"),
+    ],
+)
+def test_a_bad_portal_application_creates_neither_account_nor_enterprise(park, overrides, field):
+    from parkflow.org.models import User
+
+    users = User.objects.count()
+    with pytest.raises(ValidationFailed) as exc:
+        services.portal_application_register(**_portal_values(park, **overrides))
+    assert field in exc.value.errors
+    assert User.objects.count() == users
+    assert not Enterprise.objects.exists()
+
+
+def test_a_portal_username_cannot_be_taken_twice(park):
+    services.portal_application_register(**_portal_values(park))
+    with pytest.raises(ValidationFailed) as exc:
+        services.portal_application_register(
+            **_portal_values(park, credit_code=make_credit_code(77))
+        )
+    assert "username" in exc.value.errors
