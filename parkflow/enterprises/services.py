@@ -573,6 +573,10 @@ def spot_check_campaign_run(
                     purpose=DrawPurpose.SPOT_CHECK,
                     count=1,
                     campaign=campaign,
+                    # Derived from the campaign's seed: the whole campaign re-runs from one seed.
+                    seed=f"{seed}:{enterprise.pk}",
+                    # Whoever runs the campaign requested these reviews, so may not do them.
+                    submitter=actor if getattr(actor, "is_authenticated", False) else None,
                 )
                 gates.review_request(
                     actor=actor,

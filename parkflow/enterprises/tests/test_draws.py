@@ -168,3 +168,21 @@ def test_quarterly_spot_check_samples_admitted_enterprises_reproducibly(park, cl
     assert gates.latest_round(
         Enterprise.objects.get(pk=campaign.sample[0]), "enterprise.spot_check"
     )
+
+
+def test_the_spot_check_reviewers_follow_from_the_campaign_seed_and_exclude_whoever_ran_it(
+    park, reviewers
+):
+    from parkflow.enterprises.models import Enterprise
+    from parkflow.enterprises.tests.factories import EnterpriseFactory
+
+    office = staff(Role.OFFICE_STAFF, park)
+    admitted = [EnterpriseFactory(park=park) for _ in range(4)]
+    Enterprise.objects.filter(pk__in=[e.pk for e in admitted]).update(
+        status=EnterpriseStatus.RESIDENT
+    )
+    campaign = services.spot_check_campaign_run(actor=office, quarter="2026Q4", rate="1", seed="7")
+    for draw in ReviewDraw.objects.filter(campaign=campaign):
+        assert draw.seed == f"7:{draw.enterprise_id}"
+        assert office.pk not in draw.pool
+        assert services.draw_rerun(draw) == draw.selected

@@ -1,10 +1,29 @@
-"""The demo park (R-PLT-6): organisation, one account per role, 30 enterprises, contacts, alerts.
+"""The demo park (R-PLT-6): organisation, one account per role, 32 enterprises, contacts, alerts,
+and customer intake (issue 3) in every state.
 
-Everything that has a service is built through it, so the audit chain, the reviews and the alerts
-are the real ones. The few rows without a service yet (users, the first administrator's role,
-portal accounts, the authority matrix) are created here and audited by hand.
+Everything that has a service is built through it, so the audit chain, the reviews, the draws, the
+published results and the alerts are the real ones. The few rows without a service yet (users, the
+first administrator's role, portal accounts, the authority matrix) are created here and audited by
+hand.
 
-Deterministic: the same seed gives the same names, credit codes and statuses.
+Intake (R-ENT-1 … R-ENT-6), as a park would show it:
+
+* applications in every state: 意向 (no documents), 申请中 (licence uploaded, not submitted),
+  审核中 with both drawn reviewers pending, 审核中 with one of two approved, 审核通过, 审核未通过
+  (one "不通过", one "退回修改"), 退回后更正并重新提交 (two draw rounds, history kept), 在园,
+  退出中, 已退出;
+* a protected-brand list of well-known Chinese brands, and one application whose name is a
+  homophone of 华为 (苏州华维通信设备有限公司): it is flagged and stays under review, so the
+  block on its approval shows;
+* a licence expiring within 30 days, and a resident whose licence has expired (a high alert, and
+  the good-standing guard refuses new business for it);
+* a declared conflict of interest (the declarer is excluded from the draw) and a withdrawn one;
+* published admission fees for both parks (one more announced for next year) and one charge;
+* this quarter's spot check with its reviewers drawn, one re-check decided and published;
+* business licences as real PDFs for every application, financial statements (two versions for
+  some), an operating permit.
+
+Deterministic: the same seed gives the same names, credit codes, statuses and admission draws.
 (The module name starts with "_" so Django does not take it for a command.)
 """
 
@@ -20,11 +39,32 @@ from django.db import transaction
 from stdnum.cn import uscc
 
 from parkflow.core import audit, clock, gates, rules
-from parkflow.core.choices import ReviewDecision
+from parkflow.core.choices import AlertStatus, ReviewDecision
+from parkflow.core.models import Alert, Review
+from parkflow.enterprises import guards
 from parkflow.enterprises import services as enterprise_services
-from parkflow.enterprises.choices import DocumentType, EnterpriseGrade, EnterpriseStatus, Industry
-from parkflow.enterprises.gates import ADMISSION
-from parkflow.enterprises.models import Enterprise, PortalAccount
+from parkflow.enterprises.choices import (
+    DocumentType,
+    DrawPurpose,
+    EnterpriseGrade,
+    EnterpriseStatus,
+    FlagStatus,
+    Industry,
+)
+from parkflow.enterprises.gates import ADMISSION, SPOT_CHECK
+from parkflow.enterprises.models import (
+    AdmissionFee,
+    AdmissionFeeTariff,
+    BrandFlag,
+    ConflictDeclaration,
+    Enterprise,
+    PortalAccount,
+    ProtectedBrand,
+    PublishedResult,
+    QualificationDocument,
+    ReviewDraw,
+    SpotCheckCampaign,
+)
 from parkflow.org import services as org_services
 from parkflow.org.choices import AuthorityKind, ComplianceKind, DepartmentKind, Role, UnitKind
 from parkflow.org.models import AuthorityLimit, EmergencyContact, OrgUnit, RoleAssignment, User
@@ -46,67 +86,66 @@ DEMO_ACCOUNTS = [
         "领导小组成员（管理层培训已过期，演示失效）",
     ),
     ("office", "吴静", Role.OFFICE_STAFF, "lead", "专项管理办公室"),
-    ("lead", "郑磊", Role.LEAD_STAFF, "lead", "牵头部门人员"),
-    ("risk", "冯晓", Role.RISK_OFFICER, "risk", "风控专员"),
+    ("lead", "郑磊", Role.LEAD_STAFF, "lead", "牵头部门人员（已申报与一家企业的利益冲突）"),
+    ("risk", "冯晓", Role.RISK_OFFICER, "risk", "风控专员（一项利益冲突申报已撤回）"),
     ("legal", "何雪", Role.LEGAL_OFFICER, "legal", "法务专员"),
     ("biz_a", "王磊", Role.BUSINESS_STAFF, "biz_a", "业务人员（苏州工业园A区）"),
     ("biz_b", "李娜", Role.BUSINESS_STAFF, "biz_b", "业务人员（无锡科创园B区）"),
-    ("finance", "钱芳", Role.FINANCE_STAFF, "finance", "财务人员"),
+    ("finance", "钱芳", Role.FINANCE_STAFF, "finance", "财务人员（已按公布标准计收一笔入驻费）"),
     ("auditor", "许诺", Role.AUDITOR, "company", "审计（只读，可查看审计链）"),
     ("ent_a", "林涛", None, None, "企业门户用户（苏州纳微光电科技有限公司）"),
 ]
 LAPSED_USERNAME = "member"
 
-# (name, industry, park key). Fictional names, so no protected brand is matched (R-ENT-6).
+# What the demo does with each application (R-ENT-1 states; the admission draw has a fixed seed).
+PROSPECT = "prospect"  # 意向: no documents yet
+APPLYING = "applying"  # 申请中: licence uploaded, not yet submitted for review
+UNDER_REVIEW = "under_review"  # 审核中: both drawn reviewers pending
+HALF_APPROVED = "half_approved"  # 审核中: one of the two drawn reviewers has approved
+APPROVED = "approved"  # 审核通过: both approved, result published
+REJECTED = "rejected"  # 审核未通过: a reviewer said 不通过, result published
+RETURNED = "returned"  # 审核未通过: a reviewer returned it (退回修改) with a written opinion
+RESUBMITTED = "resubmitted"  # returned, corrected by the enterprise, submitted again (round 2)
+RESIDENT = "resident"  # 在园
+EXITING = "exiting"  # 退出中
+EXITED = "exited"  # 已退出
+
+# (name, industry, park key, plan). Fictional names; only 苏州华维通信设备有限公司 sounds like a
+# protected brand (华为, R-ENT-6) — the demo's brand hit. A test checks the others are not flagged.
 ENTERPRISES = [
-    ("苏州纳微光电科技有限公司", Industry.IT, "a"),
-    ("苏州博恒医药科技有限公司", Industry.BIOMED, "a"),
-    ("苏州汇锦精密机械有限公司", Industry.EQUIPMENT, "a"),
-    ("苏州晶澜新材料科技有限公司", Industry.MATERIALS, "a"),
-    ("苏州启航储能技术有限公司", Industry.ENERGY, "a"),
-    ("苏州声启智能语音科技有限公司", Industry.IT, "a"),
-    ("苏州澄和生物检测技术有限公司", Industry.BIOMED, "a"),
-    ("苏州金湖企业管理咨询有限公司", Industry.SERVICES, "a"),
-    ("苏州数途信息服务有限公司", Industry.IT, "a"),
-    ("苏州桐泾文化传媒有限公司", Industry.CREATIVE, "a"),
-    ("苏州准衡视觉测控有限公司", Industry.EQUIPMENT, "a"),
-    ("苏州瑞禾电子化学品有限公司", Industry.MATERIALS, "a"),
-    ("苏州云栖物联网科技有限公司", Industry.IT, "a"),
-    ("苏州东渚精密制造有限公司", Industry.EQUIPMENT, "a"),
-    ("苏州禾盛医疗器械有限公司", Industry.BIOMED, "a"),
-    ("无锡芯源微电子有限公司", Industry.IT, "b"),
-    ("无锡康澜生物医药有限公司", Industry.BIOMED, "b"),
-    ("无锡晶能光伏科技有限公司", Industry.ENERGY, "b"),
-    ("无锡太湖智造装备有限公司", Industry.EQUIPMENT, "b"),
-    ("无锡惠山云计算科技有限公司", Industry.IT, "b"),
-    ("无锡梁溪文化创意有限公司", Industry.CREATIVE, "b"),
-    ("无锡蠡湖新材料科技有限公司", Industry.MATERIALS, "b"),
-    ("无锡锡东供应链管理有限公司", Industry.SERVICES, "b"),
-    ("无锡华芯半导体测试有限公司", Industry.IT, "b"),
-    ("无锡江南精工机械有限公司", Industry.EQUIPMENT, "b"),
-    ("无锡滨湖氢能科技有限公司", Industry.ENERGY, "b"),
-    ("无锡宜清环保材料有限公司", Industry.MATERIALS, "b"),
-    ("无锡鸿山数字传媒有限公司", Industry.CREATIVE, "b"),
-    ("无锡新吴人力资源服务有限公司", Industry.SERVICES, "b"),
-    ("无锡景明医学检验有限公司", Industry.BIOMED, "b"),
-]
-# Status of the i-th enterprise of each park (15 per park): every stage of R-ENT-1 is present.
-PARK_STATUS_PLAN = [
-    EnterpriseStatus.RESIDENT,
-    EnterpriseStatus.RESIDENT,
-    EnterpriseStatus.RESIDENT,
-    EnterpriseStatus.RESIDENT,
-    EnterpriseStatus.RESIDENT,
-    EnterpriseStatus.RESIDENT,
-    EnterpriseStatus.RESIDENT,
-    EnterpriseStatus.APPROVED,
-    EnterpriseStatus.APPROVED,
-    EnterpriseStatus.UNDER_REVIEW,
-    EnterpriseStatus.UNDER_REVIEW,
-    EnterpriseStatus.APPLYING,
-    EnterpriseStatus.PROSPECT,
-    EnterpriseStatus.REJECTED,
-    "exit",  # park A: exiting, park B: exited
+    ("苏州纳微光电科技有限公司", Industry.IT, "a", RESIDENT),
+    ("苏州博恒医药科技有限公司", Industry.BIOMED, "a", RESIDENT),
+    ("苏州汇锦精密机械有限公司", Industry.EQUIPMENT, "a", RESIDENT),
+    ("苏州晶澜新材料科技有限公司", Industry.MATERIALS, "a", RESIDENT),
+    ("苏州启航储能技术有限公司", Industry.ENERGY, "a", RESIDENT),
+    ("苏州声启智能语音科技有限公司", Industry.IT, "a", RESIDENT),
+    ("苏州澄和生物检测技术有限公司", Industry.BIOMED, "a", RESIDENT),
+    ("苏州金湖企业管理咨询有限公司", Industry.SERVICES, "a", APPROVED),
+    ("苏州数途信息服务有限公司", Industry.IT, "a", APPROVED),
+    ("苏州桐泾文化传媒有限公司", Industry.CREATIVE, "a", UNDER_REVIEW),
+    ("苏州准衡视觉测控有限公司", Industry.EQUIPMENT, "a", HALF_APPROVED),
+    ("苏州瑞禾电子化学品有限公司", Industry.MATERIALS, "a", APPLYING),
+    ("苏州云栖物联网科技有限公司", Industry.IT, "a", PROSPECT),
+    ("苏州东渚精密制造有限公司", Industry.EQUIPMENT, "a", RETURNED),
+    ("苏州禾盛医疗器械有限公司", Industry.BIOMED, "a", EXITING),
+    ("无锡芯源微电子有限公司", Industry.IT, "b", RESIDENT),
+    ("无锡康澜生物医药有限公司", Industry.BIOMED, "b", RESIDENT),
+    ("无锡晶能光伏科技有限公司", Industry.ENERGY, "b", RESIDENT),
+    ("无锡太湖智造装备有限公司", Industry.EQUIPMENT, "b", RESIDENT),
+    ("无锡惠山云计算科技有限公司", Industry.IT, "b", RESIDENT),
+    ("无锡梁溪文化创意有限公司", Industry.CREATIVE, "b", RESIDENT),
+    ("无锡蠡湖新材料科技有限公司", Industry.MATERIALS, "b", RESIDENT),
+    ("无锡锡东供应链管理有限公司", Industry.SERVICES, "b", APPROVED),
+    ("无锡华芯半导体测试有限公司", Industry.IT, "b", APPROVED),
+    ("无锡江南精工机械有限公司", Industry.EQUIPMENT, "b", UNDER_REVIEW),
+    ("无锡滨湖氢能科技有限公司", Industry.ENERGY, "b", UNDER_REVIEW),
+    ("无锡宜清环保材料有限公司", Industry.MATERIALS, "b", APPLYING),
+    ("无锡鸿山数字传媒有限公司", Industry.CREATIVE, "b", PROSPECT),
+    ("无锡新吴人力资源服务有限公司", Industry.SERVICES, "b", REJECTED),
+    ("无锡景明医学检验有限公司", Industry.BIOMED, "b", EXITED),
+    ("苏州华维通信设备有限公司", Industry.IT, "a", UNDER_REVIEW),
+    # Entered under the wrong industry, returned, corrected (industry → services) and resubmitted.
+    ("无锡瑞宁检测技术有限公司", Industry.EQUIPMENT, "b", RESUBMITTED),
 ]
 REGION_CODES = {"a": "320571", "b": "320214"}  # 苏州工业园区, 无锡市新吴区
 ADDRESSES = {"a": "苏州工业园区星湖街{n}号{b}幢", "b": "无锡市新吴区菱湖大道{n}号{b}号楼"}
@@ -161,9 +200,75 @@ AUTHORITY_MATRIX = [
 ]
 
 STALE_CONTACT_AGE_DAYS = 120
+PORTAL_ENTERPRISE = "苏州纳微光电科技有限公司"
 # This resident's licence runs out in three weeks, so the licence-expiry rule shows (R-ENT-2).
 EXPIRING_LICENCE_ENTERPRISE = "苏州汇锦精密机械有限公司"
 EXPIRING_LICENCE_DAYS = 21
+# This resident's licence ran out twelve days ago: a high alert, and the good-standing guard
+# refuses new agreements, allocations and services for it (R-ENT-5). See ``expire_licence``.
+EXPIRED_LICENCE_ENTERPRISE = "无锡晶能光伏科技有限公司"
+EXPIRED_LICENCE_DAYS_AGO = 12
+BRAND_HIT_ENTERPRISE = "苏州华维通信设备有限公司"
+RESUBMITTED_ENTERPRISE = "无锡瑞宁检测技术有限公司"
+FEE_ENTERPRISE = PORTAL_ENTERPRISE
+
+# The protected-brand list (R-ENT-6): name, aliases (comma-separated), owner.
+PROTECTED_BRANDS = [
+    ("华为", "HUAWEI,華為", "华为技术有限公司"),
+    ("阿里巴巴", "Alibaba", "阿里巴巴集团控股有限公司"),
+    ("腾讯", "Tencent", "深圳市腾讯计算机系统有限公司"),
+    ("小米", "Xiaomi", "小米科技有限责任公司"),
+    ("京东", "JD", "北京京东世纪贸易有限公司"),
+    ("百度", "Baidu", "北京百度网讯科技有限公司"),
+    ("比亚迪", "BYD", "比亚迪股份有限公司"),
+    ("海尔", "Haier", "海尔集团公司"),
+    ("格力", "GREE", "珠海格力电器股份有限公司"),
+    ("美的", "Midea", "美的集团股份有限公司"),
+    ("联想", "Lenovo", "联想（北京）有限公司"),
+    ("中国平安", "平安保险,PingAn", "中国平安保险（集团）股份有限公司"),
+    ("茅台", "Moutai,贵州茅台", "中国贵州茅台酒厂（集团）有限责任公司"),
+    ("娃哈哈", "Wahaha", "杭州娃哈哈集团有限公司"),
+    ("宁德时代", "CATL", "宁德时代新能源科技股份有限公司"),
+]
+
+# Conflicts of interest (R-ENT-4), declared when the application is entered, before any draw:
+# (username, enterprise, reason, withdrawal reason — empty while the declaration stands).
+CONFLICTS = [
+    ("lead", "无锡滨湖氢能科技有限公司", "本人配偶在该企业担任财务负责人。", ""),
+    (
+        "risk",
+        "无锡芯源微电子有限公司",
+        "本人曾在该企业兼任技术顾问。",
+        "顾问合同已于上年终止，已无利益关系。",
+    ),
+]
+
+# Financial statements (R-ENT-2): how many versions each enterprise has (v2 = the audited one).
+# The portal enterprise's v2 is uploaded by its own portal user (see ``build_portal``).
+FINANCIAL_STATEMENTS = {
+    "苏州纳微光电科技有限公司": 2,
+    "苏州博恒医药科技有限公司": 1,
+    "苏州金湖企业管理咨询有限公司": 1,
+    "无锡芯源微电子有限公司": 2,
+    "无锡康澜生物医药有限公司": 1,
+}
+OPERATING_PERMITS = {
+    "苏州博恒医药科技有限公司": "药品经营许可证",
+    "无锡康澜生物医药有限公司": "药品经营许可证",
+}
+
+# Published admission fees (R-ENT-5): in force from today; park A has announced next year's.
+TARIFFS = {"a": Decimal("5000.00"), "b": Decimal("3000.00")}
+NEXT_YEAR_TARIFF_A = Decimal("6000.00")
+
+APPROVE_OPINION = "营业执照有效，经营范围符合园区产业定位，同意入驻。"
+REJECT_OPINION = "营业执照经营范围与申请入驻业务不符，且未提供近两年财务报表，资质审核不通过。"
+RETURN_OPINION = "未提供近两年财务报表，营业执照扫描件不清晰，请补正后重新提交。"
+RESUBMIT_OPINION = (
+    "申请表所填行业（高端装备制造）与营业执照经营范围（检验检测服务）不符，"
+    "且缺少近两年财务报表，请更正后重新提交。"
+)
+SPOT_CHECK_OPINION = "季度抽查复核：营业执照在有效期内，经营情况与入驻申报一致。"
 
 
 def credit_code(rng: random.Random, region: str) -> str:
@@ -189,8 +294,9 @@ def mobile(rng: random.Random) -> str:
     )
 
 
-def licence_pdf(enterprise, valid_from, valid_until) -> bytes:
-    """A one-page 营业执照 (demo) as a real PDF, Chinese text in ReportLab's built-in CID font."""
+def demo_pdf(title: str, heading: str, lines: list[str]) -> bytes:
+    """A one-page demo document as a real PDF, Chinese text in ReportLab's built-in CID font.
+    ``invariant`` keeps the bytes (and so the SHA-256) the same from run to run."""
     import io
 
     from reportlab.lib.pagesizes import A5, landscape
@@ -202,23 +308,30 @@ def licence_pdf(enterprise, valid_from, valid_until) -> bytes:
     buffer = io.BytesIO()
     width, height = landscape(A5)
     pdf = canvas.Canvas(buffer, pagesize=(width, height), invariant=1)
-    pdf.setTitle(f"营业执照 {enterprise.name}")
+    pdf.setTitle(title)
     pdf.setFont("STSong-Light", 22)
-    pdf.drawCentredString(width / 2, height - 60, "营 业 执 照（演示）")
+    pdf.drawCentredString(width / 2, height - 60, heading)
     pdf.setFont("STSong-Light", 11)
-    lines = [
-        f"统一社会信用代码：{enterprise.credit_code}",
-        f"名称：{enterprise.name}",
-        f"法定代表人：{enterprise.legal_representative}",
-        f"注册资本：{enterprise.registered_capital} 万元",
-        f"营业期限：{valid_from:%Y年%m月%d日} 至 {valid_until:%Y年%m月%d日}",
-        "本文件由 ParkFlow 演示数据生成，不是真实证照。",
-    ]
-    for i, line in enumerate(lines):
+    for i, line in enumerate([*lines, "本文件由 ParkFlow 演示数据生成，不是真实证照或报表。"]):
         pdf.drawString(50, height - 110 - i * 24, line)
     pdf.showPage()
     pdf.save()
     return buffer.getvalue()
+
+
+def licence_pdf(enterprise, valid_from, valid_until) -> bytes:
+    """A 营业执照 (demo)."""
+    return demo_pdf(
+        f"营业执照 {enterprise.name}",
+        "营 业 执 照（演示）",
+        [
+            f"统一社会信用代码：{enterprise.credit_code}",
+            f"名称：{enterprise.name}",
+            f"法定代表人：{enterprise.legal_representative}",
+            f"注册资本：{enterprise.registered_capital} 万元",
+            f"营业期限：{valid_from:%Y年%m月%d日} 至 {valid_until:%Y年%m月%d日}",
+        ],
+    )
 
 
 def is_loaded() -> bool:
@@ -375,16 +488,18 @@ class DemoBuilder:
             )
             audit.record(admin, "authority_limit.create", row, after=audit.snapshot(row))
 
-    # -- enterprises (R-ENT-1, R-ENT-3, R-ENT-4) ----------------------------------------------
+    # -- protected brands (R-ENT-6), before any name is checked against them -----------------
+    def build_brands(self):
+        admin = self.users["admin"]
+        for name, aliases, owner in PROTECTED_BRANDS:
+            enterprise_services.protected_brand_create(
+                actor=admin, name=name, aliases=aliases, owner=owner
+            )
+
+    # -- enterprises (R-ENT-1 … R-ENT-4) ------------------------------------------------------
     def build_enterprises(self):
-        per_park_index = {"a": 0, "b": 0}
         created = []
-        for name, industry, park_key in ENTERPRISES:
-            index = per_park_index[park_key]
-            per_park_index[park_key] += 1
-            plan = PARK_STATUS_PLAN[index]
-            if plan == "exit":
-                plan = EnterpriseStatus.EXITING if park_key == "a" else EnterpriseStatus.EXITED
+        for index, (name, industry, park_key, plan) in enumerate(ENTERPRISES):
             manager = self.users[f"biz_{park_key}"]
             contact = person_name(self.rng)
             enterprise = enterprise_services.enterprise_create(
@@ -400,25 +515,43 @@ class DemoBuilder:
                 grade=self.rng.choice(GRADES),
                 contact_name=contact,
                 contact_phone=mobile(self.rng),
-                contact_email=f"service{len(created) + 1:02d}@{'suzhou' if park_key == 'a' else 'wuxi'}-corp.example",
+                contact_email=f"service{index + 1:02d}@{'suzhou' if park_key == 'a' else 'wuxi'}-corp.example",
                 address=ADDRESSES[park_key].format(
                     n=self.rng.randint(1, 399), b=self.rng.randint(1, 12)
                 ),
                 account_manager=manager,
             )
-            self._advance(enterprise, plan, manager, len(created))
+            self._declare_conflicts(enterprise)
+            self._advance(enterprise, plan, manager, index)
             created.append(enterprise)
-        # A declared conflict of interest (R-ENT-4): the lead-department reviewer steps aside.
-        pending = Enterprise.objects.filter(
-            status=EnterpriseStatus.UNDER_REVIEW, park=self.units["park_b"]
-        ).first()
-        if pending is not None:
-            enterprise_services.conflict_declare(
-                actor=self.users["lead"],
-                enterprise=pending,
-                reason="本人配偶在该企业担任财务负责人。",
-            )
         return created
+
+    def _declare_conflicts(self, enterprise):
+        """R-ENT-4: declared before the draw, so a standing declaration keeps the declarer out
+        of it (the draw records why); a withdrawn one no longer does."""
+        for username, name, reason, withdrawal in CONFLICTS:
+            if name != enterprise.name:
+                continue
+            person = self.users[username]
+            declaration = enterprise_services.conflict_declare(
+                actor=person, enterprise=enterprise, reason=reason
+            )
+            if withdrawal:
+                enterprise_services.conflict_withdraw(
+                    actor=person, declaration=declaration, reason=withdrawal
+                )
+
+    def _upload(self, enterprise, actor, doc_type, filename, content, *, valid=(None, None), note):
+        upload = SimpleUploadedFile(filename, content, content_type="application/pdf")
+        return enterprise_services.document_upload(
+            actor=actor,
+            enterprise=enterprise,
+            doc_type=doc_type,
+            upload=upload,
+            valid_from=valid[0],
+            valid_until=valid[1],
+            note=note,
+        )
 
     def _upload_licence(self, enterprise, manager):
         today = clock.today()
@@ -431,24 +564,79 @@ class DemoBuilder:
                 if self.rng.random() < 0.5
                 else today + relativedelta(years=10)
             )
-        upload = SimpleUploadedFile(
+        self._upload(
+            enterprise,
+            manager,
+            DocumentType.BUSINESS_LICENCE,
             "营业执照.pdf",
             licence_pdf(enterprise, valid_from, valid_until),
-            content_type="application/pdf",
-        )
-        enterprise_services.document_upload(
-            actor=manager,
-            enterprise=enterprise,
-            doc_type=DocumentType.BUSINESS_LICENCE,
-            upload=upload,
-            valid_from=valid_from,
-            valid_until=valid_until,
+            valid=(valid_from, valid_until),
             note="企业提供的营业执照扫描件",
         )
 
-    def _decide(self, enterprise, decision: str, opinion: str):
-        """Every reviewer drawn for the current round decides (R-ENT-3: all must approve)."""
-        for review in gates.latest_round(enterprise, ADMISSION):
+    def _upload_statement(self, enterprise, actor, version: int):
+        """Financial statements of last year: v1 as prepared, v2 the audited figures."""
+        year = clock.today().year - 1
+        revenue = Decimal(self.rng.randint(800, 60000)) * 10
+        profit = (revenue * Decimal(self.rng.randint(3, 15)) / 100).quantize(Decimal("1"))
+        audited = version >= 2
+        kind = "审计后" if audited else "未经审计"
+        lines = [
+            f"编制单位：{enterprise.name}",
+            f"报表期间：{year}年1月1日 至 {year}年12月31日",
+            f"营业收入：{revenue:,} 万元",
+            f"净利润：{profit:,} 万元",
+            "审计意见：标准无保留意见（演示会计师事务所）" if audited else "审计意见：未经审计",
+        ]
+        self._upload(
+            enterprise,
+            actor,
+            DocumentType.FINANCIAL_STATEMENT,
+            f"{year}年度财务报表（{kind}）.pdf",
+            demo_pdf(f"{year}年度财务报表 {enterprise.name}", f"{year} 年度财务报表", lines),
+            note=f"{year}年度财务报表（{kind}）",
+        )
+
+    def _upload_permit(self, enterprise, actor, title: str):
+        today = clock.today()
+        valid = (today - datetime.timedelta(days=500), today + relativedelta(years=4))
+        lines = [
+            f"企业名称：{enterprise.name}",
+            f"统一社会信用代码：{enterprise.credit_code}",
+            f"有效期：{valid[0]:%Y年%m月%d日} 至 {valid[1]:%Y年%m月%d日}",
+        ]
+        self._upload(
+            enterprise,
+            actor,
+            DocumentType.OPERATING_PERMIT,
+            f"{title}.pdf",
+            demo_pdf(f"{title} {enterprise.name}", f"{title}（演示）", lines),
+            valid=valid,
+            note=title,
+        )
+
+    def _upload_documents(self, enterprise, manager):
+        self._upload_licence(enterprise, manager)
+        if enterprise.name in OPERATING_PERMITS:
+            self._upload_permit(enterprise, manager, OPERATING_PERMITS[enterprise.name])
+        versions = FINANCIAL_STATEMENTS.get(enterprise.name, 0)
+        if enterprise.name == PORTAL_ENTERPRISE:
+            versions = 1  # the enterprise uploads v2 itself, through the portal
+        for version in range(1, versions + 1):
+            self._upload_statement(enterprise, manager, version)
+
+    def _submit(self, enterprise, manager, seed: str):
+        # A fixed seed per draw keeps the random choice of reviewers (双随机) reproducible.
+        return enterprise_services.enterprise_submit_for_review(
+            actor=manager, enterprise=enterprise, seed=seed
+        )
+
+    def _decide(self, enterprise, decision: str, opinion: str, *, reviewers: int | None = None):
+        """The drawn reviewers of the current round decide in draw order (R-ENT-3: all must
+        approve); ``reviewers`` stops after that many. A refusal ends the round."""
+        for done, review in enumerate(gates.latest_round(enterprise, ADMISSION)):
+            if reviewers is not None and done >= reviewers:
+                return
             if review.is_pending:
                 gates.review_decide(
                     actor=review.assigned_to, review=review, decision=decision, opinion=opinion
@@ -457,38 +645,38 @@ class DemoBuilder:
                     return
 
     def _advance(self, enterprise, plan, manager, index):
-        S = EnterpriseStatus
-        if plan == S.PROSPECT:
+        if plan == PROSPECT:
             return
-        self._upload_licence(enterprise, manager)
+        self._upload_documents(enterprise, manager)
         enterprise = enterprise_services.enterprise_apply(
             actor=manager, enterprise=enterprise, reason="企业提交入驻申请"
         )
-        if plan == S.APPLYING:
+        if plan == APPLYING:
             return
-        # A fixed seed per enterprise keeps the random draw of reviewers (双随机) reproducible.
-        enterprise = enterprise_services.enterprise_submit_for_review(
-            actor=manager, enterprise=enterprise, seed=f"demo-{SEED}-{index}"
-        )
-        if plan == S.UNDER_REVIEW:
+        enterprise = self._submit(enterprise, manager, f"demo-{SEED}-{index}")
+        if plan == UNDER_REVIEW:
             return
-        if plan == S.REJECTED:
-            self._decide(
-                enterprise,
-                ReviewDecision.REJECT,
-                "营业执照经营范围与申请入驻业务不符，且未提供近两年财务报表，资质审核不通过。",
-            )
+        if plan == HALF_APPROVED:
+            self._decide(enterprise, ReviewDecision.APPROVE, APPROVE_OPINION, reviewers=1)
+            return
+        if plan == REJECTED:
+            self._decide(enterprise, ReviewDecision.REJECT, REJECT_OPINION)
+            return
+        if plan == RETURNED:
+            self._decide(enterprise, ReviewDecision.RETURN, RETURN_OPINION)
+            return
+        if plan == RESUBMITTED:
+            self._decide(enterprise, ReviewDecision.RETURN, RESUBMIT_OPINION)
+            self._correct_and_resubmit(enterprise, manager, index)
             return
         # When the last drawn reviewer approves, the gate's hook admits the enterprise.
-        self._decide(
-            enterprise, ReviewDecision.APPROVE, "营业执照有效，经营范围符合园区产业定位，同意入驻。"
-        )
-        if plan == S.APPROVED:
+        self._decide(enterprise, ReviewDecision.APPROVE, APPROVE_OPINION)
+        if plan == APPROVED:
             return
         enterprise = enterprise_services.enterprise_transition(
             actor=manager, enterprise=enterprise, action="move_in", reason="签约并办理入驻"
         )
-        if plan == S.RESIDENT:
+        if plan == RESIDENT:
             return
         enterprise = enterprise_services.enterprise_transition(
             actor=manager,
@@ -496,7 +684,7 @@ class DemoBuilder:
             action="start_exit",
             reason="企业扩产搬迁，申请退出园区",
         )
-        if plan == S.EXITED:
+        if plan == EXITED:
             enterprise_services.enterprise_transition(
                 actor=manager,
                 enterprise=enterprise,
@@ -504,16 +692,99 @@ class DemoBuilder:
                 reason="退出清单已全部完成",
             )
 
+    def _correct_and_resubmit(self, enterprise, manager, index):
+        """A returned application corrected as the opinion asked and submitted again: a second
+        draw and review round; the first round, its opinion and published result stay."""
+        enterprise = enterprise_services.enterprise_update(
+            actor=manager,
+            enterprise=enterprise,
+            industry=Industry.SERVICES,
+            reason="按审查意见更正行业：检验检测服务属现代服务业",
+        )
+        self._upload_statement(enterprise, manager, 1)
+        enterprise = enterprise_services.enterprise_apply(
+            actor=manager, enterprise=enterprise, reason="按审查意见补正后重新申请"
+        )
+        self._submit(enterprise, manager, f"demo-{SEED}-{index}-r2")
+
     def build_portal(self):
-        enterprise = Enterprise.objects.get(name="苏州纳微光电科技有限公司")
+        enterprise = Enterprise.objects.get(name=PORTAL_ENTERPRISE)
         assert enterprise.status == EnterpriseStatus.RESIDENT
-        account = PortalAccount.objects.create(user=self.users["ent_a"], enterprise=enterprise)
+        user = self.users["ent_a"]
+        account = PortalAccount.objects.create(user=user, enterprise=enterprise)
         audit.record(
             self.users["admin"],
             "portal_account.create",
             account,
             after={"user": account.user_id, "enterprise": enterprise.pk},
         )
+        # The enterprise replaces its statements with the audited ones itself (a new version;
+        # the first stays).
+        self._upload_statement(enterprise, user, FINANCIAL_STATEMENTS[PORTAL_ENTERPRISE])
+
+    # -- fees, expiry, spot check (R-ENT-2, R-ENT-3, R-ENT-5) ---------------------------------
+    def build_tariffs(self):
+        office = self.users["office"]
+        today = clock.today()
+        for park_key, amount in TARIFFS.items():
+            enterprise_services.tariff_publish(
+                actor=office,
+                park=self.units[f"park_{park_key}"],
+                amount=amount,
+                effective_from=today,
+            )
+        # Announced ahead: charged only from 1 January (先公布后执行).
+        enterprise_services.tariff_publish(
+            actor=office,
+            park=self.units["park_a"],
+            amount=NEXT_YEAR_TARIFF_A,
+            effective_from=datetime.date(today.year + 1, 1, 1),
+        )
+        enterprise_services.admission_fee_charge(
+            actor=self.users["finance"], enterprise=Enterprise.objects.get(name=FEE_ENTERPRISE)
+        )
+
+    def expire_licence(self):
+        """Demo only: the annual check of a resident's licence record found that its operating
+        term (营业期限) ended twelve days ago and no renewed licence has been provided. The check
+        is recorded as a new version of the licence (the admission-time version stays); it is
+        the current version, so the licence counts as expired from now on."""
+        enterprise = Enterprise.objects.get(name=EXPIRED_LICENCE_ENTERPRISE)
+        assert enterprise.status == EnterpriseStatus.RESIDENT
+        first = guards.current_document(enterprise, DocumentType.BUSINESS_LICENCE)
+        valid_until = clock.today() - datetime.timedelta(days=EXPIRED_LICENCE_DAYS_AGO)
+        valid_from = min(first.valid_from, valid_until)
+        self._upload(
+            enterprise,
+            enterprise.account_manager,
+            DocumentType.BUSINESS_LICENCE,
+            "营业执照（年度核查）.pdf",
+            licence_pdf(enterprise, valid_from, valid_until),
+            valid=(valid_from, valid_until),
+            note=f"年度核查：核对原件，营业期限至{valid_until:%Y年%m月%d日}已届满"
+            "（首版登记的期限有误），企业尚未提供换发后的营业执照",
+        )
+
+    def build_spot_check(self):
+        """This quarter's spot check (R-ENT-3), as the quarterly task runs it (no actor), with a
+        fixed seed for the sample. One re-check is decided, so a published result shows."""
+        campaign = enterprise_services.spot_check_campaign_run(seed=f"demo-{SEED}-spot-check")
+        pending = [
+            review
+            for draw in campaign.draws.select_related("enterprise").order_by("pk")
+            for review in gates.latest_round(draw.enterprise, SPOT_CHECK)
+            if review.is_pending and review.assigned_to_id
+        ]
+        # Decide one whose enterprise is in good standing (not the one with the expired licence).
+        good = [r for r in pending if not guards.standing_problems(r.subject)]
+        for review in (good or pending)[:1]:
+            gates.review_decide(
+                actor=review.assigned_to,
+                review=review,
+                decision=ReviewDecision.APPROVE,
+                opinion=SPOT_CHECK_OPINION,
+            )
+        return campaign
 
     # -- emergency contacts (R-ORG-6) ----------------------------------------------------------
     def build_contacts(self):
@@ -555,9 +826,13 @@ class DemoBuilder:
         self.build_people()
         self.out(f"账号 / accounts: {len(self.users)}")
         self.build_authority()
+        self.build_brands()
         created = self.build_enterprises()
         self.out(f"企业 / enterprises: {len(created)}")
         self.build_portal()
+        self.build_tariffs()
+        self.expire_licence()
+        self.build_spot_check()
         self.build_contacts()
         results = rules.sweep_all()
         opened = sum(o for o, _r in results.values())
@@ -568,3 +843,45 @@ class DemoBuilder:
             "enterprises": len(created),
             "alerts": opened,
         }
+
+
+def intake_summary() -> str:
+    """What the intake part of the park contains now (printed by seed_demo)."""
+    from collections import Counter
+
+    statuses = Counter(Enterprise.objects.values_list("status", flat=True))
+    by_status = " · ".join(
+        f"{label} {statuses[value]}" for value, label in EnterpriseStatus.choices if statuses[value]
+    )
+    flags = BrandFlag.objects.filter(status=FlagStatus.OPEN).select_related("enterprise", "brand")
+    flagged = "、".join(f"{f.enterprise.name} ≈ {f.brand.name}" for f in flags) or "—"
+    conflicts = ConflictDeclaration.objects
+    active = conflicts.filter(withdrawn_at__isnull=True).count()
+    published = Counter(PublishedResult.objects.values_list("purpose", flat=True))
+    campaign = SpotCheckCampaign.objects.order_by("-quarter").first()
+    spot = (
+        f"{campaign.quarter}: {len(campaign.sample)}/{len(campaign.population)} sampled, "
+        f"{Review.objects.filter(gate=SPOT_CHECK).exclude(decision='pending').count()} decided"
+        if campaign
+        else "—"
+    )
+    alerts = Counter(
+        Alert.objects.filter(status__in=(AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED)).values_list(
+            "rule_code", "severity"
+        )
+    )
+    lines = [
+        "入驻审核演示 / intake demo:",
+        f"  企业状态 / enterprises: {by_status}",
+        f"  品牌冒用嫌疑 / open brand flags: {flags.count()} ({flagged}); "
+        f"受保护品牌 / protected brands: {ProtectedBrand.objects.count()}",
+        f"  利益冲突申报 / conflicts: {active} active, {conflicts.count() - active} withdrawn",
+        f"  双随机抽取 / draws: {ReviewDraw.objects.count()}; 结果公示 / published: "
+        f"admission {published[DrawPurpose.ADMISSION]}, spot check {published[DrawPurpose.SPOT_CHECK]}",
+        f"  季度抽查 / spot check {spot}",
+        f"  资质材料 / documents: {QualificationDocument.objects.count()}; 入驻费 / tariffs "
+        f"{AdmissionFeeTariff.objects.count()}, charged {AdmissionFee.objects.count()}",
+        "  处理中预警 / open alerts: "
+        + (", ".join(f"{code} ({sev}) {n}" for (code, sev), n in sorted(alerts.items())) or "—"),
+    ]
+    return "\n".join(lines)

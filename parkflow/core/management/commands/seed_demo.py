@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from ._demo_data import DemoBuilder, accounts_table, is_loaded
+from ._demo_data import DemoBuilder, accounts_table, intake_summary, is_loaded
 
 
 class Command(BaseCommand):
@@ -26,4 +26,6 @@ class Command(BaseCommand):
                         f"{summary['alerts']} alerts"
                     )
                 )
+            # Read-only: what the intake demo holds now (the same on every run).
+            self.stdout.write(intake_summary())
         self.stdout.write(accounts_table())
