@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 PY_STAMP := $(VENV)/.parkflow-installed
 NODE_STAMP := node_modules/.parkflow-installed
 
-.PHONY: run test e2e bench lint format migrations-check install check-deploy
+.PHONY: run test e2e bench lint format migrations-check install check-deploy messages
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -55,3 +55,8 @@ format: install
 
 migrations-check: install
 	$(PY) manage.py makemigrations --check --dry-run
+
+# Refresh the English catalogue (msgmerge keeps existing translations), then compile the .mo.
+messages: install
+	$(PY) manage.py makemessages -l en --ignore=node_modules --ignore=.venv --ignore=staticfiles
+	$(PY) manage.py compilemessages -l en --ignore=.venv --ignore=node_modules

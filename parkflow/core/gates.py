@@ -29,7 +29,7 @@ from .models import Review
 @dataclass(frozen=True)
 class Gate:
     code: str
-    label: str
+    label: str  # lazily translated: shown in the reader's language
     reviewer_roles: tuple[str, ...]
     article: str
     requirement: str

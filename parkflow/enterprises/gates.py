@@ -48,7 +48,7 @@ def _brand_authorisation_decided(actor, review):
 register(
     Gate(
         code=ADMISSION,
-        label=str(_("企业准入资质审核")),
+        label=_("企业准入资质审核"),
         reviewer_roles=REVIEWER_ROLES,
         article="Art.10",
         requirement="R-ENT-3",
@@ -60,7 +60,7 @@ register(
 register(
     Gate(
         code=SPOT_CHECK,
-        label=str(_("季度资质抽查")),
+        label=_("季度资质抽查"),
         reviewer_roles=REVIEWER_ROLES,
         article="Art.10",
         requirement="R-ENT-3",
@@ -73,7 +73,7 @@ register(
 register(
     Gate(
         code=BRAND_AUTHORISATION,
-        label=str(_("品牌授权书审查")),
+        label=_("品牌授权书审查"),
         reviewer_roles=REVIEWER_ROLES,
         article="Art.10",
         requirement="R-ENT-6",

@@ -3,6 +3,7 @@
 without a valid business licence, without an approved admission review, or with an unresolved
 brand-impersonation flag."""
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from parkflow.core import clock, gates
@@ -26,7 +27,7 @@ def licence_problem(enterprise) -> str | None:
     if licence.valid_until and licence.valid_until < today:
         return str(
             _("营业执照（第%(version)s版）已于%(date)s过期")
-            % {"version": licence.version, "date": f"{licence.valid_until:%Y年%m月%d日}"}
+            % {"version": licence.version, "date": date_format(licence.valid_until)}
         )
     if licence.valid_from and licence.valid_from > today:
         return str(_("营业执照（第%(version)s版）尚未生效") % {"version": licence.version})

@@ -4,6 +4,7 @@ import datetime
 
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from parkflow.core.choices import Severity
@@ -49,7 +50,7 @@ def _park(document):
     param_labels={"days_ahead": _("提前预警天数")},
     message=lambda doc, params: (
         _("%(enterprise)s 的营业执照将于 %(date)s 到期，请督促企业及时更新。")
-        % {"enterprise": doc.enterprise, "date": f"{doc.valid_until:%Y年%m月%d日}"}
+        % {"enterprise": doc.enterprise, "date": date_format(doc.valid_until)}
     ),
     park=_park,
     assignee=lambda doc: doc.enterprise.account_manager,
@@ -71,7 +72,7 @@ def licence_expiring(params, now):
     severity=Severity.HIGH,
     message=lambda doc, params: (
         _("%(enterprise)s 的营业执照已于 %(date)s 过期，新的服务、协议和资源分配已被自动阻止。")
-        % {"enterprise": doc.enterprise, "date": f"{doc.valid_until:%Y年%m月%d日}"}
+        % {"enterprise": doc.enterprise, "date": date_format(doc.valid_until)}
     ),
     park=_park,
     assignee=lambda doc: doc.enterprise.account_manager,
