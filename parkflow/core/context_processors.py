@@ -68,6 +68,15 @@ def _sections(user) -> list[NavSection]:
                 ("enterprises:list", "enterprises:detail", "enterprises:edit"),
             )
         )
+    if may("enterprise.view"):
+        enterprises.items.append(
+            NavItem(
+                _("入驻申请"),
+                reverse("enterprises:applications"),
+                "bi-inbox",
+                ("enterprises:applications",),
+            )
+        )
     if may("enterprise.create"):
         enterprises.items.append(
             NavItem(
@@ -77,6 +86,20 @@ def _sections(user) -> list[NavSection]:
                 ("enterprises:create",),
             )
         )
+    # Customer intake (R-ENT-3 … R-ENT-6), each shown only to the roles the policy names.
+    for action, label, url_name, icon in (
+        ("result.view", _("审查结果公示"), "results", "bi-megaphone"),
+        ("spot_check.view", _("季度抽查"), "spot_checks", "bi-shuffle"),
+        ("brand.manage", _("受保护品牌"), "brands", "bi-patch-check"),
+        ("tariff.view", _("入驻费标准"), "tariffs", "bi-cash-coin"),
+        ("enterprise.declare_conflict", _("利益冲突申报"), "conflicts", "bi-person-exclamation"),
+    ):
+        if may(action):
+            enterprises.items.append(
+                NavItem(
+                    label, reverse(f"enterprises:{url_name}"), icon, (f"enterprises:{url_name}",)
+                )
+            )
     sections.append(enterprises)
     org = NavSection(_("组织与人员"))
     if may("org.view"):

@@ -15,6 +15,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -410,8 +411,22 @@ def review_detail(request, pk):
         .order_by("-requested_at"),
         "refusal": refusal,
         "form": form,
+        "review_panel": _review_panel(request.user, review, obj),
     }
     return render(request, "core/review_detail.html", context)
+
+
+# What a reviewer needs beside the hashed content (the uploaded document, the enterprise's
+# documents and flags) comes from the subject's domain: gate-code prefix -> a function
+# ``(user, review, subject) -> {"template": ..., ...} | None``. The kernel knows no domain.
+REVIEW_PANELS = {"enterprise.": "parkflow.enterprises.views_intake.review_panel"}
+
+
+def _review_panel(user, review, subject):
+    for prefix, path in REVIEW_PANELS.items():
+        if review.gate.startswith(prefix):
+            return import_string(path)(user, review, subject)
+    return None
 
 
 def _subject_url(review):

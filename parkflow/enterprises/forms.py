@@ -2,15 +2,17 @@
 format) is decided by the services, whose errors are put back on these fields."""
 
 from django import forms
+from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from parkflow.core.choices import ReviewDecision
 from parkflow.core.forms import StyledForm
 from parkflow.org import access
 from parkflow.org.choices import Role, UnitKind
 from parkflow.org.models import OrgUnit, User
 
-from .choices import DocumentType, EnterpriseGrade, EnterpriseStatus, Industry
+from .choices import DocumentType, DrawPurpose, EnterpriseGrade, EnterpriseStatus, Industry
 
 
 def parks_for(user):
@@ -171,3 +173,206 @@ class DocumentForm(StyledForm):
         help_text=_("营业执照、经营许可证必填；长期有效填 2099-12-31。"),
     )
     note = forms.CharField(label=_("说明"), max_length=200, required=False)
+
+    def __init__(self, *args, doc_types=None, **kwargs):
+        """``doc_types`` narrows the offered types (the portal offers a brand authorisation only
+        to an enterprise whose name was flagged); the service still decides."""
+        super().__init__(*args, **kwargs)
+        if doc_types is not None:
+            self.fields["doc_type"].choices = [
+                ("", _("请选择材料类型")),
+                *((value, label) for value, label in DocumentType.choices if value in doc_types),
+            ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Customer intake (R-ENT-2 … R-ENT-6)
+
+APPLICATION_STATUSES = (
+    EnterpriseStatus.PROSPECT,
+    EnterpriseStatus.APPLYING,
+    EnterpriseStatus.UNDER_REVIEW,
+    EnterpriseStatus.REJECTED,
+)
+
+
+class LicenceState(models.TextChoices):
+    """The current business licence as the application list shows it (R-ENT-2)."""
+
+    VALID = "valid", _("有效")
+    EXPIRING = "expiring", _("即将到期")
+    EXPIRED = "expired", _("已过期")
+    NOT_YET = "not_yet", _("尚未生效")
+    MISSING = "missing", _("未上传")
+
+
+class ApplicationFilterForm(StyledForm):
+    q = forms.CharField(label=_("搜索"), required=False, max_length=100)
+    status = forms.ChoiceField(
+        label=_("状态"),
+        required=False,
+        choices=[("", _("全部申请")), *((s.value, s.label) for s in APPLICATION_STATUSES)],
+    )
+    licence = forms.ChoiceField(
+        label=_("营业执照"), required=False, choices=[("", _("全部")), *LicenceState.choices]
+    )
+    park = forms.ModelChoiceField(
+        label=_("园区"), required=False, queryset=OrgUnit.objects.none(), empty_label=_("全部园区")
+    )
+    flagged = forms.BooleanField(label=_("仅看品牌冒用嫌疑"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["park"].queryset = parks_for(user)
+        self.fields["q"].widget.attrs.update(
+            {"placeholder": _("企业名称 / 信用代码 / 联系人"), "class": "form-control search"}
+        )
+
+    def filters(self) -> dict:
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        return {
+            "search": (data.get("q") or "").strip(),
+            "status": data.get("status", ""),
+            "licence": data.get("licence", ""),
+            "park": data.get("park"),
+            "flagged": bool(data.get("flagged")),
+        }
+
+
+class ResultFilterForm(StyledForm):
+    q = forms.CharField(label=_("企业名称"), required=False, max_length=100)
+    purpose = forms.ChoiceField(
+        label=_("事项"), required=False, choices=[("", _("全部事项")), *DrawPurpose.choices]
+    )
+    decision = forms.ChoiceField(
+        label=_("结论"),
+        required=False,
+        choices=[
+            ("", _("全部结论")),
+            (ReviewDecision.APPROVE.value, ReviewDecision.APPROVE.label),
+            (ReviewDecision.REJECT.value, ReviewDecision.REJECT.label),
+            (ReviewDecision.RETURN.value, ReviewDecision.RETURN.label),
+        ],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["q"].widget.attrs.update(
+            {"placeholder": _("按企业名称搜索"), "class": "form-control search"}
+        )
+
+    def filters(self) -> dict:
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        return {
+            "search": (data.get("q") or "").strip(),
+            "purpose": data.get("purpose", ""),
+            "decision": data.get("decision", ""),
+        }
+
+
+class ProtectedBrandForm(StyledForm):
+    name = forms.CharField(label=_("品牌名称"), max_length=60, required=False)
+    aliases = forms.CharField(
+        label=_("别名/英文名"),
+        max_length=200,
+        required=False,
+        help_text=_("以逗号分隔，如 HUAWEI,华为技术"),
+    )
+    owner = forms.CharField(label=_("权利人"), max_length=120, required=False)
+
+
+class TariffPublishForm(StyledForm):
+    park = forms.ModelChoiceField(
+        label=_("园区"), queryset=OrgUnit.objects.none(), empty_label=_("请选择园区")
+    )
+    amount = forms.DecimalField(label=_("入驻费（元）"), max_digits=12, decimal_places=2)
+    effective_from = forms.DateField(
+        label=_("生效日期"), widget=DateInput(), help_text=_("不早于今天：收费标准先公布后执行。")
+    )
+
+    def __init__(self, *args, parks, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["park"].queryset = parks
+        if len(parks) == 1 and not self.is_bound:
+            self.fields["park"].initial = parks[0].pk
+
+
+class ConflictWithdrawForm(StyledForm):
+    reason = forms.CharField(
+        label=_("撤回原因"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("如利益关系已解除；写入审计记录。撤回后您将重新参与该企业的抽取与审批。"),
+    )
+
+
+class PortalApplicationForm(StyledForm):
+    """The public application form (R-PLT-3). Only the fields an applicant may set: no grade, no
+    account manager; the service validates everything and creates account and application
+    together or not at all."""
+
+    park = forms.ModelChoiceField(
+        label=_("申请入驻园区"),
+        queryset=OrgUnit.objects.none(),
+        empty_label=_("请选择园区"),
+    )
+    name = forms.CharField(label=_("企业名称"), max_length=120)
+    credit_code = forms.CharField(
+        label=_("统一社会信用代码"),
+        max_length=24,
+        help_text=_("18位，见营业执照。"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    legal_representative = forms.CharField(label=_("法定代表人"), max_length=60)
+    registered_capital = forms.DecimalField(
+        label=_("注册资本（万元）"), max_digits=14, decimal_places=2, min_value=0
+    )
+    industry = forms.ChoiceField(
+        label=_("行业"), choices=[("", _("请选择行业")), *Industry.choices]
+    )
+    contact_name = forms.CharField(label=_("联系人"), max_length=60)
+    contact_phone = forms.CharField(
+        label=_("联系电话"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    contact_email = forms.EmailField(label=_("联系邮箱"), required=False)
+    address = forms.CharField(label=_("通讯地址"), max_length=200, required=False)
+    username = forms.CharField(
+        label=_("登录账号"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
+    )
+    password = forms.CharField(
+        label=_("登录密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("至少 8 位，不能是纯数字或常用密码。"),
+    )
+    password_confirm = forms.CharField(
+        label=_("确认密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    email = forms.EmailField(
+        label=_("账号邮箱"), required=False, help_text=_("用于接收审核通知，可不填。")
+    )
+
+    ENTERPRISE_FIELDS = (
+        "name",
+        "credit_code",
+        "legal_representative",
+        "registered_capital",
+        "industry",
+        "contact_name",
+        "contact_phone",
+        "contact_email",
+        "address",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["park"].queryset = OrgUnit.objects.filter(kind=UnitKind.PARK).order_by(
+            "sort_order", "id"
+        )

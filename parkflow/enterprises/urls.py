@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import views
+from . import views, views_intake
 from .services import TRANSITION_LABELS
 
 app_name = "enterprises"
@@ -9,9 +9,23 @@ urlpatterns = [
     path("", views.enterprise_list, name="list"),
     path("export.xlsx", views.enterprise_export, name="export"),
     path("new/", views.enterprise_create, name="create"),
+    path("applications/", views_intake.application_list, name="applications"),
+    path("results/", views_intake.result_list, name="results"),
+    path("spot-checks/", views_intake.spot_check_list, name="spot_checks"),
+    path("spot-checks/run/", views_intake.spot_check_run, name="spot_check_run"),
+    path("brands/", views_intake.brand_list, name="brands"),
+    path("tariffs/", views_intake.tariff_list, name="tariffs"),
+    path("conflicts/", views_intake.conflict_list, name="conflicts"),
+    path(
+        "conflicts/<int:declaration_pk>/withdraw/",
+        views.conflict_withdraw,
+        name="conflict_withdraw",
+    ),
     path("<int:pk>/", views.enterprise_detail, name="detail"),
     path("<int:pk>/edit/", views.enterprise_edit, name="edit"),
     path("<int:pk>/conflict/", views.enterprise_declare_conflict, name="declare_conflict"),
+    path("<int:pk>/draws/<int:draw_pk>/rerun/", views.draw_rerun, name="draw_rerun"),
+    path("<int:pk>/admission-fee/", views.admission_fee_charge, name="fee_charge"),
     path("<int:pk>/documents/", views.enterprise_document_upload, name="document_upload"),
     path(
         "<int:pk>/documents/<int:document_pk>/",

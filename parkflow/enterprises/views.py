@@ -2,8 +2,6 @@
 edit, status transitions and conflict-of-interest declarations. Every lookup goes through the
 scoped selector, so an enterprise outside the user's parks is a 404 (R-ORG-3)."""
 
-import datetime
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
@@ -14,18 +12,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from parkflow.core import audit, clock, gates
+from parkflow.core import audit, gates
 from parkflow.core.choices import ReviewDecision
 from parkflow.core.errors import DomainError, NotFound
 from parkflow.core.forms import add_domain_error, domain_error_text
-from parkflow.core.rules import params_for
-from parkflow.core.views import LIST_PAGE_SIZE, get_or_404, paginate, staff_page
+from parkflow.core.views import LIST_PAGE_SIZE, get_or_404, paginate, safe_next, staff_page
 from parkflow.org import access
 
-from . import exports, guards, selectors, services
-from .choices import EnterpriseStatus
+from . import exports, selectors, services
+from .choices import DocumentType, EnterpriseStatus
 from .forms import (
     ConflictForm,
+    ConflictWithdrawForm,
     DocumentForm,
     EnterpriseCreateForm,
     EnterpriseEditForm,
@@ -33,7 +31,17 @@ from .forms import (
     TransitionForm,
 )
 from .gates import ADMISSION
-from .models import ConflictDeclaration, QualificationDocument
+from .models import ConflictDeclaration, QualificationDocument, ReviewDraw
+from .views_intake import (
+    admission_state,
+    brand_state,
+    documents_of,
+    draws_of,
+    fee_state,
+    render_conflicts,
+    rerun_draw,
+    review_rounds,
+)
 
 
 def _run_transition(action):
@@ -179,31 +187,6 @@ def enterprise_export(request):
     return response
 
 
-def documents_of(enterprise):
-    """Every version of every document, newest first per type; the current version of each type
-    is marked, with its validity measured against the licence-expiry rule's warning period."""
-    today = clock.today()
-    warn_until = today + datetime.timedelta(
-        days=params_for("enterprises.licence_expiring")["days_ahead"]
-    )
-    documents = list(
-        QualificationDocument.objects.filter(enterprise=enterprise)
-        .select_related("uploaded_by")
-        .order_by("doc_type", "-version")
-    )
-    seen = set()
-    for document in documents:
-        document.is_current = document.doc_type not in seen
-        seen.add(document.doc_type)
-        if document.valid_until and document.valid_until < today:
-            document.validity = "expired"
-        elif document.valid_until and document.valid_until <= warn_until:
-            document.validity = "expiring"
-        else:
-            document.validity = "valid"
-    return documents
-
-
 def _render_detail(
     request,
     enterprise,
@@ -211,6 +194,7 @@ def _render_detail(
     action_error=None,
     conflict_form=None,
     document_form=None,
+    withdraw_form=None,
     open_action="",
     status=200,
 ):
@@ -218,6 +202,23 @@ def _render_detail(
     reviews = list(gates.reviews_of(enterprise, ADMISSION).order_by("-requested_at", "-id")[:6])
     latest = gates.latest_decision(enterprise, ADMISSION)
     has_conflict = selectors.has_active_conflict(user, enterprise)
+    can_upload = (
+        access.may(user, "document.upload", enterprise)
+        and enterprise.status != EnterpriseStatus.EXITED
+    )
+    # "?upload=brand_authorisation" (the brand card's link) opens the upload form preset.
+    preset = request.GET.get("upload", "") if request.method == "GET" else ""
+    open_upload = can_upload and preset in DocumentType.values
+    if document_form is None:
+        document_form = DocumentForm(initial={"doc_type": preset} if open_upload else None)
+    conflicts = list(
+        ConflictDeclaration.objects.filter(
+            enterprise=enterprise, withdrawn_at__isnull=True
+        ).select_related("person")
+    )
+    for declaration in conflicts:
+        declaration.is_mine = declaration.person_id == user.pk
+    admission = admission_state(enterprise)
     context = {
         "enterprise": enterprise,
         "lifecycle": lifecycle(enterprise.status),
@@ -236,18 +237,22 @@ def _render_detail(
         "can_declare": not has_conflict
         and access.may(user, "enterprise.declare_conflict", enterprise),
         "conflict_form": conflict_form or ConflictForm(),
-        "conflicts": ConflictDeclaration.objects.filter(
-            enterprise=enterprise, withdrawn_at__isnull=True
-        ).select_related("person"),
+        "withdraw_form": withdraw_form or ConflictWithdrawForm(),
+        "conflicts": conflicts,
         "events": audit.events_for(enterprise)
         if access.may(user, "enterprise.timeline", enterprise)
         else None,
         "documents": documents_of(enterprise),
-        "document_form": document_form or DocumentForm(),
-        "can_upload": access.may(user, "document.upload", enterprise)
-        and enterprise.status != EnterpriseStatus.EXITED,
+        "document_form": document_form,
+        "open_upload": open_upload,
+        "can_upload": can_upload,
         "can_download": access.may(user, "document.download", enterprise),
-        "admission_problems": guards.admission_problems(enterprise),
+        "admission": admission,
+        "admission_problems": admission["problems"],
+        "draws": draws_of(user, enterprise),
+        "review_rounds": review_rounds(enterprise),
+        "brand": brand_state(enterprise),
+        "fee": fee_state(user, enterprise, in_good_standing=admission["in_good_standing"]),
     }
     return render(request, "enterprises/enterprise_detail.html", context, status=status)
 
@@ -411,3 +416,80 @@ def document_owner(request, document_pk):
     except NotFound:
         raise Http404 from None
     return redirect(f"{reverse('enterprises:detail', args=[document.enterprise_id])}#documents")
+
+
+# ---------------------------------------------------------------------------------------------
+# Intake actions on the detail page: draw re-run (R-ENT-3), conflict withdrawal (R-ENT-4),
+# admission fee (R-ENT-5)
+
+
+@require_POST
+@staff_page("enterprise.view")
+def draw_rerun(request, pk, draw_pk):
+    """Re-run a recorded draw from its pool and seed and say whether it gives the same
+    reviewers. Read-only: nothing is written."""
+    enterprise = get_or_404(selectors.enterprise_get_for_user, actor=request.user, pk=pk)
+    try:
+        draw = access.get_for_user(
+            request.user, ReviewDraw.objects.filter(enterprise=enterprise), pk=draw_pk
+        )
+    except NotFound:
+        raise Http404 from None
+    result = rerun_draw(draw)
+    if request.htmx:
+        return render(request, "enterprises/partials/_draw_rerun.html", result)
+    if result["matches"]:
+        messages.success(request, _("复现结果与记录一致 ✓"))
+    else:
+        messages.error(request, _("复现结果与记录不一致，请立即核查该次抽取。"))
+    return redirect(f"{reverse('enterprises:detail', args=[enterprise.pk])}#draw-{draw.pk}")
+
+
+@require_POST
+@staff_page("enterprise.declare_conflict")
+def conflict_withdraw(request, declaration_pk):
+    """Withdraw one's own declaration (someone else's is a 404); the reason is required."""
+    try:
+        declaration = access.get_for_user(
+            request.user,
+            ConflictDeclaration.objects.filter(person=request.user).select_related("enterprise"),
+            pk=declaration_pk,
+        )
+    except NotFound:
+        raise Http404 from None
+    form = ConflictWithdrawForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        services.conflict_withdraw(actor=request.user, declaration=declaration, reason=reason)
+    except DomainError as exc:
+        add_domain_error(form, exc)
+        if request.POST.get("origin") == "detail":
+            enterprise = get_or_404(
+                selectors.enterprise_get_for_user,
+                actor=request.user,
+                pk=declaration.enterprise_id,
+            )
+            return _render_detail(request, enterprise, withdraw_form=form, status=exc.status_code)
+        return render_conflicts(request, failed=declaration, form=form, status=exc.status_code)
+    messages.success(
+        request,
+        _("已撤回与“%(name)s”的利益冲突申报。") % {"name": declaration.enterprise.name},
+    )
+    return redirect(safe_next(request, reverse("enterprises:conflicts")))
+
+
+@require_POST
+@staff_page("enterprise.view")
+def admission_fee_charge(request, pk):
+    """Charge the park's published tariff; no amount is taken from the page (R-ENT-5)."""
+    enterprise = get_or_404(selectors.enterprise_get_for_user, actor=request.user, pk=pk)
+    try:
+        fee = services.admission_fee_charge(actor=request.user, enterprise=enterprise)
+    except DomainError as exc:
+        enterprise.refresh_from_db()
+        return _render_detail(request, enterprise, action_error=exc, status=exc.status_code)
+    messages.success(
+        request,
+        _("已按公布的收费标准计收入驻费 ¥%(amount)s。") % {"amount": f"{fee.amount:,.2f}"},
+    )
+    return redirect(f"{reverse('enterprises:detail', args=[enterprise.pk])}#admission-fee")

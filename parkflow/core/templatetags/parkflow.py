@@ -10,7 +10,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from parkflow.core.choices import AlertStatus, ReviewDecision, Severity
-from parkflow.enterprises.choices import EnterpriseGrade, EnterpriseStatus
+from parkflow.enterprises.choices import (
+    DrawPurpose,
+    EnterpriseGrade,
+    EnterpriseStatus,
+    FlagStatus,
+)
+from parkflow.enterprises.forms import LicenceState
 
 register = template.Library()
 
@@ -45,6 +51,18 @@ TAGS = {
         },
     ),
     "grade": (EnterpriseGrade, {"key": "purple", "a": "primary", "b": "info", "c": "slate"}),
+    "purpose": (DrawPurpose, {"admission": "primary", "spot_check": "purple"}),
+    "flag": (FlagStatus, {"open": "danger", "cleared": "success"}),
+    "licence": (
+        LicenceState,
+        {
+            "valid": "success",
+            "expiring": "warning",
+            "expired": "danger",
+            "not_yet": "orange",
+            "missing": "danger",
+        },
+    ),
 }
 
 SEVERITY_ICONS = {
@@ -73,6 +91,11 @@ ACTION_LABELS = {
     "document.upload": _("上传资质材料"),
     "document.download": _("下载资质材料"),
     "conflict.withdraw": _("撤回利益冲突申报"),
+    "brand.create": _("新增受保护品牌"),
+    "tariff.publish": _("公布入驻费标准"),
+    "admission_fee.charge": _("计收入驻费"),
+    "spot_check.draw": _("季度抽查抽取"),
+    "spot_check.unassigned": _("抽查未能分配审查人"),
     "brand.flag": _("发现品牌冒用嫌疑"),
     "brand.clear": _("解除品牌冒用嫌疑"),
     "review.approve": _("审查通过"),
@@ -100,6 +123,9 @@ OBJECT_URLS = {
     "enterprises.qualificationdocument": ("enterprises:document", True),
     "org.emergencycontact": ("org:contacts", False),
     "org.orgunit": ("org:contacts", False),
+    "enterprises.protectedbrand": ("enterprises:brands", False),
+    "enterprises.admissionfeetariff": ("enterprises:tariffs", False),
+    "enterprises.spotcheckcampaign": ("enterprises:spot_checks", False),
 }
 
 
@@ -250,6 +276,18 @@ SUMMARIES = {
         (_("已校验"), None, a.get("checked")),
     ],
     "enterprise.export": lambda a: [(_("导出行数"), None, a.get("count"))],
+    "admission_fee.charge": lambda a: [(_("金额"), None, money(a.get("amount")))],
+    "spot_check.draw": lambda a: [
+        (_("季度"), None, a.get("quarter", "")),
+        (_("随机种子"), None, a.get("seed", "")),
+        (_("抽中"), None, _("%(n)s 家") % {"n": len(a.get("sample") or [])}),
+    ],
+    "brand.flag": lambda a: [
+        (_("品牌"), None, a.get("brand", "")),
+        (_("相似度"), None, a.get("score", "")),
+    ],
+    "brand.clear": lambda a: [(_("解除品牌"), None, "、".join(a.get("brands") or []))],
+    "conflict.withdraw": lambda a: [],
 }
 
 
