@@ -118,6 +118,12 @@ def _sections(user) -> list[NavSection]:
         platform.items.append(
             NavItem(_("审计追踪"), reverse("core:audit"), "bi-shield-lock", ("core:audit",))
         )
+    if may("rules.view"):
+        platform.items.append(
+            NavItem(
+                _("规则配置"), reverse("core:rules"), "bi-sliders", ("core:rules", "core:rule_edit")
+            )
+        )
     if user.is_staff and (user.is_superuser or access.has_role(user, Role.SYSTEM_ADMIN)):
         platform.items.append(
             NavItem(_("系统管理"), reverse("admin:index"), "bi-gear", external=True)

@@ -34,22 +34,25 @@ def domain_error_text(exc: DomainError) -> str:
     return str(exc)
 
 
+def style_widget(field: forms.Field) -> None:
+    """The Bootstrap class a widget needs, so templates render fields with one include."""
+    widget = field.widget
+    if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple | forms.CheckboxInput):
+        css = "form-check-input"
+    elif isinstance(widget, forms.Select):
+        css = "form-select"
+    else:
+        css = "form-control"
+    widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
 class StyledForm(forms.Form):
-    """Bootstrap classes on every widget, so templates render fields with one include."""
+    """Bootstrap classes on every widget."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            widget = field.widget
-            if isinstance(
-                widget, forms.RadioSelect | forms.CheckboxSelectMultiple | forms.CheckboxInput
-            ):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select"
-            else:
-                css = "form-control"
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+            style_widget(field)
 
 
 class AlertFilterForm(StyledForm):

@@ -51,6 +51,10 @@ class Rule:
 
         return apps.get_model(self.model)
 
+    @property
+    def severity_label(self):
+        return Severity(self.severity).label
+
     def describe(self, obj, params) -> str:
         return str(self.message(obj, params)) if self.message else str(self.title)
 

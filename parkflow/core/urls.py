@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_rules
 
 app_name = "core"
 
@@ -14,4 +14,6 @@ urlpatterns = [
     path("reviews/<int:pk>/", views.review_detail, name="review_detail"),
     path("audit/", views.audit_list, name="audit"),
     path("audit/verify/", views.audit_verify, name="audit_verify"),
+    path("rules/", views_rules.rule_list, name="rules"),
+    path("rules/<str:code>/", views_rules.rule_edit, name="rule_edit"),
 ]

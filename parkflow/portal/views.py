@@ -29,6 +29,7 @@ from parkflow.enterprises.selectors import enterprise_get_for_user
 from parkflow.enterprises.views import documents_of, lifecycle, open_document
 from parkflow.enterprises.views_intake import published_results
 from parkflow.org import access
+from parkflow.portal import throttle
 
 # What the enterprise sees of its own case: the steps it went through, when — not who did them,
 # not reasons or review opinions (internal), not the rest of the audit trail (exports, alerts,
@@ -246,6 +247,10 @@ def apply(request):
             return redirect("portal:home")
         return redirect("core:workbench")
     form = PortalApplicationForm(request.POST or None)
+    if request.method == "POST" and not throttle.allow(request, "portal-apply"):
+        form.is_valid()
+        form.add_error(None, _("提交过于频繁，请一小时后再试。"))
+        return render(request, "portal/apply.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -141,3 +141,14 @@ def test_committed_mo_matches_po(po_entries):
         elif catalogue.gettext(msgid) != entry["msgstr"]:
             stale.append(msgid)
     assert not stale, f"django.mo is out of date; run compilemessages. Differs for: {stale[:10]}"
+
+
+def test_chinese_is_the_default_even_for_an_english_browser(client, db):
+    response = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert response.status_code == 200
+    assert 'lang="zh-hans"' in response.content.decode()
+
+
+def test_the_language_switch_still_turns_the_pages_english(client, db):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
+    assert 'lang="en"' in client.get("/accounts/login/").content.decode()

@@ -336,3 +336,17 @@ def test_the_licence_item_names_an_expired_licence(client, park):
     }
     assert "已于" in items["上传有效的营业执照"]["hint"]
     assert items["上传有效的营业执照"]["done"] is False
+
+
+def test_the_public_application_form_is_throttled_per_address(client, park, settings):
+    settings.PARKFLOW_PORTAL_APPLY_PER_HOUR = 2
+    for attempt in range(2):
+        client.post(
+            reverse("portal:apply"), application_values(park, username=f"try{attempt}", name="")
+        )
+    users = User.objects.count()
+    response = client.post(reverse("portal:apply"), application_values(park))
+    assert response.status_code == 429
+    assert "提交过于频繁" in response.content.decode()
+    assert User.objects.count() == users
+    assert not Enterprise.objects.exists()
