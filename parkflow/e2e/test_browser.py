@@ -221,3 +221,76 @@ def test_login_page_renders_without_errors(page, screenshots):
     assert page.locator('input[name="password"]').is_visible()
     page.screenshot(path=str(screenshots / "login.png"), full_page=True)
     assert page.problems.items == []
+
+
+def test_an_enterprise_applies_on_a_phone_and_staff_can_re_run_its_reviewer_draw(
+    browser, server, screenshots
+):
+    """Issue 3 end to end: apply in the portal on a phone, upload the licence, submit; the
+    reviewers are drawn at random and anyone on the staff side can re-run the draw."""
+    from parkflow.enterprises.tests.factories import MINIMAL_PDF, make_credit_code
+
+    name = "苏州星澜光电科技有限公司"
+    phone = browser.new_context(
+        base_url=server,
+        locale="zh-CN",
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+    )
+    page = phone.new_page()
+    page.set_default_timeout(15_000)
+    problems = PageProblems(page)
+    page.goto("/accounts/login/")
+    page.get_by_text("企业申请入驻").first.click()
+    page.wait_for_url("**/portal/apply/")
+    page.select_option('select[name="park"]', label="苏州工业园A区")
+    page.fill('input[name="name"]', name)
+    page.fill('input[name="credit_code"]', make_credit_code(20261127))
+    page.fill('input[name="legal_representative"]', "沈澜")
+    page.fill('input[name="registered_capital"]', "600")
+    page.select_option('select[name="industry"]', "it")
+    page.fill('input[name="contact_name"]', "沈澜")
+    page.fill('input[name="contact_phone"]', "13962220000")
+    page.fill('input[name="username"]', "xinglan_e2e")
+    page.fill('input[name="email"]', "apply@xinglan.example")
+    page.fill('input[name="password"]', "Xinglan@2026park")
+    page.fill('input[name="password_confirm"]', "Xinglan@2026park")
+    with page.expect_navigation():
+        page.get_by_role("button", name="提交入驻申请").click()
+    assert "/portal/" in page.url
+    assert name in page.inner_text("body")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+    page.select_option('select[name="doc_type"]', "business_licence")
+    page.set_input_files(
+        'input[name="file"]',
+        {"name": "营业执照.pdf", "mimeType": "application/pdf", "buffer": MINIMAL_PDF},
+    )
+    page.fill('input[name="valid_from"]', "2024-01-01")
+    page.fill('input[name="valid_until"]', "2034-12-31")
+    with page.expect_navigation():
+        page.get_by_role("button", name="上传").click()
+    page.get_by_role("button", name="提交资质审核").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="确认提交").click()
+    assert "审核中" in page.inner_text("body")
+    page.screenshot(path=str(screenshots / "portal-applied-phone.png"), full_page=True)
+    assert problems.items == []
+    phone.close()
+
+    desk = browser.new_context(
+        base_url=server, locale="zh-CN", viewport={"width": 1366, "height": 900}
+    )
+    staff_page = desk.new_page()
+    staff_page.set_default_timeout(15_000)
+    staff_problems = PageProblems(staff_page)
+    _log_in(staff_page, "office")
+    staff_page.goto("/enterprises/applications/")
+    with staff_page.expect_navigation():
+        staff_page.get_by_role("link", name=name).first.click()
+    staff_page.get_by_role("button", name="复现抽取结果").first.click()
+    staff_page.wait_for_selector('[data-rerun="match"]')
+    staff_page.screenshot(path=str(screenshots / "draw-rerun.png"), full_page=True)
+    assert staff_problems.items == []
+    desk.close()
