@@ -352,32 +352,40 @@ def enterprise_edit(request, pk):
 # Qualification documents (R-ENT-2)
 
 
+def upload_document_from(request, enterprise, form):
+    """The upload form's one path into the service (staff detail page and portal alike): the new
+    version on success, or None with the refusal shown on the form's fields."""
+    if not form.is_valid():
+        return None
+    data = form.cleaned_data
+    try:
+        document = services.document_upload(
+            actor=request.user,
+            enterprise=enterprise,
+            doc_type=data["doc_type"],
+            upload=data["file"],
+            valid_from=data["valid_from"],
+            valid_until=data["valid_until"],
+            note=data["note"],
+        )
+    except DomainError as exc:
+        add_domain_error(form, exc)
+        return None
+    messages.success(
+        request,
+        _("已上传“%(doc)s”第 %(version)s 版。")
+        % {"doc": document.get_doc_type_display(), "version": document.version},
+    )
+    return document
+
+
 @require_POST
 @staff_page("enterprise.view")
 def enterprise_document_upload(request, pk):
     enterprise = get_or_404(selectors.enterprise_get_for_user, actor=request.user, pk=pk)
     form = DocumentForm(request.POST, request.FILES)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            document = services.document_upload(
-                actor=request.user,
-                enterprise=enterprise,
-                doc_type=data["doc_type"],
-                upload=data["file"],
-                valid_from=data["valid_from"],
-                valid_until=data["valid_until"],
-                note=data["note"],
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(
-                request,
-                _("已上传“%(doc)s”第 %(version)s 版。")
-                % {"doc": document.get_doc_type_display(), "version": document.version},
-            )
-            return redirect(f"{reverse('enterprises:detail', args=[enterprise.pk])}#documents")
+    if upload_document_from(request, enterprise, form):
+        return redirect(f"{reverse('enterprises:detail', args=[enterprise.pk])}#documents")
     return _render_detail(request, enterprise, document_form=form, status=400)
 
 

@@ -26,7 +26,7 @@ from parkflow.enterprises.forms import DocumentForm, PortalApplicationForm, Resu
 from parkflow.enterprises.gates import BRAND_AUTHORISATION
 from parkflow.enterprises.models import PublishedResult, QualificationDocument
 from parkflow.enterprises.selectors import enterprise_get_for_user
-from parkflow.enterprises.views import documents_of, lifecycle, open_document
+from parkflow.enterprises.views import documents_of, lifecycle, open_document, upload_document_from
 from parkflow.enterprises.views_intake import published_results
 from parkflow.org import access
 from parkflow.portal import throttle
@@ -189,27 +189,8 @@ def home(request, enterprise):
 def document_upload(request, enterprise):
     flagged = enterprise.brand_flags.filter(status=FlagStatus.OPEN).exists()
     form = DocumentForm(request.POST, request.FILES, doc_types=_document_types(flagged))
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            document = services.document_upload(
-                actor=request.user,
-                enterprise=enterprise,
-                doc_type=data["doc_type"],
-                upload=data["file"],
-                valid_from=data["valid_from"],
-                valid_until=data["valid_until"],
-                note=data["note"],
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(
-                request,
-                _("已上传“%(doc)s”第 %(version)s 版。")
-                % {"doc": document.get_doc_type_display(), "version": document.version},
-            )
-            return redirect(f"{reverse('portal:home')}#documents")
+    if upload_document_from(request, enterprise, form):
+        return redirect(f"{reverse('portal:home')}#documents")
     return _render_home(request, enterprise, document_form=form, status=400)
 
 
