@@ -403,9 +403,13 @@ def open_document(request, enterprise, document_pk):
         handle = services.document_open(actor=request.user, document=document)
     except DomainError:
         raise PermissionDenied from None
-    return FileResponse(
+    response = FileResponse(
         handle, as_attachment=True, filename=document.original_name, content_type=document.mime_type
     )
+    response["Cache-Control"] = (
+        "private, no-store"  # qualification documents stay off shared caches
+    )
+    return response
 
 
 @staff_page("enterprise.view")
