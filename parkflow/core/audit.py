@@ -31,11 +31,9 @@ def _jsonable(value):
         return str(value)
     if isinstance(value, models.Model):
         return value.pk
-    if isinstance(value, set | frozenset | tuple):
-        return sorted(value) if isinstance(value, set | frozenset) else list(value)
-    if hasattr(value, "__str__"):
-        return str(value)
-    raise TypeError(type(value))
+    if isinstance(value, set | frozenset):
+        return sorted(value)
+    return str(value)  # lazy translations, enums and anything else that reads as text
 
 
 def canonical(value) -> str:

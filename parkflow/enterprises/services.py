@@ -33,6 +33,7 @@ from .models import (
     SpotCheckCampaign,
     document_path,
 )
+from .selectors import has_active_conflict
 from .validators import normalise_credit_code
 
 TRANSITION_LABELS = {
@@ -321,9 +322,7 @@ def conflict_declare(*, actor, enterprise: Enterprise, reason: str) -> ConflictD
     access.ensure(actor, "enterprise.declare_conflict", enterprise, requirement="R-ENT-4")
     if not (reason or "").strip():
         raise ValidationFailed({"reason": [_("请说明利益关系。")]}, requirement="R-ENT-4")
-    if ConflictDeclaration.objects.filter(
-        person=actor, enterprise=enterprise, withdrawn_at__isnull=True
-    ).exists():
+    if has_active_conflict(actor, enterprise):
         raise Conflict(
             "conflict_exists", _("您已申报过与该企业的利益冲突。"), requirement="R-ENT-4"
         )
