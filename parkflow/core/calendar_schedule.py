@@ -29,6 +29,7 @@ TEMPLATE_HEADERS = ("名称", "放假开始日期", "放假结束日期", "调�
 WEEKDAYS = "一二三四五六日"
 
 _FULL_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+_LINE = re.compile(r"^第 (\d+) 行")
 _SHORT_DATE = re.compile(r"(?<!\d)(\d{1,2})\s*月\s*(\d{1,2})\s*日?")
 
 
@@ -282,7 +283,8 @@ def validate(year: int, rows: list[ScheduleRow]) -> list[str]:
                     "holiday": taken[day].name,
                 }
             )
-    return errors
+    # In the order of the lines they name, however they were found.
+    return sorted(errors, key=lambda text: int(m.group(1)) if (m := _LINE.search(text)) else 0)
 
 
 def plan(rows: list[ScheduleRow]) -> dict[datetime.date, tuple[bool, str]]:

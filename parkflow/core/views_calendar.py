@@ -94,17 +94,20 @@ def _year_days(year: int, official: bool) -> list[dict]:
         )
     ]
     if not official:
+        # Every statutory day, weekends included, so the year reads like the law; only the
+        # weekday ones change a working-day count.
         stored = {row["date"] for row in rows}
         rows += [
             {
                 "date": day,
                 "label": calendar_schedule.date_label(day),
-                "working": working,
+                "working": False,
                 "name": name,
                 "provisional": True,
+                "weekend": day.weekday() >= 5,
             }
-            for day, (working, name) in calendar.provisional_exceptions(year).items()
-            if day not in stored
+            for day, name in calendar.statutory_holidays(year)
+            if day not in stored and year >= calendar.STATUTORY_SINCE
         ]
     return sorted(rows, key=lambda row: row["date"])
 
@@ -118,7 +121,14 @@ def calendar_overview(request):
     years = []
     for year in range(first, max(today.year + 1, max(records, default=today.year)) + 1):
         record = records.get(year)
-        years.append({"year": year, "record": record, "official": year in official})
+        years.append(
+            {
+                "year": year,
+                "record": record,
+                "official": year in official,
+                "correctable": year >= today.year,
+            }
+        )
     try:
         selected = int(request.GET.get("year") or today.year + 1)
     except ValueError:
