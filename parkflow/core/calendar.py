@@ -259,8 +259,9 @@ def sync_from_package(first_year: int = 2020) -> int:
 
 
 def horizon_years(today: datetime.date, horizon_days: int) -> list[int]:
-    """The years of the days from ``today`` to ``today + horizon_days``."""
-    end = today + datetime.timedelta(days=horizon_days)
+    """The years of the days from ``today`` to ``today + horizon_days`` (at most ten years out:
+    a mistyped parameter must not make the rule create a row per year until 2100)."""
+    end = today + datetime.timedelta(days=max(0, min(horizon_days, 3660)))
     return list(range(today.year, end.year + 1))
 
 

@@ -465,3 +465,15 @@ def test_sync_calendar_reports_years_covered_and_warns_about_2027(late_november_
     assert "已同步 2020–2026 年官方安排" in text
     assert "警告：2027 年官方安排未录入，暂按法定节假日推算" in text
     assert _active_coverage_alerts().count() == 1
+
+
+@pytest.mark.django_db
+def test_admin_shows_coverage_read_only_and_links_to_the_entry_page(client, admin_user):
+    client.force_login(admin_user)
+    body = client.get(reverse("admin:core_calendaryear_changelist")).content.decode()
+    assert reverse("core:calendar_enter") in body
+    assert client.get(reverse("admin:core_calendaryear_add")).status_code == 403
+
+
+def test_a_mistyped_horizon_stays_within_ten_years():
+    assert calendar.horizon_years(D(2026, 11, 28), 10**9)[-1] == 2036
