@@ -124,6 +124,15 @@ def _sections(user) -> list[NavSection]:
                 _("规则配置"), reverse("core:rules"), "bi-sliders", ("core:rules", "core:rule_edit")
             )
         )
+    if may("calendar.view"):
+        platform.items.append(
+            NavItem(
+                _("节假日安排"),
+                reverse("core:calendar"),
+                "bi-calendar3",
+                ("core:calendar", "core:calendar_enter"),
+            )
+        )
     if user.is_staff and (user.is_superuser or access.has_role(user, Role.SYSTEM_ADMIN)):
         platform.items.append(
             NavItem(_("系统管理"), reverse("admin:index"), "bi-gear", external=True)

@@ -113,6 +113,7 @@ ACTION_LABELS = {
     "role.revoke": _("撤销角色"),
     "rule.configure": _("修改规则参数"),
     "audit.verify": _("验证哈希链"),
+    "calendar.schedule_enter": _("录入年度放假安排"),
 }
 
 # "app_label.model" -> (url name, how to build its arguments from the object id)
@@ -126,6 +127,7 @@ OBJECT_URLS = {
     "enterprises.protectedbrand": ("enterprises:brands", False),
     "enterprises.admissionfeetariff": ("enterprises:tariffs", False),
     "enterprises.spotcheckcampaign": ("enterprises:spot_checks", False),
+    "core.calendaryear": ("core:calendar", False),
 }
 
 
