@@ -33,6 +33,7 @@ POLICY: dict[str, frozenset[str]] = {
     ),
     "enterprise.edit": frozenset({R.BUSINESS_STAFF, R.LEAD_STAFF, R.OFFICE_STAFF, R.SYSTEM_ADMIN}),
     "enterprise.transition": frozenset({R.BUSINESS_STAFF, R.LEAD_STAFF, R.OFFICE_STAFF}),
+    "enterprise.import": frozenset({R.LEAD_STAFF, R.OFFICE_STAFF, R.SYSTEM_ADMIN}),
     "enterprise.declare_conflict": OPERATORS,
     "enterprise.submit": frozenset({R.BUSINESS_STAFF, R.LEAD_STAFF, R.OFFICE_STAFF}),
     "document.upload": frozenset({R.BUSINESS_STAFF, R.LEAD_STAFF, R.OFFICE_STAFF}),
