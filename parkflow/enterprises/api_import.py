@@ -5,7 +5,7 @@ from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -62,6 +62,12 @@ class ImportUploadSerializer(serializers.Serializer):
     file = serializers.FileField()
 
 
+@extend_schema_view(
+    list=extend_schema(summary="My register import batches, newest first", tags=["imports"]),
+    retrieve=extend_schema(
+        summary="One import batch: status, progress and row-level errors", tags=["imports"]
+    ),
+)
 class ImportBatchViewSet(
     PolicyViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
