@@ -101,7 +101,7 @@ class ProtectedBrandAdmin(AuditedAdmin):
     audited. Brands are deactivated, not deleted: past flags refer to them."""
 
     audit_label = "protected_brand"
-    list_display = ("name", "aliases", "owner", "is_active")
+    list_display = ("name", "reading", "aliases", "distinct_words", "owner", "is_active")
     list_filter = ("is_active",)
     search_fields = ("name", "aliases", "owner")
 
