@@ -7,6 +7,7 @@ Adjusted for D20: the brands below carry their readings. The earlier cases relie
 reading of the brand counting (华为 read huá wèi as well), which is what the issue calls wrong."""
 
 import pytest
+from django.urls import reverse
 
 from parkflow.core import gates
 from parkflow.core.errors import Conflict, PermissionDenied, ValidationFailed
@@ -284,3 +285,94 @@ def test_a_flag_keeps_the_evidence_found_at_check_time(park, protected):
     assert flag.why == why and "huá wéi" in why
     event = AuditEvent.objects.filter(action="brand.flag").latest("id")
     assert event.after["path"] == "homophone" and event.after["span"] == "华维"
+
+
+# --- the brands page, the flag card and the API show the reading and the evidence -----------
+
+
+def test_the_brands_page_edits_a_reading_through_the_service(client, park):
+    office = staff(Role.OFFICE_STAFF, park)
+    brand = services.protected_brand_create(actor=staff(Role.SYSTEM_ADMIN, park), name="华为")
+    client.force_login(office)
+    url = reverse("enterprises:brands")
+    opened = client.get(url, {"edit": brand.pk})
+    assert opened.context["editing"] == brand
+    assert opened.context["form"].initial["reading"] == "hua2 wei4"
+    refused = client.post(
+        url, {"brand": brand.pk, "name": "华为", "reading": "hua2", "is_active": "on"}
+    )
+    assert refused.status_code == 200
+    assert "读音" in " ".join(refused.context["form"].errors["reading"])
+    brand.refresh_from_db()
+    assert brand.reading == "hua2 wei4"
+    saved = client.post(
+        url,
+        {
+            "brand": brand.pk,
+            "name": "华为",
+            "reading": "hua2 wei2",
+            "distinct_words": "华为民",
+            "is_active": "on",
+        },
+    )
+    assert saved.status_code == 302
+    brand.refresh_from_db()
+    assert (brand.reading, brand.distinct_word_list, brand.is_active) == (
+        "hua2 wei2",
+        ["华为民"],
+        True,
+    )
+    assert AuditEvent.objects.filter(action="brand.update", actor=office).exists()
+    html = client.get(url).content.decode()
+    assert "huá wéi" in html and "华为民" in html
+
+
+def test_the_flag_card_and_the_brand_list_show_why_it_matched(client, park, protected):
+    clerk = staff(Role.BUSINESS_STAFF, park)
+    for _ in range(3):
+        staff(Role.RISK_OFFICER, park)
+    enterprise = application_under_review(park, clerk, name="苏州华维通信设备有限公司")
+    client.force_login(clerk)
+    html = client.get(reverse("enterprises:detail", args=[enterprise.pk])).content.decode()
+    assert "命中依据" in html and "“华维”可读作 huá wéi" in html
+    client.force_login(staff(Role.OFFICE_STAFF, park))
+    html = client.get(reverse("enterprises:brands")).content.decode()
+    assert "“华维”可读作 huá wéi" in html
+
+
+def test_the_api_edits_a_reading_and_refuses_a_bad_one_naming_the_field(park):
+    from rest_framework.test import APIClient
+
+    admin = staff(Role.SYSTEM_ADMIN, park)
+    brand = services.protected_brand_create(actor=admin, name="华为")
+    api = APIClient()
+    api.force_login(admin)
+    url = f"/api/v1/protected-brands/{brand.pk}/"
+    bad = api.patch(url, {"reading": "hua2 wei9"}, format="json")
+    assert bad.status_code == 400 and "reading" in str(bad.json())
+    good = api.patch(url, {"reading": "hua2 wei2"}, format="json")
+    assert good.status_code == 200
+    assert (good.json()["reading"], good.json()["reading_display"]) == ("hua2 wei2", "huá wéi")
+    clerk = APIClient()
+    clerk.force_login(staff(Role.BUSINESS_STAFF, park))
+    assert clerk.patch(url, {"reading": "hua2 wei4"}, format="json").status_code == 403
+    brand.refresh_from_db()
+    assert brand.reading == "hua2 wei2"
+
+
+def test_the_admin_saves_a_brand_through_the_service_with_its_reading(client, park):
+    admin_user = staff(Role.SYSTEM_ADMIN, park, is_staff=True, is_superuser=True)
+    client.force_login(admin_user)
+    url = reverse("admin:enterprises_protectedbrand_add")
+    values = {"name": "华为", "aliases": "", "owner": "", "distinct_words": "", "is_active": "on"}
+    refused = client.post(url, {**values, "reading": "hua2 wei7"})
+    assert refused.status_code == 200 and not ProtectedBrand.objects.exists()
+    assert client.post(url, {**values, "reading": ""}).status_code == 302
+    brand = ProtectedBrand.objects.get()
+    assert brand.reading == "hua2 wei4"  # blank: the most common reading
+    change = reverse("admin:enterprises_protectedbrand_change", args=[brand.pk])
+    assert client.post(change, {**values, "reading": "hua2 wei2"}).status_code == 302
+    brand.refresh_from_db()
+    assert brand.reading == "hua2 wei2"
+    event = AuditEvent.objects.filter(action="brand.update").latest("id")
+    assert (event.before["reading"], event.after["reading"]) == ("hua2 wei4", "hua2 wei2")
