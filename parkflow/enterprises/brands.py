@@ -596,7 +596,7 @@ def explain(evidence: dict) -> str:
         "alias": _("分词“%(segments)s”中的“%(span)s”是品牌“%(brand)s”登记的别名。"),
         "compound": _("分词“%(segments)s”中的词语“%(word)s”由品牌“%(span)s”加“%(rest)s”构成。"),
         "traditional": _(
-            "名称的繁体写法转为简体后，分词“%(segments)s”中的“%(word)s”含品牌“%(brand)s”（%(span)s）。"
+            "名称用繁体书写，转为简体后分词“%(segments)s”中的“%(word)s”与品牌“%(brand)s”相符。"
         ),
         "latin_alias": _("名称中的拉丁字母“%(span)s”是品牌“%(brand)s”登记的英文名/别名。"),
         "latin_pinyin": _(
