@@ -359,11 +359,15 @@ class BrandSpec:
 
     @property
     def latin_aliases(self) -> list[str]:
-        return [
-            a.replace(" ", "").lower()
-            for a in self.aliases
-            if re.fullmatch(r"[A-Za-z ]+", a) and len(a.replace(" ", "")) >= LATIN_ALIAS_MIN_LETTERS
-        ]
+        spellings = (self.name, *self.aliases)  # a brand may itself be Latin: "BYD", "OPPO"
+        return list(
+            dict.fromkeys(
+                a.replace(" ", "").lower()
+                for a in spellings
+                if re.fullmatch(r"[A-Za-z ]+", a)
+                and len(a.replace(" ", "")) >= LATIN_ALIAS_MIN_LETTERS
+            )
+        )
 
 
 def dictionary_words(specs) -> frozenset:

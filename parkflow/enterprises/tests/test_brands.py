@@ -376,3 +376,8 @@ def test_the_admin_saves_a_brand_through_the_service_with_its_reading(client, pa
     assert brand.reading == "hua2 wei2"
     event = AuditEvent.objects.filter(action="brand.update").latest("id")
     assert (event.before["reading"], event.after["reading"]) == ("hua2 wei4", "hua2 wei2")
+
+
+def test_a_latin_brand_name_is_matched_as_a_whole_latin_word():
+    assert brands.match("OPPO（苏州）通信设备有限公司", "OPPO").evidence["path"] == "latin_alias"
+    assert brands.match("Oppositive（苏州）咨询有限公司", "OPPO") is None
