@@ -63,6 +63,55 @@ def _summary(samples):
     }
 
 
+def _brand_check(repeat: int) -> dict:
+    """The brand check (R-ENT-6, D20) on the labelled list: precision, recall and the time of
+    one check against the 15 demo brands, as stored by seed_demo (one query + the matching)."""
+    from parkflow.enterprises import brands
+    from parkflow.enterprises.models import ProtectedBrand
+    from parkflow.enterprises.tests import brand_cases
+
+    def stored():
+        return list(ProtectedBrand.objects.filter(is_active=True))
+
+    brands._segmenter.update(jieba=None, words=frozenset())  # measure the cold start too
+    cold = _timed(lambda: brands.find_hits("苏州华维通信设备有限公司", stored()))[0]
+    result = brand_cases.evaluate(brands=stored())
+    names = [case[0] for case in brand_cases.CASES]
+    samples = []
+    for _ in range(max(1, repeat // 5)):
+        for name in names:
+            samples += _timed(lambda name=name: brands.find_hits(name, stored()))
+    result["brands"] = ProtectedBrand.objects.filter(is_active=True).count()
+    result["precision"] = round(result["precision"], 4)
+    result["recall"] = round(result["recall"], 4)
+    result["per_check"] = _summary(samples)
+    result["first_check_ms"] = round(cold * 1000, 1)
+    return result
+
+
+def _print_brand_check(result: dict) -> None:
+    print("\nbrand check (R-ENT-6, labelled list parkflow/enterprises/tests/brand_cases.py)")
+    print(
+        f"  names {result['names']} = {result['impersonations']} impersonations "
+        f"+ {result['ordinary']} ordinary, against {result['brands']} protected brands"
+    )
+    print(
+        f"  TP {result['tp']}  FP {result['fp']}  FN {result['fn']}  TN {result['tn']}   "
+        f"precision {result['precision']:.2%}  recall {result['recall']:.2%}"
+    )
+    per_check = result["per_check"]
+    print(
+        f"  time per check: median {per_check['median_ms']} ms, p95 {per_check['p95_ms']} ms "
+        f"(n={per_check['n']}); first check in a process {result['first_check_ms']} ms"
+    )
+    if result["misclassified"]:
+        print("  misclassified:")
+        for name, expected, found, pattern, what in result["misclassified"]:
+            print(f"    {what}: {name} (expected {expected or '—'}, flagged {found}; {pattern})")
+    else:
+        print("  misclassified: none")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--enterprises", type=int, default=2000)
@@ -147,6 +196,7 @@ def main() -> int:
         results[label] = _summary(_timed(lambda url=url: client.get(url), repeat=args.repeat))
 
     results["register_import"] = bench_register_import(args.import_rows)
+    results["brand_check"] = _brand_check(args.repeat)
 
     out = ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
@@ -154,7 +204,9 @@ def main() -> int:
     target.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     width = max(len(k) for k in results)
     for key, value in results.items():
-        print(f"{key.ljust(width)}  {value}")
+        if key != "brand_check":
+            print(f"{key.ljust(width)}  {value}")
+    _print_brand_check(results["brand_check"])
     print(f"\nwritten to {target}")
     connection.close()
     shutil.rmtree(workdir, ignore_errors=True)

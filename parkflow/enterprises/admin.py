@@ -101,12 +101,31 @@ class ProtectedBrandAdmin(AuditedAdmin):
     audited. Brands are deactivated, not deleted: past flags refer to them."""
 
     audit_label = "protected_brand"
-    list_display = ("name", "aliases", "owner", "is_active")
+    list_display = ("name", "reading", "aliases", "distinct_words", "owner", "is_active")
     list_filter = ("is_active",)
     search_fields = ("name", "aliases", "owner")
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def save_model(self, request, obj, form, change):
+        """Through the service (D20): the same reading check, permission and audit as the page
+        and the API (the form has already run the model's reading check)."""
+        values = {
+            field: form.cleaned_data[field]
+            for field in services.PROTECTED_BRAND_EDITABLE
+            if field in form.cleaned_data
+        }
+        if change:
+            saved = services.protected_brand_update(actor=request.user, brand=obj, **values)
+        else:
+            active = values.pop("is_active", True)
+            saved = services.protected_brand_create(actor=request.user, **values)
+            if not active:
+                saved = services.protected_brand_update(
+                    actor=request.user, brand=saved, is_active=False
+                )
+        obj.pk, obj.reading = saved.pk, saved.reading
 
 
 # Records of the intake workflow: visible to administrators, changed only by the services.

@@ -25,6 +25,7 @@ from parkflow.core.api import (
     PolicyViewMixin,
     ScopedPrimaryKeyRelatedField,
     ScopedViewSetMixin,
+    is_storable_id,
     person_field,
 )
 from parkflow.core.choices import ReviewDecision
@@ -386,6 +387,14 @@ class BrandFlagSerializer(serializers.ModelSerializer):
     method_label = serializers.CharField(source="get_method_display", read_only=True)
     status = serializers.CharField(read_only=True, help_text="open (blocks approval) or cleared")
     status_label = serializers.CharField(source="get_status_display", read_only=True)
+    why = serializers.CharField(
+        read_only=True, help_text="Why it matched, in Chinese (命中依据), as found at check time"
+    )
+    evidence = serializers.JSONField(
+        read_only=True,
+        help_text="path (word, compound, alias, traditional, latin_alias, latin_pinyin, "
+        "homophone, near_miss), span, segments, brand_reading, span_reading, score",
+    )
 
     class Meta:
         model = BrandFlag
@@ -398,6 +407,8 @@ class BrandFlagSerializer(serializers.ModelSerializer):
             "method",
             "method_label",
             "score",
+            "why",
+            "evidence",
             "status",
             "status_label",
             "raised_at",
@@ -409,10 +420,23 @@ class BrandFlagSerializer(serializers.ModelSerializer):
 
 class ProtectedBrandSerializer(serializers.ModelSerializer):
     alias_list = serializers.ListField(child=serializers.CharField(), read_only=True)
+    reading_display = serializers.CharField(read_only=True, help_text="e.g. huá wéi")
+    distinct_word_list = serializers.ListField(child=serializers.CharField(), read_only=True)
 
     class Meta:
         model = ProtectedBrand
-        fields = ["id", "name", "aliases", "alias_list", "owner", "is_active"]
+        fields = [
+            "id",
+            "name",
+            "aliases",
+            "alias_list",
+            "owner",
+            "reading",
+            "reading_display",
+            "distinct_words",
+            "distinct_word_list",
+            "is_active",
+        ]
         read_only_fields = fields
 
 
@@ -425,6 +449,28 @@ class ProtectedBrandCreateSerializer(serializers.Serializer):
         help_text="Comma-separated, e.g. HUAWEI,华为技术",
     )
     owner = serializers.CharField(required=False, allow_blank=True, default="")
+    reading = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The brand's own reading, pinyin with tone numbers: hua2 wei2. Blank: the "
+        "most common reading.",
+    )
+    distinct_words = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Comma-separated words that contain the brand but are not it, e.g. 京东方",
+    )
+
+
+class ProtectedBrandUpdateSerializer(serializers.Serializer):
+    name = serializers.CharField(required=False, allow_blank=True)
+    aliases = serializers.CharField(required=False, allow_blank=True)
+    owner = serializers.CharField(required=False, allow_blank=True)
+    reading = serializers.CharField(required=False, allow_blank=True)
+    distinct_words = serializers.CharField(required=False, allow_blank=True)
+    is_active = serializers.BooleanField(required=False)
 
 
 @extend_schema_view(
@@ -438,7 +484,7 @@ class ProtectedBrandViewSet(PolicyViewMixin, mixins.ListModelMixin, viewsets.Gen
     serializer_class = ProtectedBrandSerializer
     filter_backends = [SearchFilter]
     search_fields = ["name", "aliases", "owner"]
-    policy = {"list": "brand.manage", "create": "brand.manage"}
+    policy = {"list": "brand.manage", "create": "brand.manage", "partial_update": "brand.manage"}
 
     @extend_schema(
         summary="Add a protected brand",
@@ -451,6 +497,23 @@ class ProtectedBrandViewSet(PolicyViewMixin, mixins.ListModelMixin, viewsets.Gen
         body.is_valid(raise_exception=True)
         brand = services.protected_brand_create(actor=request.user, **body.validated_data)
         return Response(ProtectedBrandSerializer(brand).data, status=201)
+
+    @extend_schema(
+        summary="Edit a protected brand (its reading, aliases, distinct words, active)",
+        request=ProtectedBrandUpdateSerializer,
+        responses={200: ProtectedBrandSerializer},
+        tags=["brands"],
+    )
+    def partial_update(self, request, pk=None):
+        if not is_storable_id(pk):
+            raise NotFound()
+        brand = self.get_object()
+        body = ProtectedBrandUpdateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        brand = services.protected_brand_update(
+            actor=request.user, brand=brand, **body.validated_data
+        )
+        return Response(ProtectedBrandSerializer(brand).data)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -279,6 +279,36 @@ class ProtectedBrandForm(StyledForm):
         help_text=_("以逗号分隔，如 HUAWEI,华为技术"),
     )
     owner = forms.CharField(label=_("权利人"), max_length=120, required=False)
+    reading = forms.CharField(
+        label=_("读音"),
+        max_length=240,
+        required=False,
+        help_text=_("每字一个拼音加声调数字，如 hua2 wei2（轻声为 5）；留空则按最常用读音填写。"),
+    )
+    distinct_words = forms.CharField(
+        label=_("不视为冒用的词语"),
+        max_length=200,
+        required=False,
+        help_text=_("含品牌但词义不同的词语，以逗号分隔，如 京东方"),
+    )
+    is_active = forms.BooleanField(label=_("启用"), required=False, initial=True)
+
+    def __init__(self, *args, editing=None, **kwargs):
+        if editing is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "name": editing.name,
+                    "aliases": editing.aliases,
+                    "owner": editing.owner,
+                    "reading": editing.reading,
+                    "distinct_words": editing.distinct_words,
+                    "is_active": editing.is_active,
+                },
+            )
+        super().__init__(*args, **kwargs)
+        if editing is None:
+            del self.fields["is_active"]  # a new brand is active; retiring one is an edit
 
 
 class TariffPublishForm(StyledForm):

@@ -1,6 +1,7 @@
 """Enterprise records (R-ENT-1), portal accounts and conflict-of-interest declarations (R-ENT-4)."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -357,6 +358,23 @@ class ProtectedBrand(models.Model):
         _("别名/英文名"), max_length=200, blank=True, help_text=_("以逗号分隔，如 HUAWEI,华为技术")
     )
     owner = models.CharField(_("权利人"), max_length=120, blank=True)
+    # The brand's own reading (D20): homophones are compared with it, tone for tone. pypinyin's
+    # guess is only the default (it reads 华为 huá wèi), so it is stored and editable.
+    reading = models.CharField(
+        _("读音"),
+        max_length=240,
+        blank=True,
+        help_text=_(
+            "品牌自身的读音：每个汉字一个拼音音节加声调数字（1–4，轻声为 5），以空格分隔，"
+            "如 hua2 wei2；留空则按最常用读音填写。"
+        ),
+    )
+    distinct_words = models.CharField(
+        _("不视为冒用的词语"),
+        max_length=200,
+        blank=True,
+        help_text=_("含品牌但词义不同的词语，以逗号分隔，如 京东方、小米粥"),
+    )
     is_active = models.BooleanField(_("启用"), default=True)
 
     class Meta:
@@ -371,6 +389,26 @@ class ProtectedBrand(models.Model):
     def alias_list(self) -> list[str]:
         return [a.strip() for a in self.aliases.replace("，", ",").split(",") if a.strip()]
 
+    @property
+    def distinct_word_list(self) -> list[str]:
+        text = self.distinct_words.replace("，", ",").replace("、", ",")
+        return [w.strip() for w in text.split(",") if w.strip()]
+
+    @property
+    def reading_display(self) -> str:
+        from .brands import reading_display
+
+        return reading_display(self.reading)
+
+    def clean(self):
+        """The reading defaults to pypinyin's most common one and must fit the name (D20)."""
+        from .brands import default_reading, normalise_reading, reading_error
+
+        self.reading = normalise_reading(self.reading) or default_reading(self.name)
+        error = reading_error(self.name, self.reading) if self.name else None
+        if error:
+            raise ValidationError({"reading": error})
+
 
 class BrandFlag(models.Model):
     """A suspected impersonation: blocks approval until a brand authorisation is approved."""
@@ -380,6 +418,8 @@ class BrandFlag(models.Model):
     matched_name = models.CharField(_("比对名称"), max_length=120)
     method = models.CharField(_("命中方式"), max_length=12, choices=BrandMatch.choices)
     score = models.PositiveSmallIntegerField(_("相似度"))
+    # Why it matched, as found at check time (D20): path, span, segments, readings, score.
+    evidence = models.JSONField(_("命中依据"), default=dict, blank=True)
     status = models.CharField(
         _("状态"), max_length=8, choices=FlagStatus.choices, default=FlagStatus.OPEN
     )
@@ -406,6 +446,15 @@ class BrandFlag(models.Model):
 
     def __str__(self):
         return f"{self.enterprise} ≈ {self.brand}"
+
+    @property
+    def why(self) -> str:
+        """The evidence in Chinese; flags raised before evidence was kept show their method."""
+        from .brands import explain
+
+        return explain(self.evidence) or _("%(method)s（命中时未记录分词依据）") % {
+            "method": self.get_method_display()
+        }
 
 
 class AdmissionFeeTariff(models.Model):

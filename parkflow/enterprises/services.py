@@ -502,13 +502,20 @@ def brand_check(*, enterprise) -> list[BrandFlag]:
             matched_name=enterprise.name,
             method=hit.method,
             score=hit.score,
+            evidence=hit.evidence,
             raised_at=clock.now(),
         )
         audit.record(
             None,
             "brand.flag",
             enterprise,
-            after={"brand": hit.brand_name, "method": hit.method, "score": hit.score},
+            after={
+                "brand": hit.brand_name,
+                "method": hit.method,
+                "score": hit.score,
+                "path": hit.evidence.get("path"),
+                "span": hit.evidence.get("span"),
+            },
         )
         flags.append(flag)
     return flags
@@ -676,17 +683,53 @@ def admission_fee_charge(*, actor, enterprise) -> AdmissionFee:
 
 @transaction.atomic
 def protected_brand_create(
-    *, actor, name: str, aliases: str = "", owner: str = ""
+    *,
+    actor,
+    name: str,
+    aliases: str = "",
+    owner: str = "",
+    reading: str = "",
+    distinct_words: str = "",
 ) -> ProtectedBrand:
     """Add a brand to the maintained protected-brand list (R-ENT-6); names checked from now on
-    are compared with it."""
+    are compared with it. ``reading`` is the brand's own (D20); blank takes pypinyin's most
+    common reading, which the brands page shows for checking."""
     access.ensure(actor, "brand.manage", requirement="R-ENT-6")
     brand = ProtectedBrand(
-        name=(name or "").strip(), aliases=(aliases or "").strip(), owner=(owner or "").strip()
+        name=(name or "").strip(),
+        aliases=(aliases or "").strip(),
+        owner=(owner or "").strip(),
+        reading=(reading or "").strip(),
+        distinct_words=(distinct_words or "").strip(),
     )
     full_clean(brand, requirement="R-ENT-6")
     brand.save()
     audit.record(actor, "brand.create", brand, after=audit.snapshot(brand))
+    return brand
+
+
+PROTECTED_BRAND_EDITABLE = ("name", "aliases", "owner", "reading", "distinct_words", "is_active")
+
+
+@transaction.atomic
+def protected_brand_update(*, actor, brand, **changes) -> ProtectedBrand:
+    """Edit a protected brand: its reading above all (D20). A new name without a new reading
+    takes the new name's most common reading. Flags already raised keep their evidence."""
+    access.ensure(actor, "brand.manage", requirement="R-ENT-6")
+    unknown = sorted(set(changes) - set(PROTECTED_BRAND_EDITABLE))
+    if unknown:
+        raise ValidationFailed(
+            {field: [_("该字段不可修改。")] for field in unknown}, requirement="R-ENT-6"
+        )
+    brand = ProtectedBrand.objects.select_for_update().get(pk=brand.pk)
+    before = audit.snapshot(brand)
+    for field, value in changes.items():
+        setattr(brand, field, value if field == "is_active" else (value or "").strip())
+    if "name" in changes and brand.name != before["name"] and "reading" not in changes:
+        brand.reading = ""
+    full_clean(brand, requirement="R-ENT-6")
+    brand.save()
+    audit.record(actor, "brand.update", brand, before=before, after=audit.snapshot(brand))
     return brand
 
 

@@ -520,18 +520,24 @@ def spot_check_run(request):
 @require_http_methods(["GET", "POST"])
 @staff_page("brand.manage")
 def brand_list(request):
-    form = ProtectedBrandForm(request.POST or None)
+    # "?edit=<id>" (GET) or the posted "brand" id opens the form on an existing brand (D20).
+    edit_id = (request.POST.get("brand") or request.GET.get("edit") or "").strip()
+    editing = ProtectedBrand.objects.filter(pk=edit_id).first() if edit_id.isdigit() else None
+    form = ProtectedBrandForm(request.POST or None, editing=editing)
     if request.method == "POST" and form.is_valid():
         try:
-            brand = services.protected_brand_create(actor=request.user, **form.cleaned_data)
+            if editing is not None:
+                brand = services.protected_brand_update(
+                    actor=request.user, brand=editing, **form.cleaned_data
+                )
+                done = _("已保存“%(name)s”，此后登记或改名的企业按新设置比对。")
+            else:
+                brand = services.protected_brand_create(actor=request.user, **form.cleaned_data)
+                done = _("已将“%(name)s”加入受保护品牌名录，此后登记或改名的企业将与其比对。")
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
-            messages.success(
-                request,
-                _("已将“%(name)s”加入受保护品牌名录，此后登记或改名的企业将与其比对。")
-                % {"name": brand.name},
-            )
+            messages.success(request, done % {"name": brand.name})
             return redirect("enterprises:brands")
     search = (request.GET.get("q") or "").strip()[:60]
     qs = ProtectedBrand.objects.order_by("name")
@@ -556,6 +562,7 @@ def brand_list(request):
         "brands": page.object_list,
         "search": search,
         "open_flag_total": sum(len(v) for v in flags.values()),
+        "editing": editing,
     }
     return render(request, "enterprises/brand_list.html", context)
 

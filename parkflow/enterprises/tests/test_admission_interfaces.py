@@ -31,7 +31,7 @@ def _under_review(park, clerk, reviewer, condition):
     the condition needs an approved review, the review is decided while the application is still
     "applying" so that the approval does not admit it on the spot."""
     if condition == "brand_flag":
-        ProtectedBrand.objects.create(name="华为", aliases="HUAWEI")
+        ProtectedBrand.objects.create(name="华为", aliases="HUAWEI", reading="hua2 wei2")
     enterprise = services.enterprise_create(
         actor=clerk,
         park=park,

@@ -465,12 +465,16 @@ def test_approval_through_the_api_with_an_open_brand_flag_is_409_naming_it(park,
         name="华为",
         aliases="HUAWEI",
         owner="华为技术有限公司",
+        reading="hua2 wei2",
     )
     enterprise = application_under_review(park, clerk, name="苏州华维通信有限公司")
     flags = client_for(clerk).get(enterprise_url(enterprise, "brand-flags")).json()["results"]
     assert [(f["brand_name"], f["status"], f["method"]) for f in flags] == [
         ("华为", FlagStatus.OPEN, "pinyin")
     ]
+    # Why it matched travels with the flag (D20).
+    assert flags[0]["evidence"]["path"] == "homophone" and flags[0]["evidence"]["span"] == "华维"
+    assert "华维" in flags[0]["why"] and "huá wéi" in flags[0]["why"]
     first, second = gates.latest_round(enterprise, ADMISSION)
     response = client_for(first.assigned_to).post(
         f"{API}/reviews/{first.pk}/decide/", {"decision": "approve"}, format="json"

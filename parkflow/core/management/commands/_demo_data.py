@@ -212,24 +212,31 @@ BRAND_HIT_ENTERPRISE = "苏州华维通信设备有限公司"
 RESUBMITTED_ENTERPRISE = "无锡瑞宁检测技术有限公司"
 FEE_ENTERPRISE = PORTAL_ENTERPRISE
 
-# The protected-brand list (R-ENT-6): name, aliases (comma-separated), owner.
+# The protected-brand list (R-ENT-6): name, aliases (comma-separated), owner, the brand's own
+# reading (pinyin with tone numbers; pypinyin alone would read 华为 huá wèi, D20).
 PROTECTED_BRANDS = [
-    ("华为", "HUAWEI,華為", "华为技术有限公司"),
-    ("阿里巴巴", "Alibaba", "阿里巴巴集团控股有限公司"),
-    ("腾讯", "Tencent", "深圳市腾讯计算机系统有限公司"),
-    ("小米", "Xiaomi", "小米科技有限责任公司"),
-    ("京东", "JD", "北京京东世纪贸易有限公司"),
-    ("百度", "Baidu", "北京百度网讯科技有限公司"),
-    ("比亚迪", "BYD", "比亚迪股份有限公司"),
-    ("海尔", "Haier", "海尔集团公司"),
-    ("格力", "GREE", "珠海格力电器股份有限公司"),
-    ("美的", "Midea", "美的集团股份有限公司"),
-    ("联想", "Lenovo", "联想（北京）有限公司"),
-    ("中国平安", "平安保险,PingAn", "中国平安保险（集团）股份有限公司"),
-    ("茅台", "Moutai,贵州茅台", "中国贵州茅台酒厂（集团）有限责任公司"),
-    ("娃哈哈", "Wahaha", "杭州娃哈哈集团有限公司"),
-    ("宁德时代", "CATL", "宁德时代新能源科技股份有限公司"),
+    ("华为", "HUAWEI,華為", "华为技术有限公司", "hua2 wei2"),
+    ("阿里巴巴", "Alibaba", "阿里巴巴集团控股有限公司", "a1 li3 ba1 ba1"),
+    ("腾讯", "Tencent", "深圳市腾讯计算机系统有限公司", "teng2 xun4"),
+    ("小米", "Xiaomi", "小米科技有限责任公司", "xiao3 mi3"),
+    ("京东", "JD", "北京京东世纪贸易有限公司", "jing1 dong1"),
+    ("百度", "Baidu", "北京百度网讯科技有限公司", "bai3 du4"),
+    ("比亚迪", "BYD", "比亚迪股份有限公司", "bi3 ya4 di2"),
+    ("海尔", "Haier", "海尔集团公司", "hai3 er3"),
+    ("格力", "GREE", "珠海格力电器股份有限公司", "ge2 li4"),
+    ("美的", "Midea", "美的集团股份有限公司", "mei3 de5"),
+    ("联想", "Lenovo", "联想（北京）有限公司", "lian2 xiang3"),
+    ("中国平安", "平安保险,PingAn", "中国平安保险（集团）股份有限公司", "zhong1 guo2 ping2 an1"),
+    ("茅台", "Moutai,贵州茅台", "中国贵州茅台酒厂（集团）有限责任公司", "mao2 tai2"),
+    ("娃哈哈", "Wahaha", "杭州娃哈哈集团有限公司", "wa2 ha1 ha1"),
+    ("宁德时代", "CATL", "宁德时代新能源科技股份有限公司", "ning2 de2 shi2 dai4"),
 ]
+# Words that contain a brand but mean something else (D20): names with them are not flagged.
+BRAND_DISTINCT_WORDS = {
+    "京东": "京东方",
+    "小米": "小米粥,小米面,小米饭,小米椒",
+    "茅台": "茅台镇",
+}
 
 # Conflicts of interest (R-ENT-4), declared when the application is entered, before any draw:
 # (username, enterprise, reason, withdrawal reason — empty while the declaration stands).
@@ -491,9 +498,14 @@ class DemoBuilder:
     # -- protected brands (R-ENT-6), before any name is checked against them -----------------
     def build_brands(self):
         admin = self.users["admin"]
-        for name, aliases, owner in PROTECTED_BRANDS:
+        for name, aliases, owner, reading in PROTECTED_BRANDS:
             enterprise_services.protected_brand_create(
-                actor=admin, name=name, aliases=aliases, owner=owner
+                actor=admin,
+                name=name,
+                aliases=aliases,
+                owner=owner,
+                reading=reading,
+                distinct_words=BRAND_DISTINCT_WORDS.get(name, ""),
             )
 
     # -- enterprises (R-ENT-1 … R-ENT-4) ------------------------------------------------------
