@@ -13,3 +13,4 @@ class CoreConfig(AppConfig):
 
         autodiscover_modules("rules")
         autodiscover_modules("gates")
+        from . import checks  # noqa: F401 - registers the audit deployment checks (D18)
