@@ -37,6 +37,7 @@ logger = logging.getLogger("parkflow.audit")
 FORMAT = "parkflow-audit-digest/1"
 FILE_RE = re.compile(r"^digest-(\d{6,})-(\d{8}T\d{6}Z)\.json$")
 WEBHOOK_TIMEOUT_SECONDS = 10
+MIN_KEY_LENGTH = 32
 BATCH_SIZE = 2000
 
 # Finding kinds (stable codes; the message says it in Chinese).

@@ -65,8 +65,19 @@ def audit_database_role(app_configs=None, **kwargs):
 
 @register(Tags.security, deploy=True)
 def audit_digest_key(app_configs=None, **kwargs):
-    from .audit_digest import key_configured
+    from django.conf import settings
 
+    from .audit_digest import MIN_KEY_LENGTH, key_configured
+
+    key = settings.PARKFLOW_AUDIT_DIGEST_KEY
+    if key and len(key) < MIN_KEY_LENGTH:
+        return [
+            Warning(
+                f"审计摘要密钥 PARKFLOW_AUDIT_DIGEST_KEY 太短（少于 {MIN_KEY_LENGTH} 个字符），可以被猜出。",
+                hint="用 python3 -c 'import secrets; print(secrets.token_hex(32))' 生成。",
+                id="parkflow.W004",
+            )
+        ]
     if key_configured():
         return []
     return [

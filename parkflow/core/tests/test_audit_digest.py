@@ -306,6 +306,31 @@ def test_no_digest_is_signed_over_a_broken_segment_since_the_last_one(park):
     assert [f.kind for f in refused.value.findings] == [audit_digest.CHAIN_BROKEN]
 
 
+def test_the_worker_writes_a_digest_every_hour_and_alerts_instead_of_signing_tampering(
+    park, caplog
+):
+    from parkflow.core import tasks
+
+    on_the_hour = datetime.datetime(2026, 11, 28, 9, 0)
+    assert tasks.write_audit_digest.task_class().validate_datetime(on_the_hour)
+    assert not tasks.write_audit_digest.task_class().validate_datetime(
+        on_the_hour.replace(minute=30)
+    )
+    events = _record(park, 2)
+    tasks.write_audit_digest.call_local()
+    assert [d.sequence for d in audit_digest.read_digests()] == [1]
+
+    _attacker_disables_the_triggers()
+    _raw("DELETE FROM core_auditevent WHERE id = %s", [events[-1].pk])
+    tasks.write_audit_digest.call_local()  # does not raise: it alerts
+
+    assert [d.sequence for d in audit_digest.read_digests()] == [1]
+    assert any(
+        r.levelname == "ERROR" and "disagrees with its last digest" in r.getMessage()
+        for r in caplog.records
+    )
+
+
 class _Collector(http.server.BaseHTTPRequestHandler):
     received: list = []
 
@@ -418,6 +443,13 @@ def test_audit_page_warns_when_nothing_is_anchored_yet(client, auditor):
 def test_deploy_check_warns_until_a_digest_key_exists(park):
     assert [w.id for w in checks.audit_digest_key()] == ["parkflow.W003"]
     audit_digest.write_digest()  # makes the key file
+    assert checks.audit_digest_key() == []
+
+
+def test_deploy_check_warns_about_a_short_digest_key(settings):
+    settings.PARKFLOW_AUDIT_DIGEST_KEY = "short"
+    assert [w.id for w in checks.audit_digest_key()] == ["parkflow.W004"]
+    settings.PARKFLOW_AUDIT_DIGEST_KEY = "k" * 64
     assert checks.audit_digest_key() == []
 
 
