@@ -348,7 +348,7 @@ def verify(batch_size: int = BATCH_SIZE) -> AuditReport:
         good = [
             d.sequence for d in valid if d.sequence < first_bad and d.sequence not in mismatched
         ]
-        since = f"自摘要 {max(good)} 以来" if good else f"摘要 {first_bad} 之前"
+        since = f"自摘要 {max(good)} 以来" if good else f"摘要 {first_bad} 所覆盖的"
         report.findings.append(
             Finding(
                 REWRITTEN,
@@ -467,7 +467,10 @@ def deliver(digest: Digest) -> list[str]:
     """Send copies of the digest; return what failed (already logged and mailed to ADMINS)."""
     payload = {**digest.body, "signature": digest.signature}
     failures = []
-    if url := settings.PARKFLOW_AUDIT_DIGEST_WEBHOOK:
+    url = settings.PARKFLOW_AUDIT_DIGEST_WEBHOOK
+    if url and not url.startswith(("https://", "http://")):
+        failures.append(f"webhook: not an http(s) URL: {url}")
+    elif url:
         request = urllib.request.Request(  # noqa: S310 - an administrator-configured URL
             url,
             data=json.dumps(payload, ensure_ascii=False).encode("utf-8"),

@@ -159,6 +159,22 @@ def test_removed_tail_events_are_named_with_the_expected_count_and_head(park):
     assert report.anchor is None
 
 
+def test_newest_event_removed_then_appended_over_is_named_as_rewritten_history(park):
+    events = _record(park, 3)
+    audit_digest.write_digest()
+    _attacker_disables_the_triggers()
+    _raw("DELETE FROM core_auditevent WHERE id = %s", [events[-1].pk])
+    _record(park, 2, start=3)  # the application carries on from the new head
+
+    assert audit.verify_chain().ok
+    report = audit_digest.verify()
+
+    assert _kinds(report) == [audit_digest.REWRITTEN]
+    assert report.findings[0].message == (
+        f"摘要 1 所覆盖的历史被改写：摘要 1 锚定的事件 #{events[-1].pk} 已不存在"
+    )
+
+
 def test_history_rewritten_and_rehashed_is_named_since_the_last_agreeing_digest(park):
     _record(park, 3)
     first = audit_digest.write_digest()
@@ -187,7 +203,7 @@ def test_history_rewritten_before_the_first_digest_is_named(park):
     report = audit_digest.verify()
 
     assert _kinds(report) == [audit_digest.REWRITTEN]
-    assert report.findings[0].message.startswith("摘要 1 之前历史被改写")
+    assert report.findings[0].message.startswith("摘要 1 所覆盖的历史被改写")
 
 
 def test_an_unrehashed_edit_is_still_named_at_the_first_broken_event(park):
@@ -365,11 +381,16 @@ def test_a_digest_is_posted_to_the_webhook_and_mailed_to_the_recipients(park, se
     assert stored["signature"] in mail.outbox[0].body
 
 
-def test_a_failed_delivery_is_logged_and_the_digest_is_still_written(park, settings, caplog):
+@pytest.mark.parametrize("target", ["closed-port", "not-http"])
+def test_a_failed_delivery_is_logged_and_the_digest_is_still_written(
+    park, settings, caplog, target
+):
     with socket.socket() as probe:  # a port nobody listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    settings.PARKFLOW_AUDIT_DIGEST_WEBHOOK = f"http://127.0.0.1:{port}/digests"
+    settings.PARKFLOW_AUDIT_DIGEST_WEBHOOK = (
+        f"http://127.0.0.1:{port}/digests" if target == "closed-port" else "file:///etc/passwd"
+    )
     _record(park, 1)
 
     digest = audit_digest.write_digest()
@@ -418,16 +439,30 @@ def test_audit_page_shows_the_anchor_and_verify_names_the_removed_tail(client, a
     client.force_login(auditor)
     html = client.get(reverse("core:audit")).content.decode()
     assert "已锚定到外部摘要 1" in html
+    html = client.post(reverse("core:audit_verify"), **HTMX).content.decode()
+    assert "哈希链完整" in html and "已锚定到摘要 1" in html
 
-    _attacker_disables_the_triggers()
-    _raw("DELETE FROM core_auditevent WHERE id = %s", [events[-1].pk])
+    _attacker_disables_the_triggers()  # cuts the tail: the last event and the verification
+    _raw("DELETE FROM core_auditevent WHERE id >= %s", [events[-1].pk])
     html = client.post(reverse("core:audit_verify"), **HTMX).content.decode()
 
     assert "审计链与签名摘要不一致" in html
     assert "末尾事件被删除（tail removed）" in html
-    verified = AuditEvent.objects.get(action="audit.verify")
+    verified = AuditEvent.objects.get(action="audit.verify")  # the first one was cut away
     assert verified.after["ok"] is False
     assert verified.after["findings"] == [audit_digest.TAIL_REMOVED]
+
+
+def test_audit_page_flags_a_latest_digest_with_an_invalid_signature(client, auditor, park):
+    _record(park, 1)
+    digest = audit_digest.write_digest()
+    data = json.loads(digest.path.read_text())
+    data["head_hash"] = "0" * 64
+    digest.path.write_text(json.dumps(data))
+    client.force_login(auditor)
+    html = client.get(reverse("core:audit")).content.decode()
+    assert "最新的外部摘要 1 签名无效" in html
+    assert "已锚定到外部摘要" not in html
 
 
 def test_audit_page_warns_when_nothing_is_anchored_yet(client, auditor):
