@@ -296,6 +296,7 @@ def verify(batch_size: int = BATCH_SIZE) -> AuditReport:
     position = 0
     expected_prev = GENESIS_HASH
     last_seen = None
+    first_id = 0
     for event in _events(batch_size=batch_size):
         while position < len(anchors) and anchors[position].last_event_id < event.id:
             anchor = anchors[position]
@@ -321,6 +322,7 @@ def verify(batch_size: int = BATCH_SIZE) -> AuditReport:
                 )
             position += 1
         last_seen = event
+        first_id = first_id or event.id
     beyond = anchors[position:]  # anchored events past the end of the table
     if beyond:
         newest = max(beyond, key=lambda d: d.sequence)
@@ -343,7 +345,19 @@ def verify(batch_size: int = BATCH_SIZE) -> AuditReport:
                     f"最后一个是 #{last_seen.id}",
                 )
             )
-    if mismatched:
+    if anchors and mismatched and not beyond and first_id > anchors[-1].last_event_id:
+        # Every anchored event is gone and the chain restarts after them: emptied, then the
+        # application carried on from a new genesis (which verifies on its own).
+        newest = max(anchors, key=lambda d: d.sequence)
+        report.findings.append(
+            Finding(
+                TRUNCATED,
+                f"审计表已被清空（truncated）后又写入了 {report.checked} 个事件：摘要 "
+                f"{newest.sequence}（{when_text(newest.written_at)}）记录的 "
+                f"{newest.event_count} 个事件（截至事件 #{newest.last_event_id}）都已不在数据库中",
+            )
+        )
+    elif mismatched:
         first_bad = min(mismatched)
         good = [
             d.sequence for d in valid if d.sequence < first_bad and d.sequence not in mismatched

@@ -141,6 +141,23 @@ def test_truncated_table_is_named_against_the_last_digest(park):
     assert "摘要 1" in message and f"记录了 {digest.event_count} 个事件" in message
 
 
+def test_a_table_emptied_and_written_on_from_a_new_genesis_is_named_truncated(park):
+    _record(park, 4)
+    digest = audit_digest.write_digest()
+    _attacker_disables_the_triggers()
+    _empty_the_table()
+    _record(park, 2, start=4)  # the application carries on: a fresh chain from genesis
+
+    assert audit.verify_chain().ok
+    report = audit_digest.verify()
+
+    assert _kinds(report) == [audit_digest.TRUNCATED]
+    message = report.findings[0].message
+    assert message.startswith("审计表已被清空（truncated）后又写入了 2 个事件")
+    assert f"截至事件 #{digest.last_event_id}" in message
+    assert report.anchor is None
+
+
 def test_removed_tail_events_are_named_with_the_expected_count_and_head(park):
     events = _record(park, 5)
     digest = audit_digest.write_digest()
