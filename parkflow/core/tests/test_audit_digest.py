@@ -468,6 +468,8 @@ def test_audit_page_shows_the_anchor_and_verify_names_the_removed_tail(client, a
     verified = AuditEvent.objects.get(action="audit.verify")  # the first one was cut away
     assert verified.after["ok"] is False
     assert verified.after["findings"] == [audit_digest.TAIL_REMOVED]
+    listed = client.get(reverse("core:audit"), {"action": "audit."}).content.decode()
+    assert "与签名摘要不一致" in listed and "#None" not in listed
 
 
 def test_audit_page_flags_a_latest_digest_with_an_invalid_signature(client, auditor, park):
