@@ -1,3 +1,4 @@
+import importlib
 import os
 
 import pytest
@@ -8,6 +9,12 @@ os.environ.setdefault("PARKFLOW_TESTING", "1")
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "files"
+    # Signed audit digests and their key stay out of the checkout (issue 6 §2).
+    settings.PARKFLOW_AUDIT_DIGEST_DIR = tmp_path / "audit-digests"
+    settings.PARKFLOW_AUDIT_DIGEST_KEY = ""
+    settings.PARKFLOW_AUDIT_DIGEST_KEY_FILE = tmp_path / "audit-digest.key"
+    settings.PARKFLOW_AUDIT_DIGEST_WEBHOOK = ""
+    settings.PARKFLOW_AUDIT_DIGEST_EMAILS = []
     settings.AXES_ENABLED = False
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     from django.core.cache import cache
@@ -31,3 +38,38 @@ def other_park(db):
     from parkflow.org.tests.factories import ParkFactory
 
     return ParkFactory(name="无锡科创园B区")
+
+
+def _audit_trigger_bracket(vendor):
+    """SQL around a test-database flush so the audit table's guards step aside and come back.
+
+    pytest-django empties the database after transactional tests (``transactional_db``,
+    ``live_server``) with ``TRUNCATE`` (PostgreSQL) or ``DELETE`` (SQLite), which the audit
+    triggers refuse by design. The test database belongs to the role running the tests, so it
+    may disable (PostgreSQL) or drop and recreate (SQLite) them; a production application role
+    does not own the table and cannot (docs/decisions.md D5, D18)."""
+    if vendor == "postgresql":
+        return (
+            ["ALTER TABLE core_auditevent DISABLE TRIGGER core_auditevent_no_truncate"],
+            ["ALTER TABLE core_auditevent ENABLE TRIGGER USER"],
+        )
+    append_only = importlib.import_module("parkflow.core.migrations.0003_audit_append_only")
+    return append_only.SQLITE_BACKWARD, append_only.SQLITE_FORWARD
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _audit_triggers_survive_test_flush():
+    from django.core.management.commands import flush
+
+    original = flush.sql_flush
+
+    def sql_flush(style, connection, *args, **kwargs):
+        statements = original(style, connection, *args, **kwargs)
+        if not any("core_auditevent" in sql for sql in statements):
+            return statements
+        before, after = _audit_trigger_bracket(connection.vendor)
+        return [*before, *statements, *after]
+
+    flush.sql_flush = sql_flush
+    yield
+    flush.sql_flush = original

@@ -272,3 +272,21 @@ PARKFLOW_PORTAL_APPLY_PER_HOUR = int(os.environ.get("PARKFLOW_PORTAL_APPLY_PER_H
 # Register import (R-PLT-5): largest file and most rows per sheet in one batch.
 PARKFLOW_IMPORT_MAX_BYTES = int(os.environ.get("PARKFLOW_IMPORT_MAX_MB", "20")) * 1024 * 1024
 PARKFLOW_IMPORT_MAX_ROWS = int(os.environ.get("PARKFLOW_IMPORT_MAX_ROWS", "10000"))
+
+# Signed audit digests (R-PLT-1, issue 6 §2, decisions.md D18): the chain's head is anchored
+# outside the database. The HMAC key comes from the environment or a key file under var/ (made
+# once, mode 0600) and never from the database; the directory may be on other storage.
+PARKFLOW_AUDIT_DIGEST_DIR = Path(
+    os.environ.get("PARKFLOW_AUDIT_DIGEST_DIR", VAR_DIR / "audit-digests")
+)
+PARKFLOW_AUDIT_DIGEST_KEY = os.environ.get("PARKFLOW_AUDIT_DIGEST_KEY", "")
+PARKFLOW_AUDIT_DIGEST_KEY_FILE = Path(
+    os.environ.get("PARKFLOW_AUDIT_DIGEST_KEY_FILE", VAR_DIR / "audit-digest.key")
+)
+PARKFLOW_AUDIT_DIGEST_WEBHOOK = os.environ.get("PARKFLOW_AUDIT_DIGEST_WEBHOOK", "")
+PARKFLOW_AUDIT_DIGEST_EMAILS = [
+    a.strip() for a in os.environ.get("PARKFLOW_AUDIT_DIGEST_EMAILS", "").split(",") if a.strip()
+]
+PARKFLOW_AUDIT_DIGEST_MAX_AGE_HOURS = int(
+    os.environ.get("PARKFLOW_AUDIT_DIGEST_MAX_AGE_HOURS", "3")
+)

@@ -15,3 +15,4 @@ class CoreConfig(AppConfig):
         from . import calendar_rules  # noqa: F401  (core's own rules.py is the engine)
 
         autodiscover_modules("gates")
+        from . import checks  # noqa: F401 - registers the audit deployment checks (D18)

@@ -270,6 +270,20 @@ def _decision_label(value):
 
 
 # Readable summaries of events whose payload is bookkeeping (ids, hashes) rather than a change.
+def _verify_summary(a):
+    """An ``audit.verify`` event: the result, and the signed digest it was anchored to (D18)."""
+    if a.get("ok"):
+        result = _("完整")
+    elif a.get("broken_event_id"):
+        result = _("断裂于事件 #%(id)s") % {"id": a["broken_event_id"]}
+    else:
+        result = _("与签名摘要不一致")
+    rows = [(_("结果"), None, result), (_("已校验"), None, a.get("checked"))]
+    if a.get("anchor_digest"):
+        rows.append((_("锚定摘要"), None, _("摘要 %(n)s") % {"n": a["anchor_digest"]}))
+    return rows
+
+
 SUMMARIES = {
     "document.upload": _document_summary,
     "document.download": lambda a: [(_("版本"), None, f"v{a.get('version', '')}")],
@@ -286,16 +300,7 @@ SUMMARIES = {
     "review.publish": lambda a: [(_("公示结论"), None, _decision_label(a.get("decision")))],
     "conflict.declare": lambda a: [],
     "enterprise.create": lambda a: [],
-    "audit.verify": lambda a: [
-        (
-            _("结果"),
-            None,
-            _("完整")
-            if a.get("ok")
-            else _("断裂于事件 #%(id)s") % {"id": a.get("broken_event_id")},
-        ),
-        (_("已校验"), None, a.get("checked")),
-    ],
+    "audit.verify": lambda a: _verify_summary(a),
     "enterprise.export": lambda a: [(_("导出行数"), None, a.get("count"))],
     "admission_fee.charge": lambda a: [(_("金额"), None, money(a.get("amount")))],
     "spot_check.draw": lambda a: [

@@ -20,6 +20,7 @@ def _production_env(tmp_path, **overrides):
         ALLOWED_HOSTS="park.example",
         SQLITE_PATH=str(tmp_path / "deploy.sqlite3"),
         PARKFLOW_VAR_DIR=str(tmp_path / "var"),
+        PARKFLOW_AUDIT_DIGEST_KEY=secrets.token_urlsafe(48),
     )
     env.update(overrides)
     return {k: v for k, v in env.items() if v is not None}
