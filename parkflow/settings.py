@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Innermost, so it sees the view's exceptions first: JSON errors under /api/ (issue 6 §6).
+    "parkflow.core.api_errors.ApiErrorMiddleware",
 ]
 
 ROOT_URLCONF = "parkflow.urls"
@@ -173,6 +175,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "parkflow.core.api.exception_handler",
+    # JSON with a size and nesting limit (core.api_errors); forms and uploads as DRF's defaults.
+    "DEFAULT_PARSER_CLASSES": [
+        "parkflow.core.api_errors.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "ParkFlow API",
