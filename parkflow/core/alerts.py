@@ -9,6 +9,7 @@ from .choices import AlertStatus
 from .errors import Conflict, ValidationFailed
 from .models import Alert
 from .rules import REGISTRY
+from .validation import check_length
 
 
 def alert_list(
@@ -95,6 +96,13 @@ def alert_resolve(*, actor, alert: Alert, note: str) -> Alert:
         raise Conflict("alert_closed", _("预警已解除。"), requirement="R-MON-1")
     if not (note or "").strip():
         raise ValidationFailed({"note": [_("请填写处理说明。")]}, requirement="R-MON-1")
+    check_length(
+        "note",
+        note.strip(),
+        Alert._meta.get_field("resolution").max_length,
+        label=_("处理说明"),
+        requirement="R-MON-1",
+    )
     alert.resolve()
     alert.resolved_at = clock.now()
     alert.resolved_by = actor

@@ -366,7 +366,9 @@ class AlertQuerySerializer(serializers.Serializer):
 
 
 class AlertNoteSerializer(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(
+        max_length=REASON_MAX_LENGTH, required=False, allow_blank=True, default=""
+    )
 
 
 class AlertAssignSerializer(serializers.Serializer):
@@ -374,7 +376,7 @@ class AlertAssignSerializer(serializers.Serializer):
 
 
 class AlertResolveSerializer(serializers.Serializer):
-    note = serializers.CharField(allow_blank=True)
+    note = serializers.CharField(max_length=REASON_MAX_LENGTH, allow_blank=True)
 
 
 @extend_schema_view(
@@ -527,7 +529,9 @@ class ReviewFilter(filters.FilterSet):
 
 class ReviewDecideSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=ReviewDecision.choices)
-    opinion = serializers.CharField(required=False, allow_blank=True, default="")
+    opinion = serializers.CharField(
+        max_length=REASON_MAX_LENGTH, required=False, allow_blank=True, default=""
+    )
 
 
 @extend_schema_view(

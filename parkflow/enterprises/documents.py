@@ -37,15 +37,81 @@ _EXTENSIONS = {
 }
 # Suffixes that make a file run or render as active content when opened by name.
 EXECUTABLE_SUFFIXES = frozenset(
-    [".exe", ".com", ".bat", ".cmd", ".scr", ".pif", ".msi", ".msp", ".dll", ".cpl", ".jar", ".js", ".jse", ".vbs", ".vbe", ".wsf", ".wsh", ".ps1", ".psm1", ".sh", ".bash", ".app", ".lnk", ".reg", ".hta", ".html", ".htm", ".xhtml", ".svg", ".shtml", ".php", ".asp", ".aspx", ".jsp", ".py", ".pl", ".rb", ".apk", ".dmg", ".iso", ".docm", ".xlsm", ".pptm"]
+    [
+        ".exe",
+        ".com",
+        ".bat",
+        ".cmd",
+        ".scr",
+        ".pif",
+        ".msi",
+        ".msp",
+        ".dll",
+        ".cpl",
+        ".jar",
+        ".js",
+        ".jse",
+        ".vbs",
+        ".vbe",
+        ".wsf",
+        ".wsh",
+        ".ps1",
+        ".psm1",
+        ".sh",
+        ".bash",
+        ".app",
+        ".lnk",
+        ".reg",
+        ".hta",
+        ".html",
+        ".htm",
+        ".xhtml",
+        ".svg",
+        ".shtml",
+        ".php",
+        ".asp",
+        ".aspx",
+        ".jsp",
+        ".py",
+        ".pl",
+        ".rb",
+        ".apk",
+        ".dmg",
+        ".iso",
+        ".docm",
+        ".xlsm",
+        ".pptm",
+    ]
 )
 NAME_MAX_LENGTH = 200
 # PDF names and action types that make a PDF do something when opened or clicked.
 ACTIVE_PDF_KEYS = frozenset(
-    ["/JavaScript", "/JS", "/AA", "/Launch", "/EmbeddedFile", "/EmbeddedFiles", "/RichMedia", "/XFA", "/SubmitForm", "/ImportData", "/GoToE", "/Sound", "/Movie"]
+    [
+        "/JavaScript",
+        "/JS",
+        "/AA",
+        "/Launch",
+        "/EmbeddedFile",
+        "/EmbeddedFiles",
+        "/RichMedia",
+        "/XFA",
+        "/SubmitForm",
+        "/ImportData",
+        "/GoToE",
+        "/Sound",
+        "/Movie",
+    ]
 )
 ACTIVE_PDF_ACTIONS = frozenset(
-    ["/JavaScript", "/Launch", "/SubmitForm", "/ImportData", "/GoToE", "/RichMediaExecute", "/Rendition"]
+    [
+        "/JavaScript",
+        "/Launch",
+        "/SubmitForm",
+        "/ImportData",
+        "/GoToE",
+        "/RichMediaExecute",
+        "/Rendition",
+    ]
 )
 _MARKUP = re.compile(rb"<\s*(?:!doctype|html|head|body|script|iframe|svg|object|embed)\b", re.I)
 _STREAM = re.compile(rb"(?<!end)stream\r?\n.*?endstream", re.S)
