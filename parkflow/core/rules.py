@@ -499,7 +499,8 @@ def _failed_message(setting, params) -> str:
 @rule(
     RULE_FAILED,
     title=_("规则运行失败"),
-    articles=("Art.21",),
+    # 第十九条 risk identification and early warning: a rule that stops running stops warning.
+    articles=("Art.19",),
     requirement="R-MON-1",
     model="core.RuleSetting",
     severity=Severity.HIGH,

@@ -72,9 +72,10 @@ def _rows():
             "rule": rule,
             "params": [
                 (rule.param_labels.get(k, k), v)
-                for k, v in {**rule.defaults, **setting.params}.items()
+                for k, v in rules.effective_params(rule, setting.params)[0].items()
             ],
             "enabled": setting.enabled,
+            "last_error": setting.last_error,
             "updated_at": setting.updated_at,
             "open_alerts": open_counts.get(code, 0),
         }
@@ -96,7 +97,7 @@ def rule_edit(request, code):
     if rule is None:
         raise Http404
     setting = rules.setting_for(code)
-    current = {**rule.defaults, **setting.params}
+    current = rules.effective_params(rule, setting.params)[0]
     form = RuleSettingForm(
         request.POST or None, rule=rule, current=current, enabled=setting.enabled
     )

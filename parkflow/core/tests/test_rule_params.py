@@ -164,3 +164,20 @@ def test_the_sweep_command_reports_a_failed_rule_and_finishes(park, monkeypatch)
     call_command("sweep_rules", stdout=out, stderr=err)
     assert "FAILED" in err.getvalue()
     assert "1 failed" in out.getvalue()
+
+
+def test_the_failure_alert_and_the_rules_page_show_which_rule_failed(client, park, admin):
+    rules.setting_for(EXPIRING)
+    RuleSetting.objects.filter(code=EXPIRING).update(params={"days_ahead": HUGE})
+    rules.sweep_all()
+    alert = _failed_alert(EXPIRING)
+    client.force_login(admin)
+    page = client.get(reverse("core:rules")).content.decode()
+    assert "上次运行失败" in page and "提前预警天数" in page
+    assert client.get(reverse("core:alert_list")).status_code == 200
+    detail = client.get(reverse("core:alert_detail", args=[alert.pk]))
+    assert detail.status_code == 200
+    assert "营业执照即将到期" in detail.content.decode()
+    # The edit page offers the default again, not the broken stored value.
+    form = client.get(reverse("core:rule_edit", args=[EXPIRING])).context["form"]
+    assert form.initial["days_ahead"] == 30
