@@ -9,7 +9,7 @@ from .choices import AlertStatus
 from .errors import Conflict, ValidationFailed
 from .models import Alert
 from .rules import REGISTRY
-from .validation import check_length
+from .validation import REASON_MAX_LENGTH, check_length
 
 
 def alert_list(
@@ -49,6 +49,7 @@ def _locked(alert: Alert, actor) -> Alert:
 
 @transaction.atomic
 def alert_acknowledge(*, actor, alert: Alert, note: str = "") -> Alert:
+    check_length("note", note, REASON_MAX_LENGTH, label=_("说明"), requirement="R-MON-1")
     alert = _locked(alert, actor)
     if alert.status != AlertStatus.OPEN:
         raise Conflict("alert_not_open", _("只能确认待处理的预警。"), requirement="R-MON-1")

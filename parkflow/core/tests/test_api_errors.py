@@ -154,3 +154,32 @@ def test_every_api_view_parses_json_with_the_safe_parser():
             continue
         json_parsers = [p for p in parsers if "json" in getattr(p, "media_type", "")]
         assert all(issubclass(p, SafeJSONParser) for p in json_parsers), cls
+
+
+def test_a_one_megabyte_alert_note_is_400_naming_the_note_and_changes_nothing(park):
+    import datetime
+
+    from django.utils import timezone
+
+    from parkflow.core import rules
+    from parkflow.core.models import Alert
+    from parkflow.org.tests.factories import EmergencyContactFactory
+
+    EmergencyContactFactory(unit=park, confirmed_at=timezone.now() - datetime.timedelta(days=200))
+    rules.sweep_rule("org.emergency_contact_stale")
+    alert = Alert.objects.get()
+    office = staff(Role.OFFICE_STAFF, park)
+    before = AuditEvent.objects.count()
+    response = _client(office).post(
+        f"/api/v1/alerts/{alert.pk}/acknowledge/", {"note": "长" * 1_000_000}, format="json"
+    )
+    body = _is_error_body(response, 400, "invalid")
+    assert body["field"] == "note"
+    assert Alert.objects.get().status == "open"
+    assert AuditEvent.objects.count() == before
+    from parkflow.core.alerts import alert_acknowledge
+    from parkflow.core.errors import ValidationFailed
+
+    with pytest.raises(ValidationFailed) as exc:
+        alert_acknowledge(actor=office, alert=alert, note="长" * 2001)
+    assert "2000" in exc.value.errors["note"][0]

@@ -181,3 +181,28 @@ def test_the_failure_alert_and_the_rules_page_show_which_rule_failed(client, par
     # The edit page offers the default again, not the broken stored value.
     form = client.get(reverse("core:rule_edit", args=[EXPIRING])).context["form"]
     assert form.initial["days_ahead"] == 30
+
+
+def test_saving_a_parameter_of_a_rule_that_then_fails_is_no_500(
+    client, admin, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The re-sweep after the change used to raise out of the request after commit: a 500 page
+    for a change that had in fact been saved."""
+    broken = rules.REGISTRY[EXPIRING]
+
+    def explode(params, now):
+        raise OverflowError("date value out of range")
+
+    monkeypatch.setitem(
+        rules.REGISTRY, EXPIRING, rules.Rule(**{**broken.__dict__, "violations": explode})
+    )
+    client.force_login(admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("core:rule_edit", args=[EXPIRING]),
+            {"days_ahead": "60", "enabled": "on", "reason": "领导小组决议"},
+        )
+    assert response.status_code == 302
+    assert rules.params_for(EXPIRING)["days_ahead"] == 60
+    assert AuditEvent.objects.filter(action="rule.configure").count() == 1
+    assert _failed_alert(EXPIRING) is not None  # the resweep noted the failure and raised it
