@@ -53,6 +53,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Near the outside, so it also sees error responses produced by the other middleware: JSON
+    # errors under /api/ (issue 6 §6). Its process_exception still sees the views' exceptions.
+    "parkflow.core.api_errors.ApiErrorMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "parkflow.core.middleware.ChineseFirstLocaleMiddleware",
@@ -63,8 +66,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
-    # Innermost, so it sees the view's exceptions first: JSON errors under /api/ (issue 6 §6).
-    "parkflow.core.api_errors.ApiErrorMiddleware",
 ]
 
 ROOT_URLCONF = "parkflow.urls"
