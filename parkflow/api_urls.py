@@ -6,6 +6,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import DefaultRouter
+from rest_framework.settings import api_settings
 
 from parkflow.core.api import (
     AlertViewSet,
@@ -68,6 +69,9 @@ class TokenSerializer(serializers.Serializer):
 )
 class TokenView(ObtainAuthToken):
     """rest_framework.authtoken's obtain_auth_token, documented."""
+
+    # ObtainAuthToken names its own parsers; use the project's (SafeJSONParser first).
+    parser_classes = api_settings.DEFAULT_PARSER_CLASSES
 
 
 app_name = "api"

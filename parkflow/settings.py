@@ -53,6 +53,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Near the outside, so it also sees error responses produced by the other middleware: JSON
+    # errors under /api/ (issue 6 §6). Its process_exception still sees the views' exceptions.
+    "parkflow.core.api_errors.ApiErrorMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "parkflow.core.middleware.ChineseFirstLocaleMiddleware",
@@ -173,6 +176,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "parkflow.core.api.exception_handler",
+    # JSON with a size and nesting limit (core.api_errors); forms and uploads as DRF's defaults.
+    "DEFAULT_PARSER_CLASSES": [
+        "parkflow.core.api_errors.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "ParkFlow API",

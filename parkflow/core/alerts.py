@@ -9,6 +9,7 @@ from .choices import AlertStatus
 from .errors import Conflict, ValidationFailed
 from .models import Alert
 from .rules import REGISTRY
+from .validation import REASON_MAX_LENGTH, check_length
 
 
 def alert_list(
@@ -48,6 +49,7 @@ def _locked(alert: Alert, actor) -> Alert:
 
 @transaction.atomic
 def alert_acknowledge(*, actor, alert: Alert, note: str = "") -> Alert:
+    check_length("note", note, REASON_MAX_LENGTH, label=_("说明"), requirement="R-MON-1")
     alert = _locked(alert, actor)
     if alert.status != AlertStatus.OPEN:
         raise Conflict("alert_not_open", _("只能确认待处理的预警。"), requirement="R-MON-1")
@@ -95,6 +97,13 @@ def alert_resolve(*, actor, alert: Alert, note: str) -> Alert:
         raise Conflict("alert_closed", _("预警已解除。"), requirement="R-MON-1")
     if not (note or "").strip():
         raise ValidationFailed({"note": [_("请填写处理说明。")]}, requirement="R-MON-1")
+    check_length(
+        "note",
+        note.strip(),
+        Alert._meta.get_field("resolution").max_length,
+        label=_("处理说明"),
+        requirement="R-MON-1",
+    )
     alert.resolve()
     alert.resolved_at = clock.now()
     alert.resolved_by = actor

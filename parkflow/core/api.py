@@ -38,6 +38,7 @@ from . import alerts, gates, regulation, rules
 from .choices import AlertStatus, ReviewDecision, Severity
 from .errors import DomainError, NotFound
 from .models import Alert, Article, AuditEvent, Review, RuleSetting
+from .validation import REASON_MAX_LENGTH
 
 # ---------------------------------------------------------------------------------------------
 # Errors
@@ -365,7 +366,9 @@ class AlertQuerySerializer(serializers.Serializer):
 
 
 class AlertNoteSerializer(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(
+        max_length=REASON_MAX_LENGTH, required=False, allow_blank=True, default=""
+    )
 
 
 class AlertAssignSerializer(serializers.Serializer):
@@ -373,7 +376,7 @@ class AlertAssignSerializer(serializers.Serializer):
 
 
 class AlertResolveSerializer(serializers.Serializer):
-    note = serializers.CharField(allow_blank=True)
+    note = serializers.CharField(max_length=REASON_MAX_LENGTH, allow_blank=True)
 
 
 @extend_schema_view(
@@ -526,7 +529,9 @@ class ReviewFilter(filters.FilterSet):
 
 class ReviewDecideSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=ReviewDecision.choices)
-    opinion = serializers.CharField(required=False, allow_blank=True, default="")
+    opinion = serializers.CharField(
+        max_length=REASON_MAX_LENGTH, required=False, allow_blank=True, default=""
+    )
 
 
 @extend_schema_view(
@@ -576,6 +581,9 @@ class RuleSerializer(serializers.Serializer):
     params = serializers.DictField(help_text="Parameters in force")
     defaults = serializers.DictField(help_text="Default parameters")
     param_labels = serializers.DictField(child=serializers.CharField())
+    param_bounds = serializers.DictField(
+        help_text="Per parameter: type (int, float, bool, str), min and max (inclusive)"
+    )
     enabled = serializers.BooleanField()
     resolvable_by_hand = serializers.BooleanField()
     updated_at = serializers.DateTimeField(allow_null=True)
@@ -584,7 +592,9 @@ class RuleSerializer(serializers.Serializer):
 class RuleConfigureSerializer(serializers.Serializer):
     params = serializers.DictField(required=False, default=dict)
     enabled = serializers.BooleanField(required=False, allow_null=True, default=None)
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=REASON_MAX_LENGTH
+    )
 
 
 def _rule_row(rule_: rules.Rule, setting: RuleSetting | None) -> dict:
@@ -595,9 +605,13 @@ def _rule_row(rule_: rules.Rule, setting: RuleSetting | None) -> dict:
         "requirement": rule_.requirement,
         "severity": rule_.severity,
         "model": rule_.model,
-        "params": {**rule_.defaults, **(setting.params if setting else {})},
+        "params": rules.effective_params(rule_, setting.params if setting else {})[0],
         "defaults": dict(rule_.defaults),
         "param_labels": {k: str(v) for k, v in rule_.param_labels.items()},
+        "param_bounds": {
+            k: {"type": spec.type.__name__, "min": spec.min, "max": spec.max}
+            for k, spec in rule_.param_specs.items()
+        },
         "enabled": setting.enabled if setting else True,
         "resolvable_by_hand": rule_.resolvable_by_hand,
         "updated_at": setting.updated_at if setting else None,

@@ -16,9 +16,11 @@ from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models, transaction
+from django.utils.translation import gettext_lazy as _
 
 from . import clock
 from .models import AuditEvent
+from .validation import REASON_MAX_LENGTH, check_length
 
 GENESIS_HASH = "0" * 64
 _ADVISORY_LOCK_KEY = 0x5041524B  # "PARK"
@@ -95,7 +97,10 @@ def record(
     reason: str = "",
     object_repr: str | None = None,
 ) -> AuditEvent:
-    """Append one event to the chain in the caller's transaction."""
+    """Append one event to the chain in the caller's transaction. A reason longer than the
+    declared limit is refused (bad input: the caller's transaction rolls back, nothing is written)
+    before the chain is locked."""
+    check_length("reason", reason, REASON_MAX_LENGTH, label=_("原因"))
     _lock_chain_head()
     last = AuditEvent.objects.order_by("-id").only("hash").first()
     prev_hash = last.hash if last else GENESIS_HASH

@@ -7,6 +7,7 @@ from parkflow.core.errors import DomainError, ValidationFailed
 
 from .choices import AlertStatus, ReviewDecision, Severity
 from .rules import REGISTRY
+from .validation import REASON_MAX_LENGTH
 
 
 def add_domain_error(form: forms.Form, exc: DomainError) -> None:
@@ -112,6 +113,7 @@ class ReviewDecisionForm(StyledForm):
     )
     opinion = forms.CharField(
         label=_("审查意见"),
+        max_length=REASON_MAX_LENGTH,
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("不通过或退回修改时必须填写书面意见。"),

@@ -24,6 +24,7 @@ from .audit import canonical
 from .choices import ReviewDecision
 from .errors import Conflict, DomainError, GateNotPassed, PermissionDenied, ValidationFailed
 from .models import Review
+from .validation import REASON_MAX_LENGTH, check_length
 
 
 @dataclass(frozen=True)
@@ -244,6 +245,7 @@ def review_decide(*, actor, review: Review, decision: str, opinion: str = "") ->
         raise ValidationFailed(
             {"opinion": [_("不通过或退回时必须填写书面审查意见。")]}, requirement="R-CPL-1"
         )
+    check_length("opinion", opinion, REASON_MAX_LENGTH, label=_("审查意见"), requirement="R-CPL-1")
     if review.assigned_to_id and review.assigned_to_id != actor.pk:
         raise PermissionDenied(
             "not_assigned", _("该审查已指定给其他审查人。"), requirement="R-ENT-3"

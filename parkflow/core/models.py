@@ -4,12 +4,14 @@ reviews (gates). Domain apps hold their own models; these are the mechanisms the
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from . import choices
+from .validation import REASON_MAX_LENGTH
 
 
 class AuditEvent(models.Model):
@@ -36,7 +38,9 @@ class AuditEvent(models.Model):
     object_repr = models.CharField(_("对象"), max_length=255, blank=True)
     before = models.JSONField(_("变更前"), null=True, blank=True)
     after = models.JSONField(_("变更后"), null=True, blank=True)
-    reason = models.TextField(_("原因"), blank=True)
+    reason = models.TextField(
+        _("原因"), blank=True, validators=[MaxLengthValidator(REASON_MAX_LENGTH)]
+    )
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 
@@ -164,6 +168,10 @@ class RuleSetting(models.Model):
     params = models.JSONField(_("参数"), default=dict)
     enabled = models.BooleanField(_("启用"), default=True)
     updated_at = models.DateTimeField(_("更新时间"), null=True, blank=True)
+    # The last run's failure (an exception, or a stored parameter out of its bounds), read by the
+    # kernel rule ``core.rule_failed``; empty once the rule runs cleanly again.
+    last_error = models.CharField(_("最近一次运行错误"), max_length=500, blank=True, default="")
+    last_error_at = models.DateTimeField(_("错误时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("规则参数")
@@ -302,7 +310,9 @@ class Review(models.Model):
         choices=choices.ReviewDecision.choices,
         default=choices.ReviewDecision.PENDING,
     )
-    opinion = models.TextField(_("审查意见"), blank=True)
+    opinion = models.TextField(
+        _("审查意见"), blank=True, validators=[MaxLengthValidator(REASON_MAX_LENGTH)]
+    )
     content_hash = models.CharField(_("内容摘要"), max_length=64)
     decided_at = models.DateTimeField(_("审查时间"), null=True, blank=True)
 

@@ -10,10 +10,18 @@ requirement it cites, severity, default parameters and a *set-based* check — a
 * keeps one open alert per (rule, object) — also a database constraint.
 
 Parameters live in ``RuleSetting`` so an administrator can change "90 days" without a deploy;
-the change is audited (``rule_setting_update``).
+the change is audited (``rule_setting_update``). Each parameter is declared with its type and
+bounds (``Param``): the service refuses a value out of range, and a value stored out of range
+before the bounds existed is replaced by the default at sweep time (and raises an alert).
+
+A rule that fails (an exception in its check, or an invalid stored parameter) never stops the
+others: ``sweep_all`` runs each rule in its own savepoint, records the failure on its
+``RuleSetting`` and the kernel rule ``core.rule_failed`` opens an alert naming it, which
+resolves itself once the rule runs cleanly again.
 """
 
 import datetime
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -23,10 +31,117 @@ from django.utils.translation import gettext_lazy as _
 
 from . import audit, clock
 from .choices import AlertStatus, Severity
-from .errors import DomainError, PermissionDenied
+from .errors import DomainError, PermissionDenied, ValidationFailed
 from .models import Alert, RuleSetting
 
 ACTIVE = (AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED)
+RULE_FAILED = "core.rule_failed"
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Param:
+    """A rule parameter: its type, default, inclusive bounds and label. ``clean`` turns a value
+    from a form, JSON or the database into the declared type or raises ``ValueError`` with a
+    message naming the parameter and its range (R-MON-1)."""
+
+    type: type
+    default: object
+    min: float | int | None = None
+    max: float | int | None = None
+    label: object = ""
+
+    def __post_init__(self):
+        if self.type not in (bool, int, float, str):
+            raise TypeError(f"unsupported parameter type {self.type!r}")
+        self.clean(self.default, "default")  # a declaration whose default is out of range is a bug
+
+    def range_text(self) -> str:
+        if self.type is bool:
+            return _("是或否")
+        if self.type is str:
+            return _("不超过 %(max)s 个字符的文本") % {"max": self.max or 200}
+        kind = _("整数") if self.type is int else _("数值")
+        if self.min is not None and self.max is not None:
+            return _("%(min)s 到 %(max)s 之间的%(kind)s") % {
+                "min": self.min,
+                "max": self.max,
+                "kind": kind,
+            }
+        if self.min is not None:
+            return _("不小于 %(min)s 的%(kind)s") % {"min": self.min, "kind": kind}
+        if self.max is not None:
+            return _("不大于 %(max)s 的%(kind)s") % {"max": self.max, "kind": kind}
+        return str(kind)
+
+    def clean(self, value, name: str = ""):
+        label = self.label or name
+        problem = ValueError(
+            _("“%(label)s”应为%(range)s。") % {"label": label, "range": self.range_text()}
+        )
+        if self.type is bool:
+            if isinstance(value, bool):
+                return value
+            if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
+                return value.strip().lower() in _TRUE
+            if isinstance(value, int) and value in (0, 1):
+                return bool(value)
+            raise problem
+        if self.type is str:
+            if not isinstance(value, str) or len(value) > (self.max or 200):
+                raise problem
+            return value
+        if isinstance(value, bool) or value is None:
+            raise problem
+        try:
+            if self.type is int:
+                if isinstance(value, float):
+                    if not value.is_integer():
+                        raise problem
+                    value = int(value)
+                elif isinstance(value, str):
+                    text = value.strip()
+                    if len(text) > 20:
+                        raise problem
+                    value = int(text)
+                elif not isinstance(value, int):
+                    raise problem
+            else:
+                if isinstance(value, str) and len(value.strip()) > 40:
+                    raise problem
+                value = float(value)
+                if value != value or value in (float("inf"), float("-inf")):
+                    raise problem
+        except (TypeError, ValueError, OverflowError):
+            raise problem from None
+        if (self.min is not None and value < self.min) or (
+            self.max is not None and value > self.max
+        ):
+            raise problem
+        return value
+
+
+_TRUE = {"1", "true", "yes", "on", "是"}
+_FALSE = {"0", "false", "no", "off", "否", ""}
+
+# Bounds for a parameter declared the old way, by a bare default: never negative, and small
+# enough that date arithmetic cannot overflow (about 100 years of days).
+_LEGACY_MAX = {int: 36500, float: 36500.0}
+
+
+def _as_param(name: str, declared, label) -> Param:
+    if isinstance(declared, Param):
+        return declared if declared.label or not label else _with_label(declared, label)
+    kind = type(declared)
+    if kind is bool or kind is str:
+        return Param(kind, declared, label=label or "")
+    if kind in (int, float):
+        return Param(kind, declared, min=0, max=_LEGACY_MAX[kind], label=label or "")
+    raise TypeError(f"parameter {name!r}: unsupported default {declared!r}")
+
+
+def _with_label(param: Param, label) -> Param:
+    return Param(param.type, param.default, param.min, param.max, label)
 
 
 @dataclass(frozen=True)
@@ -44,6 +159,7 @@ class Rule:
     assignee: Callable[[models.Model], object] | None = None
     resolvable_by_hand: bool = False
     param_labels: dict = field(default_factory=dict)
+    param_specs: dict = field(default_factory=dict)  # name -> Param
 
     @property
     def model_class(self) -> type[models.Model]:
@@ -84,6 +200,12 @@ def rule(
 ):
     """Register a set-based check. The decorated function returns the violating queryset."""
 
+    labels = dict(param_labels or {})
+    specs = {
+        name: _as_param(name, declared, labels.get(name))
+        for name, declared in (params or {}).items()
+    }
+
     def decorator(check):
         REGISTRY[code] = Rule(
             code=code,
@@ -92,13 +214,14 @@ def rule(
             requirement=requirement,
             severity=severity,
             model=model,
-            defaults=dict(params or {}),
+            defaults={name: spec.default for name, spec in specs.items()},
             violations=check,
             message=message,
             park=park,
             assignee=assignee,
             resolvable_by_hand=resolvable_by_hand,
-            param_labels=dict(param_labels or {}),
+            param_labels={name: spec.label or name for name, spec in specs.items()},
+            param_specs=specs,
         )
         return check
 
@@ -125,8 +248,23 @@ def setting_for(code: str) -> RuleSetting:
     return setting
 
 
+def effective_params(rule_: Rule, stored: dict) -> tuple[dict, dict[str, str]]:
+    """The parameters a sweep runs with: each stored value checked against its declaration;
+    one that fails (stored before the bounds existed, or edited in the database) is replaced by
+    the default. Returns (params, {name: problem})."""
+    params, problems = dict(rule_.defaults), {}
+    for name, spec in rule_.param_specs.items():
+        if name not in stored:
+            continue
+        try:
+            params[name] = spec.clean(stored[name], name)
+        except ValueError as exc:
+            problems[name] = str(exc)
+    return params, problems
+
+
 def params_for(code: str) -> dict:
-    return {**get_rule(code).defaults, **setting_for(code).params}
+    return effective_params(get_rule(code), setting_for(code).params)[0]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -173,7 +311,14 @@ def sweep_rule(code: str) -> tuple[int, int]:
         stale = list(active)
         _auto_resolve(stale, now)
         return 0, len(stale)
-    params = {**rule_.defaults, **setting.params}
+    params, problems = effective_params(rule_, setting.params)
+    if problems:
+        logger.warning("rule %s: invalid stored parameters %s, using defaults", code, problems)
+        _note_outcome(
+            code,
+            _("参数无效，已按默认值运行：%(problems)s")
+            % {"problems": "；".join(problems.values())},
+        )
     violating = rule_.violations(params, now)
     violating_ids = {str(pk) for pk in violating.values_list("pk", flat=True)}
     open_by_object = {a.object_id: a for a in active.filter(content_type=ct)}
@@ -188,8 +333,45 @@ def sweep_rule(code: str) -> tuple[int, int]:
     return len(to_open), len(to_close)
 
 
-def sweep_all() -> dict[str, tuple[int, int]]:
-    return {code: sweep_rule(code) for code in sorted(REGISTRY)}
+def _note_outcome(code: str, error: str = "") -> None:
+    """Remember on the rule's setting whether its last run failed (read by ``core.rule_failed``).
+    A plain UPDATE, so a failure noted after a rolled-back sweep is kept."""
+    now = clock.now()
+    setting_for(code)
+    RuleSetting.objects.filter(code=code).exclude(last_error=error[:500]).update(
+        last_error=error[:500], last_error_at=now if error else None
+    )
+
+
+def sweep_rule_isolated(code: str) -> tuple[int, int] | None:
+    """Run one rule in its own savepoint: an exception is logged and noted on its setting (so
+    ``core.rule_failed`` raises an alert) instead of propagating. Returns None on failure."""
+    try:
+        with transaction.atomic():
+            result = sweep_rule(code)
+    except Exception as exc:
+        logger.exception("rule %s failed", code)
+        _note_outcome(code, f"{type(exc).__name__}: {exc}")
+        return None
+    if not effective_params(get_rule(code), setting_for(code).params)[1]:
+        _note_outcome(code, "")
+    return result
+
+
+def sweep_all() -> dict[str, tuple[int, int] | None]:
+    """Every rule, each isolated; the failure rule last so it sees this sweep's outcomes."""
+    codes = sorted(c for c in REGISTRY if c != RULE_FAILED)
+    results = {code: sweep_rule_isolated(code) for code in codes}
+    if RULE_FAILED in REGISTRY:
+        results[RULE_FAILED] = sweep_rule_isolated(RULE_FAILED)
+    return results
+
+
+def resweep(code: str) -> None:
+    """Re-run one rule (after its parameters changed) and then the failure rule."""
+    sweep_rule_isolated(code)
+    if code != RULE_FAILED and RULE_FAILED in REGISTRY:
+        sweep_rule_isolated(RULE_FAILED)
 
 
 def rules_for_model(model_class) -> list[Rule]:
@@ -203,20 +385,30 @@ def evaluate_object(obj) -> None:
     now = clock.now()
     ct = ContentType.objects.get_for_model(obj)
     for rule_ in rules_for_model(type(obj)):
-        setting = setting_for(rule_.code)
-        params = {**rule_.defaults, **setting.params}
-        current = (
-            Alert.objects.select_for_update()
-            .filter(rule_code=rule_.code, content_type=ct, object_id=str(obj.pk), status__in=ACTIVE)
-            .first()
-        )
-        violates = setting.enabled and rule_.violations(params, now).filter(pk=obj.pk).exists()
-        if violates and current is None:
-            _open_alert(rule_, obj, params, now)
-        elif violates:
-            Alert.objects.filter(pk=current.pk).update(last_seen_at=now)
-        elif current is not None:
-            _auto_resolve([current], now)
+        try:
+            with transaction.atomic():
+                _evaluate_one(rule_, obj, ct, now)
+        except Exception as exc:
+            # One broken rule must not stop the others; the next sweep raises its alert.
+            logger.exception("rule %s failed on %s #%s", rule_.code, ct.model, obj.pk)
+            _note_outcome(rule_.code, f"{type(exc).__name__}: {exc}")
+
+
+def _evaluate_one(rule_: Rule, obj, ct, now) -> None:
+    setting = setting_for(rule_.code)
+    params = effective_params(rule_, setting.params)[0]
+    current = (
+        Alert.objects.select_for_update()
+        .filter(rule_code=rule_.code, content_type=ct, object_id=str(obj.pk), status__in=ACTIVE)
+        .first()
+    )
+    violates = setting.enabled and rule_.violations(params, now).filter(pk=obj.pk).exists()
+    if violates and current is None:
+        _open_alert(rule_, obj, params, now)
+    elif violates:
+        Alert.objects.filter(pk=current.pk).update(last_seen_at=now)
+    elif current is not None:
+        _auto_resolve([current], now)
 
 
 def evaluate_on_commit(obj) -> None:
@@ -229,18 +421,6 @@ def evaluate_on_commit(obj) -> None:
 
 # ---------------------------------------------------------------------------------------------
 # Administration
-
-
-def _coerce(value, default):
-    if isinstance(default, bool):
-        if isinstance(value, str):
-            return value.strip().lower() in {"1", "true", "yes", "on", "是"}
-        return bool(value)
-    if isinstance(default, int):
-        return int(value)
-    if isinstance(default, float):
-        return float(value)
-    return value
 
 
 @transaction.atomic
@@ -259,24 +439,29 @@ def rule_setting_update(
     setting = RuleSetting.objects.select_for_update().get(pk=setting_for(code).pk)
     errors = {}
     new_params = dict(setting.params)
+    if not isinstance(params, dict):
+        raise ValidationFailed({"params": [_("参数应为“名称: 值”的对象。")]}, requirement="R-MON-1")
     for key, value in params.items():
-        if key not in rule_.defaults:
-            errors[key] = [_("规则没有此参数。")]
+        spec = rule_.param_specs.get(key)
+        if spec is None:
+            errors[str(key)[:80]] = [_("规则没有此参数。")]
             continue
         try:
-            coerced = _coerce(value, rule_.defaults[key])
-        except (TypeError, ValueError):
-            errors[key] = [
-                _("参数类型应与默认值一致（%(default)r）。") % {"default": rule_.defaults[key]}
-            ]
+            new_params[key] = spec.clean(value, key)
+        except ValueError as exc:
+            errors[key] = [str(exc)]
+    # A value stored out of range before the bounds existed is not carried forward.
+    for key, value in list(new_params.items()):
+        spec = rule_.param_specs.get(key)
+        if spec is None:
+            del new_params[key]
             continue
-        if isinstance(coerced, int | float) and not isinstance(coerced, bool) and coerced < 0:
-            errors[key] = [_("参数不能为负数。")]
-            continue
-        new_params[key] = coerced
+        try:
+            spec.clean(value, key)
+        except ValueError:
+            if key not in params:
+                new_params[key] = spec.default
     if errors:
-        from .errors import ValidationFailed
-
         raise ValidationFailed(errors, requirement="R-MON-1")
     before = {"params": setting.params, "enabled": setting.enabled}
     setting.params = new_params
@@ -292,5 +477,35 @@ def rule_setting_update(
         after={"params": setting.params, "enabled": setting.enabled},
         reason=reason,
     )
-    transaction.on_commit(lambda: sweep_rule(code))
+    transaction.on_commit(lambda: resweep(code))
     return setting
+
+
+# ---------------------------------------------------------------------------------------------
+# The kernel's own rule: a rule that failed on its last run
+
+
+def _failed_message(setting, params) -> str:
+    rule_ = REGISTRY.get(setting.code)
+    title = rule_.title if rule_ else setting.code
+    return _(
+        "规则“%(title)s”上次运行失败，预警可能未能发出：%(error)s。请系统管理员检查规则参数或错误日志。"
+    ) % {
+        "title": title,
+        "error": setting.last_error,
+    }
+
+
+@rule(
+    RULE_FAILED,
+    title=_("规则运行失败"),
+    # 第十九条 risk identification and early warning: a rule that stops running stops warning.
+    articles=("Art.19",),
+    requirement="R-MON-1",
+    model="core.RuleSetting",
+    severity=Severity.HIGH,
+    message=_failed_message,
+    park=lambda setting: None,
+)
+def rule_failed(params, now):
+    return RuleSetting.objects.exclude(last_error="")

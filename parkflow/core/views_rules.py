@@ -33,18 +33,24 @@ class RuleSettingForm(StyledForm):
 
     def __init__(self, *args, rule, current: dict, enabled: bool, **kwargs):
         super().__init__(*args, initial={"enabled": enabled, **current}, **kwargs)
-        self.param_names = list(rule.defaults)
-        for name, default in rule.defaults.items():
+        self.param_names = list(rule.param_specs)
+        for name, spec in rule.param_specs.items():
             label = rule.param_labels.get(name, name)
-            if isinstance(default, bool):
+            # The form only shapes the input; the declared bounds are checked by the service
+            # (rules.rule_setting_update), whose error is shown inline on the field.
+            if spec.type is bool:
                 field = forms.BooleanField(label=label, required=False)
-            elif isinstance(default, int):
-                field = forms.IntegerField(label=label, min_value=0)
-            elif isinstance(default, float):
-                field = forms.FloatField(label=label, min_value=0)
+            elif spec.type is str:
+                field = forms.CharField(label=label, max_length=spec.max or 200)
             else:
-                field = forms.CharField(label=label)
-            field.help_text = _("默认值：%(default)s") % {"default": default}
+                field = forms.CharField(label=label, max_length=40)
+                field.widget = forms.NumberInput(
+                    attrs={k: v for k, v in (("min", spec.min), ("max", spec.max)) if v is not None}
+                )
+            field.help_text = _("取值范围：%(range)s；默认值：%(default)s") % {
+                "range": spec.range_text(),
+                "default": spec.default,
+            }
             style_widget(field)
             self.fields[name] = field
         self.order_fields([*self.param_names, "enabled", "reason"])
@@ -66,9 +72,10 @@ def _rows():
             "rule": rule,
             "params": [
                 (rule.param_labels.get(k, k), v)
-                for k, v in {**rule.defaults, **setting.params}.items()
+                for k, v in rules.effective_params(rule, setting.params)[0].items()
             ],
             "enabled": setting.enabled,
+            "last_error": setting.last_error,
             "updated_at": setting.updated_at,
             "open_alerts": open_counts.get(code, 0),
         }
@@ -90,7 +97,7 @@ def rule_edit(request, code):
     if rule is None:
         raise Http404
     setting = rules.setting_for(code)
-    current = {**rule.defaults, **setting.params}
+    current = rules.effective_params(rule, setting.params)[0]
     form = RuleSettingForm(
         request.POST or None, rule=rule, current=current, enabled=setting.enabled
     )

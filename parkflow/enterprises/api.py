@@ -25,6 +25,7 @@ from parkflow.core.api import (
     person_field,
     staff_users,
 )
+from parkflow.core.validation import REASON_MAX_LENGTH
 from parkflow.org import access
 from parkflow.org.choices import UnitKind
 from parkflow.org.models import OrgUnit
@@ -107,16 +108,24 @@ class EnterpriseCreateSerializer(serializers.Serializer):
 class EnterpriseUpdateSerializer(EnterpriseCreateSerializer):
     park = None  # an enterprise does not move between parks by an edit
     reason = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text="Why (kept in the audit trail)"
+        max_length=REASON_MAX_LENGTH,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Why (kept in the audit trail)",
     )
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(
+        max_length=REASON_MAX_LENGTH, required=False, allow_blank=True, default=""
+    )
 
 
 class ConflictDeclareSerializer(serializers.Serializer):
-    reason = serializers.CharField(allow_blank=True, help_text="The interest that conflicts")
+    reason = serializers.CharField(
+        max_length=REASON_MAX_LENGTH, allow_blank=True, help_text="The interest that conflicts"
+    )
 
 
 class EnterpriseFilter(filters.FilterSet):

@@ -30,6 +30,7 @@ from parkflow.core.api import (
 )
 from parkflow.core.choices import ReviewDecision
 from parkflow.core.errors import NotFound, ValidationFailed
+from parkflow.core.validation import REASON_MAX_LENGTH
 from parkflow.org import access
 from parkflow.org.choices import UnitKind
 from parkflow.org.models import OrgUnit, User
@@ -73,7 +74,9 @@ class ConflictDeclarationSerializer(serializers.ModelSerializer):
 
 class ConflictWithdrawSerializer(serializers.Serializer):
     reason = serializers.CharField(
-        allow_blank=True, help_text="Why the conflict no longer exists (kept in the audit trail)"
+        max_length=REASON_MAX_LENGTH,
+        allow_blank=True,
+        help_text="Why the conflict no longer exists (kept in the audit trail)",
     )
 
 

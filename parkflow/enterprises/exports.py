@@ -11,6 +11,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from parkflow.core import audit, clock
+from parkflow.core.xlsx import append_row
 from parkflow.org import access
 
 from .selectors import enterprise_list
@@ -42,7 +43,7 @@ def enterprise_workbook(enterprises) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = _("企业名录")
-    sheet.append([label for label, _width, _get in columns])
+    append_row(sheet, [label for label, _width, _get in columns])
     header_fill = PatternFill("solid", fgColor="1F4FD1")
     for index, (_label, width, _get) in enumerate(columns, start=1):
         cell = sheet.cell(row=1, column=index)
@@ -51,7 +52,8 @@ def enterprise_workbook(enterprises) -> bytes:
         cell.alignment = Alignment(vertical="center", horizontal="center")
         sheet.column_dimensions[get_column_letter(index)].width = width
     for enterprise in enterprises:
-        sheet.append([get(enterprise) for _label, _width, get in columns])
+        # Through the safe writer: a name like "=HYPERLINK(…)" must stay text (core.xlsx).
+        append_row(sheet, [get(enterprise) for _label, _width, get in columns])
     formats = {CAPITAL_COLUMN: "#,##0.00", len(columns): "yyyy-mm-dd hh:mm"}
     for column, number_format in formats.items():
         for (cell,) in sheet.iter_rows(min_row=2, min_col=column, max_col=column):

@@ -85,7 +85,7 @@ class EnterpriseForm(StyledForm):
     name = forms.CharField(label=_("企业名称"), max_length=120)
     credit_code = forms.CharField(
         label=_("统一社会信用代码"),
-        max_length=24,
+        max_length=40,
         help_text=_("18位，按 GB 32100 校验位校验。"),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
@@ -98,7 +98,7 @@ class EnterpriseForm(StyledForm):
         label=_("客户等级"), choices=EnterpriseGrade.choices, initial=EnterpriseGrade.B
     )
     contact_name = forms.CharField(label=_("联系人"), max_length=60)
-    contact_phone = forms.CharField(label=_("联系电话"), max_length=20)
+    contact_phone = forms.CharField(label=_("联系电话"), max_length=30)
     contact_email = forms.EmailField(label=_("联系邮箱"), required=False)
     address = forms.CharField(label=_("入驻地址"), max_length=200, required=False)
     account_manager = forms.ModelChoiceField(
@@ -350,7 +350,7 @@ class PortalApplicationForm(StyledForm):
     name = forms.CharField(label=_("企业名称"), max_length=120)
     credit_code = forms.CharField(
         label=_("统一社会信用代码"),
-        max_length=24,
+        max_length=40,
         help_text=_("18位，见营业执照。"),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
@@ -364,7 +364,7 @@ class PortalApplicationForm(StyledForm):
     contact_name = forms.CharField(label=_("联系人"), max_length=60)
     contact_phone = forms.CharField(
         label=_("联系电话"),
-        max_length=20,
+        max_length=30,
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
     contact_email = forms.EmailField(label=_("联系邮箱"), required=False)

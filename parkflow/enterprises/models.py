@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
-from parkflow.org.models import phone_validator
+from parkflow.org.models import NormalisedPhoneMixin, phone_validator
 
 from .choices import (
     BrandMatch,
@@ -20,12 +20,14 @@ from .choices import (
     ImportStatus,
     Industry,
 )
-from .validators import validate_credit_code
+from .validators import normalise_credit_code, validate_credit_code
 
 S = EnterpriseStatus
 
 
-class Enterprise(FSMModelMixin, models.Model):
+class Enterprise(NormalisedPhoneMixin, FSMModelMixin, models.Model):
+    phone_fields = ("contact_phone",)
+
     name = models.CharField(_("企业名称"), max_length=120)
     credit_code = models.CharField(
         _("统一社会信用代码"), max_length=18, unique=True, validators=[validate_credit_code]
@@ -108,6 +110,13 @@ class Enterprise(FSMModelMixin, models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean_fields(self, exclude=None):
+        # Full-width, spaced or dashed codes are the same code (core.normalise); phone numbers
+        # are normalised by NormalisedPhoneMixin.
+        if self.credit_code:
+            self.credit_code = normalise_credit_code(self.credit_code)
+        super().clean_fields(exclude=exclude)
 
     # Transitions: declared here, performed only by services.enterprise_transition.
     @transition(field=status, source=[S.PROSPECT, S.REJECTED], target=S.APPLYING)

@@ -8,7 +8,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from parkflow.core.choices import Severity
-from parkflow.core.rules import rule
+from parkflow.core.rules import Param, rule
 
 from .choices import DocumentType, EnterpriseStatus
 from .models import QualificationDocument
@@ -46,8 +46,7 @@ def _park(document):
     requirement="R-ENT-2",
     model="enterprises.QualificationDocument",
     severity=Severity.WARNING,
-    params={"days_ahead": 30},
-    param_labels={"days_ahead": _("提前预警天数")},
+    params={"days_ahead": Param(int, 30, min=1, max=365, label=_("提前预警天数"))},
     message=lambda doc, params: (
         _("%(enterprise)s 的营业执照将于 %(date)s 到期，请督促企业及时更新。")
         % {"enterprise": doc.enterprise, "date": date_format(doc.valid_until)}

@@ -13,7 +13,7 @@ from django_fsm import can_proceed
 from parkflow.core import audit, clock, gates
 from parkflow.core.errors import Conflict, PermissionDenied, ValidationFailed
 from parkflow.core.rules import evaluate_on_commit
-from parkflow.core.validation import full_clean
+from parkflow.core.validation import check_length, full_clean
 from parkflow.org import access
 
 from . import brands, draws, guards
@@ -328,6 +328,13 @@ def conflict_declare(*, actor, enterprise: Enterprise, reason: str) -> ConflictD
     access.ensure(actor, "enterprise.declare_conflict", enterprise, requirement="R-ENT-4")
     if not (reason or "").strip():
         raise ValidationFailed({"reason": [_("请说明利益关系。")]}, requirement="R-ENT-4")
+    reason = check_length(
+        "reason",
+        reason.strip(),
+        ConflictDeclaration._meta.get_field("reason").max_length,
+        label=_("利益关系说明"),
+        requirement="R-ENT-4",
+    )
     if has_active_conflict(actor, enterprise):
         raise Conflict(
             "conflict_exists", _("您已申报过与该企业的利益冲突。"), requirement="R-ENT-4"

@@ -5,9 +5,12 @@ from django.utils.translation import gettext_lazy as _
 from stdnum import exceptions as stdnum_errors
 from stdnum.cn import uscc
 
+from parkflow.core.normalise import compact_code
+
 
 def normalise_credit_code(value: str) -> str:
-    return uscc.compact(value or "")
+    """Full-width (``９１３２…Ｌ``), spaced or dashed input → the 18 ASCII characters."""
+    return uscc.compact(compact_code(value))
 
 
 def validate_credit_code(value: str) -> None:

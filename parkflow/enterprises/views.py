@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from parkflow.core import audit, gates
 from parkflow.core.choices import ReviewDecision
-from parkflow.core.errors import DomainError, NotFound
+from parkflow.core.errors import DomainError, NotFound, ValidationFailed
 from parkflow.core.forms import add_domain_error, domain_error_text
 from parkflow.core.views import LIST_PAGE_SIZE, get_or_404, paginate, safe_next, staff_page
 from parkflow.org import access
@@ -268,7 +268,12 @@ def enterprise_detail(request, pk):
 def enterprise_transition(request, pk, action):
     enterprise = get_or_404(selectors.enterprise_get_for_user, actor=request.user, pk=pk)
     form = TransitionForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    if not form.is_valid():
+        # A reason the form refuses (too long) must not be dropped silently while the step goes
+        # ahead: nothing is done and the error names the field.
+        error = ValidationFailed(dict(form.errors), requirement="R-PLT-1")
+        return _render_detail(request, enterprise, action_error=error, status=400)
+    reason = form.cleaned_data["reason"]
     try:
         TRANSITIONS[action](actor=request.user, enterprise=enterprise, reason=reason)
     except DomainError as exc:

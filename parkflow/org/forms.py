@@ -27,7 +27,7 @@ class EmergencyContactForm(StyledForm):
     title = forms.CharField(label=_("职务"), max_length=60, required=False)
     phone = forms.CharField(
         label=_("电话"),
-        max_length=20,
+        max_length=30,
         help_text=_("手机号或固定电话，如 13812345678 或 021-12345678。"),
     )
 

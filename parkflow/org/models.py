@@ -8,12 +8,31 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from parkflow.core.normalise import normalise_phone
+
 from .choices import AuthorityKind, ComplianceKind, DepartmentKind, Role, UnitKind
 
 phone_validator = RegexValidator(
     r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$",
-    _("请输入有效的手机号或固定电话（如 13812345678 或 021-12345678）。"),
+    _(
+        "请输入有效的手机号或固定电话（如 13812345678、138-0013-8000、+86 138 0013 8000 "
+        "或 0512-6688 1234）。"
+    ),
 )
+
+
+class NormalisedPhoneMixin:
+    """Phone fields named in ``phone_fields`` are normalised (``core.normalise``) before the
+    field validators run, wherever ``full_clean`` is called: services, admin, imports."""
+
+    phone_fields: tuple[str, ...] = ()
+
+    def clean_fields(self, exclude=None):
+        for name in self.phone_fields:
+            value = getattr(self, name)
+            if value:
+                setattr(self, name, normalise_phone(value))
+        super().clean_fields(exclude=exclude)
 
 
 class OrgUnit(models.Model):
@@ -76,9 +95,11 @@ class OrgUnit(models.Model):
         return self.park_id is None
 
 
-class User(AbstractUser):
+class User(NormalisedPhoneMixin, AbstractUser):
     """Staff and enterprise users. Staff act through ``RoleAssignment``; enterprise users through
     ``enterprises.PortalAccount``."""
+
+    phone_fields = ("phone",)
 
     display_name = models.CharField(_("姓名"), max_length=60, blank=True)
     phone = models.CharField(_("手机"), max_length=20, blank=True, validators=[phone_validator])
@@ -157,8 +178,10 @@ class ComplianceRecord(models.Model):
         return self.completed_on <= day <= self.valid_until
 
 
-class EmergencyContact(models.Model):
+class EmergencyContact(NormalisedPhoneMixin, models.Model):
     """R-ORG-6, Art.21(三): "应急联系人须在系统中实时更新"."""
+
+    phone_fields = ("phone",)
 
     unit = models.ForeignKey(
         OrgUnit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="emergency_contacts"

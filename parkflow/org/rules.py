@@ -6,7 +6,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from parkflow.core.choices import Severity
-from parkflow.core.rules import rule
+from parkflow.core.rules import Param, rule
 
 from .choices import UnitKind
 from .models import EmergencyContact, OrgUnit
@@ -30,8 +30,7 @@ def _stale_message(contact, params):
     requirement="R-ORG-6",
     model="org.EmergencyContact",
     severity=Severity.WARNING,
-    params={"max_age_days": 90},
-    param_labels={"max_age_days": _("确认周期（天）")},
+    params={"max_age_days": Param(int, 90, min=1, max=730, label=_("确认周期（天）"))},
     message=_stale_message,
     # Whoever last confirmed the contact is best placed to chase it.
     assignee=lambda contact: contact.confirmed_by,

@@ -47,8 +47,27 @@ def enterprise_user(enterprise: Enterprise, **kwargs):
     return user
 
 
-MINIMAL_PDF = (
-    b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+def build_pdf(*objects: bytes, root: int = 1, trailer_extra: bytes = b"") -> bytes:
+    """A PDF from raw object bodies (object 1 is the catalog), with a correct cross-reference
+    table, so a PDF library parses it like a real file. Tests craft active content with it."""
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for offset in offsets:
+        out += b"%010d 00000 n \n" % offset
+    out += b"trailer\n<< /Size %d /Root %d 0 R " % (len(objects) + 1, root) + trailer_extra
+    out += b">>\nstartxref\n%d\n%%%%EOF\n" % xref
+    return bytes(out)
+
+
+MINIMAL_PDF = build_pdf(
+    b"<< /Type /Catalog /Pages 2 0 R >>",
+    b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+    b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
 )
 
 

@@ -847,7 +847,7 @@ class DemoBuilder:
         self.build_spot_check()
         self.build_contacts()
         results = rules.sweep_all()
-        opened = sum(o for o, _r in results.values())
+        opened = sum(r[0] for r in results.values() if r is not None)
         self.out(f"规则巡检 / rule sweep: {opened} alerts opened")
         return {
             "units": len(self.units),

@@ -14,10 +14,17 @@ class Command(BaseCommand):
     def handle(self, *args, codes=(), **options):
         results = {code: rules.sweep_rule(code) for code in codes} if codes else rules.sweep_all()
         width = max((len(code) for code in results), default=10)
-        for code, (opened, resolved) in sorted(results.items()):
+        for code, outcome in sorted(results.items()):
+            if outcome is None:  # isolated failure: logged, noted for core.rule_failed
+                self.stderr.write(f"{code.ljust(width)}  FAILED (see the error log)")
+                continue
+            opened, resolved = outcome
             self.stdout.write(f"{code.ljust(width)}  opened {opened}  resolved {resolved}")
-        total_open = sum(o for o, _r in results.values())
-        total_resolved = sum(r for _o, r in results.values())
+        done = [r for r in results.values() if r is not None]
+        total_open = sum(o for o, _r in done)
+        total_resolved = sum(r for _o, r in done)
+        failed = len(results) - len(done)
         self.stdout.write(
             f"{len(results)} rules swept: {total_open} opened, {total_resolved} resolved"
+            + (f", {failed} failed" if failed else "")
         )
