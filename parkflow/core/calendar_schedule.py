@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from . import audit, calendar, clock
 from .errors import PermissionDenied, ValidationFailed
 from .models import CalendarDay, CalendarYear
+from .xlsx import append_row
 
 REQUIREMENT = "R-CMP-3"
 MAX_HOLIDAY_DAYS = 15
@@ -193,7 +194,7 @@ def template_workbook() -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "放假安排"
-    sheet.append(TEMPLATE_HEADERS)
+    append_row(sheet, TEMPLATE_HEADERS)
     for cell in sheet[1]:
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor="1F4E79")
@@ -209,7 +210,7 @@ def template_workbook() -> bytes:
         ("示例（请勿照抄）：",),
         ("春节", "2027-02-05", "2027-02-12", "2027-02-14、2027-02-20"),
     ):
-        help_sheet.append(line)
+        append_row(help_sheet, line)
     help_sheet.column_dimensions["A"].width = 60
     out = io.BytesIO()
     book.save(out)

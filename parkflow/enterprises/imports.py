@@ -23,6 +23,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from parkflow.core import clock
+from parkflow.core.xlsx import append_row
 from parkflow.org.models import EmergencyContact, OrgUnit
 
 from .choices import EnterpriseGrade, EnterpriseStatus, Industry
@@ -155,19 +156,20 @@ def template_workbook(parks: list[OrgUnit]) -> bytes:
     contacts = book.create_sheet(str(CONTACT_SHEET))
     _write_header(contacts, _contact_columns())
     guide = book.create_sheet(str(GUIDE_SHEET))
-    guide.append([_("工作表"), _("列"), _("是否必填"), _("说明")])
+    append_row(guide, [_("工作表"), _("列"), _("是否必填"), _("说明")])
     for sheet_name, columns in (
         (ENTERPRISE_SHEET, _enterprise_columns()),
         (CONTACT_SHEET, _contact_columns()),
     ):
         for column in columns:
-            guide.append(
-                [str(sheet_name), column.header, _("必填") if column.required else "", column.note]
+            append_row(
+                guide,
+                [str(sheet_name), column.header, _("必填") if column.required else "", column.note],
             )
-    guide.append([])
-    guide.append([_("可选园区"), "、".join(lists["park"])])
-    guide.append([_("可选行业"), "、".join(lists["industry"])])
-    guide.append([_("可选客户等级"), "、".join(lists["grade"])])
+    append_row(guide, [])
+    append_row(guide, [_("可选园区"), "、".join(lists["park"])])
+    append_row(guide, [_("可选行业"), "、".join(lists["industry"])])
+    append_row(guide, [_("可选客户等级"), "、".join(lists["grade"])])
     for letter, width in zip("ABCD", (14, 20, 10, 60), strict=True):
         guide.column_dimensions[letter].width = width
     out = io.BytesIO()
@@ -177,7 +179,7 @@ def template_workbook(parks: list[OrgUnit]) -> bytes:
 
 def _write_header(sheet, columns: list[Column]) -> None:
     fill = PatternFill("solid", fgColor="1F4FD1")
-    sheet.append([f"{c.header}*" if c.required else c.header for c in columns])
+    append_row(sheet, [f"{c.header}*" if c.required else c.header for c in columns])
     for index, column in enumerate(columns, start=1):
         cell = sheet.cell(row=1, column=index)
         cell.font = Font(bold=True, color="FFFFFF")

@@ -14,6 +14,7 @@ from openpyxl import Workbook
 from parkflow.core.errors import DomainError, NotFound
 from parkflow.core.forms import add_domain_error, domain_error_text
 from parkflow.core.views import staff_page
+from parkflow.core.xlsx import append_row
 
 from . import imports, services_import
 from .choices import ImportStatus
@@ -111,9 +112,9 @@ def import_errors(request, pk):
     book = Workbook()
     sheet = book.active
     sheet.title = _("错误明细")
-    sheet.append([_("工作表"), _("行号"), _("列"), _("错误")])
+    append_row(sheet, [_("工作表"), _("行号"), _("列"), _("错误")])
     for error in batch.errors:
-        sheet.append([error["sheet"], error["row"], error["column"], error["message"]])
+        append_row(sheet, [error["sheet"], error["row"], error["column"], error["message"]])
     for letter, width in zip("ABCD", (14, 8, 20, 70), strict=True):
         sheet.column_dimensions[letter].width = width
     out = io.BytesIO()

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0006_audit_no_truncate'),
-        ('core', '0006_calendar_year'),
+        ("core", "0006_audit_no_truncate"),
+        ("core", "0006_calendar_year"),
     ]
 
-    operations = [
-    ]
+    operations = []

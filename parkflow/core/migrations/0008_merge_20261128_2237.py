@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0006_input_limits'),
-        ('core', '0007_merge_0006_audit_no_truncate_0006_calendar_year'),
+        ("core", "0006_input_limits"),
+        ("core", "0007_merge_0006_audit_no_truncate_0006_calendar_year"),
     ]
 
-    operations = [
-    ]
+    operations = []

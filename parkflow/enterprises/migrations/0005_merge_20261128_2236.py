@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('enterprises', '0004_brand_reading_evidence'),
-        ('enterprises', '0004_register_import'),
+        ("enterprises", "0004_brand_reading_evidence"),
+        ("enterprises", "0004_register_import"),
     ]
 
-    operations = [
-    ]
+    operations = []
