@@ -13,6 +13,7 @@
 
 from django import forms as django_forms
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db import DatabaseError
 from django.http import Http404
 from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
@@ -36,7 +37,8 @@ from parkflow.org import access
 
 from . import alerts, gates, regulation, rules
 from .choices import AlertStatus, ReviewDecision, Severity
-from .errors import DomainError, NotFound
+from .db import is_transient
+from .errors import ConcurrentUpdate, DomainError, NotFound
 from .models import Alert, Article, AuditEvent, Review, RuleSetting
 
 # ---------------------------------------------------------------------------------------------
@@ -79,6 +81,10 @@ def exception_handler(exc, context):
     if isinstance(exc, Http404):
         set_rollback()
         return Response(NotFound().as_dict(), status=status.HTTP_404_NOT_FOUND)
+    if isinstance(exc, DatabaseError) and is_transient(exc):
+        # A deadlock that escaped the services' retry (D17): nothing was written; try again.
+        set_rollback()
+        return Response(ConcurrentUpdate().as_dict(), status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoPermissionDenied):
         exc = drf_exceptions.PermissionDenied()
     if isinstance(exc, drf_exceptions.ValidationError):

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import audit, clock
 from .choices import AlertStatus, Severity
+from .db import service
 from .errors import DomainError, PermissionDenied
 from .models import Alert, RuleSetting
 
@@ -161,14 +162,16 @@ def _auto_resolve(alerts, now):
         audit.record(None, "alert.auto_resolve", alert, after={"status": alert.status})
 
 
-@transaction.atomic
+@service
 def sweep_rule(code: str) -> tuple[int, int]:
     """Run one rule over all objects. Returns (opened, resolved)."""
     rule_ = get_rule(code)
     setting = setting_for(code)
     now = clock.now()
     ct = ContentType.objects.get_for_model(rule_.model_class)
-    active = Alert.objects.select_for_update().filter(rule_code=code, status__in=ACTIVE)
+    active = Alert.objects.select_for_update(of=("self",), no_key=True).filter(
+        rule_code=code, status__in=ACTIVE
+    )
     if not setting.enabled:
         stale = list(active)
         _auto_resolve(stale, now)
@@ -197,7 +200,7 @@ def rules_for_model(model_class) -> list[Rule]:
     return [r for r in REGISTRY.values() if r.model == label]
 
 
-@transaction.atomic
+@service
 def evaluate_object(obj) -> None:
     """Re-check one object against the rules of its model (event-driven evaluation)."""
     now = clock.now()
@@ -206,7 +209,7 @@ def evaluate_object(obj) -> None:
         setting = setting_for(rule_.code)
         params = {**rule_.defaults, **setting.params}
         current = (
-            Alert.objects.select_for_update()
+            Alert.objects.select_for_update(of=("self",), no_key=True)
             .filter(rule_code=rule_.code, content_type=ct, object_id=str(obj.pk), status__in=ACTIVE)
             .first()
         )
@@ -243,7 +246,7 @@ def _coerce(value, default):
     return value
 
 
-@transaction.atomic
+@service
 def rule_setting_update(
     *, actor, code: str, params: dict, enabled: bool | None = None, reason: str = ""
 ):
@@ -256,7 +259,9 @@ def rule_setting_update(
             "forbidden", _("只有系统管理员可以修改规则参数。"), requirement="R-MON-1"
         )
     rule_ = get_rule(code)
-    setting = RuleSetting.objects.select_for_update().get(pk=setting_for(code).pk)
+    setting = RuleSetting.objects.select_for_update(of=("self",), no_key=True).get(
+        pk=setting_for(code).pk
+    )
     errors = {}
     new_params = dict(setting.params)
     for key, value in params.items():

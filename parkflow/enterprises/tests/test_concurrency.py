@@ -44,7 +44,7 @@ class _BusyLiveServerThread(LiveServerThread):
 
 
 @pytest.fixture
-def api_server(transactional_db, settings):
+def api_server(flushable_audit, settings):
     if connection.vendor == "sqlite" and connection.is_in_memory_db():
         pytest.skip("an in-memory SQLite database is one shared connection: no concurrency")
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "127.0.0.1", "localhost"]
