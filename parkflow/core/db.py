@@ -31,7 +31,9 @@ an open transaction (another service, an admin save, a test) never retries: the 
 held by the outer transaction would stay held, so the error goes up to the outermost boundary,
 which retries the whole thing. Work outside the database must therefore happen before the
 boundary or be idempotent (see ``enterprises.services.document_upload``: the file is stored
-once, the row is retried, the file is removed if the row finally fails).
+once, the row is retried, the file is removed if the row finally fails), and a service must not
+change its arguments in a way a second run would trip over (re-read rows by primary key; delete
+with a queryset rather than ``instance.delete()``, which clears the instance's key).
 """
 
 import functools

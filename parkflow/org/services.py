@@ -113,5 +113,6 @@ def role_revoke(*, actor, assignment: RoleAssignment) -> None:
     audit.record(
         actor, "role.revoke", person, before={"role": assignment.role, "unit": assignment.unit_id}
     )
-    assignment.delete()
+    # A queryset delete leaves the caller's instance intact, so a retried call (D17) can run again.
+    RoleAssignment.objects.filter(pk=assignment.pk).delete()
     access.forget(person)
