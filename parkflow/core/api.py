@@ -136,7 +136,8 @@ _ERROR_DESCRIPTIONS = {
     "401": "未登录 (not authenticated)",
     "403": "无权执行 (permission denied, segregation of duties, lapsed compliance status)",
     "404": "对象不存在或无权访问 (missing or out of scope — the same answer; or a page past the end)",
-    "409": "状态或审查节点不允许 (workflow state, review gate, duplicate)",
+    "409": "状态或审查节点不允许 (workflow state, review gate, duplicate); "
+    "concurrent_update: 同时修改未完成，原样重发即可 (nothing was written; send it again)",
 }
 
 

@@ -131,6 +131,22 @@ def test_errors_that_are_not_about_timing_are_not_retried(pauses):
     assert len(calls) == 1 and pauses == []
 
 
+def _edit_form(enterprise) -> dict:
+    return {
+        "name": enterprise.name,
+        "credit_code": enterprise.credit_code,
+        "legal_representative": "林峰",
+        "registered_capital": "100",
+        "industry": "it",
+        "grade": "a",
+        "contact_name": "许婷",
+        "contact_phone": "13812345678",
+        "contact_email": "",
+        "address": "",
+        "account_manager": "",
+    }
+
+
 # ---------------------------------------------------------------------------------------------
 # What people see when the retry is exhausted, or when a deadlock escapes a service
 
@@ -155,6 +171,24 @@ def test_the_api_answers_409_concurrent_update_when_every_attempt_deadlocks(monk
     assert not AuditEvent.objects.filter(action="enterprise.update").exists()
 
 
+@pytest.mark.usefixtures("flushable_audit")
+def test_a_page_shows_the_concurrent_update_refusal_on_the_form_when_every_attempt_deadlocks(
+    monkeypatch, pauses, client
+):
+    park = ParkFactory()
+    clerk = staff(Role.BUSINESS_STAFF, park)
+    enterprise = EnterpriseFactory(park=park, contact_name="陈静")
+    monkeypatch.setattr(services, "_validate", lambda enterprise: _fail_transiently())
+    client.force_login(clerk)
+    response = client.post(
+        reverse("enterprises:edit", args=[enterprise.pk]), _edit_form(enterprise)
+    )
+    assert response.status_code == 200  # the form again, with the refusal on it
+    assert "数据正被其他操作同时修改" in response.content.decode()
+    enterprise.refresh_from_db()
+    assert enterprise.contact_name == "陈静"
+
+
 def test_a_deadlock_escaping_a_service_is_a_409_in_the_api_not_a_500(monkeypatch, park):
     # Inside the test's transaction the service does not retry: the error reaches the handler.
     clerk = staff(Role.BUSINESS_STAFF, park)
@@ -175,20 +209,7 @@ def test_a_deadlock_escaping_a_service_is_a_friendly_409_page_not_a_500(monkeypa
     monkeypatch.setattr(services, "_validate", lambda enterprise: _fail_transiently())
     client.force_login(clerk)
     response = client.post(
-        reverse("enterprises:edit", args=[enterprise.pk]),
-        {
-            "name": enterprise.name,
-            "credit_code": enterprise.credit_code,
-            "legal_representative": "林峰",
-            "registered_capital": "100",
-            "industry": "it",
-            "grade": "a",
-            "contact_name": "许婷",
-            "contact_phone": "13812345678",
-            "contact_email": "",
-            "address": "",
-            "account_manager": "",
-        },
+        reverse("enterprises:edit", args=[enterprise.pk]), _edit_form(enterprise)
     )
     assert response.status_code == 409
     text = response.content.decode()
