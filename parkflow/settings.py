@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "parkflow.core.middleware.ConcurrentUpdateMiddleware",
 ]
 
 ROOT_URLCONF = "parkflow.urls"

@@ -1,11 +1,11 @@
 """People's side of alerts (R-MON-1): see, acknowledge, assign; resolve by hand where the rule
 allows it (findings about past events). Opening and automatic resolution are the engine's."""
 
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from . import audit, clock
 from .choices import AlertStatus
+from .db import service
 from .errors import Conflict, ValidationFailed
 from .models import Alert
 from .rules import REGISTRY
@@ -42,12 +42,12 @@ def alert_get_for_user(*, actor, pk) -> Alert:
 def _locked(alert: Alert, actor) -> Alert:
     from parkflow.org import access
 
-    alert = Alert.objects.select_for_update().get(pk=alert.pk)
+    alert = Alert.objects.select_for_update(of=("self",), no_key=True).get(pk=alert.pk)
     access.ensure(actor, "alert.handle", alert, requirement="R-MON-1")
     return alert
 
 
-@transaction.atomic
+@service
 def alert_acknowledge(*, actor, alert: Alert, note: str = "") -> Alert:
     check_length("note", note, REASON_MAX_LENGTH, label=_("说明"), requirement="R-MON-1")
     alert = _locked(alert, actor)
@@ -63,7 +63,7 @@ def alert_acknowledge(*, actor, alert: Alert, note: str = "") -> Alert:
     return alert
 
 
-@transaction.atomic
+@service
 def alert_assign(*, actor, alert: Alert, assignee) -> Alert:
     from parkflow.org import access
 
@@ -81,7 +81,7 @@ def alert_assign(*, actor, alert: Alert, assignee) -> Alert:
     return alert
 
 
-@transaction.atomic
+@service
 def alert_resolve(*, actor, alert: Alert, note: str) -> Alert:
     """Only for rules whose finding is a past event (a late report stays late); everything else
     resolves itself when the condition clears — closing it by hand would hide a live problem."""

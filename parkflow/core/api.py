@@ -13,6 +13,7 @@
 
 from django import forms as django_forms
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db import DatabaseError
 from django.http import Http404
 from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
@@ -36,7 +37,8 @@ from parkflow.org import access
 
 from . import alerts, gates, regulation, rules
 from .choices import AlertStatus, ReviewDecision, Severity
-from .errors import DomainError, NotFound
+from .db import is_transient
+from .errors import ConcurrentUpdate, DomainError, NotFound
 from .models import Alert, Article, AuditEvent, Review, RuleSetting
 from .validation import REASON_MAX_LENGTH
 
@@ -80,6 +82,10 @@ def exception_handler(exc, context):
     if isinstance(exc, Http404):
         set_rollback()
         return Response(NotFound().as_dict(), status=status.HTTP_404_NOT_FOUND)
+    if isinstance(exc, DatabaseError) and is_transient(exc):
+        # A deadlock that escaped the services' retry (D17): nothing was written; try again.
+        set_rollback()
+        return Response(ConcurrentUpdate().as_dict(), status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoPermissionDenied):
         exc = drf_exceptions.PermissionDenied()
     if isinstance(exc, drf_exceptions.ValidationError):
@@ -131,7 +137,8 @@ _ERROR_DESCRIPTIONS = {
     "401": "未登录 (not authenticated)",
     "403": "无权执行 (permission denied, segregation of duties, lapsed compliance status)",
     "404": "对象不存在或无权访问 (missing or out of scope — the same answer; or a page past the end)",
-    "409": "状态或审查节点不允许 (workflow state, review gate, duplicate)",
+    "409": "状态或审查节点不允许 (workflow state, review gate, duplicate); "
+    "concurrent_update: 同时修改未完成，原样重发即可 (nothing was written; send it again)",
 }
 
 

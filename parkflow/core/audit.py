@@ -4,7 +4,9 @@ Every state change, approval, file access and export calls ``record()`` inside t
 transaction. Each event's hash is SHA-256 over the previous event's hash and the event's canonical
 serialisation, so editing, deleting or reordering any event breaks every hash after it.
 Writers are serialised (PostgreSQL advisory lock; SQLite IMMEDIATE transactions) and
-``prev_hash`` is unique, so concurrent writers can never fork the chain.
+``prev_hash`` is unique, so concurrent writers can never fork the chain. The advisory lock is
+the write lock of ``core.db``: services take it as the first statement of their transaction
+(the lock order of D17), so ``record`` finds it already held.
 """
 
 import datetime
@@ -15,15 +17,16 @@ import uuid
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, models, transaction
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from . import clock
+from .db import WRITE_LOCK_KEY, lock_writes, service
 from .models import AuditEvent
 from .validation import REASON_MAX_LENGTH, check_length
 
 GENESIS_HASH = "0" * 64
-_ADVISORY_LOCK_KEY = 0x5041524B  # "PARK"
+_ADVISORY_LOCK_KEY = WRITE_LOCK_KEY  # "PARK"
 
 
 def _jsonable(value):
@@ -80,13 +83,10 @@ def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict:
     return normalise({name: getattr(obj, name) for name in names})
 
 
-def _lock_chain_head():
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK_KEY])
+_lock_chain_head = lock_writes  # the chain's lock is the write lock (core.db, D17)
 
 
-@transaction.atomic
+@service
 def record(
     actor,
     action: str,
@@ -97,11 +97,10 @@ def record(
     reason: str = "",
     object_repr: str | None = None,
 ) -> AuditEvent:
-    """Append one event to the chain in the caller's transaction. A reason longer than the
-    declared limit is refused (bad input: the caller's transaction rolls back, nothing is written)
-    before the chain is locked."""
+    """Append one event to the chain in the caller's transaction (the write lock is taken by
+    ``@service`` before anything else). A reason longer than the declared limit is refused (bad
+    input: the caller's transaction rolls back, nothing is written)."""
     check_length("reason", reason, REASON_MAX_LENGTH, label=_("原因"))
-    _lock_chain_head()
     last = AuditEvent.objects.order_by("-id").only("hash").first()
     prev_hash = last.hash if last else GENESIS_HASH
     is_user = actor is not None and getattr(actor, "is_authenticated", False)

@@ -14,10 +14,10 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from . import audit, calendar, clock
+from .db import service
 from .errors import PermissionDenied, ValidationFailed
 from .models import CalendarDay, CalendarYear
 from .xlsx import append_row
@@ -382,7 +382,7 @@ def may_manage(user) -> bool:
     return access.may(user, "calendar.manage", CalendarYear(year=2000))
 
 
-@transaction.atomic
+@service
 def calendar_schedule_enter(
     *, actor, year: int, rows: list[ScheduleRow], notice: str = ""
 ) -> CalendarYear:
@@ -403,7 +403,9 @@ def calendar_schedule_enter(
         errors.append(_("通知文号不能超过 120 个字。"))
     if errors:
         raise ValidationFailed({"schedule": errors}, requirement=REQUIREMENT)
-    record, _created = CalendarYear.objects.select_for_update().get_or_create(year=year)
+    record, _created = CalendarYear.objects.select_for_update(
+        of=("self",), no_key=True
+    ).get_or_create(year=year)
     before_days = list(
         CalendarDay.objects.filter(date__year=year).values_list("date", "is_working_day", "name")
     )

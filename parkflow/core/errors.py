@@ -79,3 +79,18 @@ class ValidationFailed(DomainError):
         body = super().as_dict()
         body["errors"] = self.errors
         return body
+
+
+class ConcurrentUpdate(Conflict):
+    """The database refused the step because of simultaneous work (a deadlock or a
+    serialization failure) even after the bounded retry (core.db, D17). Nothing was written;
+    sending the same request again is safe."""
+
+    def __init__(self, message=None):
+        from django.utils.translation import gettext_lazy as _
+
+        super().__init__(
+            "concurrent_update",
+            message or _("数据正被其他操作同时修改，本次操作未完成，请稍后重试。"),
+            requirement="",
+        )

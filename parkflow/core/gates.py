@@ -16,12 +16,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from . import audit, clock
 from .audit import canonical
 from .choices import ReviewDecision
+from .db import service
 from .errors import Conflict, DomainError, GateNotPassed, PermissionDenied, ValidationFailed
 from .models import Review
 from .validation import REASON_MAX_LENGTH, check_length
@@ -173,7 +174,7 @@ def reviewer_refusal(
     return None
 
 
-@transaction.atomic
+@service
 def review_request(
     *, actor, obj, gate_code: str, assigned_to=None, round: int | None = None
 ) -> Review:
@@ -227,10 +228,10 @@ def review_request(
     return review
 
 
-@transaction.atomic
+@service
 def review_decide(*, actor, review: Review, decision: str, opinion: str = "") -> Review:
     """Record a reviewer's decision with a written opinion (R-CPL-1)."""
-    review = Review.objects.select_for_update().get(pk=review.pk)
+    review = Review.objects.select_for_update(of=("self",), no_key=True).get(pk=review.pk)
     gate = get_gate(review.gate)
     obj = review.subject
     if not review.is_pending:

@@ -18,3 +18,29 @@ class ChineseFirstLocaleMiddleware(LocaleMiddleware):
         language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class ConcurrentUpdateMiddleware:
+    """Last resort for a deadlock or serialization failure that escaped the services' retry
+    (core.db, D17) — e.g. a write outside any service: the person gets a 409 saying nothing was
+    saved and to try again, never a 500. The API's exception handler does the same in JSON."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.db import DatabaseError
+        from django.http import JsonResponse
+        from django.shortcuts import render
+
+        from .db import is_transient
+        from .errors import ConcurrentUpdate
+
+        if not (isinstance(exception, DatabaseError) and is_transient(exception)):
+            return None
+        if request.path.startswith("/api/"):
+            return JsonResponse(ConcurrentUpdate().as_dict(), status=409)
+        return render(request, "409.html", status=409)

@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import audit, clock
 from .choices import AlertStatus, Severity
+from .db import service
 from .errors import DomainError, PermissionDenied, ValidationFailed
 from .models import Alert, RuleSetting
 
@@ -299,14 +300,16 @@ def _auto_resolve(alerts, now):
         audit.record(None, "alert.auto_resolve", alert, after={"status": alert.status})
 
 
-@transaction.atomic
+@service
 def sweep_rule(code: str) -> tuple[int, int]:
     """Run one rule over all objects. Returns (opened, resolved)."""
     rule_ = get_rule(code)
     setting = setting_for(code)
     now = clock.now()
     ct = ContentType.objects.get_for_model(rule_.model_class)
-    active = Alert.objects.select_for_update().filter(rule_code=code, status__in=ACTIVE)
+    active = Alert.objects.select_for_update(of=("self",), no_key=True).filter(
+        rule_code=code, status__in=ACTIVE
+    )
     if not setting.enabled:
         stale = list(active)
         _auto_resolve(stale, now)
@@ -379,7 +382,7 @@ def rules_for_model(model_class) -> list[Rule]:
     return [r for r in REGISTRY.values() if r.model == label]
 
 
-@transaction.atomic
+@service
 def evaluate_object(obj) -> None:
     """Re-check one object against the rules of its model (event-driven evaluation)."""
     now = clock.now()
@@ -398,7 +401,7 @@ def _evaluate_one(rule_: Rule, obj, ct, now) -> None:
     setting = setting_for(rule_.code)
     params = effective_params(rule_, setting.params)[0]
     current = (
-        Alert.objects.select_for_update()
+        Alert.objects.select_for_update(of=("self",), no_key=True)
         .filter(rule_code=rule_.code, content_type=ct, object_id=str(obj.pk), status__in=ACTIVE)
         .first()
     )
@@ -423,7 +426,7 @@ def evaluate_on_commit(obj) -> None:
 # Administration
 
 
-@transaction.atomic
+@service
 def rule_setting_update(
     *, actor, code: str, params: dict, enabled: bool | None = None, reason: str = ""
 ):
@@ -436,7 +439,9 @@ def rule_setting_update(
             "forbidden", _("只有系统管理员可以修改规则参数。"), requirement="R-MON-1"
         )
     rule_ = get_rule(code)
-    setting = RuleSetting.objects.select_for_update().get(pk=setting_for(code).pk)
+    setting = RuleSetting.objects.select_for_update(of=("self",), no_key=True).get(
+        pk=setting_for(code).pk
+    )
     errors = {}
     new_params = dict(setting.params)
     if not isinstance(params, dict):

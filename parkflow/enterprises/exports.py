@@ -3,7 +3,6 @@ the list page (R-ORG-3) and every export is an audit event (R-PLT-1)."""
 
 import io
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -69,9 +68,10 @@ def _describe(filters: dict) -> dict:
     return {k: getattr(v, "pk", v) for k, v in filters.items() if v not in (None, "")}
 
 
-@transaction.atomic
 def enterprise_export(*, actor, filters: dict) -> tuple[bytes, int]:
-    """The scoped, filtered register as an .xlsx file; audited as ``enterprise.export``."""
+    """The scoped, filtered register as an .xlsx file; audited as ``enterprise.export``.
+    Not one transaction: building the workbook must not hold the write lock (D17); the audit
+    event is its own transaction, and the file is returned only once it is written."""
     access.ensure(actor, "enterprise.export", requirement="R-ORG-3")
     rows = list(enterprise_list(actor=actor, **filters))
     content = enterprise_workbook(rows)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import can_proceed
 
 from parkflow.core import audit, clock, gates
+from parkflow.core.db import service
 from parkflow.core.errors import Conflict, PermissionDenied, ValidationFailed
 from parkflow.core.rules import evaluate_on_commit
 from parkflow.core.validation import check_length, full_clean
@@ -79,7 +80,7 @@ def _clean_input(values: dict) -> dict:
     return cleaned
 
 
-@transaction.atomic
+@service
 def enterprise_create(*, actor, park, **values) -> Enterprise:
     """Create an enterprise record (R-ENT-1); it starts as a prospect."""
     now = clock.now()
@@ -96,11 +97,13 @@ def enterprise_create(*, actor, park, **values) -> Enterprise:
     return enterprise
 
 
-@transaction.atomic
+@service
 def enterprise_update(*, actor, enterprise: Enterprise, reason: str = "", **values) -> Enterprise:
     """Edit an enterprise record. Editing reviewed fields after approval voids the approval:
     the gate compares content hashes (R-CPL-1)."""
-    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    enterprise = Enterprise.objects.select_for_update(of=("self",), no_key=True).get(
+        pk=enterprise.pk
+    )
     access.ensure(actor, "enterprise.edit", enterprise, requirement="R-ORG-3")
     if enterprise.status in (EnterpriseStatus.EXITED,):
         raise Conflict("enterprise_closed", _("已退出的企业档案不能修改。"), requirement="R-EXT-2")
@@ -141,12 +144,16 @@ def _guards(enterprise: Enterprise, action: str, actor) -> None:
             )
 
 
-@transaction.atomic
+@service
 def enterprise_transition(
     *, actor, enterprise: Enterprise, action: str, reason: str = ""
 ) -> Enterprise:
     """The one place the enterprise status changes (django-fsm-2, protected field)."""
-    enterprise = Enterprise.objects.select_for_update().select_related("park").get(pk=enterprise.pk)
+    enterprise = (
+        Enterprise.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("park")
+        .get(pk=enterprise.pk)
+    )
     access.ensure(actor, "enterprise.transition", enterprise, requirement="R-ORG-3")
     return _apply_transition(actor, enterprise, action, reason)
 
@@ -182,14 +189,18 @@ def enterprise_apply(*, actor, enterprise, reason=""):
     return enterprise_transition(actor=actor, enterprise=enterprise, action="apply", reason=reason)
 
 
-@transaction.atomic
+@service
 def enterprise_submit_for_review(
     *, actor, enterprise, count: int | None = None, seed: str | None = None
 ):
     """Put an application under review (Art.10 双随机): check the licence is there, draw the
     reviewers at random from the eligible pool and open one review for each in a new round.
     Staff submit for enterprises of their park; an enterprise user submits its own application."""
-    enterprise = Enterprise.objects.select_for_update().select_related("park").get(pk=enterprise.pk)
+    enterprise = (
+        Enterprise.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("park")
+        .get(pk=enterprise.pk)
+    )
     if not (
         access.may(actor, "enterprise.transition", enterprise)
         or access.may(actor, "enterprise.submit", enterprise)
@@ -291,7 +302,9 @@ def enterprise_record_admission_outcome(*, actor, review):
     """Consequence of an admission review decision (called by the gate, in its transaction):
     approval admits the enterprise, rejection or return suspends it (Art.20(二) "暂缓推进").
     The review, not the business role, authorises this step."""
-    enterprise = Enterprise.objects.select_for_update().get(pk=review.object_id)
+    enterprise = Enterprise.objects.select_for_update(of=("self",), no_key=True).get(
+        pk=review.object_id
+    )
     if enterprise.status != EnterpriseStatus.UNDER_REVIEW:
         return
     outcome = gates.round_outcome(gates.latest_round(enterprise, ADMISSION))
@@ -322,7 +335,7 @@ def _publish(enterprise, purpose, decision):
     )
 
 
-@transaction.atomic
+@service
 def conflict_declare(*, actor, enterprise: Enterprise, reason: str) -> ConflictDeclaration:
     """R-ENT-4: a declared conflict excludes the declarer from reviews of this enterprise."""
     access.ensure(actor, "enterprise.declare_conflict", enterprise, requirement="R-ENT-4")
@@ -351,11 +364,13 @@ def conflict_declare(*, actor, enterprise: Enterprise, reason: str) -> ConflictD
     return declaration
 
 
-@transaction.atomic
+@service
 def conflict_withdraw(
     *, actor, declaration: ConflictDeclaration, reason: str
 ) -> ConflictDeclaration:
-    declaration = ConflictDeclaration.objects.select_for_update().get(pk=declaration.pk)
+    declaration = ConflictDeclaration.objects.select_for_update(of=("self",), no_key=True).get(
+        pk=declaration.pk
+    )
     if declaration.person_id != actor.pk:
         raise PermissionDenied(
             "forbidden", _("只能撤回本人的利益冲突申报。"), requirement="R-ENT-4"
@@ -422,11 +437,15 @@ def document_upload(
         raise
 
 
-@transaction.atomic
+@service
 def _document_record(
     *, actor, enterprise, doc_type, stored_name, checked, valid_from, valid_until, note
 ):
-    enterprise = Enterprise.objects.select_for_update().select_related("park").get(pk=enterprise.pk)
+    enterprise = (
+        Enterprise.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("park")
+        .get(pk=enterprise.pk)
+    )
     if enterprise.status == EnterpriseStatus.EXITED:
         raise Conflict("enterprise_closed", _("已退出企业不能再上传材料。"), requirement="R-EXT-2")
     version = (
@@ -492,7 +511,7 @@ def document_open(*, actor, document: QualificationDocument):
 # Brand-impersonation check (R-ENT-6)
 
 
-@transaction.atomic
+@service
 def brand_check(*, enterprise) -> list[BrandFlag]:
     """Compare the name with the protected brands; open a flag per new hit."""
     hits = brands.find_hits(enterprise.name, ProtectedBrand.objects.filter(is_active=True))
@@ -552,7 +571,7 @@ def quarter_of(day) -> str:
     return f"{day.year}Q{(day.month - 1) // 3 + 1}"
 
 
-@transaction.atomic
+@service
 def spot_check_campaign_run(
     *, actor=None, quarter: str | None = None, rate=None, seed: str | None = None
 ):
@@ -619,7 +638,7 @@ def spot_check_record_outcome(*, actor, review):
 # Admission fees (R-ENT-5 "杜绝收受入驻费回扣")
 
 
-@transaction.atomic
+@service
 def tariff_publish(*, actor, park, amount, effective_from) -> AdmissionFeeTariff:
     """Publish a park's admission fee; it takes effect on a future date, never retroactively."""
     access.ensure(actor, "tariff.publish", park, requirement="R-ENT-5")
@@ -656,11 +675,15 @@ def tariff_in_force(park, day=None) -> AdmissionFeeTariff | None:
     )
 
 
-@transaction.atomic
+@service
 def admission_fee_charge(*, actor, enterprise) -> AdmissionFee:
     """Charge the published admission fee. There is deliberately no amount argument: staff can
     neither waive nor discount it (R-ENT-5)."""
-    enterprise = Enterprise.objects.select_for_update().select_related("park").get(pk=enterprise.pk)
+    enterprise = (
+        Enterprise.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("park")
+        .get(pk=enterprise.pk)
+    )
     access.ensure(actor, "fee.charge", enterprise, requirement="R-ENT-5")
     guards.ensure_in_good_standing(enterprise, purpose=_("收取入驻费"))
     if AdmissionFee.objects.filter(enterprise=enterprise).exists():
@@ -688,7 +711,7 @@ def admission_fee_charge(*, actor, enterprise) -> AdmissionFee:
     return fee
 
 
-@transaction.atomic
+@service
 def protected_brand_create(
     *,
     actor,
@@ -718,7 +741,7 @@ def protected_brand_create(
 PROTECTED_BRAND_EDITABLE = ("name", "aliases", "owner", "reading", "distinct_words", "is_active")
 
 
-@transaction.atomic
+@service
 def protected_brand_update(*, actor, brand, **changes) -> ProtectedBrand:
     """Edit a protected brand: its reading above all (D20). A new name without a new reading
     takes the new name's most common reading. Flags already raised keep their evidence."""
@@ -728,7 +751,7 @@ def protected_brand_update(*, actor, brand, **changes) -> ProtectedBrand:
         raise ValidationFailed(
             {field: [_("该字段不可修改。")] for field in unknown}, requirement="R-ENT-6"
         )
-    brand = ProtectedBrand.objects.select_for_update().get(pk=brand.pk)
+    brand = ProtectedBrand.objects.select_for_update(of=("self",), no_key=True).get(pk=brand.pk)
     before = audit.snapshot(brand)
     for field, value in changes.items():
         setattr(brand, field, value if field == "is_active" else (value or "").strip())
@@ -744,7 +767,7 @@ def protected_brand_update(*, actor, brand, **changes) -> ProtectedBrand:
 # Portal self-service application (R-PLT-3)
 
 
-@transaction.atomic
+@service
 def portal_application_register(
     *, park, username: str, password: str, password_confirm: str, email: str = "", **values
 ) -> tuple:

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from huey.contrib.djhuey import HUEY
 
 from parkflow.core import audit, clock
+from parkflow.core.db import service
 from parkflow.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from parkflow.org import access
 from parkflow.org.models import OrgUnit
@@ -96,7 +97,7 @@ def import_batch_list(*, actor):
     return ImportBatch.objects.filter(created_by=actor)
 
 
-@transaction.atomic
+@service
 def import_batch_upload(*, actor, upload) -> ImportBatch:
     """Keep the file (server-side name, SHA-256) and start the dry run (R-PLT-5)."""
     _ensure_may_import(actor)
@@ -159,11 +160,11 @@ def _record_findings(batch: ImportBatch, ledger: imports.Ledger) -> None:
     batch.errors = [e.as_dict() for e in ledger.errors]
 
 
-@transaction.atomic
+@service
 def import_batch_check(*, batch_id: int) -> ImportBatch:
     """The dry run (system operation, run by the worker for the batch's own importer): every
     row is read and checked as the import would; only the batch's findings are written."""
-    batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
+    batch = ImportBatch.objects.select_for_update(of=("self",), no_key=True).get(pk=batch_id)
     if batch.status != ImportStatus.CHECKING:
         return batch
     actor = batch.created_by
@@ -197,10 +198,10 @@ def import_batch_check(*, batch_id: int) -> ImportBatch:
     return batch
 
 
-@transaction.atomic
+@service
 def import_batch_confirm(*, actor, batch: ImportBatch) -> ImportBatch:
     """The importer confirms a checked file; the import itself runs in the background."""
-    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    batch = ImportBatch.objects.select_for_update(of=("self",), no_key=True).get(pk=batch.pk)
     if batch.created_by_id != actor.pk:
         raise NotFound()
     _ensure_may_import(actor)
@@ -232,9 +233,9 @@ def import_batch_run(*, batch_id: int) -> ImportBatch:
         return _import_failed(batch_id, str(message))
 
 
-@transaction.atomic
+@service
 def _import_all(batch_id: int) -> ImportBatch:
-    batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
+    batch = ImportBatch.objects.select_for_update(of=("self",), no_key=True).get(pk=batch_id)
     if batch.status != ImportStatus.IMPORTING:
         return batch
     actor = batch.created_by
@@ -294,9 +295,9 @@ def _admit_legacy_resident(actor, enterprise: Enterprise, row, batch: ImportBatc
     )
 
 
-@transaction.atomic
+@service
 def _import_failed(batch_id: int, message: str) -> ImportBatch:
-    batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
+    batch = ImportBatch.objects.select_for_update(of=("self",), no_key=True).get(pk=batch_id)
     if batch.status in (ImportStatus.IMPORTING, ImportStatus.CHECKING):
         batch.fail()
         batch.failure = message[:500]

@@ -2,10 +2,10 @@
 
 import datetime
 
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from parkflow.core import audit, clock
+from parkflow.core.db import service
 from parkflow.core.errors import ValidationFailed
 from parkflow.core.rules import evaluate_on_commit
 from parkflow.core.validation import full_clean
@@ -18,7 +18,7 @@ def _full_clean(obj, requirement: str = ""):
     full_clean(obj, requirement=requirement)
 
 
-@transaction.atomic
+@service
 def emergency_contact_create(
     *, actor, unit: OrgUnit, name: str, phone: str, title: str = ""
 ) -> EmergencyContact:
@@ -42,12 +42,14 @@ def emergency_contact_create(
     return contact
 
 
-@transaction.atomic
+@service
 def emergency_contact_confirm(
     *, actor, contact: EmergencyContact, phone: str | None = None
 ) -> EmergencyContact:
     """Confirm (and optionally correct) a contact: resets the R-ORG-6 clock."""
-    contact = EmergencyContact.objects.select_for_update().get(pk=contact.pk)
+    contact = EmergencyContact.objects.select_for_update(of=("self",), no_key=True).get(
+        pk=contact.pk
+    )
     access.ensure(actor, "contact.manage", contact, requirement="R-ORG-6")
     before = audit.snapshot(contact, ["phone", "confirmed_at", "confirmed_by_id"])
     if phone is not None:
@@ -67,7 +69,7 @@ def emergency_contact_confirm(
     return contact
 
 
-@transaction.atomic
+@service
 def compliance_record_add(
     *, actor, person: User, kind: str, completed_on: datetime.date, note: str = ""
 ) -> ComplianceRecord:
@@ -94,7 +96,7 @@ def compliance_record_add(
     return record
 
 
-@transaction.atomic
+@service
 def role_assign(*, actor, person: User, role: str, unit: OrgUnit) -> RoleAssignment:
     access.ensure(actor, "org.manage", requirement="R-ORG-2")
     assignment, created = RoleAssignment.objects.get_or_create(user=person, role=role, unit=unit)
@@ -104,12 +106,13 @@ def role_assign(*, actor, person: User, role: str, unit: OrgUnit) -> RoleAssignm
     return assignment
 
 
-@transaction.atomic
+@service
 def role_revoke(*, actor, assignment: RoleAssignment) -> None:
     access.ensure(actor, "org.manage", requirement="R-ORG-2")
     person = assignment.user
     audit.record(
         actor, "role.revoke", person, before={"role": assignment.role, "unit": assignment.unit_id}
     )
-    assignment.delete()
+    # A queryset delete leaves the caller's instance intact, so a retried call (D17) can run again.
+    RoleAssignment.objects.filter(pk=assignment.pk).delete()
     access.forget(person)

@@ -1,0 +1,272 @@
+"""Write transactions (core.db, decision D17): the lock order every service follows, and the
+bounded retry of a whole service call on a deadlock — never a 500 for ordinary concurrency."""
+
+import re
+import sqlite3
+from pathlib import Path
+
+import pytest
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from parkflow.core import audit
+from parkflow.core import db as core_db
+from parkflow.core.errors import ConcurrentUpdate
+from parkflow.core.models import AuditEvent
+from parkflow.enterprises import services
+from parkflow.enterprises.models import Enterprise
+from parkflow.enterprises.tests.factories import EnterpriseFactory
+from parkflow.org.choices import Role
+from parkflow.org.tests.factories import ParkFactory, staff
+
+
+@pytest.fixture
+def pauses(monkeypatch):
+    """The pauses the retry would sleep, recorded instead of slept."""
+    slept = []
+    monkeypatch.setattr(core_db, "_sleep", slept.append)
+    return slept
+
+
+def _fail_transiently():
+    """A real transient failure from the database driver: on PostgreSQL the server raises
+    SQLSTATE 40P01 (deadlock_detected) itself; SQLite's is "database is locked"."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("DO $$ BEGIN RAISE EXCEPTION USING ERRCODE = '40P01'; END $$")
+    try:
+        raise sqlite3.OperationalError("database is locked")
+    except sqlite3.OperationalError as exc:
+        raise OperationalError(str(exc)) from exc
+
+
+def _write_then_fail(calls, failures: int):
+    """A service that writes an audit event, then fails ``failures`` times before succeeding."""
+
+    @core_db.service
+    def write():
+        calls.append(1)
+        audit.record(None, "test.write", None, after={"attempt": len(calls)})
+        if len(calls) <= failures:
+            _fail_transiently()
+        return len(calls)
+
+    return write
+
+
+# ---------------------------------------------------------------------------------------------
+# The retry
+
+
+def test_a_real_driver_deadlock_is_recognised_as_transient(db):
+    with pytest.raises(OperationalError) as caught, transaction.atomic():
+        _fail_transiently()
+    assert core_db.is_transient(caught.value)
+
+
+def test_ordinary_errors_are_not_transient(db):
+    assert not core_db.is_transient(
+        IntegrityError("duplicate key value violates unique constraint")
+    )
+    assert not core_db.is_transient(OperationalError("no such table: x"))
+
+
+@pytest.mark.usefixtures("flushable_audit")
+def test_a_deadlocked_service_call_is_retried_whole_and_then_succeeds(pauses):
+    calls = []
+    assert _write_then_fail(calls, failures=1)() == 2
+    assert len(calls) == 2 and len(pauses) == 1
+    # The first attempt's audit event was rolled back with it: one event, one unbroken chain.
+    assert list(AuditEvent.objects.values_list("after", flat=True)) == [{"attempt": 2}]
+    assert audit.verify_chain().ok
+
+
+@pytest.mark.usefixtures("flushable_audit")
+def test_the_retry_gives_up_after_max_attempts_with_a_409_and_writes_nothing(pauses):
+    calls = []
+    with pytest.raises(ConcurrentUpdate) as caught:
+        _write_then_fail(calls, failures=99)()
+    assert len(calls) == core_db.MAX_ATTEMPTS == 3
+    assert len(pauses) == core_db.MAX_ATTEMPTS - 1
+    assert pauses[0] < pauses[1] * 1.5  # backing off, not hammering
+    assert caught.value.status_code == 409
+    assert caught.value.as_dict()["code"] == "concurrent_update"
+    assert "重试" in caught.value.as_dict()["detail"]
+    assert AuditEvent.objects.count() == 0
+
+
+@pytest.mark.usefixtures("flushable_audit")
+def test_no_retry_inside_an_outer_transaction_the_outermost_boundary_decides(pauses):
+    calls = []
+    write = _write_then_fail(calls, failures=1)
+    with pytest.raises(OperationalError), transaction.atomic():
+        write()
+    assert len(calls) == 1 and pauses == []
+    assert AuditEvent.objects.count() == 0
+
+
+@pytest.mark.usefixtures("flushable_audit")
+def test_an_outer_service_retries_the_inner_service_that_deadlocked(pauses):
+    calls = []
+    inner = _write_then_fail(calls, failures=1)
+    outer = core_db.service(lambda: inner() + 100)
+    assert outer() == 102
+    assert len(calls) == 2 and len(pauses) == 1
+    assert AuditEvent.objects.count() == 1
+
+
+@pytest.mark.usefixtures("flushable_audit")
+def test_errors_that_are_not_about_timing_are_not_retried(pauses):
+    calls = []
+
+    @core_db.service
+    def duplicate():
+        calls.append(1)
+        raise IntegrityError("duplicate key value violates unique constraint")
+
+    with pytest.raises(IntegrityError):
+        duplicate()
+    assert len(calls) == 1 and pauses == []
+
+
+def _edit_form(enterprise) -> dict:
+    return {
+        "name": enterprise.name,
+        "credit_code": enterprise.credit_code,
+        "legal_representative": "林峰",
+        "registered_capital": "100",
+        "industry": "it",
+        "grade": "a",
+        "contact_name": "许婷",
+        "contact_phone": "13812345678",
+        "contact_email": "",
+        "address": "",
+        "account_manager": "",
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# What people see when the retry is exhausted, or when a deadlock escapes a service
+
+
+@pytest.mark.usefixtures("flushable_audit")
+def test_the_api_answers_409_concurrent_update_when_every_attempt_deadlocks(monkeypatch, pauses):
+    park = ParkFactory()
+    clerk = staff(Role.BUSINESS_STAFF, park)
+    enterprise = EnterpriseFactory(park=park, contact_name="陈静")
+    monkeypatch.setattr(services, "_validate", lambda enterprise: _fail_transiently())
+    client = APIClient()
+    client.force_login(type(clerk).objects.get(pk=clerk.pk))
+    response = client.patch(
+        f"/api/v1/enterprises/{enterprise.pk}/", {"contact_name": "李雷"}, format="json"
+    )
+    assert response.status_code == 409
+    assert response.json()["code"] == "concurrent_update"
+    assert set(response.json()) == {"code", "detail", "requirement"}
+    assert len(pauses) == core_db.MAX_ATTEMPTS - 1
+    enterprise.refresh_from_db()
+    assert enterprise.contact_name == "陈静"
+    assert not AuditEvent.objects.filter(action="enterprise.update").exists()
+
+
+@pytest.mark.usefixtures("flushable_audit")
+def test_a_page_shows_the_concurrent_update_refusal_on_the_form_when_every_attempt_deadlocks(
+    monkeypatch, pauses, client
+):
+    park = ParkFactory()
+    clerk = staff(Role.BUSINESS_STAFF, park)
+    enterprise = EnterpriseFactory(park=park, contact_name="陈静")
+    monkeypatch.setattr(services, "_validate", lambda enterprise: _fail_transiently())
+    client.force_login(clerk)
+    response = client.post(
+        reverse("enterprises:edit", args=[enterprise.pk]), _edit_form(enterprise)
+    )
+    assert response.status_code == 200  # the form again, with the refusal on it
+    assert "数据正被其他操作同时修改" in response.content.decode()
+    enterprise.refresh_from_db()
+    assert enterprise.contact_name == "陈静"
+
+
+def test_a_deadlock_escaping_a_service_is_a_409_in_the_api_not_a_500(monkeypatch, park):
+    # Inside the test's transaction the service does not retry: the error reaches the handler.
+    clerk = staff(Role.BUSINESS_STAFF, park)
+    enterprise = EnterpriseFactory(park=park)
+    monkeypatch.setattr(services, "_validate", lambda enterprise: _fail_transiently())
+    client = APIClient()
+    client.force_login(type(clerk).objects.get(pk=clerk.pk))
+    response = client.patch(
+        f"/api/v1/enterprises/{enterprise.pk}/", {"contact_name": "李雷"}, format="json"
+    )
+    assert response.status_code == 409
+    assert response.json()["code"] == "concurrent_update"
+
+
+def test_a_deadlock_escaping_a_service_is_a_friendly_409_page_not_a_500(monkeypatch, client, park):
+    clerk = staff(Role.BUSINESS_STAFF, park)
+    enterprise = EnterpriseFactory(park=park)
+    monkeypatch.setattr(services, "_validate", lambda enterprise: _fail_transiently())
+    client.force_login(clerk)
+    response = client.post(
+        reverse("enterprises:edit", args=[enterprise.pk]), _edit_form(enterprise)
+    )
+    assert response.status_code == 409
+    text = response.content.decode()
+    assert "同时修改" in text and "没有保存任何内容" in text and "重试" in text
+
+
+# ---------------------------------------------------------------------------------------------
+# The lock order
+
+
+@pytest.mark.usefixtures("flushable_audit")
+def test_a_service_takes_the_write_lock_before_anything_else_in_its_transaction():
+    park = ParkFactory()
+    clerk = staff(Role.BUSINESS_STAFF, park)
+    enterprise = EnterpriseFactory(park=park)
+    with CaptureQueriesContext(connection) as ctx:
+        services.enterprise_transition(actor=clerk, enterprise=enterprise, action="apply")
+    sqls = [q["sql"] for q in ctx.captured_queries]
+    if connection.vendor == "postgresql":
+        # psycopg logs the BEGIN it sends; the statement right after it is the write lock.
+        assert sqls[0] == "BEGIN" and "pg_advisory_xact_lock" in sqls[1], sqls[:3]
+        locking = [s for s in sqls if "FOR " in s and "UPDATE" in s]
+        # The enterprise row only — not the park joined by select_related — and no key lock,
+        # so other transactions' foreign-key checks on it do not wait.
+        assert locking and all(
+            s.endswith('FOR NO KEY UPDATE OF "enterprises_enterprise"') for s in locking
+        ), locking
+    else:
+        assert sqls[0] == "BEGIN IMMEDIATE", sqls[:3]
+    assert Enterprise.objects.get(pk=enterprise.pk).status == "applying"
+
+
+_PARKFLOW = Path(__file__).resolve().parents[2]
+
+
+def _source_files():
+    for path in sorted(_PARKFLOW.rglob("*.py")):
+        parts = set(path.relative_to(_PARKFLOW).parts)
+        if "tests" in parts or "management" in parts or "migrations" in parts:
+            continue
+        yield path
+
+
+def test_every_write_service_follows_the_lock_order_no_bare_atomic_or_row_lock():
+    """The rule for every domain still to come: ``@service``, never ``@transaction.atomic``
+    (which would take row locks before the write lock and never retry); row locks are
+    ``select_for_update(of=("self",), no_key=True)``."""
+    offenders = []
+    for path in _source_files():
+        if path.name == "db.py" and path.parent.name == "core":
+            continue
+        text = path.read_text(encoding="utf-8")
+        for number, line in enumerate(text.splitlines(), 1):
+            if re.match(r"\s*@transaction\.atomic\b", line):
+                offenders.append(f"{path.relative_to(_PARKFLOW)}:{number}: {line.strip()}")
+        for match in re.finditer(r"select_for_update\(((?:[^()]|\([^()]*\))*)\)", text):
+            if 'of=("self",)' not in match.group(1) or "no_key=True" not in match.group(1):
+                number = text[: match.start()].count("\n") + 1
+                offenders.append(f"{path.relative_to(_PARKFLOW)}:{number}: {match.group(0)}")
+    assert offenders == []
