@@ -13,3 +13,7 @@ class CoreConfig(AppConfig):
 
         autodiscover_modules("rules")
         autodiscover_modules("gates")
+        # Each app names its audit actions next to the code that records them.
+        from . import audit_actions
+
+        audit_actions.autodiscover()

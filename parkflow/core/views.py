@@ -24,7 +24,7 @@ from parkflow.org.choices import ComplianceKind
 from parkflow.org.models import User
 
 from . import alerts as alert_services
-from . import audit, clock, gates
+from . import audit, audit_actions, clock, gates
 from .choices import Severity
 from .errors import DomainError, NotFound
 from .forms import (
@@ -448,19 +448,19 @@ def audit_list(request):
     )
     if form.is_valid():
         if action := form.cleaned_data["action"]:
-            qs = qs.filter(action__startswith=action)
+            # A Chinese label ("办理入驻"), a code or a code prefix ("enterprise.").
+            codes = audit_actions.codes_for(action)
+            qs = qs.filter(action__in=codes) if codes else qs.filter(action__startswith=action)
         if q := form.cleaned_data["q"]:
             qs = qs.filter(Q(object_repr__icontains=q) | Q(object_id=q))
         if actor := form.cleaned_data["actor"]:
             qs = qs.filter(actor_name__icontains=actor)
     page = paginate(request, qs, AUDIT_PAGE_SIZE)
-    from .templatetags.parkflow import ACTION_LABELS
-
     context = {
         "form": form,
         "page_obj": page,
         "events": page.object_list,
-        "action_choices": ACTION_LABELS,
+        "action_choices": audit_actions.choices(),
         "sees_all": access.visible_park_ids(request.user) is None,
         "can_verify": access.may(request.user, "audit.verify"),
     }
