@@ -44,6 +44,11 @@ class Rule:
     assignee: Callable[[models.Model], object] | None = None
     resolvable_by_hand: bool = False
     param_labels: dict = field(default_factory=dict)
+    # What else the check reads: {"app_label.Model": lookup}. When such an object changes, the
+    # rule is re-checked for the subjects it concerns: ``lookup`` is either a relation path that
+    # the subject and the changed object share ("park": subjects of the changed object's park)
+    # or a function ``changed_obj -> Q`` selecting the subjects.
+    reads: dict = field(default_factory=dict)
 
     @property
     def model_class(self) -> type[models.Model]:
@@ -81,6 +86,7 @@ def rule(
     park=None,
     assignee=None,
     resolvable_by_hand: bool = False,
+    reads: dict | None = None,
 ):
     """Register a set-based check. The decorated function returns the violating queryset."""
 
@@ -99,6 +105,7 @@ def rule(
             assignee=assignee,
             resolvable_by_hand=resolvable_by_hand,
             param_labels=dict(param_labels or {}),
+            reads=dict(reads or {}),
         )
         return check
 
@@ -197,26 +204,59 @@ def rules_for_model(model_class) -> list[Rule]:
     return [r for r in REGISTRY.values() if r.model == label]
 
 
+def _evaluate(rule_: Rule, obj, now) -> None:
+    ct = ContentType.objects.get_for_model(obj)
+    setting = setting_for(rule_.code)
+    params = {**rule_.defaults, **setting.params}
+    current = (
+        Alert.objects.select_for_update()
+        .filter(rule_code=rule_.code, content_type=ct, object_id=str(obj.pk), status__in=ACTIVE)
+        .first()
+    )
+    violates = setting.enabled and rule_.violations(params, now).filter(pk=obj.pk).exists()
+    if violates and current is None:
+        _open_alert(rule_, obj, params, now)
+    elif violates:
+        Alert.objects.filter(pk=current.pk).update(last_seen_at=now)
+    elif current is not None:
+        _auto_resolve([current], now)
+
+
+def _value_at(obj, path: str):
+    value = obj
+    for part in path.split("__"):
+        value = getattr(value, part, None)
+        if value is None:
+            return None
+    return value
+
+
+def related_subjects(rule_: Rule, obj) -> models.QuerySet:
+    """The subjects of ``rule_`` whose check reads ``obj`` (declared in ``reads``)."""
+    lookup = rule_.reads[obj._meta.label]
+    manager = rule_.model_class._default_manager
+    if callable(lookup):
+        return manager.filter(lookup(obj))
+    value = _value_at(obj, lookup)
+    return manager.filter(**{lookup: value}) if value is not None else manager.none()
+
+
 @transaction.atomic
 def evaluate_object(obj) -> None:
-    """Re-check one object against the rules of its model (event-driven evaluation)."""
+    """Re-check one object against the rules of its model, and every rule whose check reads
+    this object for the subjects it concerns (event-driven evaluation): a new version of a
+    document resolves the alert on the version it replaces at once, not at the next sweep."""
     now = clock.now()
-    ct = ContentType.objects.get_for_model(obj)
+    label = obj._meta.label
     for rule_ in rules_for_model(type(obj)):
-        setting = setting_for(rule_.code)
-        params = {**rule_.defaults, **setting.params}
-        current = (
-            Alert.objects.select_for_update()
-            .filter(rule_code=rule_.code, content_type=ct, object_id=str(obj.pk), status__in=ACTIVE)
-            .first()
-        )
-        violates = setting.enabled and rule_.violations(params, now).filter(pk=obj.pk).exists()
-        if violates and current is None:
-            _open_alert(rule_, obj, params, now)
-        elif violates:
-            Alert.objects.filter(pk=current.pk).update(last_seen_at=now)
-        elif current is not None:
-            _auto_resolve([current], now)
+        _evaluate(rule_, obj, now)
+    for rule_ in REGISTRY.values():
+        if label not in rule_.reads:
+            continue
+        for subject in related_subjects(rule_, obj):
+            if rule_.model == label and subject.pk == obj.pk:
+                continue  # done above
+            _evaluate(rule_, subject, now)
 
 
 def evaluate_on_commit(obj) -> None:

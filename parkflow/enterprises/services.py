@@ -169,6 +169,7 @@ def _apply_transition(actor, enterprise: Enterprise, action: str, reason: str) -
         after={"status": enterprise.status},
         reason=reason,
     )
+    evaluate_on_commit(enterprise)  # rules that read the enterprise's status (licence alerts)
     return enterprise
 
 
