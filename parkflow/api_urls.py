@@ -24,7 +24,12 @@ from parkflow.enterprises.api_intake import (
     ReviewDrawViewSet,
     SpotCheckCampaignViewSet,
 )
-from parkflow.org.api import EmergencyContactViewSet, MeView, OrgUnitViewSet
+from parkflow.org.api import (
+    ComplianceRecordViewSet,
+    EmergencyContactViewSet,
+    MeView,
+    OrgUnitViewSet,
+)
 
 
 class ApiRouter(DefaultRouter):
@@ -48,6 +53,7 @@ router.register("rules", RuleViewSet, basename="rule")
 router.register("articles", ArticleViewSet, basename="article")
 router.register("org/units", OrgUnitViewSet, basename="org-unit")
 router.register("org/emergency-contacts", EmergencyContactViewSet, basename="emergency-contact")
+router.register("org/compliance-records", ComplianceRecordViewSet, basename="compliance-record")
 
 
 class TokenSerializer(serializers.Serializer):

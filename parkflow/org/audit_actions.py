@@ -6,6 +6,10 @@ AUDIT_ACTIONS = {
     "emergency_contact.create": (_("新增应急联系人"), _("{actor} 登记了应急联系人“{object}”")),
     "emergency_contact.confirm": (_("确认应急联系人"), _("{actor} 确认了应急联系人“{object}”")),
     "compliance_record.add": (_("登记合规履职"), _("{actor} 登记了合规履职记录“{object}”")),
+    "compliance_record.evidence_download": (
+        _("下载合规履职证明"),
+        _("{actor} 下载了“{object}”的证明材料"),
+    ),
     "role.assign": (_("授予角色"), _("{actor} 授予“{object}”角色")),
     "role.revoke": (_("撤销角色"), _("{actor} 撤销了“{object}”的角色")),
     "user.create": (_("新建用户"), _("{actor} 新建了用户“{object}”")),

@@ -47,6 +47,8 @@ ROUTE_POLICY = {
     "org:contact_create": STAFF,
     "org:contact_confirm": STAFF,
     "org:people": STAFF,
+    "org:person_compliance": STAFF,
+    "org:compliance_evidence": STAFF,
     "enterprises:list": STAFF,
     "enterprises:export": STAFF,
     "enterprises:create": STAFF,
