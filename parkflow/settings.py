@@ -264,6 +264,8 @@ LOGGING = {
 
 # Intake (R-ENT-2, R-ENT-3): upload limit, reviewers per admission draw, quarterly spot-check rate.
 PARKFLOW_UPLOAD_MAX_BYTES = int(os.environ.get("PARKFLOW_UPLOAD_MAX_MB", "20")) * 1024 * 1024
+# Portal invitation links ("邀请开通门户") stop working after this many days.
+PARKFLOW_PORTAL_INVITATION_DAYS = int(os.environ.get("PARKFLOW_PORTAL_INVITATION_DAYS", "7"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 PARKFLOW_ADMISSION_REVIEWERS = int(os.environ.get("PARKFLOW_ADMISSION_REVIEWERS", "2"))

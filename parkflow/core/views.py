@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from parkflow.org import access, compliance
-from parkflow.org.choices import ComplianceKind
 from parkflow.org.models import User
 
 from . import alerts as alert_services
@@ -108,30 +107,15 @@ def safe_next(request, fallback: str) -> str:
 
 
 def _my_compliance(user):
-    """The user's own compliance status (R-ORG-5): what lapsed for which role, and until when
-    each record is valid."""
+    """The user's own compliance status (R-ORG-5), read exactly as the compliance page reads it:
+    what lapsed for which role, and per record kind its validity or "不适用"."""
     lapses = [
         reason
         for role in sorted(access.roles_of(user))
         if (reason := compliance.lapse_reason(user, role))
     ]
-    latest = {}
-    today = clock.today()
-    for kind, until in user.compliance_records.values_list("kind", "valid_until").order_by(
-        "valid_until"
-    ):
-        latest[kind] = until
-    return {
-        "lapses": lapses,
-        "records": [
-            (
-                ComplianceKind(k).label,
-                latest.get(k),
-                latest.get(k) is not None and latest[k] < today,
-            )
-            for k in ComplianceKind.values
-        ],
-    }
+    row = compliance.status_rows([user], clock.today())[0]
+    return {"lapses": lapses, "records": row["kinds"]}
 
 
 @login_required

@@ -29,5 +29,8 @@ AUDIT_ACTIONS = {
     "admission_fee.charge": (_("计收入驻费"), _("{actor} 向“{object}”计收入驻费")),
     "spot_check.draw": (_("季度抽查抽取"), _("{actor} 抽取了“{object}”的抽查企业")),
     "spot_check.unassigned": (_("抽查未能分配审查人"), _("“{object}”的抽查未能分配审查人")),
-    "portal_account.create": (_("开通门户账号"), _("{actor} 为“{object}”开通了企业门户账号")),
+    "portal_account.create": (_("开通门户账号"), _("{actor} 开通了“{object}”的企业门户账号")),
+    "portal_invitation.create": (_("邀请开通门户"), _("{actor} 发出“{object}”")),
+    "portal_invitation.accept": (_("接受门户邀请"), _("{actor} 通过“{object}”开通了门户账号")),
+    "portal_invitation.revoke": (_("作废门户邀请"), _("{actor} 作废了“{object}”")),
 }

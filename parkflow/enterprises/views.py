@@ -42,6 +42,7 @@ from .views_intake import (
     rerun_draw,
     review_rounds,
 )
+from .views_portal import portal_state
 
 
 def _run_transition(action):
@@ -253,6 +254,7 @@ def _render_detail(
         "review_rounds": review_rounds(enterprise),
         "brand": brand_state(enterprise),
         "fee": fee_state(user, enterprise, in_good_standing=admission["in_good_standing"]),
+        "portal": portal_state(user, enterprise),
     }
     return render(request, "enterprises/enterprise_detail.html", context, status=status)
 

@@ -19,7 +19,7 @@ from parkflow.core.forms import add_domain_error, domain_error_text
 from parkflow.core.rules import params_for
 from parkflow.core.views import get_or_404, paginate, staff_page
 
-from . import access, selectors, services
+from . import access, compliance, selectors, services
 from .choices import ComplianceKind, Role, UnitKind
 from .compliance import lapse_reason, required_for
 from .forms import (
@@ -160,43 +160,6 @@ def _lapsed_condition(today):
     return reduce(or_, conditions)
 
 
-def _status_rows(people, today):
-    """Per person: roles, the latest validity of each record kind, and what lapsed — from the
-    prefetched rows, without further queries."""
-    rows = []
-    for person in people:
-        latest, valid = {}, set()
-        for record in person.compliance_records.all():
-            if record.completed_on <= today:
-                latest[record.kind] = max(
-                    latest.get(record.kind, record.valid_until), record.valid_until
-                )
-                if record.valid_until >= today:
-                    valid.add(record.kind)
-        assignments = list(person.role_assignments.all())
-        needed = set()
-        for assignment in assignments:
-            needed.update(required_for(assignment.role))
-        missing = [kind for kind in ComplianceKind.values if kind in needed and kind not in valid]
-        rows.append(
-            {
-                "person": person,
-                "assignments": assignments,
-                "kinds": [
-                    {
-                        "label": ComplianceKind(kind).label,
-                        "until": latest.get(kind),
-                        "required": kind in needed,
-                        "lapsed": kind in needed and kind not in valid,
-                    }
-                    for kind in ComplianceKind.values
-                ],
-                "missing": [ComplianceKind(kind).label for kind in missing],
-            }
-        )
-    return rows
-
-
 @staff_page("org.view")
 def people(request):
     user = request.user
@@ -233,7 +196,7 @@ def people(request):
     context = {
         "form": form,
         "page_obj": page,
-        "rows": _status_rows(page.object_list, today),
+        "rows": compliance.status_rows(page.object_list, today),
         "kinds": [label for _value, label in ComplianceKind.choices],
         "lapsed_count": in_scope.filter(_lapsed_condition(today)).count(),
         "can_record": access.may(user, "compliance.record"),
@@ -288,7 +251,7 @@ def person_compliance(request, pk):
     )
     context = {
         "person": person,
-        "row": _status_rows([person], today)[0],
+        "row": compliance.status_rows([person], today)[0],
         "kinds": [label for _value, label in ComplianceKind.choices],
         "lapses": [
             reason

@@ -69,12 +69,16 @@ ROUTE_POLICY = {
     "enterprises:document_download": STAFF,
     "enterprises:document": STAFF,
     "enterprises:transition": STAFF,
+    "enterprises:invite": STAFF,
+    "enterprises:invitation_created": STAFF,
+    "enterprises:invitation_revoke": STAFF,
     "portal:home": PORTAL,
     "portal:document_upload": PORTAL,
     "portal:document_download": PORTAL,
     "portal:submit": PORTAL,
     "portal:apply": PUBLIC,
     "portal:results": PORTAL,
+    "portal:invitation_accept": PUBLIC,
     "api-schema": PUBLIC,  # documentation, not data: every endpoint still needs a sign-in
     "api-docs": PUBLIC,
 }
