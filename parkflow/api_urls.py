@@ -62,7 +62,8 @@ class TokenSerializer(serializers.Serializer):
 
 @extend_schema(
     summary="Exchange username and password for an API token",
-    description='Send the token as "Authorization: Token <key>" on every later request.',
+    description='Send it on every later request as the header "Authorization: Token" '
+    "followed by a space and the token (e.g. Authorization: Token 9944b09199c6…).",
     responses={
         200: TokenSerializer,
         400: OpenApiResponse(ErrorSerializer, description="Wrong username or password"),

@@ -176,8 +176,10 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "ParkFlow API",
-    "DESCRIPTION": "产业园企业服务全流程管理系统 REST API. State transitions are "
-    "POST /api/v1/<resource>/{id}/<action>/ and go through the same services and gates as the pages.",
+    # No angle brackets: the description is rendered as HTML, where "<resource>" disappears.
+    "DESCRIPTION": "产业园企业服务全流程管理系统 REST API. A state transition is a POST to "
+    "/api/v1/{resource}/{id}/{action}/ (e.g. POST /api/v1/enterprises/12/apply/) and goes "
+    "through the same services and gates as the pages.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,

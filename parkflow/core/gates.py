@@ -24,6 +24,7 @@ from .audit import canonical
 from .choices import ReviewDecision
 from .errors import Conflict, DomainError, GateNotPassed, PermissionDenied, ValidationFailed
 from .models import Review
+from .regulation import article_label
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,7 @@ def require_approved(obj, gate_code: str) -> list[Review]:
         raise GateNotPassed(
             "gate_not_passed",
             _("未经“%(gate)s”审查不得实施（%(article)s）。")
-            % {"gate": gate.label, "article": gate.article},
+            % {"gate": gate.label, "article": article_label(gate.article)},
             requirement=gate.requirement,
         )
     if outcome != ReviewDecision.APPROVE:

@@ -9,7 +9,7 @@ from django import template
 from django.core.exceptions import FieldDoesNotExist
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from parkflow.core import audit_actions
@@ -199,6 +199,11 @@ def _choice_label(model, key, value):
             return dict(field.flatchoices).get(value, value)
     if key == "role" and value in Role.values:
         return Role(value).label
+    if key == "rule":
+        from parkflow.core.rules import REGISTRY
+
+        if value in REGISTRY:
+            return REGISTRY[value].title
     return None
 
 
@@ -325,6 +330,20 @@ def event_changes(event, subject=None):
             )
         )
     return rows
+
+
+@register.filter
+def cite(articles, requirement=""):
+    """Legal citations as the regulation writes them — 第十条、第二十一条（三）— with the
+    requirement code in a tooltip: ``{{ rule.articles|cite:rule.requirement }}``."""
+    from parkflow.core.regulation import article_label
+
+    refs = [articles] if isinstance(articles, str) else list(articles or [])
+    return format_html_join(
+        "、",
+        '<span class="cite" title="{}">{}</span>',
+        ((requirement or ref, article_label(ref)) for ref in refs),
+    )
 
 
 @register.filter
