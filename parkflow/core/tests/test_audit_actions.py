@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from django.contrib import admin
 from django.urls import reverse
+from django.utils import translation
 
 from parkflow.core import audit, audit_actions
 from parkflow.core.admin import AuditedAdmin
@@ -21,6 +22,13 @@ from parkflow.org.choices import Role
 from parkflow.org.tests.factories import OrgUnitFactory, staff
 
 SOURCE = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(autouse=True)
+def _chinese():
+    # Labels are msgids in Chinese; other tests may leave another language active.
+    with translation.override("zh-hans"):
+        yield
 
 
 def _recorded_codes() -> tuple[set[str], list[str]]:
