@@ -212,7 +212,19 @@ def person_compliance(request, pk):
     user = request.user
     person = get_or_404(selectors.person_get_for_user, actor=user, pk=pk)
     can_record = access.may(user, "compliance.record")
-    form = ComplianceRecordForm(request.POST or None, request.FILES or None)
+    today = clock.today()
+    missing = [
+        kind
+        for kind in ComplianceKind.values
+        if kind in {k for a in person.role_assignments.all() for k in required_for(a.role)}
+        and kind not in compliance.current_kinds(person, today)
+    ]
+    # The form starts on what is missing, so recording the lapsed item is one file and a date.
+    form = ComplianceRecordForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"kind": missing[0] if missing else None},
+    )
     if request.method == "POST":
         if not can_record:
             raise PermissionDenied
@@ -235,7 +247,6 @@ def person_compliance(request, pk):
                     },
                 )
                 return redirect("org:person_compliance", pk=person.pk)
-    today = clock.today()
     person = (
         selectors.people_in_scope(actor=user)
         .prefetch_related(

@@ -172,6 +172,21 @@ EXTRA_KEYS = {
     "is_superuser": _("超级管理员"),
     "enterprise": _("企业"),
     "expires_at": _("有效期至"),
+    "sent": _("已发送邮件"),
+    "state": _("状态"),
+    "portal_account": _("门户账号"),
+    "user": _("用户"),
+    "units": _("组织单元"),
+    "confirmed_days_ago": _("距上次确认天数"),
+}
+# Values of such keys that are codes.
+EXTRA_VALUES = {
+    "state": {
+        "pending": _("待使用"),
+        "accepted": _("已使用"),
+        "revoked": _("已作废"),
+        "expired": _("已过期"),
+    },
 }
 _ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -199,6 +214,8 @@ def _choice_label(model, key, value):
             return dict(field.flatchoices).get(value, value)
     if key == "role" and value in Role.values:
         return Role(value).label
+    if isinstance(value, str) and value in EXTRA_VALUES.get(key, {}):
+        return EXTRA_VALUES[key][value]
     if key == "rule":
         from parkflow.core.rules import REGISTRY
 
@@ -300,6 +317,11 @@ SUMMARIES = {
     ],
     "brand.clear": lambda a: [(_("解除品牌"), None, "、".join(a.get("brands") or []))],
     "conflict.withdraw": lambda a: [],
+    "portal_invitation.create": lambda a: [
+        (_("邮箱"), None, a.get("email") or "—"),
+        (_("已发送邮件"), None, _shown(None, "sent", a.get("sent"))),
+        (_("有效期至"), None, _shown(None, "expires_at", a.get("expires_at"))),
+    ],
 }
 
 

@@ -176,3 +176,16 @@ def test_relative_times_read_naturally_in_chinese(minutes_before, expected):
 def test_chinese_datetime_is_local_time():
     moment = datetime.datetime(2026, 11, 28, 6, 5, tzinfo=datetime.UTC)
     assert cn_datetime(moment) == "2026年11月28日 14:05"
+
+
+def test_invitation_events_show_their_state_in_chinese(client, auditor, park):
+    from parkflow.enterprises import invitations
+
+    clerk = staff(Role.BUSINESS_STAFF, park)
+    enterprise = EnterpriseFactory(park=park)
+    invitations.portal_invitation_create(actor=clerk, enterprise=enterprise)
+    invitations.portal_invitation_create(actor=clerk, enterprise=enterprise)
+    client.force_login(auditor)
+    html = client.get(reverse("core:audit")).content.decode()
+    assert "状态：待使用 → 已作废" in html and "已发送邮件：否" in html
+    assert "pending" not in html and "revoked" not in html

@@ -43,7 +43,7 @@ def _invite_by_page(client, clerk, enterprise, **data):
     assert response.status_code == 302, response
     page = client.get(response["Location"])
     html = page.content.decode()
-    match = re.search(r'value="(http[^"]+/portal/invite/([^"/]+)/)"', html)
+    match = re.search(r"(http[^\s<\"]+/portal/invite/([^\s<\"/]+)/)", html)
     assert match, html
     client.logout()
     return html, match.group(1), match.group(2)

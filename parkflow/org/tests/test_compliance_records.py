@@ -181,3 +181,9 @@ def test_api_refuses_a_person_outside_the_scope_and_bad_evidence(client, lapsed,
     assert bad.status_code == 400 and "evidence" in bad.json()["errors"]
     assert not ComplianceRecord.objects.filter(completed_on=TODAY()).exists()
     assert not AuditEvent.objects.filter(action="compliance_record.add").exists()
+
+
+def test_the_form_starts_on_the_missing_record(client, office, lapsed):
+    client.force_login(office)
+    response = client.get(reverse("org:person_compliance", args=[lapsed.pk]))
+    assert response.context["form"].initial["kind"] == ComplianceKind.COMMITMENT
