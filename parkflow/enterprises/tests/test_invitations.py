@@ -233,3 +233,23 @@ def test_the_detail_page_offers_the_invitation_and_shows_the_pending_link(
     invitations.portal_invitation_create(actor=clerk, enterprise=enterprise)
     html = client.get(reverse("enterprises:detail", args=[enterprise.pk])).content.decode()
     assert "作废此链接" in html and "刚刚 发出邀请" in html
+
+
+def test_the_api_invites_and_returns_the_link_once(client, clerk, enterprise, other_park):
+    client.force_login(clerk)
+    url = reverse("api:enterprise-portal-invitation", args=[enterprise.pk])
+    response = client.post(
+        url, {"email": "zhoumin@yunfan.example"}, content_type="application/json"
+    )
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    token = body["link"].rstrip("/").rsplit("/", 1)[1]
+    assert PortalInvitation.objects.get(pk=body["id"]).token_hash == invitations.token_hash(token)
+    assert token not in str(
+        client.get(reverse("api:enterprise-audit", args=[enterprise.pk])).json()
+    )
+    client.force_login(staff(Role.BUSINESS_STAFF, other_park))
+    assert client.post(url, {}, content_type="application/json").status_code == 404
+    client.force_login(staff(Role.AUDITOR, enterprise.park))
+    assert client.post(url, {}, content_type="application/json").status_code == 403
+    assert PortalInvitation.objects.count() == 1
