@@ -75,7 +75,7 @@ def portal_invitation_create(
     link goes to ``email`` after the transaction commits (``accept_url(token)`` builds it)."""
     enterprise = Enterprise.objects.select_for_update().select_related("park").get(pk=enterprise.pk)
     access.ensure(actor, "portal.invite", enterprise, requirement=REQUIREMENT)
-    if enterprise.status in (EnterpriseStatus.EXITED, EnterpriseStatus.REJECTED):
+    if enterprise.status == EnterpriseStatus.EXITED:
         raise Conflict(
             "enterprise_closed",
             _("企业当前状态为“%(status)s”，不能邀请开通门户。")
@@ -185,7 +185,7 @@ def portal_invitation_accept(*, token: str, username: str, password: str, passwo
     if state != "pending":
         raise Conflict(f"invitation_{state}", INVALID_STATES[state], requirement=REQUIREMENT)
     enterprise = invitation.enterprise
-    if enterprise.status in (EnterpriseStatus.EXITED, EnterpriseStatus.REJECTED):
+    if enterprise.status == EnterpriseStatus.EXITED:
         raise Conflict(
             "enterprise_closed",
             _("企业当前状态为“%(status)s”，不能开通门户。")

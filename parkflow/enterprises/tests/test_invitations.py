@@ -253,3 +253,16 @@ def test_the_api_invites_and_returns_the_link_once(client, clerk, enterprise, ot
     client.force_login(staff(Role.AUDITOR, enterprise.park))
     assert client.post(url, {}, content_type="application/json").status_code == 403
     assert PortalInvitation.objects.count() == 1
+
+
+def test_an_exited_enterprise_cannot_be_invited_and_its_pending_link_stops_working(
+    client, clerk, enterprise
+):
+    _html, link, _token = _invite_by_page(client, clerk, enterprise)
+    Enterprise = type(enterprise)
+    Enterprise.objects.filter(pk=enterprise.pk).update(status="exited")
+    with pytest.raises(Conflict):
+        invitations.portal_invitation_create(actor=clerk, enterprise=enterprise)
+    response = _accept(client, link)
+    assert response.status_code == 410 and "已退出" in response.content.decode()
+    assert not User.objects.filter(username="yunfan").exists()
