@@ -26,7 +26,12 @@ from parkflow.enterprises.api_intake import (
     ReviewDrawViewSet,
     SpotCheckCampaignViewSet,
 )
-from parkflow.org.api import EmergencyContactViewSet, MeView, OrgUnitViewSet
+from parkflow.org.api import (
+    ComplianceRecordViewSet,
+    EmergencyContactViewSet,
+    MeView,
+    OrgUnitViewSet,
+)
 
 
 class ApiRouter(DefaultRouter):
@@ -51,6 +56,7 @@ router.register("rules", RuleViewSet, basename="rule")
 router.register("articles", ArticleViewSet, basename="article")
 router.register("org/units", OrgUnitViewSet, basename="org-unit")
 router.register("org/emergency-contacts", EmergencyContactViewSet, basename="emergency-contact")
+router.register("org/compliance-records", ComplianceRecordViewSet, basename="compliance-record")
 
 
 class TokenSerializer(serializers.Serializer):
@@ -59,7 +65,8 @@ class TokenSerializer(serializers.Serializer):
 
 @extend_schema(
     summary="Exchange username and password for an API token",
-    description='Send the token as "Authorization: Token <key>" on every later request.',
+    description='Send it on every later request as the header "Authorization: Token" '
+    "followed by a space and the token (e.g. Authorization: Token 9944b09199c6…).",
     responses={
         200: TokenSerializer,
         400: OpenApiResponse(ErrorSerializer, description="Wrong username or password"),

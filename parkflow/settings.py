@@ -186,8 +186,10 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "ParkFlow API",
-    "DESCRIPTION": "产业园企业服务全流程管理系统 REST API. State transitions are "
-    "POST /api/v1/<resource>/{id}/<action>/ and go through the same services and gates as the pages.",
+    # No angle brackets: the description is rendered as HTML, where "<resource>" disappears.
+    "DESCRIPTION": "产业园企业服务全流程管理系统 REST API. A state transition is a POST to "
+    "/api/v1/{resource}/{id}/{action}/ (e.g. POST /api/v1/enterprises/12/apply/) and goes "
+    "through the same services and gates as the pages.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
@@ -274,6 +276,8 @@ LOGGING = {
 
 # Intake (R-ENT-2, R-ENT-3): upload limit, reviewers per admission draw, quarterly spot-check rate.
 PARKFLOW_UPLOAD_MAX_BYTES = int(os.environ.get("PARKFLOW_UPLOAD_MAX_MB", "20")) * 1024 * 1024
+# Portal invitation links ("邀请开通门户") stop working after this many days.
+PARKFLOW_PORTAL_INVITATION_DAYS = int(os.environ.get("PARKFLOW_PORTAL_INVITATION_DAYS", "7"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 PARKFLOW_ADMISSION_REVIEWERS = int(os.environ.get("PARKFLOW_ADMISSION_REVIEWERS", "2"))

@@ -1,9 +1,14 @@
 from django.contrib import admin
+from django.contrib.auth.views import LoginView
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from parkflow.core.forms import LoginForm
+
 urlpatterns = [
     path("", include("parkflow.core.urls")),
+    # Django's login view with refusals in plain Chinese (parkflow.core.forms.LoginForm).
+    path("accounts/login/", LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("org/", include("parkflow.org.urls")),

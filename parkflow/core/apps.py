@@ -15,4 +15,10 @@ class CoreConfig(AppConfig):
         from . import calendar_rules  # noqa: F401  (core's own rules.py is the engine)
 
         autodiscover_modules("gates")
-        from . import checks  # noqa: F401 - registers the audit deployment checks (D18)
+        # Each app names its audit actions next to the code that records them.
+        from . import (
+            audit_actions,
+            checks,  # noqa: F401 - registers the audit deployment checks (D18)
+        )
+
+        audit_actions.autodiscover()

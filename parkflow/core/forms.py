@@ -1,6 +1,7 @@
 """Forms of the kernel pages. They parse input; the services decide (STYLE.md §8)."""
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from parkflow.core.errors import DomainError, ValidationFailed
@@ -124,3 +125,25 @@ class AuditFilterForm(StyledForm):
     action = forms.CharField(label=_("动作"), required=False, max_length=80)
     q = forms.CharField(label=_("对象"), required=False, max_length=100)
     actor = forms.CharField(label=_("操作人"), required=False, max_length=100)
+
+
+class LoginForm(AuthenticationForm):
+    """Django's form, with refusals that say what to do next (in place of its stock "请输入一个
+    正确的 用户名 和密码. 注意他们都是区分大小写的。")."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.conf import settings
+
+        limit = getattr(settings, "AXES_FAILURE_LIMIT", 5)
+        cooloff = getattr(settings, "AXES_COOLOFF_TIME", 0.5)
+        minutes = round(float(cooloff) * 60) if isinstance(cooloff, int | float) else 30
+        self.error_messages = {
+            **self.error_messages,
+            "invalid_login": _(
+                "用户名或密码不正确（区分大小写）。连续输错 %(limit)s 次将锁定 %(minutes)s 分钟；"
+                "忘记密码请联系系统管理员重置。"
+            )
+            % {"limit": limit, "minutes": minutes},
+            "inactive": _("该账号已停用，请联系系统管理员。"),
+        }

@@ -25,6 +25,7 @@ from .choices import ReviewDecision
 from .db import service
 from .errors import Conflict, DomainError, GateNotPassed, PermissionDenied, ValidationFailed
 from .models import Review
+from .regulation import article_label
 from .validation import REASON_MAX_LENGTH, check_length
 
 
@@ -124,7 +125,7 @@ def require_approved(obj, gate_code: str) -> list[Review]:
         raise GateNotPassed(
             "gate_not_passed",
             _("未经“%(gate)s”审查不得实施（%(article)s）。")
-            % {"gate": gate.label, "article": gate.article},
+            % {"gate": gate.label, "article": article_label(gate.article)},
             requirement=gate.requirement,
         )
     if outcome != ReviewDecision.APPROVE:

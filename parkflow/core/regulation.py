@@ -26,6 +26,38 @@ def chinese_number(text: str) -> int:
     return total + current
 
 
+_NUMERALS = "零一二三四五六七八九"
+_REF = re.compile(r"^Art\.(\d+)((?:\([一二三四五六七八九十]+\))*)$")
+
+
+def chinese_numeral(number: int) -> str:
+    """1 → 一, 10 → 十, 17 → 十七, 21 → 二十一, 103 → 一百零三 (inverse of ``chinese_number``)."""
+    if number < 10:
+        return _NUMERALS[number]
+    if number < 20:
+        return "十" + (_NUMERALS[number % 10] if number % 10 else "")
+    if number < 100:
+        tens, ones = divmod(number, 10)
+        return _NUMERALS[tens] + "十" + (_NUMERALS[ones] if ones else "")
+    hundreds, rest = divmod(number, 100)
+    if rest == 0:
+        return _NUMERALS[hundreds] + "百"
+    tail = chinese_numeral(rest) if rest >= 10 else "零" + _NUMERALS[rest]
+    if 10 <= rest < 20:
+        tail = "一" + tail
+    return _NUMERALS[hundreds] + "百" + tail
+
+
+def article_label(ref: str) -> str:
+    """The way the regulation itself cites: ``Art.21`` → 第二十一条, ``Art.21(三)`` →
+    第二十一条（三）. Anything else is returned unchanged."""
+    match = _REF.match((ref or "").strip())
+    if not match:
+        return ref
+    items = match.group(2).replace("(", "（").replace(")", "）")
+    return f"第{chinese_numeral(int(match.group(1)))}条{items}"
+
+
 def parse(text: str) -> tuple[str, list[dict]]:
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     title = lines[0]

@@ -161,6 +161,11 @@ class Rule:
     resolvable_by_hand: bool = False
     param_labels: dict = field(default_factory=dict)
     param_specs: dict = field(default_factory=dict)  # name -> Param
+    # What else the check reads: {"app_label.Model": lookup}. When such an object changes, the
+    # rule is re-checked for the subjects it concerns: ``lookup`` is either a relation path that
+    # the subject and the changed object share ("park": subjects of the changed object's park)
+    # or a function ``changed_obj -> Q`` selecting the subjects.
+    reads: dict = field(default_factory=dict)
 
     @property
     def model_class(self) -> type[models.Model]:
@@ -198,6 +203,7 @@ def rule(
     park=None,
     assignee=None,
     resolvable_by_hand: bool = False,
+    reads: dict | None = None,
 ):
     """Register a set-based check. The decorated function returns the violating queryset."""
 
@@ -223,6 +229,7 @@ def rule(
             resolvable_by_hand=resolvable_by_hand,
             param_labels={name: spec.label or name for name, spec in specs.items()},
             param_specs=specs,
+            reads=dict(reads or {}),
         )
         return check
 
@@ -382,22 +389,19 @@ def rules_for_model(model_class) -> list[Rule]:
     return [r for r in REGISTRY.values() if r.model == label]
 
 
-@service
-def evaluate_object(obj) -> None:
-    """Re-check one object against the rules of its model (event-driven evaluation)."""
-    now = clock.now()
+def _evaluate(rule_: Rule, obj, now) -> None:
+    """One rule on one object, in its own savepoint: one broken rule must not stop the others;
+    the failure is noted and the next sweep raises its alert (core.rule_failed)."""
+    try:
+        with transaction.atomic():
+            _evaluate_one(rule_, obj, now)
+    except Exception as exc:
+        logger.exception("rule %s failed on %s #%s", rule_.code, obj._meta.label, obj.pk)
+        _note_outcome(rule_.code, f"{type(exc).__name__}: {exc}")
+
+
+def _evaluate_one(rule_: Rule, obj, now) -> None:
     ct = ContentType.objects.get_for_model(obj)
-    for rule_ in rules_for_model(type(obj)):
-        try:
-            with transaction.atomic():
-                _evaluate_one(rule_, obj, ct, now)
-        except Exception as exc:
-            # One broken rule must not stop the others; the next sweep raises its alert.
-            logger.exception("rule %s failed on %s #%s", rule_.code, ct.model, obj.pk)
-            _note_outcome(rule_.code, f"{type(exc).__name__}: {exc}")
-
-
-def _evaluate_one(rule_: Rule, obj, ct, now) -> None:
     setting = setting_for(rule_.code)
     params = effective_params(rule_, setting.params)[0]
     current = (
@@ -412,6 +416,43 @@ def _evaluate_one(rule_: Rule, obj, ct, now) -> None:
         Alert.objects.filter(pk=current.pk).update(last_seen_at=now)
     elif current is not None:
         _auto_resolve([current], now)
+
+
+def _value_at(obj, path: str):
+    value = obj
+    for part in path.split("__"):
+        value = getattr(value, part, None)
+        if value is None:
+            return None
+    return value
+
+
+def related_subjects(rule_: Rule, obj) -> models.QuerySet:
+    """The subjects of ``rule_`` whose check reads ``obj`` (declared in ``reads``)."""
+    lookup = rule_.reads[obj._meta.label]
+    manager = rule_.model_class._default_manager
+    if callable(lookup):
+        return manager.filter(lookup(obj))
+    value = _value_at(obj, lookup)
+    return manager.filter(**{lookup: value}) if value is not None else manager.none()
+
+
+@service
+def evaluate_object(obj) -> None:
+    """Re-check one object against the rules of its model, and every rule whose check reads
+    this object for the subjects it concerns (event-driven evaluation): a new version of a
+    document resolves the alert on the version it replaces at once, not at the next sweep."""
+    now = clock.now()
+    label = obj._meta.label
+    for rule_ in rules_for_model(type(obj)):
+        _evaluate(rule_, obj, now)
+    for rule_ in REGISTRY.values():
+        if label not in rule_.reads:
+            continue
+        for subject in related_subjects(rule_, obj):
+            if rule_.model == label and subject.pk == obj.pk:
+                continue  # done above
+            _evaluate(rule_, subject, now)
 
 
 def evaluate_on_commit(obj) -> None:

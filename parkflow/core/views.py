@@ -20,11 +20,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from parkflow.org import access, compliance
-from parkflow.org.choices import ComplianceKind
 from parkflow.org.models import User
 
 from . import alerts as alert_services
-from . import audit, audit_digest, clock, gates
+from . import audit, audit_actions, audit_digest, clock, gates
 from .choices import Severity
 from .errors import DomainError, NotFound
 from .forms import (
@@ -108,30 +107,15 @@ def safe_next(request, fallback: str) -> str:
 
 
 def _my_compliance(user):
-    """The user's own compliance status (R-ORG-5): what lapsed for which role, and until when
-    each record is valid."""
+    """The user's own compliance status (R-ORG-5), read exactly as the compliance page reads it:
+    what lapsed for which role, and per record kind its validity or "不适用"."""
     lapses = [
         reason
         for role in sorted(access.roles_of(user))
         if (reason := compliance.lapse_reason(user, role))
     ]
-    latest = {}
-    today = clock.today()
-    for kind, until in user.compliance_records.values_list("kind", "valid_until").order_by(
-        "valid_until"
-    ):
-        latest[kind] = until
-    return {
-        "lapses": lapses,
-        "records": [
-            (
-                ComplianceKind(k).label,
-                latest.get(k),
-                latest.get(k) is not None and latest[k] < today,
-            )
-            for k in ComplianceKind.values
-        ],
-    }
+    row = compliance.status_rows([user], clock.today())[0]
+    return {"lapses": lapses, "records": row["kinds"]}
 
 
 @login_required
@@ -448,19 +432,19 @@ def audit_list(request):
     )
     if form.is_valid():
         if action := form.cleaned_data["action"]:
-            qs = qs.filter(action__startswith=action)
+            # A Chinese label ("办理入驻"), a code or a code prefix ("enterprise.").
+            codes = audit_actions.codes_for(action)
+            qs = qs.filter(action__in=codes) if codes else qs.filter(action__startswith=action)
         if q := form.cleaned_data["q"]:
             qs = qs.filter(Q(object_repr__icontains=q) | Q(object_id=q))
         if actor := form.cleaned_data["actor"]:
             qs = qs.filter(actor_name__icontains=actor)
     page = paginate(request, qs, AUDIT_PAGE_SIZE)
-    from .templatetags.parkflow import ACTION_LABELS
-
     context = {
         "form": form,
         "page_obj": page,
         "events": page.object_list,
-        "action_choices": ACTION_LABELS,
+        "action_choices": audit_actions.choices(),
         "sees_all": access.visible_park_ids(request.user) is None,
         "can_verify": access.may(request.user, "audit.verify"),
         "digest": audit_digest.latest_digest(),

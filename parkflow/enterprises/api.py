@@ -154,6 +154,19 @@ def _transition_schema(summary: str, request=ReasonSerializer, description: str 
     )
 
 
+class PortalInvitationCreateSerializer(serializers.Serializer):
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    send = serializers.BooleanField(required=False, default=False)
+
+
+class PortalInvitationCreatedSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    link = serializers.CharField(help_text="Shown once; give it to the enterprise's contact")
+    expires_at = serializers.DateTimeField()
+    email = serializers.CharField(allow_blank=True)
+    sent = serializers.BooleanField()
+
+
 @extend_schema_view(
     list=extend_schema(summary="Enterprises in my scope (企业名录)", tags=_TAGS),
     retrieve=extend_schema(summary="One enterprise", tags=_TAGS),
@@ -189,6 +202,7 @@ class EnterpriseViewSet(
         "brand_flags": "enterprise.view",
         "standing": "enterprise.view",
         "charge_admission_fee": "fee.charge",
+        "portal_invitation": "portal.invite",
     }
 
     def _shaped(self, enterprise) -> dict:
@@ -430,3 +444,37 @@ class EnterpriseViewSet(
         AdmissionFeeChargeSerializer(data=request.data).is_valid(raise_exception=True)
         fee = services.admission_fee_charge(actor=request.user, enterprise=enterprise)
         return Response(AdmissionFeeSerializer(fee).data, status=201)
+
+    @extend_schema(
+        summary="Invite the enterprise to set up a portal account (邀请开通门户)",
+        description="Creates a one-time link valid for PARKFLOW_PORTAL_INVITATION_DAYS days and "
+        "revokes older pending ones. The link is in this response only (the server keeps its "
+        "SHA-256); with send=true it is also e-mailed to `email` (R-PLT-3).",
+        request=PortalInvitationCreateSerializer,
+        responses={201: PortalInvitationCreatedSerializer},
+        tags=_TAGS,
+    )
+    @action(detail=True, methods=["post"], url_path="portal-invitation")
+    def portal_invitation(self, request, pk=None):
+        from django.urls import reverse
+
+        from . import invitations
+
+        enterprise = self.get_object()
+        body = PortalInvitationCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+
+        def accept_url(token):
+            return request.build_absolute_uri(reverse("portal:invitation_accept", args=[token]))
+
+        invitation, token = invitations.portal_invitation_create(
+            actor=request.user, enterprise=enterprise, accept_url=accept_url, **body.validated_data
+        )
+        data = {
+            "id": invitation.pk,
+            "link": accept_url(token),
+            "expires_at": invitation.expires_at,
+            "email": invitation.email,
+            "sent": body.validated_data["send"],
+        }
+        return Response(PortalInvitationCreatedSerializer(data).data, status=201)

@@ -173,6 +173,67 @@ class PortalAccount(models.Model):
         return f"{self.user} → {self.enterprise}"
 
 
+class PortalInvitation(models.Model):
+    """A one-time, expiring link through which an enterprise registered by staff sets up its
+    portal account (R-PLT-3). Only the SHA-256 of the token is stored; the link is shown once."""
+
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("企业"),
+        on_delete=models.PROTECT,
+        related_name="portal_invitations",
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    email = models.EmailField(_("发送至邮箱"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("邀请人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("邀请时间"))
+    expires_at = models.DateTimeField(_("有效期至"))
+    accepted_at = models.DateTimeField(_("开通时间"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("开通账号"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    revoked_at = models.DateTimeField(_("作废时间"), null=True, blank=True)
+
+    scope_park_lookup = "enterprise__park"
+
+    class Meta:
+        verbose_name = _("门户开通邀请")
+        verbose_name_plural = _("门户开通邀请")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(accepted_at__isnull=True) | Q(revoked_at__isnull=True),
+                name="invitation_not_both_accepted_and_revoked",
+            ),
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("created_at")),
+                name="invitation_expires_after_creation",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.enterprise} · 门户开通邀请"
+
+    def state(self, now) -> str:
+        if self.accepted_at:
+            return "accepted"
+        if self.revoked_at:
+            return "revoked"
+        if self.expires_at <= now:
+            return "expired"
+        return "pending"
+
+
 class ConflictDeclaration(models.Model):
     """A staff member's declared conflict of interest with an enterprise (R-ENT-4): it removes
     them from reviewing or approving anything of that enterprise."""

@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -35,6 +35,14 @@ def _current_licences():
     ).exclude(Exists(newer))
 
 
+# A licence is "current" until a newer version of the enterprise's licence exists, and only
+# while the enterprise is active: a new upload or a status change re-checks its licences.
+READS = {
+    "enterprises.QualificationDocument": "enterprise",
+    "enterprises.Enterprise": lambda enterprise: Q(enterprise=enterprise.pk),
+}
+
+
 def _park(document):
     return document.enterprise.park
 
@@ -53,6 +61,7 @@ def _park(document):
     ),
     park=_park,
     assignee=lambda doc: doc.enterprise.account_manager,
+    reads=READS,
 )
 def licence_expiring(params, now):
     today = timezone.localdate(now)
@@ -75,6 +84,7 @@ def licence_expiring(params, now):
     ),
     park=_park,
     assignee=lambda doc: doc.enterprise.account_manager,
+    reads=READS,
 )
 def licence_expired(params, now):
     return _current_licences().filter(valid_until__lt=timezone.localdate(now))

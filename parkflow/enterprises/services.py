@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import can_proceed
 
@@ -48,8 +49,31 @@ TRANSITION_LABELS = {
 }
 
 
+def duplicate_credit_code_message(enterprise: Enterprise):
+    """Who already holds this credit code, and since when — instead of Django's
+    "具有 统一社会信用代码 的 企业 已存在。" (credit codes and company names are public)."""
+    existing = (
+        Enterprise.objects.filter(credit_code=enterprise.credit_code)
+        .exclude(pk=enterprise.pk)
+        .only("name", "created_at")
+        .first()
+    )
+    if existing is None:
+        return None
+    day = timezone.localtime(existing.created_at)
+    return _("该统一社会信用代码已由“%(name)s”于 %(date)s 登记，不能重复建档。") % {
+        "name": existing.name,
+        "date": f"{day.year}年{day.month}月{day.day}日",
+    }
+
+
 def _validate(enterprise: Enterprise):
-    full_clean(enterprise, requirement="R-ENT-1")
+    try:
+        full_clean(enterprise, requirement="R-ENT-1")
+    except ValidationFailed as exc:
+        if "credit_code" in exc.errors and (message := duplicate_credit_code_message(enterprise)):
+            exc.errors["credit_code"] = [str(message)]
+        raise
 
 
 def _save_unique(enterprise: Enterprise):
@@ -59,7 +83,13 @@ def _save_unique(enterprise: Enterprise):
     except IntegrityError:
         # Lost a race with another request registering the same code (checked by full_clean).
         raise ValidationFailed(
-            {"credit_code": [_("该统一社会信用代码已登记，不能重复建档。")]}, requirement="R-ENT-1"
+            {
+                "credit_code": [
+                    duplicate_credit_code_message(enterprise)
+                    or _("该统一社会信用代码已登记，不能重复建档。")
+                ]
+            },
+            requirement="R-ENT-1",
         ) from None
 
 
@@ -165,7 +195,7 @@ def _apply_transition(actor, enterprise: Enterprise, action: str, reason: str) -
     if not can_proceed(method):
         raise Conflict(
             "invalid_transition",
-            _("企业当前状态为“%(status)s”，不能“%(action)s”。")
+            _("企业当前状态为“%(status)s”，不能%(action)s。")
             % {"status": enterprise.get_status_display(), "action": TRANSITION_LABELS[action]},
             requirement="R-ENT-1",
         )
@@ -182,6 +212,7 @@ def _apply_transition(actor, enterprise: Enterprise, action: str, reason: str) -
         after={"status": enterprise.status},
         reason=reason,
     )
+    evaluate_on_commit(enterprise)  # rules that read the enterprise's status (licence alerts)
     return enterprise
 
 
@@ -807,7 +838,7 @@ def portal_application_register(
         park=park, created_at=now, updated_at=now, status_changed_at=now, **enterprise_values
     )
     try:
-        full_clean(enterprise, requirement="R-ENT-1")
+        _validate(enterprise)
     except ValidationFailed as exc:
         errors.update(exc.errors)
     if errors:

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import views, views_import, views_intake
+from . import views, views_import, views_intake, views_portal
 from .services import TRANSITION_LABELS
 
 app_name = "enterprises"
@@ -38,6 +38,17 @@ urlpatterns = [
         name="document_download",
     ),
     path("documents/<int:document_pk>/", views.document_owner, name="document"),
+    path("<int:pk>/portal-invitation/", views_portal.invitation_create, name="invite"),
+    path(
+        "<int:pk>/portal-invitation/link/",
+        views_portal.invitation_created,
+        name="invitation_created",
+    ),
+    path(
+        "<int:pk>/portal-invitation/<int:invitation_pk>/revoke/",
+        views_portal.invitation_revoke,
+        name="invitation_revoke",
+    ),
     re_path(
         r"^(?P<pk>\d+)/(?P<action>{})/$".format("|".join(TRANSITION_LABELS)),
         views.enterprise_transition,

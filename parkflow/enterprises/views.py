@@ -42,6 +42,7 @@ from .views_intake import (
     rerun_draw,
     review_rounds,
 )
+from .views_portal import portal_state
 
 
 def _run_transition(action):
@@ -253,6 +254,7 @@ def _render_detail(
         "review_rounds": review_rounds(enterprise),
         "brand": brand_state(enterprise),
         "fee": fee_state(user, enterprise, in_good_standing=admission["in_good_standing"]),
+        "portal": portal_state(user, enterprise),
     }
     return render(request, "enterprises/enterprise_detail.html", context, status=status)
 
@@ -279,9 +281,7 @@ def enterprise_transition(request, pk, action):
     except DomainError as exc:
         enterprise.refresh_from_db()
         return _render_detail(request, enterprise, action_error=exc, status=exc.status_code)
-    messages.success(
-        request, _("已办理“%(action)s”。") % {"action": services.TRANSITION_LABELS[action]}
-    )
+    messages.success(request, TRANSITION_DONE[action] % {"name": enterprise.name})
     return redirect("enterprises:detail", pk=enterprise.pk)
 
 
@@ -303,6 +303,29 @@ def enterprise_declare_conflict(request, pk):
     return _render_detail(request, enterprise, conflict_form=form, status=400)
 
 
+# What the person just did, said as a person would (not "已办理“办理入驻”。").
+TRANSITION_DONE = {
+    "apply": _lazy("已提交“%(name)s”的入驻申请。"),
+    "start_review": _lazy("已将“%(name)s”提交资质审核。"),
+    "approve": _lazy("“%(name)s”准入审核已通过。"),
+    "reject": _lazy("“%(name)s”准入审核未通过。"),
+    "move_in": _lazy("已为“%(name)s”办理入驻。"),
+    "start_exit": _lazy("已启动“%(name)s”的退出流程。"),
+    "complete_exit": _lazy("“%(name)s”已完成退出。"),
+}
+
+
+def _duplicate_in_scope(user, form):
+    """The enterprise already holding the credit code just refused, when this user may open it:
+    the form links to it."""
+    from .validators import normalise_credit_code
+
+    if "credit_code" not in form.errors:
+        return None
+    code = normalise_credit_code(str(form.data.get("credit_code", "")))
+    return selectors.enterprise_list(actor=user).filter(credit_code=code).first() if code else None
+
+
 @require_http_methods(["GET", "POST"])
 @staff_page("enterprise.create")
 def enterprise_create(request):
@@ -317,7 +340,8 @@ def enterprise_create(request):
         else:
             messages.success(request, _("企业“%(name)s”已建档。") % {"name": enterprise.name})
             return redirect("enterprises:detail", pk=enterprise.pk)
-    return render(request, "enterprises/enterprise_form.html", {"form": form, "creating": True})
+    context = {"form": form, "creating": True, "duplicate": _duplicate_in_scope(request.user, form)}
+    return render(request, "enterprises/enterprise_form.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -349,6 +373,7 @@ def enterprise_edit(request, pk):
         "creating": False,
         "enterprise": enterprise,
         "voids_approval": gates.is_approved(enterprise, ADMISSION),
+        "duplicate": _duplicate_in_scope(request.user, form),
     }
     return render(request, "enterprises/enterprise_form.html", context)
 

@@ -36,6 +36,7 @@ POLICY: dict[str, frozenset[str]] = {
     "enterprise.import": frozenset({R.LEAD_STAFF, R.OFFICE_STAFF, R.SYSTEM_ADMIN}),
     "enterprise.declare_conflict": OPERATORS,
     "enterprise.submit": frozenset({R.BUSINESS_STAFF, R.LEAD_STAFF, R.OFFICE_STAFF}),
+    "portal.invite": frozenset({R.BUSINESS_STAFF, R.LEAD_STAFF, R.OFFICE_STAFF, R.SYSTEM_ADMIN}),
     "document.upload": frozenset({R.BUSINESS_STAFF, R.LEAD_STAFF, R.OFFICE_STAFF}),
     "document.download": ALL_STAFF,
     "brand.manage": frozenset({R.LEAD_STAFF, R.OFFICE_STAFF, R.RISK_OFFICER, R.SYSTEM_ADMIN}),

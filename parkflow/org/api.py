@@ -2,6 +2,7 @@
 contacts (R-ORG-6). Serializers parse and shape; ``org.services`` decides."""
 
 from django.db.models import Max
+from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
@@ -17,10 +18,11 @@ from parkflow.core.api import (
     ScopedViewSetMixin,
     person_field,
 )
+from parkflow.core.errors import NotFound, ValidationFailed
 
-from . import access, compliance, services
+from . import access, compliance, selectors, services
 from .choices import ComplianceKind, DepartmentKind, Role
-from .models import EmergencyContact, OrgUnit
+from .models import ComplianceRecord, EmergencyContact, OrgUnit
 
 # ---------------------------------------------------------------------------------------------
 # Units
@@ -317,3 +319,104 @@ class EmergencyContactViewSet(
             actor=request.user, contact=contact, **body.validated_data
         )
         return Response(self._shaped(contact))
+
+
+# ---------------------------------------------------------------------------------------------
+# Compliance records (R-ORG-5)
+
+
+class ComplianceRecordSerializer(serializers.ModelSerializer):
+    person = serializers.IntegerField(source="user_id", read_only=True)
+    person_name = serializers.CharField(source="user.__str__", read_only=True)
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    recorded_by = person_field()
+    has_evidence = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ComplianceRecord
+        fields = [
+            "id",
+            "person",
+            "person_name",
+            "kind",
+            "kind_label",
+            "completed_on",
+            "valid_until",
+            "note",
+            "recorded_by",
+            "recorded_at",
+            "has_evidence",
+            "evidence_name",
+            "evidence_sha256",
+        ]
+        read_only_fields = fields
+
+    def get_has_evidence(self, record) -> bool:
+        return bool(record.evidence)
+
+
+class ComplianceRecordCreateSerializer(serializers.Serializer):
+    """Input shape only: dates, validity and the evidence file are judged by the service."""
+
+    person = serializers.IntegerField(help_text="Id of a staff member in my scope")
+    kind = serializers.ChoiceField(choices=ComplianceKind.choices)
+    completed_on = serializers.DateField()
+    valid_until = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Defaults to the regulation's validity (1 year; manager training 6 months)",
+    )
+    evidence = serializers.FileField(
+        allow_empty_file=True, help_text="Signed letter or certificate: PDF, JPG or PNG"
+    )
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+
+
+class ComplianceRecordFilter(filters.FilterSet):
+    person = IdFilter(field_name="user_id")
+    kind = filters.ChoiceFilter(choices=ComplianceKind.choices)
+
+    class Meta:
+        model = ComplianceRecord
+        fields = ["person", "kind"]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Compliance records of the people in my scope (合规履职记录)", tags=["org"]
+    ),
+    retrieve=extend_schema(summary="One compliance record", tags=["org"]),
+)
+class ComplianceRecordViewSet(
+    PolicyViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Art.26: a lapsed person is blocked until the office records the completed training or the
+    re-signed commitment letter, with its evidence; the person may act again at once."""
+
+    serializer_class = ComplianceRecordSerializer
+    filter_backends = [filters.DjangoFilterBackend]
+    filterset_class = ComplianceRecordFilter
+    policy = {"list": "org.view", "retrieve": "org.view", "create": "compliance.record"}
+
+    def get_queryset(self):
+        return selectors.compliance_records_for(actor=self.request.user)
+
+    @extend_schema(
+        summary="Record a completed training or a re-signed commitment (with evidence)",
+        request={"multipart/form-data": ComplianceRecordCreateSerializer},
+        responses={201: ComplianceRecordSerializer},
+        tags=["org"],
+    )
+    def create(self, request):
+        body = ComplianceRecordCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        values = dict(body.validated_data)
+        try:
+            person = selectors.person_get_for_user(actor=request.user, pk=values.pop("person"))
+        except NotFound:
+            raise ValidationFailed(
+                {"person": [_("人员不存在或不在您的管理范围内。")]}, requirement="R-ORG-3"
+            ) from None
+        record = services.compliance_record_add(actor=request.user, person=person, **values)
+        return Response(ComplianceRecordSerializer(self.get_queryset().get(pk=record.pk)).data, 201)

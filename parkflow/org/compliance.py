@@ -67,5 +67,43 @@ def ensure_may_act(user, role: str) -> None:
         raise PermissionDenied("compliance_lapsed", reason, requirement="R-ORG-5")
 
 
+def status_rows(people, today: datetime.date) -> list[dict]:
+    """Per person: roles, the latest validity of each record kind, whether the person's roles
+    need it, and what lapsed — from the prefetched rows, without further queries. The one
+    reading of a person's status: the compliance page and the workbench both show this."""
+    rows = []
+    for person in people:
+        latest, valid = {}, set()
+        for record in person.compliance_records.all():
+            if record.completed_on <= today:
+                latest[record.kind] = max(
+                    latest.get(record.kind, record.valid_until), record.valid_until
+                )
+                if record.valid_until >= today:
+                    valid.add(record.kind)
+        assignments = list(person.role_assignments.all())
+        needed = set()
+        for assignment in assignments:
+            needed.update(required_for(assignment.role))
+        missing = [kind for kind in ComplianceKind.values if kind in needed and kind not in valid]
+        rows.append(
+            {
+                "person": person,
+                "assignments": assignments,
+                "kinds": [
+                    {
+                        "label": ComplianceKind(kind).label,
+                        "until": latest.get(kind),
+                        "required": kind in needed,
+                        "lapsed": kind in needed and kind not in valid,
+                    }
+                    for kind in ComplianceKind.values
+                ],
+                "missing": [ComplianceKind(kind).label for kind in missing],
+            }
+        )
+    return rows
+
+
 def forget(user) -> None:
     user.__dict__.pop("_parkflow_compliance", None)

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from parkflow.core.forms import StyledForm
 
 from . import access
-from .choices import UnitKind
+from .choices import ComplianceKind, UnitKind
 from .models import OrgUnit
 
 
@@ -52,3 +52,25 @@ class ContactFilterForm(StyledForm):
 class PeopleFilterForm(StyledForm):
     q = forms.CharField(label=_("姓名 / 工号"), required=False, max_length=60)
     lapsed = forms.BooleanField(label=_("只看履职状态失效"), required=False)
+
+
+class ComplianceRecordForm(StyledForm):
+    kind = forms.ChoiceField(label=_("类别"), choices=ComplianceKind.choices)
+    completed_on = forms.DateField(
+        label=_("完成日期"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("签署承诺书或考核合格的日期。"),
+    )
+    valid_until = forms.DateField(
+        label=_("有效期至"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("留空则按规定计算：承诺书与新员工培训一年，管理层培训半年。"),
+    )
+    evidence = forms.FileField(
+        label=_("证明材料"),
+        help_text=_("签字的承诺书或培训考核合格证明，PDF、JPG 或 PNG。"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+        error_messages={"required": _("请上传签字的承诺书或培训考核合格证明（证明材料）。")},
+    )
+    note = forms.CharField(label=_("说明"), required=False, max_length=200)

@@ -143,6 +143,16 @@ class RoleAssignment(models.Model):
         return f"{self.user} · {self.get_role_display()} · {self.unit}"
 
 
+def compliance_evidence_path(record, filename: str) -> str:
+    """Server-generated, unguessable storage name; the uploaded name is kept only as data."""
+    import uuid
+
+    extension = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}.get(
+        record.evidence_mime, "bin"
+    )
+    return f"compliance/{record.user_id}/{uuid.uuid4().hex}.{extension}"
+
+
 class ComplianceRecord(models.Model):
     """A signed commitment or a passed training, valid until a date (R-ORG-5)."""
 
@@ -159,6 +169,14 @@ class ComplianceRecord(models.Model):
         related_name="+",
         verbose_name=_("登记人"),
     )
+    recorded_at = models.DateTimeField(_("登记时间"), null=True, blank=True)
+    # The signed letter or the training certificate (PDF or image), checked like any upload.
+    evidence = models.FileField(
+        _("证明材料"), upload_to=compliance_evidence_path, max_length=200, blank=True
+    )
+    evidence_name = models.CharField(_("证明材料文件名"), max_length=200, blank=True)
+    evidence_mime = models.CharField(_("证明材料类型"), max_length=40, blank=True)
+    evidence_sha256 = models.CharField(_("证明材料摘要"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("合规履职记录")

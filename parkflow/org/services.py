@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.core.files.storage import default_storage
 from django.utils.translation import gettext_lazy as _
 
 from parkflow.core import audit, clock
@@ -11,7 +12,14 @@ from parkflow.core.rules import evaluate_on_commit
 from parkflow.core.validation import full_clean
 
 from . import access, compliance
-from .models import ComplianceRecord, EmergencyContact, OrgUnit, RoleAssignment, User
+from .models import (
+    ComplianceRecord,
+    EmergencyContact,
+    OrgUnit,
+    RoleAssignment,
+    User,
+    compliance_evidence_path,
+)
 
 
 def _full_clean(obj, requirement: str = ""):
@@ -69,31 +77,90 @@ def emergency_contact_confirm(
     return contact
 
 
+def _checked_evidence(upload):
+    """The evidence file passes the same content checks as any qualification document
+    (type sniffed from the bytes, size limit, safe name); errors are reported on ``evidence``."""
+    from parkflow.enterprises.documents import check_upload
+
+    try:
+        return check_upload(upload)
+    except ValidationFailed as exc:
+        messages = [m for field_messages in exc.errors.values() for m in field_messages]
+        raise ValidationFailed({"evidence": messages}, requirement="R-ORG-5") from None
+
+
 @service
 def compliance_record_add(
-    *, actor, person: User, kind: str, completed_on: datetime.date, note: str = ""
+    *,
+    actor,
+    person: User,
+    kind: str,
+    completed_on: datetime.date,
+    note: str = "",
+    valid_until: datetime.date | None = None,
+    evidence=None,
 ) -> ComplianceRecord:
-    """Record a signed commitment or a passed training (R-ORG-5)."""
+    """Record a signed commitment or a passed training (R-ORG-5), with the signed letter or
+    certificate as evidence. ``valid_until`` defaults to the regulation's validity and may be
+    shorter, never longer. A lapsed person may act again as soon as this commits."""
     access.ensure(actor, "compliance.record", requirement="R-ORG-5")
+    errors = {}
     if completed_on > clock.today():
-        raise ValidationFailed(
-            {"completed_on": [_("完成日期不能晚于今天。")]}, requirement="R-ORG-5"
-        )
+        errors["completed_on"] = [_("完成日期不能晚于今天。")]
+    longest = (
+        compliance.valid_until(kind, completed_on) if kind in compliance.VALIDITY else completed_on
+    )
+    if valid_until is None:
+        valid_until = longest
+    elif valid_until < completed_on:
+        errors["valid_until"] = [_("有效期至不能早于完成日期。")]
+    elif valid_until > longest:
+        errors["valid_until"] = [
+            _("有效期至不能晚于规定的有效期（%(date)s）。") % {"date": longest.isoformat()}
+        ]
+    if errors:
+        raise ValidationFailed(errors, requirement="R-ORG-5")
     record = ComplianceRecord(
         user=person,
         kind=kind,
         completed_on=completed_on,
-        valid_until=compliance.valid_until(kind, completed_on)
-        if kind in compliance.VALIDITY
-        else completed_on,
-        note=note,
+        valid_until=valid_until,
+        note=(note or "").strip(),
         recorded_by=actor,
+        recorded_at=clock.now(),
     )
+    checked = _checked_evidence(evidence) if evidence is not None else None
+    if checked:
+        record.evidence_name = checked.original_name
+        record.evidence_mime = checked.mime_type
+        record.evidence_sha256 = checked.sha256
     _full_clean(record, "R-ORG-5")
-    record.save()
-    compliance.forget(person)
-    audit.record(actor, "compliance_record.add", record, after=audit.snapshot(record))
+    stored_name = ""
+    if checked:
+        stored_name = default_storage.save(compliance_evidence_path(record, ""), evidence)
+        record.evidence = stored_name
+    try:
+        record.save()
+        compliance.forget(person)
+        audit.record(actor, "compliance_record.add", record, after=audit.snapshot(record))
+    except BaseException:
+        if stored_name:
+            default_storage.delete(stored_name)
+        raise
     return record
+
+
+def compliance_evidence_open(*, actor, record: ComplianceRecord):
+    """Open a record's evidence for someone who may see the person's status; audited."""
+    access.ensure(actor, "org.view", requirement="R-ORG-5")
+    handle = record.evidence.open("rb")
+    audit.record(
+        actor,
+        "compliance_record.evidence_download",
+        record,
+        after={"sha256": record.evidence_sha256},
+    )
+    return handle
 
 
 @service

@@ -9,4 +9,10 @@ urlpatterns = [
     path("contacts/new/", views.contact_create, name="contact_create"),
     path("contacts/<int:pk>/confirm/", views.contact_confirm, name="contact_confirm"),
     path("people/", views.people, name="people"),
+    path("people/<int:pk>/", views.person_compliance, name="person_compliance"),
+    path(
+        "compliance-records/<int:pk>/evidence/",
+        views.compliance_evidence,
+        name="compliance_evidence",
+    ),
 ]

@@ -6,8 +6,9 @@ from functools import reduce
 from operator import or_
 
 from django.contrib import messages
-from django.db.models import Exists, OuterRef, Prefetch, Q
-from django.http import Http404
+from django.core.exceptions import PermissionDenied
+from django.db.models import Case, Exists, OuterRef, Prefetch, Q, When
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -16,13 +17,18 @@ from parkflow.core import clock
 from parkflow.core.errors import DomainError, NotFound
 from parkflow.core.forms import add_domain_error, domain_error_text
 from parkflow.core.rules import params_for
-from parkflow.core.views import paginate, staff_page
+from parkflow.core.views import get_or_404, paginate, staff_page
 
-from . import access, services
+from . import access, compliance, selectors, services
 from .choices import ComplianceKind, Role, UnitKind
-from .compliance import required_for
-from .forms import ContactFilterForm, EmergencyContactForm, PeopleFilterForm
-from .models import ComplianceRecord, EmergencyContact, OrgUnit, RoleAssignment, User
+from .compliance import lapse_reason, required_for
+from .forms import (
+    ComplianceRecordForm,
+    ContactFilterForm,
+    EmergencyContactForm,
+    PeopleFilterForm,
+)
+from .models import ComplianceRecord, EmergencyContact, OrgUnit, RoleAssignment
 
 STALE_RULE = "org.emergency_contact_stale"
 
@@ -154,52 +160,13 @@ def _lapsed_condition(today):
     return reduce(or_, conditions)
 
 
-def _status_rows(people, today):
-    """Per person: roles, the latest validity of each record kind, and what lapsed — from the
-    prefetched rows, without further queries."""
-    rows = []
-    for person in people:
-        latest, valid = {}, set()
-        for record in person.compliance_records.all():
-            if record.completed_on <= today:
-                latest[record.kind] = max(
-                    latest.get(record.kind, record.valid_until), record.valid_until
-                )
-                if record.valid_until >= today:
-                    valid.add(record.kind)
-        assignments = list(person.role_assignments.all())
-        needed = set()
-        for assignment in assignments:
-            needed.update(required_for(assignment.role))
-        missing = [kind for kind in ComplianceKind.values if kind in needed and kind not in valid]
-        rows.append(
-            {
-                "person": person,
-                "assignments": assignments,
-                "kinds": [
-                    {
-                        "until": latest.get(kind),
-                        "required": kind in needed,
-                        "lapsed": kind in needed and kind not in valid,
-                    }
-                    for kind in ComplianceKind.values
-                ],
-                "missing": [ComplianceKind(kind).label for kind in missing],
-            }
-        )
-    return rows
-
-
 @staff_page("org.view")
 def people(request):
     user = request.user
     today = clock.today()
     form = PeopleFilterForm(request.GET or None)
-    qs = User.objects.filter(is_active=True, role_assignments__isnull=False)
-    parks = access.visible_park_ids(user)
-    if parks is not None:
-        qs = qs.filter(role_assignments__unit__park__in=parks)
-    in_scope = User.objects.filter(pk__in=qs.values("pk"))
+    in_scope = selectors.people_in_scope(actor=user)
+    qs = in_scope
     if form.is_valid():
         if q := form.cleaned_data["q"].strip():
             qs = qs.filter(
@@ -209,9 +176,12 @@ def people(request):
             )
         if form.cleaned_data["lapsed"]:
             qs = qs.filter(_lapsed_condition(today))
+    # Lapsed people first: they are blocked until someone records what is missing.
     qs = (
-        qs.distinct()
-        .order_by("display_name", "username")
+        qs.annotate(
+            lapsed_first=Case(When(_lapsed_condition(today), then=0), default=1),
+        )
+        .order_by("lapsed_first", "display_name", "username")
         .prefetch_related(
             Prefetch(
                 "role_assignments",
@@ -226,8 +196,97 @@ def people(request):
     context = {
         "form": form,
         "page_obj": page,
-        "rows": _status_rows(page.object_list, today),
+        "rows": compliance.status_rows(page.object_list, today),
         "kinds": [label for _value, label in ComplianceKind.choices],
         "lapsed_count": in_scope.filter(_lapsed_condition(today)).count(),
+        "can_record": access.may(user, "compliance.record"),
     }
     return render(request, "org/people.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_page("org.view")
+def person_compliance(request, pk):
+    """One person's compliance status and history; the office records a completed training
+    or a re-signed commitment with its evidence here (R-ORG-5)."""
+    user = request.user
+    person = get_or_404(selectors.person_get_for_user, actor=user, pk=pk)
+    can_record = access.may(user, "compliance.record")
+    today = clock.today()
+    missing = [
+        kind
+        for kind in ComplianceKind.values
+        if kind in {k for a in person.role_assignments.all() for k in required_for(a.role)}
+        and kind not in compliance.current_kinds(person, today)
+    ]
+    # The form starts on what is missing, so recording the lapsed item is one file and a date.
+    form = ComplianceRecordForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"kind": missing[0] if missing else None},
+    )
+    if request.method == "POST":
+        if not can_record:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                record = services.compliance_record_add(
+                    actor=user, person=person, **form.cleaned_data
+                )
+            except DomainError as exc:
+                add_domain_error(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("已为 %(name)s 登记“%(kind)s”，有效期至 %(date)s。")
+                    % {
+                        "name": person,
+                        "kind": record.get_kind_display(),
+                        "date": f"{record.valid_until.year}年{record.valid_until.month}月"
+                        f"{record.valid_until.day}日",
+                    },
+                )
+                return redirect("org:person_compliance", pk=person.pk)
+    person = (
+        selectors.people_in_scope(actor=user)
+        .prefetch_related(
+            Prefetch(
+                "role_assignments",
+                queryset=RoleAssignment.objects.select_related("unit").order_by("id"),
+            ),
+            Prefetch(
+                "compliance_records", queryset=ComplianceRecord.objects.order_by("valid_until")
+            ),
+        )
+        .get(pk=person.pk)
+    )
+    context = {
+        "person": person,
+        "row": compliance.status_rows([person], today)[0],
+        "kinds": [label for _value, label in ComplianceKind.choices],
+        "lapses": [
+            reason
+            for role in sorted({a.role for a in person.role_assignments.all()})
+            if (reason := lapse_reason(person, role))
+        ],
+        "history": selectors.compliance_records_for(actor=user, person=person),
+        "form": form,
+        "can_record": can_record,
+    }
+    return render(request, "org/person_compliance.html", context)
+
+
+@staff_page("org.view")
+def compliance_evidence(request, pk):
+    """Stream the evidence of one record to staff who see its person; audited."""
+    record = selectors.compliance_records_for(actor=request.user).filter(pk=pk).first()
+    if record is None:
+        raise Http404
+    if not record.evidence:
+        raise Http404
+    handle = services.compliance_evidence_open(actor=request.user, record=record)
+    response = FileResponse(
+        handle, as_attachment=True, filename=record.evidence_name, content_type=record.evidence_mime
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

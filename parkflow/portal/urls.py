@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_invite
 
 app_name = "portal"
 
@@ -11,4 +11,5 @@ urlpatterns = [
     path("submit/", views.submit_for_review, name="submit"),
     path("apply/", views.apply, name="apply"),
     path("results/", views.results, name="results"),
+    path("invite/<str:token>/", views_invite.invitation_accept, name="invitation_accept"),
 ]

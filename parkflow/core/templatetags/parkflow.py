@@ -1,14 +1,18 @@
 """Presentation helpers shared by every page: coloured status tags, money, object links and the
 labels of audit actions. Only formatting lives here; no rule or permission is decided here."""
 
+import datetime
+import re
 from decimal import Decimal, InvalidOperation
 
 from django import template
 from django.core.exceptions import FieldDoesNotExist
 from django.urls import NoReverseMatch, reverse
-from django.utils.html import format_html
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from parkflow.core import audit_actions
 from parkflow.core.choices import AlertStatus, ReviewDecision, Severity
 from parkflow.enterprises.choices import (
     DrawPurpose,
@@ -84,55 +88,6 @@ SEVERITY_ICONS = {
     "critical": "bi-fire",
 }
 
-ACTION_LABELS = {
-    "enterprise.create": _("建档"),
-    "enterprise.update": _("修改档案"),
-    "enterprise.apply": _("提交入驻申请"),
-    "enterprise.start_review": _("提交资质审核"),
-    "enterprise.approve": _("审核通过"),
-    "enterprise.reject": _("审核不通过"),
-    "enterprise.move_in": _("办理入驻"),
-    "enterprise.start_exit": _("启动退出"),
-    "enterprise.complete_exit": _("完成退出"),
-    "enterprise.import_resident": _("导入历史入驻企业"),
-    "enterprise_import.upload": _("上传名录导入文件"),
-    "enterprise_import.check": _("检查名录导入文件"),
-    "enterprise_import.confirm": _("确认导入企业名录"),
-    "enterprise_import.commit": _("完成企业名录导入"),
-    "enterprise_import.fail": _("企业名录导入未完成"),
-    "enterprise.export": _("导出企业名录"),
-    "conflict.declare": _("申报利益冲突"),
-    "review.request": _("发起审查"),
-    "review.draw": _("双随机抽取审查人"),
-    "review.withdraw": _("撤销同轮审查"),
-    "review.publish": _("公示审查结果"),
-    "document.upload": _("上传资质材料"),
-    "document.download": _("下载资质材料"),
-    "conflict.withdraw": _("撤回利益冲突申报"),
-    "brand.create": _("新增受保护品牌"),
-    "tariff.publish": _("公布入驻费标准"),
-    "admission_fee.charge": _("计收入驻费"),
-    "spot_check.draw": _("季度抽查抽取"),
-    "spot_check.unassigned": _("抽查未能分配审查人"),
-    "brand.flag": _("发现品牌冒用嫌疑"),
-    "brand.clear": _("解除品牌冒用嫌疑"),
-    "review.approve": _("审查通过"),
-    "review.reject": _("审查不通过"),
-    "review.return": _("审查退回修改"),
-    "alert.open": _("触发预警"),
-    "alert.acknowledge": _("确认预警"),
-    "alert.assign": _("指派预警"),
-    "alert.resolve": _("解除预警"),
-    "alert.auto_resolve": _("预警自动解除"),
-    "emergency_contact.create": _("新增应急联系人"),
-    "emergency_contact.confirm": _("确认应急联系人"),
-    "compliance_record.add": _("登记合规履职"),
-    "role.assign": _("授予角色"),
-    "role.revoke": _("撤销角色"),
-    "rule.configure": _("修改规则参数"),
-    "audit.verify": _("验证哈希链"),
-    "calendar.schedule_enter": _("录入年度放假安排"),
-}
 
 # "app_label.model" -> (url name, how to build its arguments from the object id)
 OBJECT_URLS = {
@@ -195,7 +150,13 @@ def wan_yuan(value):
 
 @register.filter
 def action_label(action):
-    return ACTION_LABELS.get(action, action)
+    return audit_actions.label(action)
+
+
+@register.simple_tag
+def action_summary(event):
+    """The one-line summary of an audit event: "王芳 为“华泰精密”办理了入驻"."""
+    return audit_actions.summary(event.action, actor=event.actor_name, obj=event.object_repr)
 
 
 @register.simple_tag
@@ -213,19 +174,51 @@ def object_url(content_type, object_id):
         return ""
 
 
+# Keys some events record that are not fields of the event's object.
+EXTRA_KEYS = {
+    "role": _("角色"),
+    "unit": _("所属单位"),
+    "rule": _("规则"),
+    "object": _("对象"),
+    "params": _("参数"),
+    "enabled": _("启用"),
+    "username": _("登录账号"),
+    "is_superuser": _("超级管理员"),
+    "enterprise": _("企业"),
+    "expires_at": _("有效期至"),
+    "sent": _("已发送邮件"),
+    "state": _("状态"),
+    "portal_account": _("门户账号"),
+    "user": _("用户"),
+    "units": _("组织单元"),
+    "confirmed_days_ago": _("距上次确认天数"),
+}
+# Values of such keys that are codes.
+EXTRA_VALUES = {
+    "state": {
+        "pending": _("待使用"),
+        "accepted": _("已使用"),
+        "revoked": _("已作废"),
+        "expired": _("已过期"),
+    },
+}
+_ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
 def _field_label(model, key):
-    if model is None:
-        return key
     name = key.removesuffix("_id")
-    try:
-        return model._meta.get_field(name).verbose_name
-    except FieldDoesNotExist:
-        return key
+    if model is not None:
+        try:
+            return model._meta.get_field(name).verbose_name
+        except FieldDoesNotExist:
+            pass
+    return EXTRA_KEYS.get(name, key)
 
 
-def _shown(model, key, value):
-    if value in (None, ""):
-        return "—"
+def _choice_label(model, key, value):
+    from parkflow.org.choices import Role
+
     if model is not None:
         try:
             field = model._meta.get_field(key.removesuffix("_id"))
@@ -233,12 +226,41 @@ def _shown(model, key, value):
             field = None
         if field is not None and field.choices:
             return dict(field.flatchoices).get(value, value)
-    if isinstance(value, dict | list):
-        return (
-            ", ".join(f"{k}: {v}" for k, v in value.items())
-            if isinstance(value, dict)
-            else ", ".join(map(str, value))
-        )
+    if key == "role" and value in Role.values:
+        return Role(value).label
+    if isinstance(value, str) and value in EXTRA_VALUES.get(key, {}):
+        return EXTRA_VALUES[key][value]
+    if key == "rule":
+        from parkflow.core.rules import REGISTRY
+
+        if value in REGISTRY:
+            return REGISTRY[value].title
+    return None
+
+
+def _shown(model, key, value):
+    """A recorded value as the reader says it: choice labels, 是/否, Chinese dates."""
+    if value in (None, ""):
+        return "—"
+    label = _choice_label(model, key, value)
+    if label is not None:
+        return label
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    if isinstance(value, str) and _ISO_DATETIME.match(value):
+        try:
+            return cn_datetime(datetime.datetime.fromisoformat(value))
+        except ValueError:
+            return value
+    if isinstance(value, str) and _ISO_DATE.match(value):
+        try:
+            return cn_date(datetime.date.fromisoformat(value))
+        except ValueError:
+            return value
+    if isinstance(value, dict):
+        return "，".join(f"{_field_label(None, k)}：{_shown(None, k, v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return "、".join(str(_shown(None, key, v)) for v in value)
     return value
 
 
@@ -314,6 +336,11 @@ SUMMARIES = {
     ],
     "brand.clear": lambda a: [(_("解除品牌"), None, "、".join(a.get("brands") or []))],
     "conflict.withdraw": lambda a: [],
+    "portal_invitation.create": lambda a: [
+        (_("邮箱"), None, a.get("email") or "—"),
+        (_("已发送邮件"), None, _shown(None, "sent", a.get("sent"))),
+        (_("有效期至"), None, _shown(None, "expires_at", a.get("expires_at"))),
+    ],
 }
 
 
@@ -321,7 +348,12 @@ SUMMARIES = {
 def event_changes(event, subject=None):
     """(label, before, after) for each key an audit event records, labelled with the model's
     verbose names when the subject is known."""
-    model = type(subject) if subject is not None else None
+    if subject is not None:
+        model = type(subject)
+    elif event.content_type_id is not None:
+        model = event.content_type.model_class()
+    else:
+        model = None
     before = event.before if isinstance(event.before, dict) else {}
     after = event.after if isinstance(event.after, dict) else {}
     if event.action in SUMMARIES:
@@ -339,6 +371,20 @@ def event_changes(event, subject=None):
             )
         )
     return rows
+
+
+@register.filter
+def cite(articles, requirement=""):
+    """Legal citations as the regulation writes them — 第十条、第二十一条（三）— with the
+    requirement code in a tooltip: ``{{ rule.articles|cite:rule.requirement }}``."""
+    from parkflow.core.regulation import article_label
+
+    refs = [articles] if isinstance(articles, str) else list(articles or [])
+    return format_html_join(
+        "、",
+        '<span class="cite" title="{}">{}</span>',
+        ((requirement or ref, article_label(ref)) for ref in refs),
+    )
 
 
 @register.filter
@@ -374,3 +420,58 @@ def pagination(context, page_obj):
 @register.inclusion_tag("core/partials/_empty.html")
 def empty_state(title, hint="", icon="bi-inbox"):
     return {"title": title, "hint": hint, "icon": icon}
+
+
+# ---------------------------------------------------------------------------------------------
+# Dates and times as a Chinese reader writes them (no ISO, no "3 月，4 周前").
+
+
+def _local(value):
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        return timezone.localtime(value)
+    return value
+
+
+@register.filter
+def cn_date(value):
+    """2026年11月28日"""
+    if not value:
+        return "—"
+    value = _local(value)
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+@register.filter
+def cn_datetime(value):
+    """2026年11月28日 14:05"""
+    if not value:
+        return "—"
+    value = _local(value)
+    if not isinstance(value, datetime.datetime):
+        return cn_date(value)
+    return f"{cn_date(value)} {value:%H:%M}"
+
+
+@register.filter
+def ago(value):
+    """刚刚 · 5 分钟前 · 3 小时前 · 昨天 14:05 · 2026年11月20日 — one relative-time wording."""
+    if not value:
+        return "—"
+    from parkflow.core import clock
+
+    now = timezone.localtime(clock.now())
+    value = _local(value)
+    if not isinstance(value, datetime.datetime):
+        return cn_date(value)
+    seconds = (now - value).total_seconds()
+    if seconds < 0:
+        return cn_datetime(value)
+    if seconds < 60:
+        return _("刚刚")
+    if seconds < 3600:
+        return _("%(n)s 分钟前") % {"n": int(seconds // 60)}
+    if value.date() == now.date():
+        return _("%(n)s 小时前") % {"n": int(seconds // 3600)}
+    if value.date() == now.date() - datetime.timedelta(days=1):
+        return _("昨天 %(time)s") % {"time": f"{value:%H:%M}"}
+    return cn_date(value)

@@ -401,7 +401,7 @@ def test_alert_detail_shows_rule_article_parameters_and_history(client, clerk, s
         .get(reverse("core:alert_detail", args=[stale_alert.pk]))
         .content.decode()
     )
-    assert "Art.21" in html and "R-ORG-6" in html
+    assert "第二十一条" in html and "R-ORG-6" in html
     assert "确认周期（天）" in html
     assert "触发预警" in html
 
@@ -449,7 +449,7 @@ def test_review_page_shows_the_object_gate_article_requester_and_content_hash(
     html = response.content.decode()
     assert response.status_code == 200
     assert "企业准入资质审核" in html
-    assert "Art.10" in html
+    assert "第十条" in html
     assert "王晓明" in html
     assert pending_review.content_hash in html
     assert "苏州启明新材料有限公司" in html

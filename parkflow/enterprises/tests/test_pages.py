@@ -254,7 +254,11 @@ def test_duplicate_credit_code_is_refused_on_the_credit_code_field(client, park,
     response = login(client, clerk).post(
         reverse("enterprises:create"), form_values(park, credit_code=mine.credit_code)
     )
-    assert "已存在" in " ".join(response.context["form"].errors["credit_code"])
+    message = " ".join(response.context["form"].errors["credit_code"])
+    assert f"该统一社会信用代码已由“{mine.name}”于" in message and "登记" in message
+    assert "具有" not in message
+    html = response.content.decode()
+    assert reverse("enterprises:detail", args=[mine.pk]) in html
     assert Enterprise.objects.count() == 1
 
 
@@ -347,7 +351,7 @@ def test_a_transition_not_valid_now_is_refused_inline_naming_the_requirement(cli
     )
     assert response.status_code == 409
     html = response.content.decode()
-    assert "不能“办理入驻”" in html
+    assert "不能办理入驻" in html
     assert "R-ENT-1" in html
     mine.refresh_from_db()
     assert mine.status == EnterpriseStatus.PROSPECT

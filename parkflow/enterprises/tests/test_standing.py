@@ -139,6 +139,42 @@ def test_a_renewed_licence_clears_the_expiry_alert(
     assert Alert.objects.get(rule_code="enterprises.licence_expiring").status == "resolved"
 
 
+def test_uploading_a_renewed_licence_resolves_the_expiring_alert_at_once_without_a_sweep(
+    approved, clerk, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        old = upload_licence(approved, clerk, valid_until=TODAY() + datetime.timedelta(days=10))
+    alert = Alert.objects.get(rule_code="enterprises.licence_expiring")
+    assert alert.object_id == str(old.pk) and alert.status == "open"  # opened by the upload
+    with django_capture_on_commit_callbacks(execute=True):
+        new = upload_licence(approved, clerk, valid_until=TODAY() + datetime.timedelta(days=1000))
+    alert.refresh_from_db()
+    assert alert.status == "resolved"  # no sweep ran: the upload re-checked the old licence
+    assert alert.resolved_at is not None
+    assert not Alert.objects.filter(object_id=str(new.pk)).exists()
+    assert rules.sweep_rule("enterprises.licence_expiring") == (0, 0)  # nothing left to do
+
+
+def test_an_enterprise_leaving_resolves_its_licence_alert_at_once(
+    approved, clerk, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        upload_licence(approved, clerk, valid_until=TODAY() + datetime.timedelta(days=10))
+        services.enterprise_transition(actor=clerk, enterprise=approved, action="move_in")
+    assert Alert.objects.get(rule_code="enterprises.licence_expiring").status == "open"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.enterprise_transition(actor=clerk, enterprise=approved, action="start_exit")
+        services.enterprise_transition(actor=clerk, enterprise=approved, action="complete_exit")
+    assert Alert.objects.get(rule_code="enterprises.licence_expiring").status == "resolved"
+
+
+def test_the_rules_kernel_names_no_domain_model():
+    from pathlib import Path
+
+    source = (Path(rules.__file__)).read_text(encoding="utf-8")
+    assert "enterprise" not in source.lower() and "QualificationDocument" not in source
+
+
 def test_admission_fee_is_the_published_tariff_and_cannot_be_discounted(approved, park):
     lead = staff(Role.LEAD_STAFF, park)
     finance = staff(Role.FINANCE_STAFF, park)

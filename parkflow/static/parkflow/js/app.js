@@ -89,3 +89,27 @@
   // Messages set during an HTMX request arrive in an out-of-band toast container.
   document.addEventListener("htmx:oobAfterSwap", function () { showToasts(document); });
 })();
+
+/* Copy buttons: <button data-copy-target="#id" data-copied-label="已复制">. */
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-copy-target]");
+    if (!button) return;
+    var field = document.querySelector(button.dataset.copyTarget);
+    if (!field) return;
+    field.select();
+    var done = function () {
+      button.textContent = button.dataset.copiedLabel || "OK";
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(field.value).then(done, function () {
+        document.execCommand("copy");
+        done();
+      });
+    } else {
+      document.execCommand("copy");
+      done();
+    }
+  });
+})();

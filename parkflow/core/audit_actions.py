@@ -1,0 +1,95 @@
+"""Names of audit actions in the reader's language (R-PLT-1).
+
+Each app declares the action codes it records in its own ``audit_actions.py``::
+
+    AUDIT_ACTIONS = {
+        "enterprise.create": (_("建档"), _("{actor} 为“{object}”建立企业档案")),
+    }
+
+— a label for lists and filters, and a one-line summary template (``{actor}`` and ``{object}``
+are filled in). The kernel discovers the modules at start-up (``CoreConfig.ready``) and knows no
+domain's codes itself; a test walks the source and fails for any recorded code without a label.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class AuditAction:
+    code: str
+    label: str
+    summary: str
+
+
+REGISTRY: dict[str, AuditAction] = {}
+
+
+def register(actions: dict) -> None:
+    for code, (label, summary) in actions.items():
+        REGISTRY[code] = AuditAction(code=code, label=label, summary=summary)
+
+
+def autodiscover() -> None:
+    from django.apps import apps
+    from django.utils.module_loading import module_has_submodule
+
+    for config in apps.get_app_configs():
+        if module_has_submodule(config.module, "audit_actions"):
+            module = __import__(f"{config.name}.audit_actions", fromlist=["AUDIT_ACTIONS"])
+            register(getattr(module, "AUDIT_ACTIONS", {}))
+
+
+def label(code: str) -> str:
+    action = REGISTRY.get(code)
+    return str(action.label) if action else code
+
+
+def summary(code: str, *, actor: str = "", obj: str = "") -> str:
+    action = REGISTRY.get(code)
+    if action is None:
+        return code
+    return str(action.summary).format(actor=actor or _("系统"), object=obj or "—")
+
+
+def codes_for(text: str) -> list[str]:
+    """The codes a filter value means: a code or code prefix as typed, or every action whose
+    Chinese label contains the text ("入驻" finds 提交入驻申请 and 办理入驻)."""
+    text = (text or "").strip()
+    if not text:
+        return []
+    if text in REGISTRY:
+        return [text]
+    by_label = [code for code, action in REGISTRY.items() if text in str(action.label)]
+    return by_label
+
+
+def choices() -> list[tuple[str, str]]:
+    """(code, label) sorted by label, for the audit page's filter."""
+    return sorted(((c, str(a.label)) for c, a in REGISTRY.items()), key=lambda item: item[1])
+
+
+# The kernel's own actions: rule alerts, the rule settings, the chain check, the admin of the
+# kernel's tables.
+AUDIT_ACTIONS = {
+    "alert.open": (_("触发预警"), _("系统对“{object}”触发预警")),
+    "alert.acknowledge": (_("确认预警"), _("{actor} 确认了预警“{object}”")),
+    "alert.assign": (_("指派预警"), _("{actor} 指派了预警“{object}”的处理人")),
+    "alert.resolve": (_("解除预警"), _("{actor} 解除了预警“{object}”")),
+    "alert.auto_resolve": (_("预警自动解除"), _("条件已消除，系统自动解除预警“{object}”")),
+    "rule.configure": (_("修改规则参数"), _("{actor} 修改了规则“{object}”的参数")),
+    "audit.verify": (_("验证哈希链"), _("{actor} 验证了审计哈希链")),
+    "review.request": (_("发起审查"), _("{actor} 为“{object}”发起审查")),
+    "review.approve": (_("审查通过"), _("{actor} 审查“{object}”：通过")),
+    "review.reject": (_("审查不通过"), _("{actor} 审查“{object}”：不通过")),
+    "review.return": (_("审查退回修改"), _("{actor} 将“{object}”退回修改")),
+    "review.withdraw": (_("撤销同轮审查"), _("系统撤销了“{object}”的同轮审查")),
+    "calendar_day.create": (_("新增日历日"), _("{actor} 在后台新增日历日 {object}")),
+    "calendar_day.update": (_("修改日历日"), _("{actor} 在后台修改日历日 {object}")),
+    "calendar_day.delete": (_("删除日历日"), _("{actor} 在后台删除日历日 {object}")),
+    "calendar.schedule_enter": (_("录入年度放假安排"), _("{actor} 录入了“{object}”的放假安排")),
+    "demo.org_create": (_("创建演示组织"), _("演示数据：创建组织“{object}”")),
+    "demo.backdate_contact": (_("演示数据回溯"), _("演示数据：回溯“{object}”的确认时间")),
+}
+register(AUDIT_ACTIONS)

@@ -1,0 +1,21 @@
+"""Audit actions of the organisation domain: label and one-line summary (see core.audit_actions)."""
+
+from django.utils.translation import gettext_lazy as _
+
+AUDIT_ACTIONS = {
+    "emergency_contact.create": (_("新增应急联系人"), _("{actor} 登记了应急联系人“{object}”")),
+    "emergency_contact.confirm": (_("确认应急联系人"), _("{actor} 确认了应急联系人“{object}”")),
+    "compliance_record.add": (_("登记合规履职"), _("{actor} 登记了合规履职记录“{object}”")),
+    "compliance_record.evidence_download": (
+        _("下载合规履职证明"),
+        _("{actor} 下载了“{object}”的证明材料"),
+    ),
+    "role.assign": (_("授予角色"), _("{actor} 授予“{object}”角色")),
+    "role.revoke": (_("撤销角色"), _("{actor} 撤销了“{object}”的角色")),
+    "user.create": (_("新建用户"), _("{actor} 新建了用户“{object}”")),
+    "user.update": (_("修改用户"), _("{actor} 修改了用户“{object}”")),
+    "user.password_reset": (_("重置密码"), _("{actor} 重置了用户“{object}”的密码")),
+    "authority_limit.create": (_("新增授权上限"), _("{actor} 新增授权上限“{object}”")),
+    "authority_limit.update": (_("修改授权上限"), _("{actor} 修改了授权上限“{object}”")),
+    "authority_limit.delete": (_("删除授权上限"), _("{actor} 删除了授权上限“{object}”")),
+}

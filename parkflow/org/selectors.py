@@ -1,0 +1,44 @@
+"""Reads of the organisation app that span relations: scoped, prefetched querysets."""
+
+from django.db.models import Prefetch
+
+from . import access
+from .models import ComplianceRecord, RoleAssignment, User
+
+
+def people_in_scope(*, actor):
+    """Active staff holding a role in a park the actor sees (all of them for headquarters);
+    people of headquarters units are seen by headquarters staff only (R-ORG-3)."""
+    if not getattr(actor, "is_authenticated", False) or access.is_enterprise_user(actor):
+        return User.objects.none()
+    qs = User.objects.filter(is_active=True, role_assignments__isnull=False)
+    parks = access.visible_park_ids(actor)
+    if parks is not None:
+        qs = qs.filter(role_assignments__unit__park__in=parks)
+    return User.objects.filter(pk__in=qs.values("pk"))
+
+
+def person_get_for_user(*, actor, pk):
+    from parkflow.core.errors import NotFound
+
+    try:
+        return (
+            people_in_scope(actor=actor)
+            .prefetch_related(
+                Prefetch(
+                    "role_assignments",
+                    queryset=RoleAssignment.objects.select_related("unit").order_by("id"),
+                )
+            )
+            .get(pk=pk)
+        )
+    except (User.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise NotFound() from None
+
+
+def compliance_records_for(*, actor, person=None):
+    """Compliance records of the people the actor sees, newest first."""
+    qs = ComplianceRecord.objects.filter(user__in=people_in_scope(actor=actor))
+    if person is not None:
+        qs = qs.filter(user=person)
+    return qs.select_related("user", "recorded_by").order_by("-completed_on", "-id")
