@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from parkflow.core import audit, clock
+from parkflow.core.db import service
 from parkflow.core.errors import Conflict, NotFound, ValidationFailed
 from parkflow.core.validation import full_clean
 from parkflow.org import access
@@ -66,14 +67,18 @@ def _revoke(invitation: PortalInvitation, actor, now, reason: str) -> None:
     )
 
 
-@transaction.atomic
+@service
 def portal_invitation_create(
     *, actor, enterprise: Enterprise, email: str = "", send: bool = False, accept_url=None
 ) -> tuple[PortalInvitation, str]:
     """Create a one-time invitation link for ``enterprise``; returns the invitation and the raw
     token (shown once, never stored). Older pending invitations are revoked. With ``send`` the
     link goes to ``email`` after the transaction commits (``accept_url(token)`` builds it)."""
-    enterprise = Enterprise.objects.select_for_update().select_related("park").get(pk=enterprise.pk)
+    enterprise = (
+        Enterprise.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("park")
+        .get(pk=enterprise.pk)
+    )
     access.ensure(actor, "portal.invite", enterprise, requirement=REQUIREMENT)
     if enterprise.status == EnterpriseStatus.EXITED:
         raise Conflict(
@@ -88,7 +93,7 @@ def portal_invitation_create(
             {"email": [_("要发送邮件，请填写企业联系人的邮箱。")]}, requirement=REQUIREMENT
         )
     now = clock.now()
-    for older in PortalInvitation.objects.select_for_update().filter(
+    for older in PortalInvitation.objects.select_for_update(of=("self",), no_key=True).filter(
         enterprise=enterprise, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
     ):
         _revoke(older, actor, now, reason="重新邀请，旧链接作废")
@@ -136,10 +141,10 @@ def _send(invitation: PortalInvitation, link: str) -> None:
     )
 
 
-@transaction.atomic
+@service
 def portal_invitation_revoke(*, actor, invitation: PortalInvitation) -> PortalInvitation:
     invitation = (
-        PortalInvitation.objects.select_for_update()
+        PortalInvitation.objects.select_for_update(of=("self",), no_key=True)
         .select_related("enterprise__park")
         .get(pk=invitation.pk)
     )
@@ -174,12 +179,14 @@ INVALID_STATES = {
 }
 
 
-@transaction.atomic
+@service
 def portal_invitation_accept(*, token: str, username: str, password: str, password_confirm: str):
     """Whoever holds the link sets up a portal account of the invited enterprise: one call
     creates the user and its portal account and uses up the link, or writes nothing."""
     found = invitation_for_token(token)
-    invitation = PortalInvitation.objects.select_for_update().get(pk=found.pk)
+    invitation = PortalInvitation.objects.select_for_update(of=("self",), no_key=True).get(
+        pk=found.pk
+    )
     now = clock.now()
     state = invitation.state(now)
     if state != "pending":

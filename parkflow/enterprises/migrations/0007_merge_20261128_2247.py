@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('enterprises', '0004_portal_invitation'),
-        ('enterprises', '0006_merge_0004_phone_normalised_0005_merge_20261128_2236'),
+        ("enterprises", "0004_portal_invitation"),
+        ("enterprises", "0006_merge_0004_phone_normalised_0005_merge_20261128_2236"),
     ]
 
-    operations = [
-    ]
+    operations = []
