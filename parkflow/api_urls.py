@@ -2,15 +2,11 @@
 Documented at /api/schema/ (OpenAPI 3) and /api/docs/ (Swagger UI, served locally)."""
 
 from django.urls import path
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import serializers
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import DefaultRouter
 
 from parkflow.core.api import (
     AlertViewSet,
     ArticleViewSet,
-    ErrorSerializer,
     ReviewViewSet,
     RuleViewSet,
 )
@@ -25,6 +21,7 @@ from parkflow.enterprises.api_intake import (
     SpotCheckCampaignViewSet,
 )
 from parkflow.org.api import EmergencyContactViewSet, MeView, OrgUnitViewSet
+from parkflow.org.api_tokens import ApiTokenViewSet, TokenView
 
 
 class ApiRouter(DefaultRouter):
@@ -48,24 +45,7 @@ router.register("rules", RuleViewSet, basename="rule")
 router.register("articles", ArticleViewSet, basename="article")
 router.register("org/units", OrgUnitViewSet, basename="org-unit")
 router.register("org/emergency-contacts", EmergencyContactViewSet, basename="emergency-contact")
-
-
-class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField()
-
-
-@extend_schema(
-    summary="Exchange username and password for an API token",
-    description='Send the token as "Authorization: Token <key>" on every later request.',
-    responses={
-        200: TokenSerializer,
-        400: OpenApiResponse(ErrorSerializer, description="Wrong username or password"),
-    },
-    auth=[],
-    tags=["auth"],
-)
-class TokenView(ObtainAuthToken):
-    """rest_framework.authtoken's obtain_auth_token, documented."""
+router.register("auth/tokens", ApiTokenViewSet, basename="api-token")
 
 
 app_name = "api"
