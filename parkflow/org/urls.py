@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_tokens
 
 app_name = "org"
 
@@ -9,4 +9,6 @@ urlpatterns = [
     path("contacts/new/", views.contact_create, name="contact_create"),
     path("contacts/<int:pk>/confirm/", views.contact_confirm, name="contact_confirm"),
     path("people/", views.people, name="people"),
+    path("api-tokens/", views_tokens.token_list, name="api_tokens"),
+    path("api-tokens/<int:pk>/revoke/", views_tokens.token_revoke, name="api_token_revoke"),
 ]

@@ -47,6 +47,8 @@ ROUTE_POLICY = {
     "org:contact_create": STAFF,
     "org:contact_confirm": STAFF,
     "org:people": STAFF,
+    "org:api_tokens": SIGNED_IN,
+    "org:api_token_revoke": SIGNED_IN,
     "enterprises:list": STAFF,
     "enterprises:export": STAFF,
     "enterprises:create": STAFF,
