@@ -155,8 +155,10 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
-STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns on every request before collectstatic ran
+STATIC_ROOT = Path(os.environ.get("PARKFLOW_STATIC_ROOT", BASE_DIR / "staticfiles"))
+STATIC_ROOT.mkdir(
+    parents=True, exist_ok=True
+)  # WhiteNoise warns on every request before collectstatic ran
 
 # Front-end assets are installed from the npm registry (package-lock.json committed) and
 # collected from node_modules; nothing is loaded from a CDN at run time (ARCHITECTURE.md).
