@@ -85,3 +85,22 @@ def test_htmx_is_told_not_to_inject_its_indicator_style(db, park):
     client.force_login(staff(Role.BUSINESS_STAFF, park))
     html = client.get("/").content.decode()
     assert '"includeIndicatorStyles":false' in html
+
+
+@pytest.mark.parametrize("url", ["/admin/", "/admin/org/user/", "/admin/core/auditevent/"])
+def test_admin_pages_need_no_inline_style_and_ask_for_no_favicon(db, url):
+    """Django's change list has one inline <style>, only for lists with actions switched off
+    (``actions_on_top = actions_on_bottom = False``): no ParkFlow admin does that."""
+    from parkflow.org.choices import Role
+    from parkflow.org.tests.factories import OrgUnitFactory, staff
+
+    admin = staff(
+        Role.SYSTEM_ADMIN, OrgUnitFactory(name="集团总部"), is_staff=True, is_superuser=True
+    )
+    client = Client()
+    client.force_login(admin)
+    response = client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<style" not in html
+    assert 'rel="icon"' in html

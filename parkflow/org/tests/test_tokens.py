@@ -305,3 +305,29 @@ def test_the_token_list_page_runs_a_fixed_number_of_queries(
     client.force_login(clerk)
     with django_assert_max_num_queries(12):
         assert client.get(reverse("org:api_tokens")).status_code == 200
+
+
+def test_the_token_endpoint_throttles_one_address_across_usernames(clerk):
+    """Axes locks one username at one address; spraying many usernames is capped per address."""
+    client = APIClient(REMOTE_ADDR="198.51.100.7")
+    answers = [
+        client.post(
+            "/api/v1/auth/token/", {"username": f"guess{n}", "password": "x"}, format="json"
+        ).status_code
+        for n in range(31)
+    ]
+    assert answers[:30] == [400] * 30
+    assert answers[30] == 429
+    refused = client.post(
+        "/api/v1/auth/token/", {"username": "clerk", "password": PASSWORD}, format="json"
+    )
+    assert refused.status_code == 429
+    assert refused.json()["code"] == "throttled"
+    assert not ApiToken.objects.exists()
+    other = APIClient(REMOTE_ADDR="203.0.113.9")
+    assert (
+        other.post(
+            "/api/v1/auth/token/", {"username": "clerk", "password": PASSWORD}, format="json"
+        ).status_code
+        == 200
+    )
