@@ -11,6 +11,7 @@ from parkflow.core.api import (
     RuleViewSet,
 )
 from parkflow.enterprises.api import EnterpriseViewSet
+from parkflow.enterprises.api_import import ImportBatchViewSet
 from parkflow.enterprises.api_intake import (
     AdmissionTariffViewSet,
     ConflictDeclarationViewSet,
@@ -39,6 +40,7 @@ router.register("protected-brands", ProtectedBrandViewSet, basename="protected-b
 router.register("conflicts", ConflictDeclarationViewSet, basename="conflict")
 router.register("admission-tariffs", AdmissionTariffViewSet, basename="admission-tariff")
 router.register("spot-checks", SpotCheckCampaignViewSet, basename="spot-check")
+router.register("imports", ImportBatchViewSet, basename="import")
 router.register("alerts", AlertViewSet, basename="alert")
 router.register("reviews", ReviewViewSet, basename="review")
 router.register("rules", RuleViewSet, basename="rule")

@@ -10,7 +10,16 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from . import audit
-from .models import Alert, Article, AuditEvent, CalendarDay, Regulation, Review, RuleSetting
+from .models import (
+    Alert,
+    Article,
+    AuditEvent,
+    CalendarDay,
+    CalendarYear,
+    Regulation,
+    Review,
+    RuleSetting,
+)
 
 admin.site.site_header = _("ParkFlow 系统管理")
 admin.site.site_title = _("ParkFlow 系统管理")
@@ -98,6 +107,17 @@ class CalendarDayAdmin(AuditedAdmin):
     list_filter = ("is_working_day",)
     search_fields = ("name",)
     date_hierarchy = "date"
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(ReadOnlyAdmin):
+    """Which years are official. A year's schedule is entered on the calendar page (preview,
+    validation, one audited service call, the coverage alert re-checked): the changelist links
+    there rather than offering a second, unchecked way in."""
+
+    list_display = ("year", "source", "notice", "entered_by", "entered_at")
+    list_filter = ("source",)
+    change_list_template = "admin/core/calendaryear/change_list.html"
 
 
 class ArticleInline(ReadOnlyInline):

@@ -12,4 +12,6 @@ class CoreConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         autodiscover_modules("rules")
+        from . import calendar_rules  # noqa: F401  (core's own rules.py is the engine)
+
         autodiscover_modules("gates")

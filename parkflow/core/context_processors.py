@@ -86,6 +86,15 @@ def _sections(user) -> list[NavSection]:
                 ("enterprises:create",),
             )
         )
+    if may("enterprise.import"):
+        enterprises.items.append(
+            NavItem(
+                _("名录导入"),
+                reverse("enterprises:import"),
+                "bi-file-earmark-arrow-up",
+                ("enterprises:import", "enterprises:import_batch"),
+            )
+        )
     # Customer intake (R-ENT-3 … R-ENT-6), each shown only to the roles the policy names.
     for action, label, url_name, icon in (
         ("result.view", _("审查结果公示"), "results", "bi-megaphone"),
@@ -122,6 +131,15 @@ def _sections(user) -> list[NavSection]:
         platform.items.append(
             NavItem(
                 _("规则配置"), reverse("core:rules"), "bi-sliders", ("core:rules", "core:rule_edit")
+            )
+        )
+    if may("calendar.view"):
+        platform.items.append(
+            NavItem(
+                _("节假日安排"),
+                reverse("core:calendar"),
+                "bi-calendar3",
+                ("core:calendar", "core:calendar_enter"),
             )
         )
     if user.is_staff and (user.is_superuser or access.has_role(user, Role.SYSTEM_ADMIN)):

@@ -71,6 +71,49 @@ class CalendarDay(models.Model):
         return f"{self.date} {'工作日' if self.is_working_day else '休息日'} {self.name}"
 
 
+class CalendarYear(models.Model):
+    """Whether a year's official holiday schedule (the State Council notice) is loaded. A year
+    without an official row is *provisional*: working-day answers in it use the statutory
+    holidays computed by ``core.calendar`` and are flagged so (issue 6 §3, D19)."""
+
+    class Source(models.TextChoices):
+        PROVISIONAL = "provisional", _("暂按法定节假日推算")
+        PACKAGE = "package", _("chinese-calendar 官方数据")
+        ENTERED = "entered", _("管理员按国务院通知录入")
+
+    year = models.PositiveSmallIntegerField(_("年份"), unique=True)
+    source = models.CharField(
+        _("来源"), max_length=12, choices=Source.choices, default=Source.PROVISIONAL
+    )
+    notice = models.CharField(_("通知文号"), max_length=120, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("录入人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    entered_at = models.DateTimeField(_("录入时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("年度放假安排")
+        verbose_name_plural = _("年度放假安排")
+        ordering = ["year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(year__gte=1900) & Q(year__lte=2100), name="calendar_year_range"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.year} 年放假安排"
+
+    @property
+    def is_official(self) -> bool:
+        return self.source != self.Source.PROVISIONAL
+
+
 class Regulation(models.Model):
     """A regulation document as data (R-CPL-2); its articles are what rules and gates cite."""
 

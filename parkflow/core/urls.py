@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_rules
+from . import views, views_calendar, views_rules
 
 app_name = "core"
 
@@ -16,4 +16,7 @@ urlpatterns = [
     path("audit/verify/", views.audit_verify, name="audit_verify"),
     path("rules/", views_rules.rule_list, name="rules"),
     path("rules/<str:code>/", views_rules.rule_edit, name="rule_edit"),
+    path("calendar/", views_calendar.calendar_overview, name="calendar"),
+    path("calendar/enter/", views_calendar.calendar_enter, name="calendar_enter"),
+    path("calendar/template.xlsx", views_calendar.calendar_template, name="calendar_template"),
 ]

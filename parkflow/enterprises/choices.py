@@ -60,3 +60,12 @@ class BrandMatch(models.TextChoices):
 class FlagStatus(models.TextChoices):
     OPEN = "open", _("待解除")
     CLEARED = "cleared", _("已解除")
+
+
+class ImportStatus(models.TextChoices):
+    CHECKING = "checking", _("检查中")
+    VALID = "valid", _("检查通过，待导入")
+    INVALID = "invalid", _("有错误，未导入")
+    IMPORTING = "importing", _("导入中")
+    IMPORTED = "imported", _("已导入")
+    FAILED = "failed", _("导入失败，未写入")

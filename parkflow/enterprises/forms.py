@@ -376,3 +376,17 @@ class PortalApplicationForm(StyledForm):
         self.fields["park"].queryset = OrgUnit.objects.filter(kind=UnitKind.PARK).order_by(
             "sort_order", "id"
         )
+
+
+class ImportUploadForm(StyledForm):
+    """The park's Excel register (R-PLT-5); the service checks the file and every row."""
+
+    file = forms.FileField(
+        label=_("Excel 文件"),
+        help_text=_("使用导入模板填写的 .xlsx 文件；企业名录导出的文件也可以直接导入。"),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        ),
+    )

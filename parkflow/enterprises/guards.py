@@ -59,9 +59,17 @@ def standing_problems(enterprise) -> list[str]:
                 % {"status": enterprise.get_status_display()}
             )
         )
-    elif not gates.is_approved(enterprise, ADMISSION):
+    elif not gates.is_approved(enterprise, ADMISSION) and not _admitted_before_parkflow(enterprise):
         problems.append(str(_("准入资质审核未通过或审核后信息已变更")))
     return problems
+
+
+def _admitted_before_parkflow(enterprise) -> bool:
+    """A resident brought in by the register import was admitted under the park's process
+    before ParkFlow (LegacyAdmission, D26); every other condition here still applies to it."""
+    return enterprise.status == EnterpriseStatus.RESIDENT and hasattr(
+        enterprise, "legacy_admission"
+    )
 
 
 def ensure_admissible(enterprise) -> None:

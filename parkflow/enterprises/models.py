@@ -16,6 +16,7 @@ from .choices import (
     EnterpriseGrade,
     EnterpriseStatus,
     FlagStatus,
+    ImportStatus,
     Industry,
 )
 from .validators import validate_credit_code
@@ -127,6 +128,10 @@ class Enterprise(FSMModelMixin, models.Model):
     @transition(field=status, source=S.APPROVED, target=S.RESIDENT)
     def move_in(self):
         pass
+
+    @transition(field=status, source=S.PROSPECT, target=S.RESIDENT)
+    def import_resident(self):
+        """Only the register import (a resident admitted before ParkFlow, LegacyAdmission)."""
 
     @transition(field=status, source=S.RESIDENT, target=S.EXITING)
     def start_exit(self):
@@ -453,3 +458,98 @@ class AdmissionFee(models.Model):
 
     def __str__(self):
         return f"{self.enterprise} ¥{self.amount}"
+
+
+class ImportBatch(FSMModelMixin, models.Model):
+    """One Excel file of the register brought in by a park adopting ParkFlow (R-PLT-5): checked in
+    full first (a dry run with row-level errors), then imported all or nothing through the
+    services. The file is kept (with its SHA-256) as the evidence of what was imported."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("导入人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("上传时间"))
+    original_name = models.CharField(_("文件名"), max_length=200)
+    stored_file = models.CharField(max_length=200)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.PositiveIntegerField(_("文件大小"))
+    status = FSMField(
+        _("状态"), default=ImportStatus.CHECKING, choices=ImportStatus.choices, protected=True
+    )
+    enterprise_rows = models.PositiveIntegerField(_("企业行数"), default=0)
+    contact_rows = models.PositiveIntegerField(_("应急联系人行数"), default=0)
+    resident_rows = models.PositiveIntegerField(_("在园企业行数"), default=0)
+    error_count = models.PositiveIntegerField(_("错误数"), default=0)
+    # The first errors, each {"sheet", "row", "column", "message"}; error_count has the total.
+    errors = models.JSONField(_("错误明细"), default=list, blank=True)
+    failure = models.CharField(_("失败原因"), max_length=500, blank=True)
+    checked_at = models.DateTimeField(_("检查完成时间"), null=True, blank=True)
+    imported_at = models.DateTimeField(_("导入完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("企业名录导入批次")
+        verbose_name_plural = _("企业名录导入批次")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["created_by", "-created_at"])]
+
+    def __str__(self):
+        return self.original_name
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (ImportStatus.CHECKING, ImportStatus.IMPORTING)
+
+    @transition(field=status, source=ImportStatus.CHECKING, target=ImportStatus.VALID)
+    def pass_check(self):
+        pass
+
+    @transition(field=status, source=ImportStatus.CHECKING, target=ImportStatus.INVALID)
+    def fail_check(self):
+        pass
+
+    @transition(field=status, source=ImportStatus.VALID, target=ImportStatus.IMPORTING)
+    def start_import(self):
+        pass
+
+    @transition(field=status, source=ImportStatus.IMPORTING, target=ImportStatus.IMPORTED)
+    def finish_import(self):
+        pass
+
+    @transition(
+        field=status,
+        source=[ImportStatus.IMPORTING, ImportStatus.CHECKING],
+        target=ImportStatus.FAILED,
+    )
+    def fail(self):
+        pass
+
+    @transition(field=status, source=ImportStatus.IMPORTING, target=ImportStatus.INVALID)
+    def fail_recheck(self):
+        pass
+
+
+class LegacyAdmission(models.Model):
+    """A resident admitted before the park adopted ParkFlow, brought in by an import (R-PLT-5).
+    Its admission review happened outside the system; the importer attests the date and the
+    batch keeps the source file. Everything else the good-standing guard checks still applies."""
+
+    enterprise = models.OneToOneField(
+        Enterprise, on_delete=models.PROTECT, related_name="legacy_admission"
+    )
+    admitted_on = models.DateField(_("原入驻日期"))
+    batch = models.ForeignKey(
+        ImportBatch, verbose_name=_("导入批次"), on_delete=models.PROTECT, related_name="+"
+    )
+    source_row = models.PositiveIntegerField(_("来源行号"))
+
+    scope_park_lookup = "enterprise__park"
+
+    class Meta:
+        verbose_name = _("历史入驻记录")
+        verbose_name_plural = _("历史入驻记录")
+
+    def __str__(self):
+        return f"{self.enterprise} · {self.admitted_on}"

@@ -62,6 +62,12 @@ def _save_unique(enterprise: Enterprise):
         ) from None
 
 
+def enterprise_input(values: dict) -> dict:
+    """The register fields as the services store them (trimmed, credit code compacted); the
+    import's dry run checks rows through this same function."""
+    return _clean_input(values)
+
+
 def _clean_input(values: dict) -> dict:
     cleaned = {}
     for key, value in values.items():

@@ -1,7 +1,7 @@
 """Background work of intake: the quarterly spot-check draw (R-ENT-3)."""
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from . import services
 
@@ -9,3 +9,17 @@ from . import services
 @db_periodic_task(crontab(month="1,4,7,10", day="1", hour="2", minute="0"))
 def quarterly_spot_check() -> None:
     services.spot_check_campaign_run()
+
+
+@db_task()
+def import_check_task(batch_id: int) -> None:
+    from .services_import import import_batch_check
+
+    import_batch_check(batch_id=batch_id)
+
+
+@db_task()
+def import_commit_task(batch_id: int) -> None:
+    from .services_import import import_batch_run
+
+    import_batch_run(batch_id=batch_id)

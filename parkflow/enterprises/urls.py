@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import views, views_intake
+from . import views, views_import, views_intake
 from .services import TRANSITION_LABELS
 
 app_name = "enterprises"
@@ -9,6 +9,11 @@ urlpatterns = [
     path("", views.enterprise_list, name="list"),
     path("export.xlsx", views.enterprise_export, name="export"),
     path("new/", views.enterprise_create, name="create"),
+    path("import/", views_import.import_start, name="import"),
+    path("import/template.xlsx", views_import.import_template, name="import_template"),
+    path("import/<int:pk>/", views_import.import_batch, name="import_batch"),
+    path("import/<int:pk>/confirm/", views_import.import_confirm, name="import_confirm"),
+    path("import/<int:pk>/errors.xlsx", views_import.import_errors, name="import_errors"),
     path("applications/", views_intake.application_list, name="applications"),
     path("results/", views_intake.result_list, name="results"),
     path("spot-checks/", views_intake.spot_check_list, name="spot_checks"),

@@ -33,6 +33,7 @@ POLICY: dict[str, frozenset[str]] = {
     ),
     "enterprise.edit": frozenset({R.BUSINESS_STAFF, R.LEAD_STAFF, R.OFFICE_STAFF, R.SYSTEM_ADMIN}),
     "enterprise.transition": frozenset({R.BUSINESS_STAFF, R.LEAD_STAFF, R.OFFICE_STAFF}),
+    "enterprise.import": frozenset({R.LEAD_STAFF, R.OFFICE_STAFF, R.SYSTEM_ADMIN}),
     "enterprise.declare_conflict": OPERATORS,
     "enterprise.submit": frozenset({R.BUSINESS_STAFF, R.LEAD_STAFF, R.OFFICE_STAFF}),
     "document.upload": frozenset({R.BUSINESS_STAFF, R.LEAD_STAFF, R.OFFICE_STAFF}),
@@ -59,6 +60,10 @@ POLICY: dict[str, frozenset[str]] = {
     "org.manage": frozenset({R.SYSTEM_ADMIN}),
     "contact.manage": frozenset({R.OFFICE_STAFF, R.LEAD_STAFF, R.SYSTEM_ADMIN, R.BUSINESS_STAFF}),
     "compliance.record": frozenset({R.OFFICE_STAFF, R.LEAD_STAFF, R.SYSTEM_ADMIN}),
+    # The holiday calendar is national: everyone reads it; entering a year's State Council
+    # schedule needs the role at headquarters (the calendar object has no park, see D19).
+    "calendar.view": ALL_STAFF,
+    "calendar.manage": frozenset({R.SYSTEM_ADMIN, R.OFFICE_STAFF}),
 }
 PORTAL_ACTIONS = frozenset(
     {"enterprise.view", "enterprise.submit", "document.upload", "document.download"}

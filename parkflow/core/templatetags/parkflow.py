@@ -15,6 +15,7 @@ from parkflow.enterprises.choices import (
     EnterpriseGrade,
     EnterpriseStatus,
     FlagStatus,
+    ImportStatus,
 )
 from parkflow.enterprises.forms import LicenceState
 
@@ -53,6 +54,17 @@ TAGS = {
     "grade": (EnterpriseGrade, {"key": "purple", "a": "primary", "b": "info", "c": "slate"}),
     "purpose": (DrawPurpose, {"admission": "primary", "spot_check": "purple"}),
     "flag": (FlagStatus, {"open": "danger", "cleared": "success"}),
+    "import": (
+        ImportStatus,
+        {
+            "checking": "info",
+            "valid": "primary",
+            "invalid": "danger",
+            "importing": "warning",
+            "imported": "success",
+            "failed": "danger",
+        },
+    ),
     "licence": (
         LicenceState,
         {
@@ -82,6 +94,12 @@ ACTION_LABELS = {
     "enterprise.move_in": _("办理入驻"),
     "enterprise.start_exit": _("启动退出"),
     "enterprise.complete_exit": _("完成退出"),
+    "enterprise.import_resident": _("导入历史入驻企业"),
+    "enterprise_import.upload": _("上传名录导入文件"),
+    "enterprise_import.check": _("检查名录导入文件"),
+    "enterprise_import.confirm": _("确认导入企业名录"),
+    "enterprise_import.commit": _("完成企业名录导入"),
+    "enterprise_import.fail": _("企业名录导入未完成"),
     "enterprise.export": _("导出企业名录"),
     "conflict.declare": _("申报利益冲突"),
     "review.request": _("发起审查"),
@@ -113,6 +131,7 @@ ACTION_LABELS = {
     "role.revoke": _("撤销角色"),
     "rule.configure": _("修改规则参数"),
     "audit.verify": _("验证哈希链"),
+    "calendar.schedule_enter": _("录入年度放假安排"),
 }
 
 # "app_label.model" -> (url name, how to build its arguments from the object id)
@@ -126,6 +145,8 @@ OBJECT_URLS = {
     "enterprises.protectedbrand": ("enterprises:brands", False),
     "enterprises.admissionfeetariff": ("enterprises:tariffs", False),
     "enterprises.spotcheckcampaign": ("enterprises:spot_checks", False),
+    "core.calendaryear": ("core:calendar", False),
+    "enterprises.importbatch": ("enterprises:import_batch", True),
 }
 
 

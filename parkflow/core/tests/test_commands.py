@@ -376,5 +376,5 @@ def test_sync_calendar_keeps_admin_edits_and_adds_nothing_twice():
     count = CalendarDay.objects.count()
 
     assert count > 0
-    assert f"{count} days added" in out
-    assert "0 days added" in _run("sync_calendar")
+    assert f"新增 {count} 天" in out
+    assert "新增 0 天" in _run("sync_calendar")
