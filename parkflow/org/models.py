@@ -4,7 +4,7 @@ import datetime
 
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -115,18 +115,19 @@ class User(AbstractUser):
             if watched
             else None
         )
-        super().save(*args, **kwargs)
-        if before is None:
-            return
-        reason = ""
-        if before["is_active"] and not self.is_active:
-            reason = "deactivated"
-        elif password_set and before["password"] != self.password:
-            reason = "password_changed"
-        if reason:
-            from .tokens import revoke_all_for_user
+        with transaction.atomic():  # the new password and the revocation land together
+            super().save(*args, **kwargs)
+            if before is None:
+                return
+            reason = ""
+            if before["is_active"] and not self.is_active:
+                reason = "deactivated"
+            elif password_set and before["password"] != self.password:
+                reason = "password_changed"
+            if reason:
+                from .tokens import revoke_all_for_user
 
-            revoke_all_for_user(self, reason=reason)
+                revoke_all_for_user(self, reason=reason)
 
 
 class RoleAssignment(models.Model):

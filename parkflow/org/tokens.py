@@ -61,7 +61,7 @@ def issue(*, actor, name: str = "", days: int | None = None) -> tuple[ApiToken, 
             requirement=REQUIREMENT,
         )
     # Serialise one user's issuers so the cap below cannot be overrun by parallel requests.
-    User.objects.select_for_update().filter(pk=actor.pk).exists()
+    list(User.objects.select_for_update().filter(pk=actor.pk).values_list("pk", flat=True))
     limit = settings.PARKFLOW_API_TOKEN_MAX_ACTIVE
     if live(for_user(actor)).count() >= limit:
         raise Conflict(

@@ -331,3 +331,21 @@ def test_the_token_endpoint_throttles_one_address_across_usernames(clerk):
         ).status_code
         == 200
     )
+
+
+def test_the_admin_lists_tokens_read_only_without_their_digest(clerk, client):
+    from parkflow.org.tests.factories import OrgUnitFactory
+
+    tokens.issue(actor=clerk, name="对账脚本")
+    token = ApiToken.objects.get()
+    admin = staff(
+        Role.SYSTEM_ADMIN, OrgUnitFactory(name="集团总部"), is_staff=True, is_superuser=True
+    )
+    client.force_login(admin)
+    listing = client.get("/admin/org/apitoken/").content.decode()
+    assert token.prefix in listing and "对账脚本" in listing
+    detail = client.get(f"/admin/org/apitoken/{token.pk}/change/")
+    assert detail.status_code == 200
+    assert token.key_hash not in detail.content.decode()
+    assert client.post(f"/admin/org/apitoken/{token.pk}/delete/").status_code == 403
+    assert ApiToken.objects.filter(pk=token.pk).exists()
