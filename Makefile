@@ -1,4 +1,4 @@
-# ParkFlow — make run · make test · make e2e · make bench · make lint · make migrations-check
+# ParkFlow — make run · make dev · make test · make e2e · make bench · make lint · make migrations-check
 #
 # Dependencies are installed only when pyproject.toml / package-lock.json change (stamp files).
 
@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 PY_STAMP := $(VENV)/.parkflow-installed
 NODE_STAMP := node_modules/.parkflow-installed
 
-.PHONY: run test e2e bench lint format migrations-check install check-deploy messages
+.PHONY: run dev test e2e bench lint format migrations-check install check-deploy messages
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -27,10 +27,20 @@ $(NODE_STAMP): package-lock.json
 
 install: $(PY_STAMP) $(NODE_STAMP)
 
+# As a park runs it on one machine: DEBUG off (the product's own error pages), a secret key
+# generated once into var/secret_key, loopback hosts, gunicorn + the huey worker (docs/decisions.md D24).
+run: export DEBUG = 0
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py serve --port $(PORT)
+
+# For developers: DEBUG=1, Django's debug pages and runserver's autoreload.
+dev: export DEBUG = 1
+dev: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
 	$(PY) manage.py serve --port $(PORT)
 
 # Exit code 5 means pytest collected no tests: that is a failure here, not a pass.

@@ -2,16 +2,11 @@
 Documented at /api/schema/ (OpenAPI 3) and /api/docs/ (Swagger UI, served locally)."""
 
 from django.urls import path
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import serializers
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import DefaultRouter
-from rest_framework.settings import api_settings
 
 from parkflow.core.api import (
     AlertViewSet,
     ArticleViewSet,
-    ErrorSerializer,
     ReviewViewSet,
     RuleViewSet,
 )
@@ -32,6 +27,7 @@ from parkflow.org.api import (
     MeView,
     OrgUnitViewSet,
 )
+from parkflow.org.api_tokens import ApiTokenViewSet, TokenView
 
 
 class ApiRouter(DefaultRouter):
@@ -57,28 +53,7 @@ router.register("articles", ArticleViewSet, basename="article")
 router.register("org/units", OrgUnitViewSet, basename="org-unit")
 router.register("org/emergency-contacts", EmergencyContactViewSet, basename="emergency-contact")
 router.register("org/compliance-records", ComplianceRecordViewSet, basename="compliance-record")
-
-
-class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField()
-
-
-@extend_schema(
-    summary="Exchange username and password for an API token",
-    description='Send it on every later request as the header "Authorization: Token" '
-    "followed by a space and the token (e.g. Authorization: Token 9944b09199c6…).",
-    responses={
-        200: TokenSerializer,
-        400: OpenApiResponse(ErrorSerializer, description="Wrong username or password"),
-    },
-    auth=[],
-    tags=["auth"],
-)
-class TokenView(ObtainAuthToken):
-    """rest_framework.authtoken's obtain_auth_token, documented."""
-
-    # ObtainAuthToken names its own parsers; use the project's (SafeJSONParser first).
-    parser_classes = api_settings.DEFAULT_PARSER_CLASSES
+router.register("auth/tokens", ApiTokenViewSet, basename="api-token")
 
 
 app_name = "api"

@@ -5,7 +5,10 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
+
+from parkflow.runtime import load_or_create_secret_key, only_loopback
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -17,12 +20,19 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-DEBUG = env_bool("DEBUG", True)
-_DEV_SECRET = "django-insecure-parkflow-development-only-key-change-me"  # noqa: S105
-SECRET_KEY = os.environ.get("SECRET_KEY", _DEV_SECRET if DEBUG else "")
-if not SECRET_KEY:
-    raise RuntimeError("SECRET_KEY must be set when DEBUG=0")
+# Safe by default: DEBUG is off unless asked for (`make dev` sets DEBUG=1), so a wrong URL shows
+# the product's own 404 page and never Django's list of URL patterns (decisions.md D24).
+DEBUG = env_bool("DEBUG", False)
+VAR_DIR = Path(os.environ.get("PARKFLOW_VAR_DIR", BASE_DIR / "var"))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+# SECRET_KEY from the environment, else one generated on first start and kept in var/ (0600).
+# Several machines serving one site must share it: set SECRET_KEY there (deployment.md).
+SECRET_KEY = os.environ.get("SECRET_KEY") or load_or_create_secret_key(VAR_DIR / "secret_key")
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+# Served behind HTTPS: secure cookies, SSL redirect, HSTS. On by default as soon as the site is
+# reachable under any non-loopback host name; off for the loopback-only single-machine run, which
+# is plain http://127.0.0.1 (D24). PARKFLOW_HTTPS=0/1 decides explicitly.
+PARKFLOW_HTTPS = env_bool("PARKFLOW_HTTPS", not DEBUG and not only_loopback(ALLOWED_HOSTS))
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 # Under pytest, background tasks run inline (huey immediate mode) so tests see their effects.
 TESTING = env_bool("PARKFLOW_TESTING", "pytest" in sys.modules)
@@ -37,13 +47,13 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
     "django_htmx",
     "django_fsm",
     "axes",
+    "csp",
     "huey.contrib.djhuey",
     "parkflow.core",
     "parkflow.org",
@@ -56,6 +66,8 @@ MIDDLEWARE = [
     # Near the outside, so it also sees error responses produced by the other middleware: JSON
     # errors under /api/ (issue 6 §6). Its process_exception still sees the views' exceptions.
     "parkflow.core.api_errors.ApiErrorMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "parkflow.core.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "parkflow.core.middleware.ChineseFirstLocaleMiddleware",
@@ -123,7 +135,17 @@ AUTHENTICATION_BACKENDS = [
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.5  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Lock the (username, client IP) pair, never an IP for every account: behind a reverse proxy one
+# IP is everybody (D23). A successful sign-in clears that pair's failures.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The client IP: REMOTE_ADDR, or — only when PARKFLOW_TRUSTED_PROXY_COUNT proxies are declared in
+# front of the application — the address the outermost trusted proxy put into X-Forwarded-For.
+AXES_CLIENT_IP_CALLABLE = "parkflow.core.security.client_ip"
+PARKFLOW_TRUSTED_PROXY_COUNT = int(os.environ.get("PARKFLOW_TRUSTED_PROXY_COUNT", "0"))
+PARKFLOW_TRUSTED_PROXY_IPS = [
+    p.strip() for p in os.environ.get("PARKFLOW_TRUSTED_PROXY_IPS", "").split(",") if p.strip()
+]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_VERBOSE = False
@@ -137,8 +159,10 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
-STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns on every request before collectstatic ran
+STATIC_ROOT = Path(os.environ.get("PARKFLOW_STATIC_ROOT", BASE_DIR / "staticfiles"))
+STATIC_ROOT.mkdir(
+    parents=True, exist_ok=True
+)  # WhiteNoise warns on every request before collectstatic ran
 
 # Front-end assets are installed from the npm registry (package-lock.json committed) and
 # collected from node_modules; nothing is loaded from a CDN at run time (ARCHITECTURE.md).
@@ -165,7 +189,7 @@ MEDIA_URL = "/files/"
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "parkflow.org.tokens.ApiTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -206,9 +230,6 @@ SPECTACULAR_SETTINGS = {
         "ReviewDecisionEnum": "parkflow.core.choices.ReviewDecision",
     },
 }
-
-VAR_DIR = Path(os.environ.get("PARKFLOW_VAR_DIR", BASE_DIR / "var"))
-VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 # Background jobs: SqliteHuey by default, RedisHuey when REDIS_URL is set.
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -251,7 +272,9 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "parkflow@localhost")
 
 SESSION_COOKIE_AGE = 8 * 3600
-if not DEBUG:
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+if PARKFLOW_HTTPS:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -259,8 +282,44 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_CONTENT_TYPE_NOSNIFF = True
-    X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): no inline script or style anywhere, nothing from other
+# origins, no framing. Templates use classes from app.css, never style="…" (D23).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Powerful browser features the product never uses are switched off for every page.
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "autoplay": [],
+    "camera": [],
+    "display-capture": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "publickey-credentials-get": [],
+    "serial": [],
+    "usb": [],
+    "xr-spatial-tracking": [],
+}
+
+# API tokens (D23): per device, stored hashed, expire, revoked on password change/deactivation.
+PARKFLOW_API_TOKEN_DAYS = int(os.environ.get("PARKFLOW_API_TOKEN_DAYS", "30"))
+PARKFLOW_API_TOKEN_MAX_ACTIVE = int(os.environ.get("PARKFLOW_API_TOKEN_MAX_ACTIVE", "20"))
 
 LOGGING = {
     "version": 1,

@@ -11,6 +11,7 @@ from parkflow.core.admin import AuditedAdmin, ReadOnlyAdmin
 from . import access
 from . import services as org_services
 from .models import (
+    ApiToken,
     AuthorityLimit,
     ComplianceRecord,
     EmergencyContact,
@@ -175,3 +176,24 @@ class AuthorityLimitAdmin(AuditedAdmin):
     audit_label = "authority_limit"
     list_display = ("role", "kind", "limit", "approver_role", "note")
     list_filter = ("role", "kind")
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(ReadOnlyAdmin):
+    """Who holds which API tokens, for incident response (D23). Keys are never stored, so never
+    shown; a token is ended by its owner, or by a password change or deactivation here."""
+
+    list_display = (
+        "user",
+        "name",
+        "prefix",
+        "created_at",
+        "last_used_at",
+        "expires_at",
+        "revoked_at",
+        "revoked_reason",
+    )
+    list_filter = ("revoked_reason",)
+    search_fields = ("user__username", "user__display_name", "name", "prefix")
+    list_select_related = ("user",)
+    exclude = ("key_hash",)

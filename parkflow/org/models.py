@@ -4,7 +4,7 @@ import datetime
 
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -119,6 +119,36 @@ class User(NormalisedPhoneMixin, AbstractUser):
     @property
     def is_enterprise_user(self) -> bool:
         return hasattr(self, "portal_account")
+
+    def save(self, *args, **kwargs):
+        # A new password (set_password, the password-change and reset forms, the admin) or a
+        # deactivation ends every API token of the account (D23). A silent hash upgrade at
+        # sign-in (check_password's setter clears ``_password`` before saving) is no change.
+        password_set = self._password is not None or (
+            self.password and not self.has_usable_password()
+        )
+        update_fields = kwargs.get("update_fields")
+        watched = self.pk is not None and (
+            update_fields is None or {"password", "is_active"} & set(update_fields)
+        )
+        before = (
+            User.objects.filter(pk=self.pk).values("password", "is_active").first()
+            if watched
+            else None
+        )
+        with transaction.atomic():  # the new password and the revocation land together
+            super().save(*args, **kwargs)
+            if before is None:
+                return
+            reason = ""
+            if before["is_active"] and not self.is_active:
+                reason = "deactivated"
+            elif password_set and before["password"] != self.password:
+                reason = "password_changed"
+            if reason:
+                from .tokens import revoke_all_for_user
+
+                revoke_all_for_user(self, reason=reason)
 
 
 class RoleAssignment(models.Model):
@@ -247,3 +277,50 @@ class AuthorityLimit(models.Model):
 
     def __str__(self):
         return f"{self.get_role_display()} · {self.get_kind_display()} ≤ {self.limit}"
+
+
+class ApiToken(models.Model):
+    """A per-device API credential (D23). Only the SHA-256 of the key is stored: the key itself is
+    shown once, when it is issued. A token expires, and is revoked by its owner, by a password
+    change or by deactivation of the account."""
+
+    class RevokeReason(models.TextChoices):
+        BY_USER = "by_user", _("本人吊销")
+        PASSWORD_CHANGED = "password_changed", _("密码已修改")
+        DEACTIVATED = "deactivated", _("账号已停用")
+
+    user = models.ForeignKey(
+        User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("名称"), max_length=60)
+    key_hash = models.CharField(_("密钥摘要"), max_length=64, unique=True, editable=False)
+    prefix = models.CharField(_("密钥前缀"), max_length=12, editable=False)
+    created_at = models.DateTimeField(_("创建时间"))
+    expires_at = models.DateTimeField(_("到期时间"))
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
+    revoked_reason = models.CharField(
+        _("吊销原因"), max_length=20, choices=RevokeReason.choices, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("API 令牌")
+        verbose_name_plural = _("API 令牌")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "revoked_at"], name="api_token_user_live")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("created_at")), name="api_token_expires_later"
+            ),
+            models.CheckConstraint(
+                condition=Q(revoked_at__isnull=True, revoked_reason="")
+                | Q(revoked_at__isnull=False) & ~Q(revoked_reason=""),
+                name="api_token_revoked_with_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name}（{self.prefix}…）"
+
+    def is_live(self, at) -> bool:
+        return self.revoked_at is None and self.expires_at > at

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_tokens
 
 app_name = "org"
 
@@ -15,4 +15,6 @@ urlpatterns = [
         views.compliance_evidence,
         name="compliance_evidence",
     ),
+    path("api-tokens/", views_tokens.token_list, name="api_tokens"),
+    path("api-tokens/<int:pk>/revoke/", views_tokens.token_revoke, name="api_token_revoke"),
 ]

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from parkflow.core import clock
+from parkflow.core.security import client_ip
 
 WINDOW_SECONDS = 3600
 
@@ -13,7 +14,8 @@ def allow(request, scope: str) -> bool:
     """Count one attempt; False once the address has used up this hour's attempts."""
     limit = getattr(settings, "PARKFLOW_PORTAL_APPLY_PER_HOUR", 10)
     window = int(clock.now().timestamp()) // WINDOW_SECONDS
-    key = f"throttle:{scope}:{request.META.get('REMOTE_ADDR', '')}:{window}"
+    # The real client behind a declared proxy, else REMOTE_ADDR: never a spoofable header.
+    key = f"throttle:{scope}:{client_ip(request) or ''}:{window}"
     if cache.add(key, 1, WINDOW_SECONDS):
         return True
     try:

@@ -11,10 +11,10 @@ from django.core.management import call_command
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.validation import validate_schema
 from hypothesis import HealthCheck, Phase, given, settings
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from parkflow.enterprises.tests.factories import EnterpriseFactory
+from parkflow.org import tokens
 from parkflow.org.choices import Role
 from parkflow.org.models import RoleAssignment
 from parkflow.org.tests.factories import EmergencyContactFactory, OrgUnitFactory, staff
@@ -72,8 +72,11 @@ def test_swagger_ui_loads_from_local_static_files_only(db):
     assert remote == []
     assert not re.search(r"""(?:src|href)\s*=\s*["']https?://""", html, re.IGNORECASE)
     for ref in references:
+        if ref.startswith("/api/docs/?"):
+            continue  # the page's own start-up script, a separate request (no inline script: CSP)
         assert ref.startswith("/static/"), ref
         assert finders.find(ref.removeprefix("/static/")), f"{ref} is not a collected static file"
+    assert "<script>" not in html and "<style>" not in html
 
 
 # --- fuzzing ----------------------------------------------------------------------------------
@@ -118,10 +121,16 @@ def keep_connection_open():
 def test_fuzzing_every_documented_operation_finds_no_server_error_and_no_undocumented_answer(
     fuzz_user, keep_connection_open
 ):
-    token = Token.objects.create(user=fuzz_user)
-    headers = {"Authorization": f"Token {token.key}"}
+    _token, key = tokens.issue(actor=fuzz_user, name="fuzz")
+    headers = {"Authorization": f"Token {key}"}
     schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
-    operations = [result.ok() for result in schema.get_all_operations()]
+    # Revoking the fuzzer's own token would turn every later call into a 401 and so hide the
+    # rest of the run; revocation has its own tests (org/tests/test_tokens.py).
+    operations = [
+        op
+        for op in (result.ok() for result in schema.get_all_operations())
+        if not op.path.endswith("/revoke/") or not op.path.startswith("/api/v1/auth/tokens/")
+    ]
     assert len(operations) > 20
 
     for operation in operations:

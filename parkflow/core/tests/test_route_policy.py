@@ -52,6 +52,8 @@ ROUTE_POLICY = {
     "org:people": STAFF,
     "org:person_compliance": STAFF,
     "org:compliance_evidence": STAFF,
+    "org:api_tokens": SIGNED_IN,
+    "org:api_token_revoke": SIGNED_IN,
     "enterprises:list": STAFF,
     "enterprises:export": STAFF,
     "enterprises:create": STAFF,
