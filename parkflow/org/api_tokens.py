@@ -91,7 +91,8 @@ class TokenIssueThrottle(throttling.SimpleRateThrottle):
     summary="Exchange username and password for a new API token (获取 API 令牌)",
     description=(
         'Every call issues a new token for one device or program. Send it as "Authorization: '
-        'Token <key>". The key is returned only here; a token expires (default 30 days) and is '
+        'Token" followed by a space and the key. The key is returned only here; a token expires '
+        "(default 30 days) and is "
         "revoked by its owner, a password change or deactivation of the account. Five failed "
         "attempts for one username from one address lock that pair for 30 minutes (429)."
     ),

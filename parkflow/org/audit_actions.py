@@ -3,6 +3,12 @@
 from django.utils.translation import gettext_lazy as _
 
 AUDIT_ACTIONS = {
+    "api_token.create": (_("签发 API 令牌"), _("{actor} 签发了 API 令牌“{object}”")),
+    "api_token.revoke": (_("吊销 API 令牌"), _("{actor} 吊销了 API 令牌“{object}”")),
+    "api_token.revoke_all": (
+        _("吊销全部 API 令牌"),
+        _("因修改密码或停用账号，吊销了“{object}”的全部 API 令牌"),
+    ),
     "emergency_contact.create": (_("新增应急联系人"), _("{actor} 登记了应急联系人“{object}”")),
     "emergency_contact.confirm": (_("确认应急联系人"), _("{actor} 确认了应急联系人“{object}”")),
     "compliance_record.add": (_("登记合规履职"), _("{actor} 登记了合规履职记录“{object}”")),

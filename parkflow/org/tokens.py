@@ -13,11 +13,11 @@ import hashlib
 import secrets
 
 from django.conf import settings
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
 from parkflow.core import audit, clock
+from parkflow.core.db import service
 from parkflow.core.errors import Conflict, NotFound, ValidationFailed
 from parkflow.core.validation import full_clean
 
@@ -46,7 +46,7 @@ def for_user(user):
     return ApiToken.objects.filter(user=user).order_by("-created_at", "-id")
 
 
-@transaction.atomic
+@service
 def issue(*, actor, name: str = "", days: int | None = None) -> tuple[ApiToken, str]:
     """A new token for the actor; returns ``(token, key)``. The key is never stored or shown
     again."""
@@ -61,7 +61,11 @@ def issue(*, actor, name: str = "", days: int | None = None) -> tuple[ApiToken, 
             requirement=REQUIREMENT,
         )
     # Serialise one user's issuers so the cap below cannot be overrun by parallel requests.
-    list(User.objects.select_for_update().filter(pk=actor.pk).values_list("pk", flat=True))
+    list(
+        User.objects.select_for_update(of=("self",), no_key=True)
+        .filter(pk=actor.pk)
+        .values_list("pk", flat=True)
+    )
     limit = settings.PARKFLOW_API_TOKEN_MAX_ACTIVE
     if live(for_user(actor)).count() >= limit:
         raise Conflict(
@@ -85,13 +89,15 @@ def issue(*, actor, name: str = "", days: int | None = None) -> tuple[ApiToken, 
     return token, key
 
 
-@transaction.atomic
+@service
 def revoke(*, actor, token: ApiToken) -> ApiToken:
     """The owner ends one of their tokens. Someone else's token is "not found" (R-ORG-3)."""
     if not getattr(actor, "is_authenticated", False):
         raise NotFound(requirement=REQUIREMENT)
     try:
-        token = ApiToken.objects.select_for_update().get(pk=token.pk, user_id=actor.pk)
+        token = ApiToken.objects.select_for_update(of=("self",), no_key=True).get(
+            pk=token.pk, user_id=actor.pk
+        )
     except ApiToken.DoesNotExist:
         raise NotFound(requirement=REQUIREMENT) from None
     if token.revoked_at is not None:
@@ -112,12 +118,16 @@ def revoke(*, actor, token: ApiToken) -> ApiToken:
     return token
 
 
-@transaction.atomic
+@service
 def revoke_all_for_user(user: User, *, reason: str) -> int:
     """System operation (called from ``User.save``): end every unrevoked token of ``user``.
 
     Audited once for the account, naming the tokens, when there was anything to revoke."""
-    tokens = list(ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True))
+    tokens = list(
+        ApiToken.objects.select_for_update(of=("self",), no_key=True).filter(
+            user=user, revoked_at__isnull=True
+        )
+    )
     if not tokens:
         return 0
     now = clock.now()

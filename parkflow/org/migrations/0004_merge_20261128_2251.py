@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('org', '0002_api_token'),
-        ('org', '0003_merge_0002_compliance_evidence_0002_phone_normalised'),
+        ("org", "0002_api_token"),
+        ("org", "0003_merge_0002_compliance_evidence_0002_phone_normalised"),
     ]
 
-    operations = [
-    ]
+    operations = []
