@@ -77,7 +77,7 @@ def contact_list(request):
                 Exists(has_contact)
             )
         ),
-        "can_manage": access.may(user, "contact.manage"),
+        "can_manage": access.may_somewhere(user, "contact.manage"),
     }
     return render(request, "org/contact_list.html", context)
 
