@@ -18,6 +18,12 @@ from .selectors import enterprise_list
 CAPITAL_COLUMN = 8  # 注册资本（万元）, 1-based
 
 
+SYSTEM_OPERATIONS = {
+    "enterprise_workbook": "pure: builds the workbook from rows the caller already scoped",
+    "export_filename": "pure: the download's file name",
+}
+
+
 def _columns():
     return [
         (_("企业名称"), 34, lambda e: e.name),

@@ -48,6 +48,23 @@ TRANSITION_LABELS = {
 }
 
 
+# Public functions of this module that do not call the access layer themselves, and why (D21;
+# ``parkflow/core/tests/test_service_permissions.py`` fails on any other).
+SYSTEM_OPERATIONS = {
+    "draw_rerun": "pure: re-runs a recorded draw from its pool and seed; reads and writes nothing",
+    "quarter_of": "pure helper: the quarter a date falls in",
+    "tariff_in_force": "read helper for callers that already checked access to the park",
+    "enterprise_record_admission_outcome": "a review decision's consequence, run by "
+    "gates.review_decide in its transaction after it checked the reviewer (R-CPL-1)",
+    "brand_authorisation_record_outcome": "a review decision's consequence (see above)",
+    "spot_check_record_outcome": "a review decision's consequence (see above)",
+    "brand_check": "run inside enterprise_create/update and the portal registration, after "
+    "their checks; the system raises the flags (R-ENT-6)",
+    "portal_application_register": "public self-service application (R-PLT-3): the applicant "
+    "has no account yet; throttled, validated, and creates only its own enterprise",
+}
+
+
 def _validate(enterprise: Enterprise):
     full_clean(enterprise, requirement="R-ENT-1")
 
