@@ -618,9 +618,10 @@ def tariff_list(request):
     ).order_by("park__sort_order", "park_id", "-effective_from")
     page = paginate(request, tariffs, TARIFF_PAGE_SIZE)
     summary = {park.pk: {"park": park, "in_force": None, "upcoming": None} for park in parks}
-    for tariff in _with_in_force(
-        access.scope(user, AdmissionFeeTariff.objects.filter(park__in=parks))
-    ).order_by("effective_from"):
+    # ``parks`` are already the user's (parks_for): the summary needs no second scoping.
+    for tariff in _with_in_force(AdmissionFeeTariff.objects.filter(park__in=parks)).order_by(
+        "effective_from"
+    ):
         row = summary.get(tariff.park_id)
         if row is None:
             continue

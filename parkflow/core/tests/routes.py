@@ -61,6 +61,9 @@ class Case:
     kwargs: dict = dataclasses.field(default_factory=dict)
     data: dict | Callable | None = None  # per method: {"POST": {...}} or a callable(w) -> dict
     marker: str | None = None
+    # A text of park A that other parks' staff must not see even on a group-wide page (e.g.
+    # the link to park A's enterprise on the published results, its name in a spot check).
+    secret: str | None = None
     actor: object | None = None  # the one person the route is for (default: staff(role, A))
     enterprise: object | None = None  # the enterprise the object belongs to (portal/own user)
     multipart: bool = False
@@ -680,6 +683,22 @@ def _nothing(w):
     return Case()
 
 
+def _results_case(w):
+    from django.urls import reverse
+
+    enterprise = w.approved()  # approval publishes the result (一公开)
+    return Case(secret=reverse("enterprises:detail", args=[enterprise.pk]))
+
+
+def _spot_check_case(w):
+    from parkflow.enterprises import services
+
+    enterprise = w.approved()
+    w.staff(Role.OFFICE_STAFF, w.other_park)
+    services.spot_check_campaign_run(quarter="2026Q4", rate="1", seed="11")
+    return Case(secret=enterprise.name)
+
+
 def _marker_enterprise(w):
     e = w.enterprise()
     return Case(marker=e.name, enterprise=e)
@@ -778,10 +797,10 @@ ROUTES: dict[str, Route] = {
         STAFF, {"GET": 200}, "enterprise.view", R.AUDITOR, _marker_enterprise, other_park=HIDDEN
     ),
     "enterprises:results": Route(
-        STAFF, {"GET": 200}, "result.view", R.AUDITOR, _nothing, other_park=ALLOWED
+        STAFF, {"GET": 200}, "result.view", R.AUDITOR, _results_case, other_park=ALLOWED
     ),
     "enterprises:spot_checks": Route(
-        STAFF, {"GET": 200}, "spot_check.view", R.AUDITOR, _nothing, other_park=ALLOWED
+        STAFF, {"GET": 200}, "spot_check.view", R.AUDITOR, _spot_check_case, other_park=ALLOWED
     ),
     "enterprises:spot_check_run": Route(
         STAFF, {"POST": 302}, "spot_check.run", R.OFFICE_STAFF, _nothing, other_park=ALLOWED
@@ -950,7 +969,7 @@ ROUTES: dict[str, Route] = {
         other_park={"GET": HIDDEN, "POST": REFUSED},
     ),
     "api:spot-check-list": Route(
-        API, {"GET": 200}, "spot_check.view", R.AUDITOR, _nothing, other_park=ALLOWED
+        API, {"GET": 200}, "spot_check.view", R.AUDITOR, _spot_check_case, other_park=ALLOWED
     ),
     "api:spot-check-run": Route(
         API, {"POST": 200}, "spot_check.run", R.OFFICE_STAFF, _nothing, other_park=ALLOWED

@@ -121,6 +121,9 @@ def check_route(name: str, method: str, w: World) -> None:
     url = reverse(name, kwargs=case.kwargs)
     from parkflow.enterprises.tests.factories import EnterpriseFactory, enterprise_user
 
+    # Lists shown to other parks' staff never name park A at all (rows, filters, choices).
+    hidden_names = [w.park.name] if route.audience in (STAFF, API) else []
+
     def attempt(persona, user, expect, *, marker_absent=False, refusal=True, error_page_only=True):
         before = AuditEvent.objects.count()
         response = _send(_client(user, api), method, url, case, w, api)
@@ -129,8 +132,12 @@ def check_route(name: str, method: str, w: World) -> None:
         ok = expect(status, response)
         if not ok:
             raise Refused(f"{where}: unexpected {status}")
-        if marker_absent and case.marker and case.marker in _content(response):
-            raise Refused(f"{where}: sees park A's row {case.marker!r}")
+        if marker_absent:
+            content = _content(response)
+            names = hidden_names if persona.startswith("park B") else []
+            for text in (case.marker, case.secret, *names):
+                if text and text in content:
+                    raise Refused(f"{where}: sees park A's {text!r}")
         if refusal:
             if AuditEvent.objects.count() != before:
                 raise Refused(f"{where}: a refusal wrote an audit event")
@@ -240,6 +247,14 @@ def check_route(name: str, method: str, w: World) -> None:
             )
         else:
             assert mode == ALLOWED, mode
+            if case.secret and method == "GET":
+                attempt(
+                    "park B staff with the role",
+                    other,
+                    lambda s, r: s == 200,
+                    marker_absent=True,
+                    refusal=False,
+                )
         if method != "GET" and mode == OBJECT and route.writes:
             # Reads park A, holds the acting role only in park B: page and API gates ("holds
             # the role somewhere") let them through, so the object-level check must refuse.
@@ -266,7 +281,9 @@ def check_route(name: str, method: str, w: World) -> None:
         # The refusals above are told apart from success by the trail: a write that succeeds
         # is audited (rule 3), so a permitted write that leaves no event is a failure too.
         raise AssertionError(f"{method} {name}: the permitted write left no audit event")
-    # The marker is real: the permitted persona sees the row the others must not.
+    # The marker and the secret are real: the permitted persona sees what the others must not.
+    if method == "GET" and case.secret and case.secret not in _content(response):
+        raise AssertionError(f"{method} {name}: the permitted role does not see {case.secret!r}")
     if (
         route.other_park_mode(method) == HIDDEN
         and method == "GET"
