@@ -45,6 +45,7 @@ TARGETS = [
 GENERATED_TESTS = [
     "parkflow/core/tests/test_route_permissions.py",
     "parkflow/core/tests/test_service_permissions.py",
+    "parkflow/core/tests/test_scoping_contracts.py",
 ]
 STATEMENT_CALLS = {
     ("access", "ensure"),
@@ -257,9 +258,14 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--list", action="store_true", help="only list the mutants")
     parser.add_argument("--only", default="", help="only mutants whose path contains this")
+    parser.add_argument(
+        "--at", action="append", default=[], help="only the mutant at PATH:LINE (repeatable)"
+    )
     args = parser.parse_args()
 
     mutants = [m for m in all_mutants() if args.only in m.path]
+    if args.at:
+        mutants = [m for m in mutants if f"{m.path}:{m.line}" in args.at]
     if args.list:
         for m in mutants:
             print(m.where)
