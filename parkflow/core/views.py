@@ -72,7 +72,7 @@ def staff_page(action: str | None = None):
         def wrapped(request, *args, **kwargs):
             if access.is_enterprise_user(request.user):
                 raise Http404
-            if action and not access.may(request.user, action):
+            if action and not access.may_somewhere(request.user, action):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
@@ -134,7 +134,7 @@ def workbench(request):
         "my_alert_count": my_alerts.count(),
         "my_alerts": list(my_alerts[:8]),
         "active_alert_count": sum(severity_counts.values()),
-        "can_view_alerts": access.may(user, "alert.view"),
+        "can_view_alerts": access.may_somewhere(user, "alert.view"),
         "my_compliance": _my_compliance(user),
         "severity_chart": {
             "type": "pie",
@@ -148,7 +148,7 @@ def workbench(request):
             ],
         },
     }
-    if access.may(user, "enterprise.view"):
+    if access.may_somewhere(user, "enterprise.view"):
         from parkflow.enterprises.choices import EnterpriseStatus
         from parkflow.enterprises.selectors import enterprise_list
 
@@ -322,7 +322,7 @@ def alert_resolve(request, pk):
 
 
 def _review_for_user(user, pk) -> Review:
-    if not access.may(user, "review.view"):
+    if not access.may_somewhere(user, "review.view"):
         raise PermissionDenied
     qs = Review.objects.select_related(
         "requested_by", "assigned_to", "reviewer", "content_type", "park"

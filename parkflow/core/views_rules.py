@@ -3,6 +3,7 @@ open alerts; a system administrator changes parameters here (audited, re-swept a
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -93,6 +94,8 @@ def rule_list(request):
 @staff_page("rules.configure")
 @require_http_methods(["GET", "POST"])
 def rule_edit(request, code):
+    if not access.may(request.user, "rules.configure"):
+        raise PermissionDenied  # rule settings are group-wide: headquarters business (D21)
     rule = rules.REGISTRY.get(code)
     if rule is None:
         raise Http404

@@ -346,14 +346,13 @@ class EnterpriseViewSet(
         parser_classes=[MultiPartParser],
     )
     def documents(self, request, pk=None):
+        # get_object() authorised the enterprise; its documents are visible with it, to staff
+        # and to its own enterprise user alike (QualificationDocument scopes by enterprise).
         enterprise = self.get_object()
-        documents = access.scope(
-            request.user,
-            with_is_current(
-                QualificationDocument.objects.filter(enterprise=enterprise).select_related(
-                    "uploaded_by"
-                )
-            ),
+        documents = with_is_current(
+            QualificationDocument.objects.filter(enterprise=enterprise).select_related(
+                "uploaded_by"
+            )
         ).order_by("-uploaded_at", "-id")
         page = self.paginate_queryset(documents)
         return self.get_paginated_response(DocumentSerializer(page, many=True).data)
@@ -406,10 +405,10 @@ class EnterpriseViewSet(
     )
     @action(detail=True, methods=["get"], url_path="brand-flags", filter_backends=[])
     def brand_flags(self, request, pk=None):
+        # get_object() authorised the enterprise; its flags are visible with it (BrandFlag
+        # scopes by enterprise for staff and enterprise users alike).
         enterprise = self.get_object()
-        flags = access.scope(
-            request.user, BrandFlag.objects.filter(enterprise=enterprise).select_related("brand")
-        )
+        flags = BrandFlag.objects.filter(enterprise=enterprise).select_related("brand")
         page = self.paginate_queryset(flags)
         return self.get_paginated_response(BrandFlagSerializer(page, many=True).data)
 

@@ -17,6 +17,7 @@ from parkflow.core.errors import Conflict, PermissionDenied, ValidationFailed
 from parkflow.core.rules import evaluate_on_commit
 from parkflow.core.validation import check_length, full_clean
 from parkflow.org import access
+from parkflow.org.choices import Role
 
 from . import brands, draws, guards
 from .choices import DocumentType, DrawPurpose, EnterpriseStatus, FlagStatus
@@ -67,6 +68,23 @@ def duplicate_credit_code_message(enterprise: Enterprise):
     }
 
 
+# Public functions of this module that do not call the access layer themselves, and why (D21;
+# ``parkflow/core/tests/test_service_permissions.py`` fails on any other).
+SYSTEM_OPERATIONS = {
+    "draw_rerun": "pure: re-runs a recorded draw from its pool and seed; reads and writes nothing",
+    "quarter_of": "pure helper: the quarter a date falls in",
+    "tariff_in_force": "read helper for callers that already checked access to the park",
+    "enterprise_record_admission_outcome": "a review decision's consequence, run by "
+    "gates.review_decide in its transaction after it checked the reviewer (R-CPL-1)",
+    "brand_authorisation_record_outcome": "a review decision's consequence (see above)",
+    "spot_check_record_outcome": "a review decision's consequence (see above)",
+    "brand_check": "run inside enterprise_create/update and the portal registration, after "
+    "their checks; the system raises the flags (R-ENT-6)",
+    "portal_application_register": "public self-service application (R-PLT-3): the applicant "
+    "has no account yet; throttled, validated, and creates only its own enterprise",
+}
+
+
 def _validate(enterprise: Enterprise):
     try:
         full_clean(enterprise, requirement="R-ENT-1")
@@ -74,6 +92,24 @@ def _validate(enterprise: Enterprise):
         if "credit_code" in exc.errors and (message := duplicate_credit_code_message(enterprise)):
             exc.errors["credit_code"] = [str(message)]
         raise
+
+
+def _check_account_manager(enterprise: Enterprise) -> None:
+    """客户经理 must be an active staff member holding the business role in the enterprise's park
+    (or at headquarters): anyone else named here would be taken out of the double-random
+    reviewer pool of this enterprise at will (R-ENT-3, D21)."""
+    manager = enterprise.account_manager
+    if manager is None:
+        return
+    if (
+        not manager.is_active
+        or access.is_enterprise_user(manager)
+        or not access.has_role(manager, Role.BUSINESS_STAFF, enterprise.park_id)
+    ):
+        raise ValidationFailed(
+            {"account_manager": [_("客户经理须为本园区在职的业务人员（客户经理）。")]},
+            requirement="R-ENT-1",
+        )
 
 
 def _save_unique(enterprise: Enterprise):
@@ -120,6 +156,7 @@ def enterprise_create(*, actor, park, **values) -> Enterprise:
     for key, value in _clean_input(values).items():
         setattr(enterprise, key, value)
     access.ensure(actor, "enterprise.create", enterprise, requirement="R-ORG-3")
+    _check_account_manager(enterprise)
     _validate(enterprise)
     _save_unique(enterprise)
     audit.record(actor, "enterprise.create", enterprise, after=audit.snapshot(enterprise))
@@ -138,8 +175,11 @@ def enterprise_update(*, actor, enterprise: Enterprise, reason: str = "", **valu
     if enterprise.status in (EnterpriseStatus.EXITED,):
         raise Conflict("enterprise_closed", _("已退出的企业档案不能修改。"), requirement="R-EXT-2")
     before = audit.snapshot(enterprise)
+    manager_before = enterprise.account_manager_id
     for key, value in _clean_input(values).items():
         setattr(enterprise, key, value)
+    if enterprise.account_manager_id != manager_before:
+        _check_account_manager(enterprise)
     enterprise.updated_at = clock.now()
     _validate(enterprise)
     _save_unique(enterprise)
@@ -402,6 +442,7 @@ def conflict_withdraw(
     declaration = ConflictDeclaration.objects.select_for_update(of=("self",), no_key=True).get(
         pk=declaration.pk
     )
+    access.ensure(actor, "enterprise.declare_conflict", declaration, requirement="R-ENT-4")
     if declaration.person_id != actor.pk:
         raise PermissionDenied(
             "forbidden", _("只能撤回本人的利益冲突申报。"), requirement="R-ENT-4"
@@ -607,7 +648,11 @@ def spot_check_campaign_run(
     *, actor=None, quarter: str | None = None, rate=None, seed: str | None = None
 ):
     """Draw this quarter's random sample of approved enterprises and one random reviewer for
-    each. Idempotent per quarter: a second run returns the existing campaign."""
+    each. Idempotent per quarter: a second run returns the existing campaign. The system draws
+    the sample and the reviewers, the person who runs it chooses nothing, so any spot-check
+    runner may start it; ``actor=None`` is the scheduled task (a system operation)."""
+    if actor is not None:
+        access.ensure_somewhere(actor, "spot_check.run", requirement="R-ENT-3")
     quarter = quarter or quarter_of(clock.today())
     existing = SpotCheckCampaign.objects.filter(quarter=quarter).first()
     if existing:
@@ -755,7 +800,8 @@ def protected_brand_create(
     """Add a brand to the maintained protected-brand list (R-ENT-6); names checked from now on
     are compared with it. ``reading`` is the brand's own (D20); blank takes pypinyin's most
     common reading, which the brands page shows for checking."""
-    access.ensure(actor, "brand.manage", requirement="R-ENT-6")
+    # The protected-brand list belongs to no park: any brand manager keeps it (D21).
+    access.ensure_somewhere(actor, "brand.manage", requirement="R-ENT-6")
     brand = ProtectedBrand(
         name=(name or "").strip(),
         aliases=(aliases or "").strip(),

@@ -164,8 +164,8 @@ def enterprise_list(request):
         "page_obj": page,
         "enterprises": page.object_list,
         "export_query": query.urlencode(),
-        "can_export": access.may(request.user, "enterprise.export"),
-        "can_create": access.may(request.user, "enterprise.create"),
+        "can_export": access.may_somewhere(request.user, "enterprise.export"),
+        "can_create": access.may_somewhere(request.user, "enterprise.create"),
         "filtered": any(v not in ("", None) for v in form.filters().values()),
     }
     if request.htmx and request.htmx.target == "enterprise-table":
@@ -200,6 +200,10 @@ def _render_detail(
     status=200,
 ):
     user = request.user
+    if access.is_enterprise_user(user):
+        # Defence in depth: reviewer names and opinions are never rendered to an enterprise,
+        # even if a route lost its staff_page decorator (D21).
+        raise Http404
     reviews = list(gates.reviews_of(enterprise, ADMISSION).order_by("-requested_at", "-id")[:6])
     latest = gates.latest_decision(enterprise, ADMISSION)
     has_conflict = selectors.has_active_conflict(user, enterprise)

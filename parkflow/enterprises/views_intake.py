@@ -381,7 +381,7 @@ def application_list(request):
         "page_obj": page,
         "enterprises": page.object_list,
         "filtered": any(filters.values()),
-        "can_create": access.may(request.user, "enterprise.create"),
+        "can_create": access.may_somewhere(request.user, "enterprise.create"),
     }
     if request.htmx and request.htmx.target == "application-table":
         return render(request, "enterprises/partials/_application_table.html", context)
@@ -476,7 +476,7 @@ def spot_check_list(request):
     page = paginate(request, SpotCheckCampaign.objects.order_by("-quarter"), CAMPAIGN_PAGE_SIZE)
     _decorate_campaigns(request.user, page.object_list)
     quarter = services.quarter_of(clock.today())
-    can_run = access.may(request.user, "spot_check.run")
+    can_run = access.may_somewhere(request.user, "spot_check.run")
     context = {
         "page_obj": page,
         "campaigns": page.object_list,
@@ -625,9 +625,10 @@ def tariff_list(request):
     ).order_by("park__sort_order", "park_id", "-effective_from")
     page = paginate(request, tariffs, TARIFF_PAGE_SIZE)
     summary = {park.pk: {"park": park, "in_force": None, "upcoming": None} for park in parks}
-    for tariff in _with_in_force(
-        access.scope(user, AdmissionFeeTariff.objects.filter(park__in=parks))
-    ).order_by("effective_from"):
+    # ``parks`` are already the user's (parks_for): the summary needs no second scoping.
+    for tariff in _with_in_force(AdmissionFeeTariff.objects.filter(park__in=parks)).order_by(
+        "effective_from"
+    ):
         row = summary.get(tariff.park_id)
         if row is None:
             continue

@@ -172,22 +172,61 @@ def get_for_user(user, qs: models.QuerySet, **lookup):
         raise NotFound() from None
 
 
-def may(user, action: str, obj=None) -> bool:
+_NO_PARK = object()
+
+
+def may(user, action: str, obj=None, *, park=_NO_PARK) -> bool:
+    """May ``user`` do ``action`` on ``obj`` (in its park), or in ``park``?
+
+    Without an object and without ``park=`` the question is about business that belongs to no
+    park, so only a headquarters assignment answers yes: holding the role in *some* park is never
+    enough (D21). Menus and coarse gates that only ask "does this person do this anywhere" use
+    ``may_somewhere``; the object-level check still follows in the service."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     if is_enterprise_user(user):
-        if action not in PORTAL_ACTIONS:
+        if action not in PORTAL_ACTIONS or obj is None:
             return False
-        return obj is None or scope(user, type(obj)._default_manager.filter(pk=obj.pk)).exists()
+        return scope(user, type(obj)._default_manager.filter(pk=obj.pk)).exists()
     roles = POLICY.get(action)
     if roles is None:
         return False  # an action nobody declared is nobody's
-    if obj is None:
-        return holds_any_role(user, roles) or getattr(user, "is_superuser", False)
-    park = park_of(obj)
-    return any(has_role(user, role, park) for role in roles)
+    if obj is not None:
+        target = park_of(obj)
+    elif park is not _NO_PARK:
+        target = park
+    else:
+        target = None  # headquarters business
+    return any(has_role(user, role, target) for role in roles)
 
 
-def ensure(user, action: str, obj=None, *, requirement: str = "R-ORG-3") -> None:
-    if not may(user, action, obj):
-        raise PermissionDenied("forbidden", _("您没有执行此操作的权限。"), requirement=requirement)
+def may_somewhere(user, action: str) -> bool:
+    """Does the user hold a role for ``action`` in at least one park (or at headquarters)?
+    For menus, page gates and reference data that belongs to no park; never enough on its own
+    to act on a park's object — rows still come through ``scope`` and writes through ``ensure``
+    with the object or park."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if is_enterprise_user(user):
+        return action in PORTAL_ACTIONS
+    roles = POLICY.get(action)
+    if roles is None:
+        return False
+    return holds_any_role(user, roles) or getattr(user, "is_superuser", False)
+
+
+def _refuse(requirement: str):
+    return PermissionDenied("forbidden", _("您没有执行此操作的权限。"), requirement=requirement)
+
+
+def ensure(user, action: str, obj=None, *, park=_NO_PARK, requirement: str = "R-ORG-3") -> None:
+    if not may(user, action, obj, park=park):
+        raise _refuse(requirement)
+
+
+def ensure_somewhere(user, action: str, *, requirement: str = "R-ORG-3") -> None:
+    """Refuse unless the user holds a role for ``action`` somewhere: for actions on reference
+    data that belongs to no park (the protected-brand list) and on rows that are scoped
+    afterwards (the export)."""
+    if not may_somewhere(user, action):
+        raise _refuse(requirement)

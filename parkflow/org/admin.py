@@ -78,12 +78,14 @@ class UserAdmin(DjangoUserAdmin):
         return "、".join(sorted({a.get_role_display() for a in obj.role_assignments.all()}))
 
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and access.may(
+        return super().has_change_permission(request, obj) and access.may_somewhere(
             request.user, "org.manage"
         )
 
     def has_add_permission(self, request):
-        return super().has_add_permission(request) and access.may(request.user, "org.manage")
+        return super().has_add_permission(request) and access.may_somewhere(
+            request.user, "org.manage"
+        )
 
     def has_delete_permission(self, request, obj=None):
         return False

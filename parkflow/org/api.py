@@ -206,7 +206,7 @@ def _me(user) -> dict:
         ]
         if enterprise is None
         else [],
-        "permissions": [a for a in actions if access.may(user, a)],
+        "permissions": [a for a in actions if access.may_somewhere(user, a)],
     }
 
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parkflow.core import audit, clock
 from parkflow.core.db import service
-from parkflow.core.errors import ValidationFailed
+from parkflow.core.errors import PermissionDenied, ValidationFailed
 from parkflow.core.rules import evaluate_on_commit
 from parkflow.core.validation import full_clean
 
@@ -102,8 +102,10 @@ def compliance_record_add(
 ) -> ComplianceRecord:
     """Record a signed commitment or a passed training (R-ORG-5), with the signed letter or
     certificate as evidence. ``valid_until`` defaults to the regulation's validity and may be
-    shorter, never longer. A lapsed person may act again as soon as this commits."""
-    access.ensure(actor, "compliance.record", requirement="R-ORG-5")
+    shorter, never longer. A lapsed person may act again as soon as this commits. The recorder
+    must hold ``compliance.record`` for every unit the person works in (D21): a park's office
+    cannot vouch for headquarters staff or for itself."""
+    _ensure_over_person(actor, "compliance.record", person, requirement="R-ORG-5")
     errors = {}
     if completed_on > clock.today():
         errors["completed_on"] = [_("完成日期不能晚于今天。")]
@@ -152,7 +154,7 @@ def compliance_record_add(
 
 def compliance_evidence_open(*, actor, record: ComplianceRecord):
     """Open a record's evidence for someone who may see the person's status; audited."""
-    access.ensure(actor, "org.view", requirement="R-ORG-5")
+    access.ensure_somewhere(actor, "org.view", requirement="R-ORG-5")
     handle = record.evidence.open("rb")
     audit.record(
         actor,
@@ -163,9 +165,52 @@ def compliance_evidence_open(*, actor, record: ComplianceRecord):
     return handle
 
 
+def may_record_compliance_for(actor, person: User) -> bool:
+    """Whether ``compliance_record_add`` would let ``actor`` record for ``person`` (for the page
+    to offer the form only where the service will accept it)."""
+    try:
+        _ensure_over_person(actor, "compliance.record", person, requirement="R-ORG-5")
+    except (PermissionDenied, ValidationFailed):
+        return False
+    return True
+
+
+def _ensure_over_person(actor, action: str, person: User, *, requirement: str) -> None:
+    """``actor`` may do ``action`` about ``person`` only for every park the person holds a role
+    in (a headquarters role needs a headquarters actor), never about himself, and never about
+    an enterprise's portal account (D21)."""
+    if actor is not None and getattr(actor, "pk", None) == person.pk:
+        raise PermissionDenied(
+            "self_grant",
+            _("不能为本人授予角色或登记合规记录，请由其他管理员办理。"),
+            requirement=requirement,
+        )
+    if access.is_enterprise_user(person):
+        raise ValidationFailed(
+            {"person": [_("企业门户账号不能授予内部角色或登记合规记录。")]}, requirement=requirement
+        )
+    parks = set(person.role_assignments.values_list("unit__park_id", flat=True))
+    if not parks:
+        # Nobody's unit yet: the actor must hold the right somewhere; the role comes next.
+        access.ensure_somewhere(actor, action, requirement=requirement)
+    for park_id in parks:
+        access.ensure(actor, action, park=park_id, requirement=requirement)
+
+
 @service
 def role_assign(*, actor, person: User, role: str, unit: OrgUnit) -> RoleAssignment:
-    access.ensure(actor, "org.manage", requirement="R-ORG-2")
+    """Grant ``role`` in ``unit`` (R-ORG-2). Only an administrator of the unit's park grants a
+    park role; only a headquarters administrator grants a headquarters role; nobody grants
+    himself a role (D21)."""
+    access.ensure(actor, "org.manage", unit, requirement="R-ORG-2")
+    if getattr(actor, "pk", None) == person.pk:
+        raise PermissionDenied(
+            "self_grant", _("不能为本人授予角色，请由其他管理员办理。"), requirement="R-ORG-2"
+        )
+    if access.is_enterprise_user(person):
+        raise ValidationFailed(
+            {"person": [_("企业门户账号不能授予内部角色。")]}, requirement="R-ORG-2"
+        )
     assignment, created = RoleAssignment.objects.get_or_create(user=person, role=role, unit=unit)
     if created:
         audit.record(actor, "role.assign", person, after={"role": role, "unit": unit.pk})
@@ -175,7 +220,12 @@ def role_assign(*, actor, person: User, role: str, unit: OrgUnit) -> RoleAssignm
 
 @service
 def role_revoke(*, actor, assignment: RoleAssignment) -> None:
-    access.ensure(actor, "org.manage", requirement="R-ORG-2")
+    """Revoke a role: the same administrator rule as ``role_assign`` (D21)."""
+    access.ensure(actor, "org.manage", assignment.unit, requirement="R-ORG-2")
+    if getattr(actor, "pk", None) == assignment.user_id:
+        raise PermissionDenied(
+            "self_grant", _("不能撤销本人的角色，请由其他管理员办理。"), requirement="R-ORG-2"
+        )
     person = assignment.user
     audit.record(
         actor, "role.revoke", person, before={"role": assignment.role, "unit": assignment.unit_id}

@@ -83,7 +83,7 @@ def contact_list(request):
                 Exists(has_contact)
             )
         ),
-        "can_manage": access.may(user, "contact.manage"),
+        "can_manage": access.may_somewhere(user, "contact.manage"),
     }
     return render(request, "org/contact_list.html", context)
 
@@ -199,7 +199,7 @@ def people(request):
         "rows": compliance.status_rows(page.object_list, today),
         "kinds": [label for _value, label in ComplianceKind.choices],
         "lapsed_count": in_scope.filter(_lapsed_condition(today)).count(),
-        "can_record": access.may(user, "compliance.record"),
+        "can_record": access.may_somewhere(user, "compliance.record"),
     }
     return render(request, "org/people.html", context)
 
@@ -211,7 +211,7 @@ def person_compliance(request, pk):
     or a re-signed commitment with its evidence here (R-ORG-5)."""
     user = request.user
     person = get_or_404(selectors.person_get_for_user, actor=user, pk=pk)
-    can_record = access.may(user, "compliance.record")
+    can_record = services.may_record_compliance_for(user, person)
     today = clock.today()
     missing = [
         kind

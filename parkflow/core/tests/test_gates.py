@@ -13,7 +13,7 @@ from parkflow.enterprises.gates import ADMISSION
 from parkflow.enterprises.tests.factories import make_credit_code, upload_licence
 from parkflow.org.choices import ComplianceKind, Role
 from parkflow.org.models import ComplianceRecord
-from parkflow.org.tests.factories import ParkFactory, staff
+from parkflow.org.tests.factories import ParkFactory, grant_also, staff
 
 
 @pytest.fixture
@@ -106,6 +106,7 @@ def test_a_declared_conflict_of_interest_excludes_the_reviewer(park, people):
 
 
 def test_account_manager_cannot_review_their_own_client(park, people):
+    grant_also(people["reviewer"], Role.BUSINESS_STAFF, park)  # also an account manager
     enterprise = _application(park, people["clerk"], account_manager=people["reviewer"])
     with pytest.raises(PermissionDenied) as exc:
         gates.review_decide(

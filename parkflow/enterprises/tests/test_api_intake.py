@@ -38,7 +38,7 @@ from parkflow.enterprises.tests.factories import (
 )
 from parkflow.org.choices import Role
 from parkflow.org.models import RoleAssignment
-from parkflow.org.tests.factories import UserFactory, staff
+from parkflow.org.tests.factories import UserFactory, grant_also, staff
 
 API = "/api/v1"
 TODAY = timezone.localdate
@@ -307,6 +307,7 @@ def test_document_list_runs_a_constant_number_of_queries(
 
 def test_a_draw_is_listed_with_its_pool_exclusions_seed_and_result(park, clerk, reviewers):
     manager = staff(Role.LEAD_STAFF, park)  # a reviewer role, but the account manager
+    grant_also(manager, Role.BUSINESS_STAFF, park)  # an account manager is business staff
     enterprise = application_under_review(park, clerk, account_manager=manager)
     response = client_for(clerk).get(enterprise_url(enterprise, "draws"))
     assert response.status_code == 200

@@ -13,7 +13,7 @@ from parkflow.enterprises.models import PublishedResult, ReviewDraw
 from parkflow.enterprises.tests.factories import application_under_review, make_credit_code
 from parkflow.org.choices import ComplianceKind, DepartmentKind, Role
 from parkflow.org.models import ComplianceRecord
-from parkflow.org.tests.factories import DepartmentFactory, OrgUnitFactory, staff
+from parkflow.org.tests.factories import DepartmentFactory, OrgUnitFactory, grant_also, staff
 
 
 @pytest.fixture
@@ -44,6 +44,7 @@ def test_a_recorded_draw_re_runs_to_the_same_result(park, clerk, reviewers):
 
 
 def test_the_pool_excludes_the_account_manager(park, clerk, reviewers):
+    grant_also(reviewers[0], Role.BUSINESS_STAFF, park)  # also an account manager
     enterprise = application_under_review(park, clerk, account_manager=reviewers[0])
     draw = ReviewDraw.objects.get(enterprise=enterprise)
     assert reviewers[0].pk not in draw.pool

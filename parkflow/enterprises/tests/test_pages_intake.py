@@ -35,7 +35,7 @@ from parkflow.enterprises.tests.factories import (
     upload_licence,
 )
 from parkflow.org.choices import Role
-from parkflow.org.tests.factories import OrgUnitFactory, staff
+from parkflow.org.tests.factories import OrgUnitFactory, grant_also, staff
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 TODAY = timezone.localdate
@@ -118,6 +118,7 @@ def test_draw_card_shows_the_pool_by_name_the_seed_and_the_reviewers_drawn(
 
 def test_draw_card_names_the_people_excluded_and_why(client, park, clerk, reviewers):
     manager = staff(Role.RISK_OFFICER, park, display_name="客户经理兼风控")
+    grant_also(manager, Role.BUSINESS_STAFF, park)  # an account manager is business staff
     enterprise = application_under_review(park, clerk, account_manager=manager)
     html = detail(login(client, clerk), enterprise).content.decode()
     assert "客户经理兼风控" in html

@@ -91,3 +91,12 @@ class RoleAssignmentFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     role = Role.BUSINESS_STAFF
     unit = factory.SubFactory(ParkFactory)
+
+
+def grant_also(user: User, role: str, unit: OrgUnit) -> RoleAssignment:
+    """Give a staff member a further role (e.g. a reviewer who is also an account manager)."""
+    from parkflow.org import access
+
+    assignment = RoleAssignment.objects.create(user=user, role=role, unit=unit)
+    access.forget(user)
+    return assignment

@@ -81,7 +81,8 @@ def test_auditors_are_read_only(park, two_parks):
     own, _other = two_parks
     auditor = staff(Role.AUDITOR, park)
     assert access.may(auditor, "enterprise.view", own)
-    assert access.may(auditor, "audit.view")
+    assert access.may_somewhere(auditor, "audit.view")
+    assert access.may(auditor, "audit.view", park=park)
     assert not access.may(auditor, "enterprise.edit", own)
     assert not access.may(auditor, "alert.handle")
 
@@ -92,3 +93,32 @@ def test_enterprise_users_get_only_portal_actions(two_parks):
     assert access.may(user, "enterprise.view", own)
     assert not access.may(user, "enterprise.edit", own)
     assert not access.may(user, "audit.view")
+
+
+def test_a_role_held_in_one_park_is_not_a_yes_without_an_object(park, other_park):
+    """D21: ``may(user, action)`` without an object or park is headquarters business; holding
+    the role in some park answers yes only for that park."""
+    admin = staff(Role.SYSTEM_ADMIN, park)
+    assert not access.may(admin, "org.manage")
+    assert access.may(admin, "org.manage", park=park)
+    assert not access.may(admin, "org.manage", park=other_park)
+    assert access.may_somewhere(admin, "org.manage")
+    hq_admin = staff(Role.SYSTEM_ADMIN, OrgUnitFactory())
+    assert access.may(hq_admin, "org.manage")
+    assert access.may(hq_admin, "org.manage", park=other_park)
+
+
+def test_ensure_without_an_object_refuses_a_park_level_role(park):
+    from parkflow.core.errors import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        access.ensure(staff(Role.SYSTEM_ADMIN, park), "org.manage")
+    access.ensure(staff(Role.SYSTEM_ADMIN, park), "org.manage", park=park)
+
+
+def test_enterprise_users_get_no_portal_action_without_their_object(two_parks):
+    own, _ = two_parks
+    user = enterprise_user(own)
+    assert not access.may(user, "enterprise.view")
+    assert access.may_somewhere(user, "enterprise.view")
+    assert not access.may_somewhere(user, "enterprise.edit")

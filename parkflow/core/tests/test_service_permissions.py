@@ -1,0 +1,549 @@
+"""Generated service permission tests (§5 of issue 6, D21).
+
+``SERVICES`` has one entry per public function of the service modules (``SERVICE_MODULES``). For
+each, the generated tests call it
+
+* as every actor of ``refused(w)``: refused with PermissionDenied/NotFound, no row of any
+  ParkFlow table changed, no audit event;
+* as ``allowed(w)``: exactly one audit event of the declared action ``code``, with ``after``
+  (and ``before`` where the service changes an existing row).
+
+A public function missing from the table fails the suite, and a static check (``ast``) proves
+each one either calls the access layer (directly or through a helper of its module) or is
+listed with a reason in its module's ``SYSTEM_OPERATIONS``. System operations are in the table
+too (``allowed`` is the system, ``refused`` is empty) so that their audit record is checked.
+
+To add a service: ``"module.function": Service(code=..., allowed=..., refused=..., args=...)``;
+``args(w)`` returns the keyword arguments except ``actor``; a value that is a zero-argument
+callable is called afresh for each call (an upload, say).
+"""
+
+import ast
+import dataclasses
+import datetime
+import importlib
+import inspect
+from collections.abc import Callable
+from decimal import Decimal
+
+import pytest
+from django.apps import apps
+from django.utils import timezone
+
+from parkflow.core.errors import NotFound, PermissionDenied
+from parkflow.core.models import AuditEvent
+from parkflow.org.choices import ComplianceKind, Role
+
+from .routes import World
+
+SERVICE_MODULES = [
+    "parkflow.org.services",
+    "parkflow.enterprises.services",
+    "parkflow.enterprises.exports",
+    "parkflow.core.alerts",
+]
+ACCESS_CALLS = {"ensure", "ensure_somewhere", "may", "may_somewhere", "get_for_user", "scope"}
+
+
+@dataclasses.dataclass(frozen=True)
+class Service:
+    code: str | None  # the audit action of a success (None: a read, nothing audited)
+    args: Callable  # w -> kwargs (without actor)
+    allowed: Callable | None = None  # w -> the actor who may (None: a system operation)
+    refused: Callable = lambda w: []  # w -> actors who may not
+    before: bool = False  # the event carries "before" (the service changes an existing row)
+    after: bool = True
+    system: bool = False  # called without an actor
+
+
+def _today():
+    return timezone.localdate()
+
+
+def _s(w, role, park=None):
+    return w.staff(role, park or w.park)
+
+
+def _nobody(w):
+    from parkflow.org.tests.factories import UserFactory
+
+    return UserFactory()
+
+
+def _enterprise_fields(n):
+    from parkflow.enterprises.tests.factories import make_credit_code
+
+    return {
+        "name": f"服务表测试科技有限公司{n}",
+        "credit_code": make_credit_code(5000 + n),
+        "legal_representative": "王五",
+        "registered_capital": "300",
+        "industry": "it",
+        "contact_name": "赵六",
+        "contact_phone": "13912345678",
+    }
+
+
+def _pdf():
+    from parkflow.enterprises.tests.factories import pdf_upload
+
+    return pdf_upload()
+
+
+def _submittable(w):
+    from parkflow.enterprises import services
+
+    enterprise, _ = w.licensed()
+    services.enterprise_apply(actor=w.clerk(), enterprise=enterprise)
+    for _i in range(2):
+        _s(w, Role.RISK_OFFICER)
+    return enterprise
+
+
+def _review_for_brand(w):
+    """An approved brand-authorisation review of a flagged enterprise's authorisation."""
+    from parkflow.core.models import Review
+    from parkflow.enterprises import services
+    from parkflow.enterprises.models import ProtectedBrand
+
+    ProtectedBrand.objects.get_or_create(name="华为")
+    enterprise = w.enterprise(name="华为服务表科技有限公司")
+    services.brand_check(enterprise=enterprise)
+    _s(w, Role.RISK_OFFICER)
+    document = services.document_upload(
+        actor=w.clerk(),
+        enterprise=enterprise,
+        doc_type="brand_authorisation",
+        upload=_pdf(),
+        valid_from=_today(),
+        valid_until=_today() + datetime.timedelta(days=365),
+    )
+    review = Review.objects.get(object_id=str(document.pk), gate="enterprise.brand_authorisation")
+    review.decision = "approve"
+    return review
+
+
+SERVICES: dict[str, Service] = {
+    # --- organisation ---------------------------------------------------------------------------
+    "parkflow.org.services.emergency_contact_create": Service(
+        "emergency_contact.create",
+        lambda w: {"unit": w.park, "name": "值班经理", "phone": "13800138000"},
+        allowed=lambda w: _s(w, Role.OFFICE_STAFF),
+        refused=lambda w: [_s(w, Role.OFFICE_STAFF, w.other_park), _s(w, Role.AUDITOR), _nobody(w)],
+    ),
+    "parkflow.org.services.emergency_contact_confirm": Service(
+        "emergency_contact.confirm",
+        lambda w: {"contact": w.contact()},
+        allowed=lambda w: _s(w, Role.OFFICE_STAFF),
+        refused=lambda w: [_s(w, Role.OFFICE_STAFF, w.other_park), _s(w, Role.AUDITOR)],
+        before=True,
+    ),
+    "parkflow.org.services.compliance_record_add": Service(
+        "compliance_record.add",
+        lambda w: {
+            "person": w.clerk(),
+            "kind": ComplianceKind.COMMITMENT,
+            "completed_on": _today() - datetime.timedelta(days=1),
+        },
+        allowed=lambda w: _s(w, Role.OFFICE_STAFF),
+        refused=lambda w: [
+            _s(w, Role.OFFICE_STAFF, w.other_park),
+            _s(w, Role.BUSINESS_STAFF),
+            w.clerk(),  # nobody vouches for himself
+        ],
+    ),
+    "parkflow.org.services.role_assign": Service(
+        "role.assign",
+        lambda w: {"person": w.clerk(), "role": Role.RISK_OFFICER, "unit": w.park},
+        allowed=lambda w: _s(w, Role.SYSTEM_ADMIN),
+        refused=lambda w: [_s(w, Role.SYSTEM_ADMIN, w.other_park), _s(w, Role.OFFICE_STAFF)],
+    ),
+    "parkflow.org.services.role_revoke": Service(
+        "role.revoke",
+        lambda w: {"assignment": w.clerk().role_assignments.get()},
+        allowed=lambda w: _s(w, Role.SYSTEM_ADMIN),
+        refused=lambda w: [_s(w, Role.SYSTEM_ADMIN, w.other_park), _s(w, Role.OFFICE_STAFF)],
+        before=True,
+        after=False,
+    ),
+    # --- enterprises ------------------------------------------------------------------------------
+    "parkflow.enterprises.services.enterprise_create": Service(
+        "enterprise.create",
+        lambda w: {"park": w.park, **_enterprise_fields(1)},
+        allowed=lambda w: w.clerk(),
+        refused=lambda w: [_s(w, Role.BUSINESS_STAFF, w.other_park), _s(w, Role.AUDITOR)],
+    ),
+    "parkflow.enterprises.services.enterprise_update": Service(
+        "enterprise.update",
+        lambda w: {"enterprise": w.enterprise(), "contact_name": "钱七", "reason": "换人"},
+        allowed=lambda w: w.clerk(),
+        refused=lambda w: [_s(w, Role.BUSINESS_STAFF, w.other_park), _s(w, Role.AUDITOR)],
+        before=True,
+    ),
+    "parkflow.enterprises.services.enterprise_transition": Service(
+        "enterprise.apply",
+        lambda w: {"enterprise": w.licensed()[0], "action": "apply"},
+        allowed=lambda w: w.clerk(),
+        refused=lambda w: [_s(w, Role.BUSINESS_STAFF, w.other_park), _s(w, Role.AUDITOR)],
+        before=True,
+    ),
+    "parkflow.enterprises.services.enterprise_apply": Service(
+        "enterprise.apply",
+        lambda w: {"enterprise": w.licensed()[0]},
+        allowed=lambda w: w.clerk(),
+        refused=lambda w: [_s(w, Role.BUSINESS_STAFF, w.other_park), _s(w, Role.AUDITOR)],
+        before=True,
+    ),
+    "parkflow.enterprises.services.enterprise_submit_for_review": Service(
+        "enterprise.start_review",
+        lambda w: {"enterprise": _submittable(w)},
+        allowed=lambda w: w.clerk(),
+        refused=lambda w: [_s(w, Role.BUSINESS_STAFF, w.other_park), _s(w, Role.AUDITOR)],
+        before=True,
+    ),
+    "parkflow.enterprises.services.enterprise_approve": Service(
+        "enterprise.approve",
+        lambda w: {"enterprise": w.decided_without_outcome("approve")},
+        allowed=lambda w: w.clerk(),
+        refused=lambda w: [_s(w, Role.BUSINESS_STAFF, w.other_park), _s(w, Role.AUDITOR)],
+        before=True,
+    ),
+    "parkflow.enterprises.services.enterprise_reject": Service(
+        "enterprise.reject",
+        lambda w: {"enterprise": w.decided_without_outcome("reject")},
+        allowed=lambda w: w.clerk(),
+        refused=lambda w: [_s(w, Role.BUSINESS_STAFF, w.other_park), _s(w, Role.AUDITOR)],
+        before=True,
+    ),
+    "parkflow.enterprises.services.conflict_declare": Service(
+        "conflict.declare",
+        lambda w: {"enterprise": w.enterprise(), "reason": "亲属任职"},
+        allowed=lambda w: w.clerk(),
+        refused=lambda w: [_s(w, Role.BUSINESS_STAFF, w.other_park), _s(w, Role.AUDITOR)],
+    ),
+    "parkflow.enterprises.services.conflict_withdraw": Service(
+        "conflict.withdraw",
+        lambda w: {"declaration": w.declaration(w.clerk()), "reason": "关系已解除"},
+        allowed=lambda w: w.clerk(),
+        refused=lambda w: [_s(w, Role.BUSINESS_STAFF), _s(w, Role.BUSINESS_STAFF, w.other_park)],
+    ),
+    "parkflow.enterprises.services.document_upload": Service(
+        "document.upload",
+        lambda w: {
+            "enterprise": w.enterprise(),
+            "doc_type": "business_licence",
+            "upload": _pdf,
+            "valid_from": _today() - datetime.timedelta(days=30),
+            "valid_until": _today() + datetime.timedelta(days=700),
+        },
+        allowed=lambda w: w.clerk(),
+        refused=lambda w: [_s(w, Role.BUSINESS_STAFF, w.other_park), _s(w, Role.AUDITOR)],
+    ),
+    "parkflow.enterprises.services.document_open": Service(
+        "document.download",
+        lambda w: {"document": w.licensed()[1]},
+        allowed=lambda w: _s(w, Role.AUDITOR),
+        refused=lambda w: [_s(w, Role.AUDITOR, w.other_park), _nobody(w)],
+    ),
+    "parkflow.enterprises.services.spot_check_campaign_run": Service(
+        "spot_check.draw",
+        lambda w: {"quarter": "2026Q4", "seed": "7"},
+        allowed=lambda w: _s(w, Role.OFFICE_STAFF),
+        refused=lambda w: [_s(w, Role.AUDITOR), _s(w, Role.BUSINESS_STAFF), _nobody(w)],
+    ),
+    "parkflow.enterprises.services.tariff_publish": Service(
+        "tariff.publish",
+        lambda w: {"park": w.park, "amount": Decimal("3000"), "effective_from": _today()},
+        allowed=lambda w: _s(w, Role.OFFICE_STAFF),
+        refused=lambda w: [_s(w, Role.OFFICE_STAFF, w.other_park), _s(w, Role.AUDITOR)],
+    ),
+    "parkflow.enterprises.services.admission_fee_charge": Service(
+        "admission_fee.charge",
+        lambda w: {"enterprise": w.approved()},
+        allowed=lambda w: _s(w, Role.FINANCE_STAFF),
+        refused=lambda w: [_s(w, Role.FINANCE_STAFF, w.other_park), _s(w, Role.AUDITOR)],
+    ),
+    "parkflow.enterprises.services.protected_brand_create": Service(
+        "brand.create",
+        lambda w: {"name": "服务表品牌"},
+        allowed=lambda w: _s(w, Role.RISK_OFFICER),
+        refused=lambda w: [_s(w, Role.BUSINESS_STAFF), _s(w, Role.AUDITOR), _nobody(w)],
+    ),
+    # System operations (SYSTEM_OPERATIONS): their audit record is still checked.
+    "parkflow.enterprises.services.brand_check": Service(
+        "brand.flag",
+        lambda w: {"enterprise": _brand_lookalike(w)},
+        system=True,
+    ),
+    "parkflow.enterprises.services.portal_application_register": Service(
+        "enterprise.create",
+        lambda w: {
+            "park": w.park,
+            "username": "portal-service-table",
+            "password": "Yuanqu-2026!x",
+            "password_confirm": "Yuanqu-2026!x",
+            **_enterprise_fields(2),
+        },
+        system=True,
+    ),
+    "parkflow.enterprises.services.enterprise_record_admission_outcome": Service(
+        "review.publish",
+        lambda w: {"actor": w.clerk(), "review": _decided_review(w)},
+        system=True,
+    ),
+    "parkflow.enterprises.services.brand_authorisation_record_outcome": Service(
+        "brand.clear",
+        lambda w: {"actor": w.clerk(), "review": _review_for_brand(w)},
+        system=True,
+    ),
+    "parkflow.enterprises.services.spot_check_record_outcome": Service(
+        "review.publish",
+        lambda w: {"actor": w.clerk(), "review": _spot_check_review(w)},
+        system=True,
+    ),
+    "parkflow.enterprises.services.draw_rerun": Service(
+        None, lambda w: {"draw": w.draw()}, system=True, after=False
+    ),
+    "parkflow.enterprises.services.quarter_of": Service(
+        None, lambda w: {"day": _today()}, system=True, after=False
+    ),
+    "parkflow.enterprises.services.tariff_in_force": Service(
+        None, lambda w: {"park": w.park}, system=True, after=False
+    ),
+    # --- the export ------------------------------------------------------------------------------
+    "parkflow.enterprises.exports.enterprise_export": Service(
+        "enterprise.export",
+        lambda w: {"filters": {}},
+        allowed=lambda w: _s(w, Role.AUDITOR),
+        refused=lambda w: [_nobody(w), w.enterprise_user()],
+    ),
+    "parkflow.enterprises.exports.enterprise_workbook": Service(
+        None, lambda w: {"enterprises": []}, system=True, after=False
+    ),
+    "parkflow.enterprises.exports.export_filename": Service(
+        None, lambda w: {}, system=True, after=False
+    ),
+    # --- alerts -----------------------------------------------------------------------------------
+    "parkflow.core.alerts.alert_list": Service(
+        None,
+        lambda w: {},
+        allowed=lambda w: _s(w, Role.AUDITOR),
+        refused=lambda w: [],
+        after=False,
+    ),
+    "parkflow.core.alerts.alert_get_for_user": Service(
+        None,
+        lambda w: {"pk": w.alert().pk},
+        allowed=lambda w: _s(w, Role.AUDITOR),
+        refused=lambda w: [_s(w, Role.AUDITOR, w.other_park), _nobody(w), w.enterprise_user()],
+        after=False,
+    ),
+    "parkflow.core.alerts.alert_acknowledge": Service(
+        "alert.acknowledge",
+        lambda w: {"alert": w.alert()},
+        allowed=lambda w: _s(w, Role.OFFICE_STAFF),
+        refused=lambda w: [_s(w, Role.OFFICE_STAFF, w.other_park), _s(w, Role.AUDITOR)],
+    ),
+    "parkflow.core.alerts.alert_assign": Service(
+        "alert.assign",
+        lambda w: {"alert": w.alert(), "assignee": w.clerk()},
+        allowed=lambda w: _s(w, Role.OFFICE_STAFF),
+        refused=lambda w: [_s(w, Role.OFFICE_STAFF, w.other_park), _s(w, Role.AUDITOR)],
+        before=True,
+    ),
+    "parkflow.core.alerts.alert_resolve": Service(
+        "alert.resolve",
+        lambda w: {"alert": w.alert(resolvable=True), "note": "已核实"},
+        allowed=lambda w: _s(w, Role.OFFICE_STAFF),
+        refused=lambda w: [_s(w, Role.OFFICE_STAFF, w.other_park), _s(w, Role.AUDITOR)],
+    ),
+}
+
+
+def _brand_lookalike(w):
+    from parkflow.enterprises.models import ProtectedBrand
+
+    ProtectedBrand.objects.get_or_create(name="华为")
+    return w.enterprise(name="华为服务表科技有限公司")
+
+
+def _decided_review(w):
+    from parkflow.core import gates
+    from parkflow.enterprises.gates import ADMISSION
+
+    enterprise = w.decided_without_outcome("approve")
+    return gates.latest_round(enterprise, ADMISSION)[-1]
+
+
+def _spot_check_review(w):
+    from parkflow.core.models import Review
+    from parkflow.enterprises import services
+
+    enterprise = w.approved()
+    _s(w, Role.OFFICE_STAFF, w.other_park)  # a reviewer who did not run it
+    for _i in range(2):
+        _s(w, Role.RISK_OFFICER)
+    services.spot_check_campaign_run(quarter="2026Q4", rate="1", seed="9")
+    review = Review.objects.get(gate="enterprise.spot_check", object_id=str(enterprise.pk))
+    review.decision = "approve"
+    return review
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers
+
+
+def _fresh(kwargs: dict) -> dict:
+    return {k: (v() if callable(v) and not hasattr(v, "_meta") else v) for k, v in kwargs.items()}
+
+
+def _function(dotted: str):
+    module, name = dotted.rsplit(".", 1)
+    return getattr(importlib.import_module(module), name)
+
+
+def _row_counts() -> dict:
+    return {
+        model._meta.label: model._default_manager.count()
+        for model in apps.get_models()
+        if model._meta.app_label in ("org", "enterprises", "core", "authtoken")
+    }
+
+
+def _call(spec: Service, fn, w, actor, kwargs):
+    result = fn(**_fresh(kwargs)) if spec.system else fn(actor=actor, **_fresh(kwargs))
+    if hasattr(result, "close"):
+        result.close()  # an opened document
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# The generated tests
+
+
+@pytest.mark.parametrize("dotted", sorted(n for n, s in SERVICES.items() if not s.system))
+def test_service_refuses_who_may_not_and_writes_nothing(dotted, park, other_park, monkeypatch):
+    spec = SERVICES[dotted]
+    w = World(park, other_park, monkeypatch)
+    fn = _function(dotted)
+    kwargs = spec.args(w)
+    refused = spec.refused(w)
+    for actor in refused:
+        rows, events = _row_counts(), AuditEvent.objects.count()
+        if spec.code is None and dotted.endswith("alert_list"):
+            assert not fn(actor=actor, **kwargs).exists()
+            continue
+        with pytest.raises((PermissionDenied, NotFound)):
+            _call(spec, fn, w, actor, kwargs)
+        assert AuditEvent.objects.count() == events, f"{dotted}: audited a refusal for {actor}"
+        assert _row_counts() == rows, f"{dotted}: wrote rows while refusing {actor}"
+
+
+@pytest.mark.parametrize("dotted", sorted(SERVICES))
+def test_service_run_by_who_may_writes_exactly_one_audit_event_of_its_action(
+    dotted, park, other_park, monkeypatch
+):
+    spec = SERVICES[dotted]
+    w = World(park, other_park, monkeypatch)
+    fn = _function(dotted)
+    kwargs = spec.args(w)
+    actor = None if spec.system else spec.allowed(w)
+    before = AuditEvent.objects.count()
+    last = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    _call(spec, fn, w, actor, kwargs)
+    if spec.code is None:
+        assert AuditEvent.objects.count() == before, f"{dotted} is a read: nothing audited"
+        return
+    events = list(AuditEvent.objects.filter(id__gt=last, action=spec.code))
+    assert len(events) == 1, f"{dotted}: {len(events)} events of {spec.code}"
+    event = events[0]
+    if not spec.system:
+        assert event.actor_id == actor.pk
+    if spec.after:
+        assert event.after, f"{dotted}: the event has no 'after'"
+    if spec.before:
+        assert event.before, f"{dotted}: the event has no 'before'"
+
+
+# ---------------------------------------------------------------------------------------------
+# Completeness: every service is in the table and either checks access or says why not
+
+
+def _public_functions(module) -> list[str]:
+    return sorted(
+        name
+        for name, obj in vars(module).items()
+        if inspect.isfunction(obj)
+        and obj.__module__ == module.__name__
+        and not name.startswith("_")
+    )
+
+
+def test_every_service_is_in_the_service_table():
+    missing = []
+    for dotted in SERVICE_MODULES:
+        module = importlib.import_module(dotted)
+        missing += [
+            f"{dotted}.{n}" for n in _public_functions(module) if f"{dotted}.{n}" not in SERVICES
+        ]
+    assert not missing, f"add these services to SERVICES in {__name__}: {missing}"
+
+
+def _calls_access(tree: ast.Module) -> set[str]:
+    """Module-level functions that call ``access.<check>`` themselves or through another
+    function of the module (transitively)."""
+    functions = {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef)}
+    direct, calls = set(), {}
+    for name, node in functions.items():
+        calls[name] = set()
+        for sub in ast.walk(node):
+            if not isinstance(sub, ast.Call):
+                continue
+            target = sub.func
+            if (
+                isinstance(target, ast.Attribute)
+                and isinstance(target.value, ast.Name)
+                and target.value.id == "access"
+                and target.attr in ACCESS_CALLS
+            ):
+                direct.add(name)
+            elif isinstance(target, ast.Name) and target.id in functions:
+                calls[name].add(target.id)
+    checked = set(direct)
+    changed = True
+    while changed:
+        changed = False
+        for name, callees in calls.items():
+            if name not in checked and callees & checked:
+                checked.add(name)
+                changed = True
+    return checked
+
+
+def test_every_service_calls_the_access_layer_or_is_a_declared_system_operation():
+    offenders = []
+    for dotted in SERVICE_MODULES:
+        module = importlib.import_module(dotted)
+        tree = ast.parse(inspect.getsource(module))
+        checked = _calls_access(tree)
+        system = getattr(module, "SYSTEM_OPERATIONS", {})
+        for name in _public_functions(module):
+            if name in checked:
+                assert name not in system, (
+                    f"{dotted}.{name} checks access: drop it from SYSTEM_OPERATIONS"
+                )
+            elif not system.get(name):
+                offenders.append(f"{dotted}.{name}")
+    assert not offenders, (
+        "these services neither call org.access nor are listed with a reason in their module's "
+        f"SYSTEM_OPERATIONS: {offenders}"
+    )
+
+
+def test_the_static_check_notices_a_service_without_an_access_call():
+    tree = ast.parse(
+        "def a(*, actor):\n    access.ensure(actor, 'x')\n"
+        "def b(*, actor):\n    return a(actor=actor)\n"
+        "def c(*, actor):\n    audit.record(actor, 'c', None)\n"
+    )
+    assert _calls_access(tree) == {"a", "b"}
