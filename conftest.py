@@ -19,7 +19,14 @@ def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     from django.core.cache import cache
 
-    cache.clear()  # throttles and cached settings must not leak from one test into the next
+    cache.clear()
+    from django.utils import translation
+
+    # A request in English (the API follows Accept-Language) leaves English active in the
+    # thread; each test starts in the product's default language.
+    translation.activate(
+        settings.LANGUAGE_CODE
+    )  # throttles and cached settings must not leak from one test into the next
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -822,7 +822,7 @@ PROTECTED_BRAND_EDITABLE = ("name", "aliases", "owner", "reading", "distinct_wor
 def protected_brand_update(*, actor, brand, **changes) -> ProtectedBrand:
     """Edit a protected brand: its reading above all (D20). A new name without a new reading
     takes the new name's most common reading. Flags already raised keep their evidence."""
-    access.ensure(actor, "brand.manage", requirement="R-ENT-6")
+    access.ensure_somewhere(actor, "brand.manage", requirement="R-ENT-6")
     unknown = sorted(set(changes) - set(PROTECTED_BRAND_EDITABLE))
     if unknown:
         raise ValidationFailed(
