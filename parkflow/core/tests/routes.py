@@ -725,7 +725,6 @@ ROUTES: dict[str, Route] = {
     "api-schema": Route(PUBLIC, {"GET": 200}),
     "api-docs": Route(PUBLIC, {"GET": 200}),
     "api:token": Route(PUBLIC, {"POST": 400}),
-    "api:api-root": Route(PUBLIC, {"GET": 200}),
     # --- kernel pages -----------------------------------------------------------------------
     "core:workbench": Route(
         STAFF, {"GET": 200}, role=R.BUSINESS_STAFF, make=_nothing, other_park=ALLOWED, no_role=None
@@ -877,6 +876,10 @@ ROUTES: dict[str, Route] = {
     ),
     # --- API ------------------------------------------------------------------------------------
     "api:me": Route(API, {"GET": 200}, "*", R.AUDITOR, _nothing, other_park=ALLOWED, no_role=None),
+    # The API root lists the endpoints to any signed-in user, never to an anonymous caller.
+    "api:api-root": Route(
+        API, {"GET": 200}, "*", R.AUDITOR, _nothing, other_park=ALLOWED, no_role=None
+    ),
     "api:enterprise-list": Route(
         API,
         {"GET": 200, "POST": 201},
