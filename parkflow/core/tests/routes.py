@@ -725,7 +725,6 @@ ROUTES: dict[str, Route] = {
     "api-schema": Route(PUBLIC, {"GET": 200}),
     "api-docs": Route(PUBLIC, {"GET": 200}),
     "api:token": Route(PUBLIC, {"POST": 400}),
-    "api:api-root": Route(PUBLIC, {"GET": 200}),
     # --- kernel pages -----------------------------------------------------------------------
     "core:workbench": Route(
         STAFF, {"GET": 200}, role=R.BUSINESS_STAFF, make=_nothing, other_park=ALLOWED, no_role=None
@@ -877,6 +876,10 @@ ROUTES: dict[str, Route] = {
     ),
     # --- API ------------------------------------------------------------------------------------
     "api:me": Route(API, {"GET": 200}, "*", R.AUDITOR, _nothing, other_park=ALLOWED, no_role=None),
+    # The API root lists the endpoints to any signed-in user, never to an anonymous caller.
+    "api:api-root": Route(
+        API, {"GET": 200}, "*", R.AUDITOR, _nothing, other_park=ALLOWED, no_role=None
+    ),
     "api:enterprise-list": Route(
         API,
         {"GET": 200, "POST": 201},
@@ -1041,3 +1044,280 @@ ROUTES: dict[str, Route] = {
         API, {"POST": 200}, "contact.manage", R.OFFICE_STAFF, _api_contact
     ),
 }
+
+
+# ---------------------------------------------------------------------------------------------
+# Routes added by the calendar, import, invitation, compliance and API-token work (issue 6)
+
+
+def _schedule_form(w):
+    """Next year's State Council schedule, one holiday, confirmed (the step that writes)."""
+    year = _today().year + 1
+    return {
+        "year": year,
+        "notice": "国办发明电〔2026〕9号",
+        "schedule": f"元旦, {year}-01-01~{year}-01-01",
+        "action": "confirm",
+    }
+
+
+def _calendar_enter_case(w):
+    return Case(data={"POST": _schedule_form})
+
+
+IMPORT_FILE = "甲园标记台账.xlsx"
+
+
+def _import_upload(w):
+    from parkflow.enterprises.tests.ledgers import enterprise_row, upload, workbook
+
+    return upload(workbook([enterprise_row(1, w.park.name)]), IMPORT_FILE)
+
+
+def _import_batch(w):
+    """A register of park A uploaded by an importer of park A and checked (valid): the import
+    runs on commit, which a test transaction never reaches, so the dry run is called here."""
+    from parkflow.enterprises import services_import
+
+    if "import_batch" not in w._cache:
+        importer = w.staff(Role.OFFICE_STAFF)
+        batch = services_import.import_batch_upload(actor=importer, upload=_import_upload(w))
+        batch = services_import.import_batch_check(batch_id=batch.pk)
+        assert batch.status == "valid", batch.errors
+        w._cache["import_batch"] = (importer, batch)
+    return w._cache["import_batch"]
+
+
+def _import_case(w):
+    importer, batch = _import_batch(w)
+    return Case(
+        {"pk": batch.pk},
+        marker=IMPORT_FILE,
+        actor=importer,
+        data={"POST": lambda w: {"file": _import_upload(w)}},
+    )
+
+
+def _import_api_case(w):
+    case = _import_case(w)
+    case.multipart = True
+    return case
+
+
+def _import_template_case(w):
+    # The template's park drop-down lists the parks the importer may import into.
+    return Case(marker=w.park.name)
+
+
+def _invitation(w):
+    from parkflow.enterprises import invitations
+
+    return invitations.portal_invitation_create(
+        actor=w.clerk(), enterprise=w.enterprise(), email="contact@example.cn"
+    )[0]
+
+
+def _invite_case(w):
+    e = w.enterprise()
+    return Case({"pk": e.pk}, data={"POST": {"email": "contact@example.cn"}}, enterprise=e)
+
+
+def _invitation_revoke_case(w):
+    invitation = _invitation(w)
+    e = invitation.enterprise
+    return Case({"pk": e.pk, "invitation_pk": invitation.pk}, enterprise=e)
+
+
+def _person(w):
+    if "person" not in w._cache:
+        w._cache["person"] = w.staff(Role.BUSINESS_STAFF, display_name="甲园标记员工")
+    return w._cache["person"]
+
+
+def _compliance_form(w, person=None):
+    return {
+        "kind": "commitment",
+        "completed_on": (_today() - datetime.timedelta(days=3)).isoformat(),
+        "evidence": _pdf(),
+        "note": "",
+        **({"person": person.pk} if person else {}),
+    }
+
+
+def _compliance_record(w):
+    from parkflow.org import services
+
+    if "compliance_record" not in w._cache:
+        w._cache["compliance_record"] = services.compliance_record_add(
+            actor=w.staff(Role.OFFICE_STAFF),
+            person=_person(w),
+            kind="commitment",
+            completed_on=_today() - datetime.timedelta(days=10),
+            evidence=_pdf(),
+        )
+    return w._cache["compliance_record"]
+
+
+def _person_compliance_case(w):
+    person = _person(w)
+    return Case({"pk": person.pk}, marker=person.display_name, data={"POST": _compliance_form})
+
+
+def _compliance_record_case(w):
+    record = _compliance_record(w)
+    person = record.user
+    return Case(
+        {"pk": record.pk},
+        marker=person.display_name,
+        data={"POST": lambda w: _compliance_form(w, person)},
+        multipart=True,
+    )
+
+
+def _token_case(w):
+    """An API token of one auditor of park A: only its owner sees or revokes it."""
+    from parkflow.org import tokens
+
+    owner = w.staff(Role.AUDITOR)
+    token, _key = tokens.issue(actor=owner, name="甲园标记令牌", days=30)
+    return Case({"pk": token.pk}, marker=token.name, actor=owner, data={"POST": {}})
+
+
+def _brand_case(w):
+    from parkflow.enterprises import services
+
+    brand = services.protected_brand_create(actor=w.staff(Role.RISK_OFFICER), name="甲园标记牌")
+    return Case({"pk": brand.pk}, data={"PATCH": {"aliases": "甲园标记别名"}})
+
+
+ROUTES.update(
+    {
+        # --- holiday calendar (national: one calendar for the group, D19) -----------------------
+        "core:calendar": Route(
+            STAFF, {"GET": 200}, "calendar.view", R.AUDITOR, _nothing, other_park=ALLOWED
+        ),
+        "core:calendar_template": Route(
+            STAFF, {"GET": 200}, "calendar.view", R.AUDITOR, _nothing, other_park=ALLOWED
+        ),
+        # The entry form previews (200, writes nothing) and then confirms (302, audited): the
+        # table posts the confirming step, the one that writes.
+        "core:calendar_enter": Route(
+            STAFF,
+            {"GET": 200, "POST": 302},
+            "calendar.manage",
+            R.OFFICE_STAFF,
+            _calendar_enter_case,
+            hq=True,
+            other_park=FORBIDDEN,
+        ),
+        # --- register import: a batch is its importer's alone (another importer: 404) ----------
+        # An upload only stores the file for its importer (ALLOWED for park B's importer); the
+        # dry run then refuses every row of a park the importer may not import into.
+        "enterprises:import": Route(
+            STAFF,
+            {"GET": 200, "POST": 302},
+            "enterprise.import",
+            R.OFFICE_STAFF,
+            _import_case,
+            other_park={"GET": HIDDEN, "POST": ALLOWED},
+        ),
+        "enterprises:import_template": Route(
+            STAFF,
+            {"GET": 200},
+            "enterprise.import",
+            R.OFFICE_STAFF,
+            _import_template_case,
+            other_park=HIDDEN,
+        ),
+        "enterprises:import_batch": Route(
+            STAFF, {"GET": 200}, "enterprise.import", R.OFFICE_STAFF, _import_case
+        ),
+        "enterprises:import_confirm": Route(
+            STAFF, {"POST": 302}, "enterprise.import", R.OFFICE_STAFF, _import_case
+        ),
+        "enterprises:import_errors": Route(
+            STAFF, {"GET": 200}, "enterprise.import", R.OFFICE_STAFF, _import_case
+        ),
+        "api:import-list": Route(
+            API,
+            {"GET": 200, "POST": 201},
+            "enterprise.import",
+            R.OFFICE_STAFF,
+            _import_api_case,
+            other_park={"GET": HIDDEN, "POST": ALLOWED},
+        ),
+        "api:import-template": Route(
+            API,
+            {"GET": 200},
+            "enterprise.import",
+            R.OFFICE_STAFF,
+            _import_template_case,
+            other_park=HIDDEN,
+        ),
+        "api:import-detail": Route(
+            API, {"GET": 200}, "enterprise.import", R.OFFICE_STAFF, _import_api_case
+        ),
+        "api:import-confirm": Route(
+            API, {"POST": 200}, "enterprise.import", R.OFFICE_STAFF, _import_api_case
+        ),
+        # --- portal invitations -------------------------------------------------------------------
+        "enterprises:invite": Route(
+            STAFF, {"POST": 302}, "portal.invite", R.BUSINESS_STAFF, _invite_case
+        ),
+        # The one-time link is shown from the session of the browser that created it; any other
+        # visit is sent back to the enterprise with "shown only once" (302), never the link.
+        "enterprises:invitation_created": Route(
+            STAFF, {"GET": 302}, "enterprise.view", R.AUDITOR, _enterprise_case
+        ),
+        "enterprises:invitation_revoke": Route(
+            STAFF, {"POST": 302}, "portal.invite", R.BUSINESS_STAFF, _invitation_revoke_case
+        ),
+        "api:enterprise-portal-invitation": Route(
+            API, {"POST": 201}, "portal.invite", R.BUSINESS_STAFF, _invite_case
+        ),
+        "portal:invitation_accept": Route(PUBLIC, {"GET": 200, "POST": 302}),
+        # --- compliance records (R-ORG-5) ------------------------------------------------------
+        # Reading a person's page needs org.view; recording needs compliance.record over every
+        # park the person works in: the table checks the recording role (office staff).
+        "org:person_compliance": Route(
+            STAFF,
+            {"GET": 200, "POST": 302},
+            {"GET": "org.view", "POST": "compliance.record"},
+            R.OFFICE_STAFF,
+            _person_compliance_case,
+        ),
+        "org:compliance_evidence": Route(
+            STAFF, {"GET": 200}, "org.view", R.AUDITOR, _compliance_record_case
+        ),
+        "api:compliance-record-list": Route(
+            API,
+            {"GET": 200, "POST": 201},
+            {"GET": "org.view", "POST": "compliance.record"},
+            R.OFFICE_STAFF,
+            _compliance_record_case,
+            other_park={"GET": HIDDEN, "POST": REFUSED},
+        ),
+        "api:compliance-record-detail": Route(
+            API, {"GET": 200}, "org.view", R.AUDITOR, _compliance_record_case
+        ),
+        # --- API tokens: each user's own (D23) ---------------------------------------------------
+        # Every signed-in user (staff or enterprise) keeps their own tokens; the list shows only
+        # them (the API list below checks another user's token is absent).
+        "org:api_tokens": Route(SIGNED_IN, {"GET": 200, "POST": 302}, no_role=None),
+        # The token's owner is the only one it is for: any other user, whatever their role or
+        # park (no role, another enterprise's user, park B staff), gets 404. The role is that of
+        # the owner the table builds; any signed-in user may hold tokens.
+        "org:api_token_revoke": Route(
+            STAFF, {"GET": 200, "POST": 302}, None, R.AUDITOR, _token_case, no_role=404
+        ),
+        "api:api-token-list": Route(
+            API, {"GET": 200}, "*", R.AUDITOR, _token_case, other_park=HIDDEN, no_role=None
+        ),
+        "api:api-token-detail": Route(API, {"GET": 200}, "*", R.AUDITOR, _token_case, no_role=404),
+        "api:api-token-revoke": Route(API, {"POST": 200}, "*", R.AUDITOR, _token_case, no_role=404),
+        # --- protected brands: group-wide list (D21) -------------------------------------------
+        "api:protected-brand-detail": Route(
+            API, {"PATCH": 200}, "brand.manage", R.RISK_OFFICER, _brand_case, other_park=ALLOWED
+        ),
+    }
+)
