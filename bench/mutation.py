@@ -35,7 +35,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGETS = [
-    "parkflow/*/services.py",
+    "parkflow/*/services*.py",
+    "parkflow/enterprises/invitations.py",
+    "parkflow/org/tokens.py",
+    "parkflow/core/calendar_schedule.py",
     "parkflow/*/views*.py",
     "parkflow/*/api*.py",
     "parkflow/core/alerts.py",
