@@ -7,6 +7,9 @@ Finds with ``ast`` every call of
 * ``access.get_for_user(user, qs, **lookup)``                           -> ``qs.get(**lookup)``
 * ``audit.record(...)`` statements                                      -> ``pass``
 * gate calls: ``gates.require_*`` / ``guards.ensure_*`` statements      -> ``pass``
+* guards ``if not access.may(...)`` / ``may_somewhere`` / ``may_*(...)``  -> ``if False``
+* owner filters ``.get/.filter(created_by=|user=|user_id=...)``       -> ``pk__isnull=False``
+  (what scopes an import batch or an API token to its owner)
 
 in the service, view and API modules (``TARGETS``), makes one mutant per call, and runs the
 tests against each mutant in a private copy of the tree (``--jobs`` copies in parallel). A
@@ -39,6 +42,7 @@ TARGETS = [
     "parkflow/enterprises/invitations.py",
     "parkflow/org/tokens.py",
     "parkflow/core/calendar_schedule.py",
+    "parkflow/core/rules.py",
     "parkflow/*/views*.py",
     "parkflow/*/api*.py",
     "parkflow/core/alerts.py",
@@ -56,6 +60,16 @@ STATEMENT_CALLS = {
     ("audit", "record"),
 }
 GATE_OWNERS = {"gates": "require_", "guards": "ensure_"}
+OWNER_KEYWORDS = {"created_by", "user", "user_id"}
+
+
+def _is_predicate(node) -> bool:
+    """A permission predicate: ``access.may``, ``access.may_somewhere`` or any ``may_*``."""
+    if not isinstance(node, ast.Call):
+        return False
+    func = node.func
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    return name in ("may", "may_somewhere") or name.startswith("may_")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -116,6 +130,45 @@ def find_mutants(path: Path) -> list[Mutant]:
 
     mutants = []
     for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.If)
+            and isinstance(node.test, ast.UnaryOp)
+            and isinstance(node.test.op, ast.Not)
+            and _is_predicate(node.test.operand)
+            and any(isinstance(stmt, ast.Raise) for stmt in node.body)
+        ):
+            a, b = span(node.test)
+            mutants.append(
+                Mutant(
+                    rel,
+                    node.lineno,
+                    "if not may(...) -> if False",
+                    a,
+                    b,
+                    b"False",
+                    enclosing.get(id(node), ""),
+                )
+            )
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in ("get", "filter")
+        ):
+            for kw in node.keywords:
+                # ``user=actor`` or ``user_id=actor.pk``, not a subquery's ``OuterRef("pk")``.
+                if kw.arg in OWNER_KEYWORDS and isinstance(kw.value, ast.Name | ast.Attribute):
+                    a, b = span(kw)
+                    mutants.append(
+                        Mutant(
+                            rel,
+                            kw.lineno,
+                            f"owner filter {kw.arg}= -> dropped",
+                            a,
+                            b,
+                            b"pk__isnull=False",
+                            enclosing.get(id(node), ""),
+                        )
+                    )
         if isinstance(node, ast.Expr):
             callee = _callee(node.value)
             if callee is None:
