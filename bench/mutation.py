@@ -7,6 +7,10 @@ Finds with ``ast`` every call of
 * ``access.get_for_user(user, qs, **lookup)``                           -> ``qs.get(**lookup)``
 * ``audit.record(...)`` statements                                      -> ``pass``
 * gate calls: ``gates.require_*`` / ``guards.ensure_*`` statements      -> ``pass``
+* guards ``if not access.may(...)`` / ``may_somewhere`` / ``may_*(...)``  -> ``if False``
+* owner filters ``.get/.filter(created_by=|user=|user_id=...)``       -> ``pk__isnull=False``
+* ``parks = access.visible_park_ids(u)`` (a selector's scope)           -> ``parks = None``
+  (what scopes an import batch or an API token to its owner)
 
 in the service, view and API modules (``TARGETS``), makes one mutant per call, and runs the
 tests against each mutant in a private copy of the tree (``--jobs`` copies in parallel). A
@@ -16,7 +20,9 @@ mutant survives.
     .venv/bin/python bench/mutation.py [--jobs 2] [--list] [--only PATH_SUBSTRING]
 
 Tests run per mutant: first the generated permission tests (fast to fail), then, if all of
-them passed, the tests of the mutated module's app. ``-x``: the first failure kills it.
+them passed, the tests of the mutated module's app. ``-x``: the first failure kills it. The
+generated tests are run once on the unmutated copy first: any that fail there are deselected
+(and listed), so that only a test the original passes can kill a mutant.
 """
 
 from __future__ import annotations
@@ -35,12 +41,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGETS = [
-    "parkflow/*/services.py",
+    "parkflow/*/services*.py",
+    "parkflow/enterprises/invitations.py",
+    "parkflow/org/tokens.py",
+    "parkflow/core/calendar_schedule.py",
+    "parkflow/core/rules.py",
     "parkflow/*/views*.py",
     "parkflow/*/api*.py",
     "parkflow/core/alerts.py",
     "parkflow/enterprises/exports.py",
     "parkflow/enterprises/selectors.py",
+    "parkflow/org/selectors.py",
 ]
 GENERATED_TESTS = [
     "parkflow/core/tests/test_route_permissions.py",
@@ -53,6 +64,16 @@ STATEMENT_CALLS = {
     ("audit", "record"),
 }
 GATE_OWNERS = {"gates": "require_", "guards": "ensure_"}
+OWNER_KEYWORDS = {"created_by", "user", "user_id"}
+
+
+def _is_predicate(node) -> bool:
+    """A permission predicate: ``access.may``, ``access.may_somewhere`` or any ``may_*``."""
+    if not isinstance(node, ast.Call):
+        return False
+    func = node.func
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    return name in ("may", "may_somewhere") or name.startswith("may_")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -113,6 +134,58 @@ def find_mutants(path: Path) -> list[Mutant]:
 
     mutants = []
     for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.If)
+            and isinstance(node.test, ast.UnaryOp)
+            and isinstance(node.test.op, ast.Not)
+            and _is_predicate(node.test.operand)
+            and any(isinstance(stmt, ast.Raise) for stmt in node.body)
+        ):
+            a, b = span(node.test)
+            mutants.append(
+                Mutant(
+                    rel,
+                    node.lineno,
+                    "if not may(...) -> if False",
+                    a,
+                    b,
+                    b"False",
+                    enclosing.get(id(node), ""),
+                )
+            )
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in ("get", "filter")
+        ):
+            for kw in node.keywords:
+                # ``user=actor`` or ``user_id=actor.pk``, not a subquery's ``OuterRef("pk")``.
+                if kw.arg in OWNER_KEYWORDS and isinstance(kw.value, ast.Name | ast.Attribute):
+                    a, b = span(kw)
+                    mutants.append(
+                        Mutant(
+                            rel,
+                            kw.lineno,
+                            f"owner filter {kw.arg}= -> dropped",
+                            a,
+                            b,
+                            b"pk__isnull=False",
+                            enclosing.get(id(node), ""),
+                        )
+                    )
+        if isinstance(node, ast.Assign) and _callee(node.value) == ("access", "visible_park_ids"):
+            a, b = span(node.value)
+            mutants.append(
+                Mutant(
+                    rel,
+                    node.lineno,
+                    "access.visible_park_ids -> None",
+                    a,
+                    b,
+                    b"None",
+                    enclosing.get(id(node), ""),
+                )
+            )
         if isinstance(node, ast.Expr):
             callee = _callee(node.value)
             if callee is None:
@@ -206,44 +279,61 @@ def _copy_tree(dest: Path) -> None:
             shutil.copy2(src, dest / name)
 
 
-def run_mutant(mutant: Mutant, workdir: Path) -> tuple[Mutant, bool, str, float]:
+def _pytest(workdir: Path, args: list[str]) -> subprocess.CompletedProcess:
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(workdir),
+        "PYTHONDONTWRITEBYTECODE": "1",
+        # A file test database kept between runs (--reuse-db): migrations run once per copy.
+        "SQLITE_TEST_PATH": str(workdir / "test.sqlite3"),
+        "SQLITE_PATH": str(workdir / "db.sqlite3"),
+    }
+    env.pop("DATABASE_URL", None)
+    return subprocess.run(  # noqa: S603 - our own interpreter and test paths
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-x",
+            "-q",
+            "-m",
+            "not e2e",
+            "-p",
+            "no:randomly",
+            "--no-header",
+            "--reuse-db",
+            *args,
+        ],
+        cwd=workdir,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def baseline_failures(workdir: Path) -> list[str]:
+    """Generated tests that fail on the unmutated tree (a route added on another branch, say):
+    they would "kill" every mutant, so they are deselected and reported instead."""
+    result = _pytest(workdir, ["-rf", "--maxfail=1000", *GENERATED_TESTS])
+    failing = []
+    for line in result.stdout.splitlines():
+        if line.startswith("FAILED "):
+            failing.append(line.split()[1])
+    return failing
+
+
+def run_mutant(
+    mutant: Mutant, workdir: Path, deselect: list[str] = ()
+) -> tuple[Mutant, bool, str, float]:
     target = workdir / mutant.path
     original = target.read_bytes()
     mutated = original[: mutant.start] + mutant.replacement + original[mutant.end :]
     started = time.monotonic()
     try:
         target.write_bytes(mutated)
-        env = {
-            **os.environ,
-            "PYTHONPATH": str(workdir),
-            "PYTHONDONTWRITEBYTECODE": "1",
-            # A file test database kept between runs (--reuse-db): migrations run once per copy.
-            "SQLITE_TEST_PATH": str(workdir / "test.sqlite3"),
-            "SQLITE_PATH": str(workdir / "db.sqlite3"),
-        }
-        env.pop("DATABASE_URL", None)
         for selection in tests_for(mutant):
-            result = subprocess.run(  # noqa: S603 - our own interpreter and test paths
-                [
-                    sys.executable,
-                    "-m",
-                    "pytest",
-                    "-x",
-                    "-q",
-                    "-m",
-                    "not e2e",
-                    "-p",
-                    "no:randomly",
-                    "--no-header",
-                    "--reuse-db",
-                    *selection,
-                ],
-                cwd=workdir,
-                env=env,
-                capture_output=True,
-                text=True,
-                check=False,
-            )
+            result = _pytest(workdir, [*deselect, *selection])
             if result.returncode not in (0, 5):  # 5: the quick selection matched no test
                 last = [line for line in result.stdout.splitlines() if line.startswith("FAILED")]
                 reason = last[0] if last else result.stdout.strip().splitlines()[-1:]
@@ -280,6 +370,10 @@ def main() -> int:
             workdir.mkdir()
             _copy_tree(workdir)
             workdirs.append(workdir)
+        failing = baseline_failures(workdirs[0])
+        deselect = [arg for nodeid in failing for arg in ("--deselect", nodeid)]
+        for nodeid in failing:
+            print(f"baseline: fails unmutated, deselected: {nodeid}", flush=True)
         free = list(workdirs)
         killed, survived = [], []
         with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
@@ -289,7 +383,7 @@ def main() -> int:
                 while queue and free:
                     workdir = free.pop()
                     mutant = queue.pop(0)
-                    pending[pool.submit(run_mutant, mutant, workdir)] = workdir
+                    pending[pool.submit(run_mutant, mutant, workdir, deselect)] = workdir
                 done, _ = concurrent.futures.wait(
                     pending, return_when=concurrent.futures.FIRST_COMPLETED
                 )

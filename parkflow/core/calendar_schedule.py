@@ -23,6 +23,20 @@ from .models import CalendarDay, CalendarYear
 from .xlsx import append_row
 
 REQUIREMENT = "R-CMP-3"
+
+# Public functions of this module that do not call the access layer themselves, and why (D21;
+# ``parkflow/core/tests/test_service_permissions.py`` fails on any other): pure helpers of the
+# page, which the service ``calendar_schedule_enter`` checks (``may_manage``) before it writes.
+SYSTEM_OPERATIONS = {
+    "weekday_label": "pure helper: a weekday in Chinese",
+    "date_label": "pure helper: a date in Chinese",
+    "parse_text": "pure: parses the typed schedule",
+    "file_to_text": "pure: reads an uploaded template into the typed form",
+    "template_workbook": "pure: the empty upload template",
+    "validate": "pure: the schedule's errors",
+    "plan": "pure: the exceptions a schedule means",
+    "preview": "read of the public calendar: what a schedule would change",
+}
 MAX_HOLIDAY_DAYS = 15
 MAX_ROWS = 60
 MAX_FILE_BYTES = 512 * 1024

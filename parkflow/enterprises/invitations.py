@@ -34,6 +34,18 @@ from .models import Enterprise, PortalAccount, PortalInvitation
 
 REQUIREMENT = "R-PLT-3"
 
+# Public functions of this module that do not call the access layer themselves, and why (D21;
+# ``parkflow/core/tests/test_service_permissions.py`` fails on any other).
+SYSTEM_OPERATIONS = {
+    "portal_invitation_accept": "anonymous by design: holding the one-time, expiring token is "
+    "the authority; it creates a portal user of the invited enterprise only (R-PLT-3)",
+    "invitation_for_token": "read by token for the acceptance page: only the token's holder "
+    "can name the invitation",
+    "valid_days": "pure helper: the configured validity",
+    "token_hash": "pure helper: the SHA-256 stored instead of the token",
+    "suggested_username": "pure helper for the inviting page, which checked access already",
+}
+
 
 def valid_days() -> int:
     return int(getattr(settings, "PARKFLOW_PORTAL_INVITATION_DAYS", 7))

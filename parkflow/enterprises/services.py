@@ -50,7 +50,7 @@ TRANSITION_LABELS = {
 }
 
 
-def duplicate_credit_code_message(enterprise: Enterprise):
+def _duplicate_credit_code_message(enterprise: Enterprise):
     """Who already holds this credit code, and since when — instead of Django's
     "具有 统一社会信用代码 的 企业 已存在。" (credit codes and company names are public)."""
     existing = (
@@ -80,6 +80,8 @@ SYSTEM_OPERATIONS = {
     "spot_check_record_outcome": "a review decision's consequence (see above)",
     "brand_check": "run inside enterprise_create/update and the portal registration, after "
     "their checks; the system raises the flags (R-ENT-6)",
+    "enterprise_input": "pure helper: the register fields as the services store them; the "
+    "import's dry run (imports.py) checks its rows with it, reads and writes nothing",
     "portal_application_register": "public self-service application (R-PLT-3): the applicant "
     "has no account yet; throttled, validated, and creates only its own enterprise",
 }
@@ -89,7 +91,7 @@ def _validate(enterprise: Enterprise):
     try:
         full_clean(enterprise, requirement="R-ENT-1")
     except ValidationFailed as exc:
-        if "credit_code" in exc.errors and (message := duplicate_credit_code_message(enterprise)):
+        if "credit_code" in exc.errors and (message := _duplicate_credit_code_message(enterprise)):
             exc.errors["credit_code"] = [str(message)]
         raise
 
@@ -121,7 +123,7 @@ def _save_unique(enterprise: Enterprise):
         raise ValidationFailed(
             {
                 "credit_code": [
-                    duplicate_credit_code_message(enterprise)
+                    _duplicate_credit_code_message(enterprise)
                     or _("该统一社会信用代码已登记，不能重复建档。")
                 ]
             },

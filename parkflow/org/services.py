@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parkflow.core import audit, clock
 from parkflow.core.db import service
-from parkflow.core.errors import PermissionDenied, ValidationFailed
+from parkflow.core.errors import NotFound, PermissionDenied, ValidationFailed
 from parkflow.core.rules import evaluate_on_commit
 from parkflow.core.validation import full_clean
 
@@ -20,6 +20,7 @@ from .models import (
     User,
     compliance_evidence_path,
 )
+from .selectors import people_in_scope
 
 
 def _full_clean(obj, requirement: str = ""):
@@ -155,6 +156,9 @@ def compliance_record_add(
 def compliance_evidence_open(*, actor, record: ComplianceRecord):
     """Open a record's evidence for someone who may see the person's status; audited."""
     access.ensure_somewhere(actor, "org.view", requirement="R-ORG-5")
+    # The record's person must be one the actor sees: another park's staff get "not found".
+    if not people_in_scope(actor=actor).filter(pk=record.user_id).exists():
+        raise NotFound()
     handle = record.evidence.open("rb")
     audit.record(
         actor,

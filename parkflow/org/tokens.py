@@ -28,6 +28,18 @@ KEY_PREFIX = "pf_"
 # ``last_used_at`` is bookkeeping for the owner's list, not a state change: it is written at most
 # once per interval per token, outside the audit chain.
 LAST_USED_RESOLUTION = datetime.timedelta(minutes=5)
+# No function here calls the access layer: a token belongs to one user, who acts on his own
+# tokens only (``user=actor`` in every query); nobody else sees or revokes them (D23, D21).
+SYSTEM_OPERATIONS = {
+    "issue": "the actor's own token (user=actor); anonymous or inactive actors are NotFound",
+    "revoke": "the actor's own tokens only (user_id=actor.pk): another user's is NotFound",
+    "revoke_all_for_user": "system operation called from User.save on a password change or "
+    "deactivation; no actor",
+    "for_user": "read of one user's own tokens; the callers pass request.user",
+    "live": "queryset filter helper: narrows the queryset it is given",
+    "digest": "pure helper: the SHA-256 stored instead of the key",
+}
+
 AUDIT_FIELDS = ["name", "prefix", "created_at", "expires_at", "revoked_at", "revoked_reason"]
 
 

@@ -38,9 +38,13 @@ from .routes import World
 
 SERVICE_MODULES = [
     "parkflow.org.services",
+    "parkflow.org.tokens",
     "parkflow.enterprises.services",
+    "parkflow.enterprises.services_import",
+    "parkflow.enterprises.invitations",
     "parkflow.enterprises.exports",
     "parkflow.core.alerts",
+    "parkflow.core.calendar_schedule",
 ]
 ACCESS_CALLS = {"ensure", "ensure_somewhere", "may", "may_somewhere", "get_for_user", "scope"}
 
@@ -151,6 +155,19 @@ SERVICES: dict[str, Service] = {
             _s(w, Role.BUSINESS_STAFF),
             w.clerk(),  # nobody vouches for himself
         ],
+    ),
+    "parkflow.org.services.compliance_evidence_open": Service(
+        "compliance_record.evidence_download",
+        lambda w: {"record": _compliance_record(w)},
+        allowed=lambda w: _s(w, Role.AUDITOR),
+        refused=lambda w: [_s(w, Role.AUDITOR, w.other_park), _nobody(w), w.enterprise_user()],
+    ),
+    # A predicate for the page: it answers, never raises (see the test further down).
+    "parkflow.org.services.may_record_compliance_for": Service(
+        None,
+        lambda w: {"person": w.clerk()},
+        allowed=lambda w: _s(w, Role.OFFICE_STAFF),
+        after=False,
     ),
     "parkflow.org.services.role_assign": Service(
         "role.assign",
@@ -269,7 +286,17 @@ SERVICES: dict[str, Service] = {
         allowed=lambda w: _s(w, Role.RISK_OFFICER),
         refused=lambda w: [_s(w, Role.BUSINESS_STAFF), _s(w, Role.AUDITOR), _nobody(w)],
     ),
+    "parkflow.enterprises.services.protected_brand_update": Service(
+        "brand.update",
+        lambda w: {"brand": _brand(w), "is_active": False},
+        allowed=lambda w: _s(w, Role.RISK_OFFICER),
+        refused=lambda w: [_s(w, Role.BUSINESS_STAFF), _s(w, Role.AUDITOR), _nobody(w)],
+        before=True,
+    ),
     # System operations (SYSTEM_OPERATIONS): their audit record is still checked.
+    "parkflow.enterprises.services.enterprise_input": Service(
+        None, lambda w: {"values": {"name": " 服务表科技有限公司 "}}, system=True, after=False
+    ),
     "parkflow.enterprises.services.brand_check": Service(
         "brand.flag",
         lambda w: {"enterprise": _brand_lookalike(w)},
@@ -309,6 +336,168 @@ SERVICES: dict[str, Service] = {
     ),
     "parkflow.enterprises.services.tariff_in_force": Service(
         None, lambda w: {"park": w.park}, system=True, after=False
+    ),
+    # --- the register import -----------------------------------------------------------------
+    "parkflow.enterprises.services_import.import_batch_upload": Service(
+        "enterprise_import.upload",
+        lambda w: {"upload": lambda: _register_upload(w)},
+        allowed=lambda w: _importer(w),
+        refused=lambda w: [w.clerk(), _s(w, Role.AUDITOR), _nobody(w), w.enterprise_user()],
+    ),
+    "parkflow.enterprises.services_import.import_batch_confirm": Service(
+        "enterprise_import.confirm",
+        lambda w: {"batch": _import_batch(w, "valid")},
+        allowed=lambda w: _importer(w),
+        # A batch is its importer's: another importer of the same park does not find it.
+        refused=lambda w: [_s(w, Role.OFFICE_STAFF), _s(w, Role.AUDITOR), _nobody(w)],
+    ),
+    "parkflow.enterprises.services_import.import_batch_get_for_user": Service(
+        None,
+        lambda w: {"pk": _import_batch(w, "checking").pk},
+        allowed=lambda w: _importer(w),
+        refused=lambda w: [_s(w, Role.OFFICE_STAFF), _s(w, Role.SYSTEM_ADMIN), _nobody(w)],
+        after=False,
+    ),
+    "parkflow.enterprises.services_import.import_batch_list": Service(
+        None,
+        lambda w: (_import_batch(w, "checking"), {})[1],  # a batch exists, of the importer
+        allowed=lambda w: _importer(w),
+        refused=lambda w: [_s(w, Role.OFFICE_STAFF), _s(w, Role.SYSTEM_ADMIN), _nobody(w)],
+        after=False,
+    ),
+    "parkflow.enterprises.services_import.importable_parks": Service(
+        None, lambda w: {}, allowed=lambda w: _importer(w), after=False
+    ),
+    "parkflow.enterprises.services_import.contact_units": Service(
+        None, lambda w: {}, allowed=lambda w: _importer(w), after=False
+    ),
+    "parkflow.enterprises.services_import.import_batch_check": Service(
+        "enterprise_import.check",
+        lambda w: {"batch_id": _import_batch(w, "checking").pk},
+        system=True,
+    ),
+    "parkflow.enterprises.services_import.import_batch_run": Service(
+        "enterprise_import.commit",
+        lambda w: {"batch_id": _import_batch(w, "importing").pk},
+        system=True,
+    ),
+    "parkflow.enterprises.services_import.report_progress": Service(
+        None, lambda w: {"batch_id": 1, "rows_done": 3}, system=True, after=False
+    ),
+    "parkflow.enterprises.services_import.progress_of": Service(
+        None, lambda w: {"batch": _import_batch(w, "checking")}, system=True, after=False
+    ),
+    # --- portal invitations ----------------------------------------------------------------------
+    "parkflow.enterprises.invitations.portal_invitation_create": Service(
+        "portal_invitation.create",
+        lambda w: {"enterprise": w.enterprise()},
+        allowed=lambda w: w.clerk(),
+        refused=lambda w: [
+            _s(w, Role.BUSINESS_STAFF, w.other_park),
+            _s(w, Role.AUDITOR),
+            w.enterprise_user(),
+        ],
+    ),
+    "parkflow.enterprises.invitations.portal_invitation_revoke": Service(
+        "portal_invitation.revoke",
+        lambda w: {"invitation": _invitation(w)[0]},
+        allowed=lambda w: w.clerk(),
+        refused=lambda w: [
+            _s(w, Role.BUSINESS_STAFF, w.other_park),
+            _s(w, Role.AUDITOR),
+            w.enterprise_user(),
+        ],
+        before=True,
+    ),
+    "parkflow.enterprises.invitations.portal_invitation_accept": Service(
+        "portal_invitation.accept",
+        lambda w: {
+            "token": _invitation(w)[1],
+            "username": "invited-service-table",
+            "password": "Yuanqu-2026!x",
+            "password_confirm": "Yuanqu-2026!x",
+        },
+        system=True,
+        before=True,
+    ),
+    "parkflow.enterprises.invitations.invitation_for_token": Service(
+        None, lambda w: {"token": _invitation(w)[1]}, system=True, after=False
+    ),
+    "parkflow.enterprises.invitations.valid_days": Service(
+        None, lambda w: {}, system=True, after=False
+    ),
+    "parkflow.enterprises.invitations.token_hash": Service(
+        None, lambda w: {"token": "abc"}, system=True, after=False
+    ),
+    "parkflow.enterprises.invitations.suggested_username": Service(
+        None, lambda w: {"enterprise": w.enterprise()}, system=True, after=False
+    ),
+    # --- API tokens: the owner acts on his own; anyone else finds nothing ------------------------
+    "parkflow.org.tokens.issue": Service(
+        "api_token.create",
+        lambda w: {"name": "服务表令牌"},
+        allowed=lambda w: w.clerk(),
+        refused=lambda w: [_anonymous(), _inactive(w)],
+    ),
+    "parkflow.org.tokens.revoke": Service(
+        "api_token.revoke",
+        lambda w: {"token": _api_token(w)},
+        allowed=lambda w: w.clerk(),
+        refused=lambda w: [_s(w, Role.BUSINESS_STAFF), _s(w, Role.SYSTEM_ADMIN), _anonymous()],
+        before=True,
+    ),
+    "parkflow.org.tokens.revoke_all_for_user": Service(
+        "api_token.revoke_all",
+        lambda w: {"user": _api_token(w).user, "reason": "password_changed"},
+        system=True,
+    ),
+    "parkflow.org.tokens.for_user": Service(
+        None, lambda w: {"user": w.clerk()}, system=True, after=False
+    ),
+    "parkflow.org.tokens.live": Service(None, lambda w: {}, system=True, after=False),
+    "parkflow.org.tokens.digest": Service(
+        None, lambda w: {"key": "pf_abc"}, system=True, after=False
+    ),
+    # --- the holiday schedule: headquarters only ------------------------------------------------
+    "parkflow.core.calendar_schedule.calendar_schedule_enter": Service(
+        "calendar.schedule_enter",
+        lambda w: {"year": 2027, "rows": _schedule_rows(), "notice": "国办发明电〔2026〕9号"},
+        allowed=lambda w: w.hq_staff(Role.SYSTEM_ADMIN),
+        refused=lambda w: [
+            _s(w, Role.SYSTEM_ADMIN),
+            _s(w, Role.OFFICE_STAFF),
+            w.hq_staff(Role.AUDITOR),
+            _nobody(w),
+        ],
+        before=True,
+    ),
+    # A predicate (named ``user``, so called as the system with the user in its arguments).
+    "parkflow.core.calendar_schedule.may_manage": Service(
+        None, lambda w: {"user": w.hq_staff(Role.OFFICE_STAFF)}, system=True, after=False
+    ),
+    "parkflow.core.calendar_schedule.weekday_label": Service(
+        None, lambda w: {"day": _today()}, system=True, after=False
+    ),
+    "parkflow.core.calendar_schedule.date_label": Service(
+        None, lambda w: {"day": _today()}, system=True, after=False
+    ),
+    "parkflow.core.calendar_schedule.parse_text": Service(
+        None, lambda w: {"year": 2027, "text": SCHEDULE_2027}, system=True, after=False
+    ),
+    "parkflow.core.calendar_schedule.file_to_text": Service(
+        None, lambda w: {"upload": _schedule_csv}, system=True, after=False
+    ),
+    "parkflow.core.calendar_schedule.template_workbook": Service(
+        None, lambda w: {}, system=True, after=False
+    ),
+    "parkflow.core.calendar_schedule.validate": Service(
+        None, lambda w: {"year": 2027, "rows": _schedule_rows()}, system=True, after=False
+    ),
+    "parkflow.core.calendar_schedule.plan": Service(
+        None, lambda w: {"rows": _schedule_rows()}, system=True, after=False
+    ),
+    "parkflow.core.calendar_schedule.preview": Service(
+        None, lambda w: {"year": 2027, "rows": _schedule_rows()}, system=True, after=False
     ),
     # --- the export ------------------------------------------------------------------------------
     "parkflow.enterprises.exports.enterprise_export": Service(
@@ -358,6 +547,109 @@ SERVICES: dict[str, Service] = {
         refused=lambda w: [_s(w, Role.OFFICE_STAFF, w.other_park), _s(w, Role.AUDITOR)],
     ),
 }
+
+
+def _compliance_record(w):
+    from parkflow.org import services
+
+    return services.compliance_record_add(
+        actor=_s(w, Role.OFFICE_STAFF),
+        person=w.clerk(),
+        kind=ComplianceKind.COMMITMENT,
+        completed_on=_today() - datetime.timedelta(days=3),
+        evidence=_pdf(),
+    )
+
+
+def _brand(w):
+    from parkflow.enterprises import services
+
+    return services.protected_brand_create(actor=_s(w, Role.RISK_OFFICER), name="服务表品牌乙")
+
+
+def _importer(w):
+    if "importer" not in w._cache:
+        w._cache["importer"] = _s(w, Role.OFFICE_STAFF)
+    return w._cache["importer"]
+
+
+def _register_upload(w):
+    from parkflow.enterprises.tests import ledgers
+
+    rows = [
+        ledgers.enterprise_row(1, w.park.name, status="意向", seed_offset=7000),
+        ledgers.enterprise_row(2, w.park.name, status="在园", seed_offset=7000),
+    ]
+    return ledgers.upload(
+        ledgers.workbook(rows, [[w.park.name, "周建国", "安全主管", "0512-66881234"]])
+    )
+
+
+def _import_batch(w, status: str):
+    """A batch of ``_importer(w)``: uploaded (checking), checked (valid) or confirmed (importing).
+    The worker's steps are called directly: in a test their on-commit tasks never fire."""
+    from parkflow.enterprises import services_import
+
+    batch = services_import.import_batch_upload(actor=_importer(w), upload=_register_upload(w))
+    if status in ("valid", "importing"):
+        batch = services_import.import_batch_check(batch_id=batch.pk)
+        assert batch.status == "valid", batch.errors or batch.failure
+    if status == "importing":
+        batch = services_import.import_batch_confirm(actor=_importer(w), batch=batch)
+    assert batch.status == status
+    return batch
+
+
+def _invitation(w):
+    """A pending portal invitation of the world's enterprise and its raw token."""
+    if "invitation" not in w._cache:
+        from parkflow.enterprises import invitations
+
+        w._cache["invitation"] = invitations.portal_invitation_create(
+            actor=w.clerk(), enterprise=w.enterprise()
+        )
+    return w._cache["invitation"]
+
+
+def _anonymous():
+    from django.contrib.auth.models import AnonymousUser
+
+    return AnonymousUser()
+
+
+def _inactive(w):
+    from parkflow.org.tests.factories import UserFactory
+
+    return UserFactory(is_active=False)
+
+
+def _api_token(w):
+    from parkflow.org import tokens
+
+    if "api_token" not in w._cache:
+        w._cache["api_token"] = tokens.issue(actor=w.clerk(), name="服务表令牌")[0]
+    return w._cache["api_token"]
+
+
+SCHEDULE_2027 = """元旦, 2027-01-01~2027-01-03
+春节, 2027-02-05~2027-02-12, 2027-02-14 2027-02-20
+国庆节, 2027-10-01~2027-10-07, 2027-09-26 2027-10-09
+"""
+
+
+def _schedule_rows():
+    from parkflow.core import calendar_schedule
+
+    rows, errors = calendar_schedule.parse_text(2027, SCHEDULE_2027)
+    assert not errors, errors
+    return rows
+
+
+def _schedule_csv():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    text = "名称,放假开始日期,放假结束日期,调休上班日\n元旦,2027-01-01,2027-01-03,\n"
+    return SimpleUploadedFile("schedule.csv", text.encode("utf-8"), content_type="text/csv")
 
 
 def _brand_lookalike(w):
@@ -430,7 +722,7 @@ def test_service_refuses_who_may_not_and_writes_nothing(dotted, park, other_park
     refused = spec.refused(w)
     for actor in refused:
         rows, events = _row_counts(), AuditEvent.objects.count()
-        if spec.code is None and dotted.endswith("alert_list"):
+        if spec.code is None and dotted.endswith("_list"):
             assert not fn(actor=actor, **kwargs).exists()
             continue
         with pytest.raises((PermissionDenied, NotFound)):
@@ -547,3 +839,27 @@ def test_the_static_check_notices_a_service_without_an_access_call():
         "def c(*, actor):\n    audit.record(actor, 'c', None)\n"
     )
     assert _calls_access(tree) == {"a", "b"}
+
+
+def test_the_compliance_predicate_answers_what_the_service_would_do(park, other_park, monkeypatch):
+    from parkflow.org import services
+
+    w = World(park, other_park, monkeypatch)
+    person = w.clerk()
+    assert services.may_record_compliance_for(_s(w, Role.OFFICE_STAFF), person)
+    for actor in (_s(w, Role.OFFICE_STAFF, w.other_park), _s(w, Role.AUDITOR), person):
+        assert not services.may_record_compliance_for(actor, person)
+
+
+def test_another_parks_staff_cannot_open_a_compliance_evidence_file(park, other_park, monkeypatch):
+    """The page scopes the record, and so does the service itself (it once asked only for
+    ``org.view`` somewhere)."""
+    from parkflow.org import services
+
+    w = World(park, other_park, monkeypatch)
+    record = _compliance_record(w)
+    with pytest.raises(NotFound):
+        services.compliance_evidence_open(
+            actor=_s(w, Role.OFFICE_STAFF, w.other_park), record=record
+        )
+    assert not AuditEvent.objects.filter(action="compliance_record.evidence_download").exists()

@@ -148,6 +148,9 @@ def test_a_code_registered_after_the_check_stops_the_whole_import(
     assert [e["row"] for e in batch.errors] == [5]
     assert Enterprise.objects.count() == before
     assert not LegacyAdmission.objects.exists()
+    # The failed re-check is on the audit chain, with how many rows it refused.
+    event = AuditEvent.objects.get(action="enterprise_import.fail", object_id=str(batch.pk))
+    assert event.after == {"error_count": 1}
 
 
 def test_a_failure_half_way_through_writes_nothing(

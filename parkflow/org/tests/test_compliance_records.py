@@ -187,3 +187,18 @@ def test_the_form_starts_on_the_missing_record(client, office, lapsed):
     client.force_login(office)
     response = client.get(reverse("org:person_compliance", args=[lapsed.pk]))
     assert response.context["form"].initial["kind"] == ComplianceKind.COMMITMENT
+
+
+def test_a_persons_page_lists_only_that_persons_records(client, office, lapsed, park):
+    colleague = staff(Role.BUSINESS_STAFF, park, display_name="周同事")
+    ComplianceRecord.objects.create(
+        user=colleague,
+        kind=ComplianceKind.COMMITMENT,
+        completed_on=TODAY() - datetime.timedelta(days=10),
+        valid_until=TODAY() + datetime.timedelta(days=300),
+        note="周同事的承诺书",
+    )
+    client.force_login(office)
+    response = client.get(reverse("org:person_compliance", args=[lapsed.pk]))
+    assert response.status_code == 200
+    assert {r.user_id for r in response.context["history"]} == {lapsed.pk}

@@ -158,6 +158,18 @@ def test_deactivating_the_account_revokes_its_tokens(clerk):
     assert token_client(key).get("/api/v1/me/").status_code == 401  # revoked stays revoked
 
 
+def test_one_accounts_password_change_leaves_everyone_elses_tokens_working(clerk, park):
+    staff(Role.BUSINESS_STAFF, park, username="other")
+    theirs = obtain(username="other").json()["token"]
+    obtain()
+    user = User.objects.get(pk=clerk.pk)
+    user.set_password("An0ther-Secret")
+    user.save()
+    assert token_client(theirs).get("/api/v1/me/").status_code == 200
+    event = AuditEvent.objects.get(action="api_token.revoke_all")
+    assert len(event.after["tokens"]) == 1
+
+
 def test_other_saves_of_the_user_leave_tokens_alone(clerk):
     key = obtain().json()["token"]
     clerk.display_name = "新名字"
