@@ -9,7 +9,8 @@ from django import template
 from django.core.exceptions import FieldDoesNotExist
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from parkflow.core import audit_actions
@@ -385,6 +386,32 @@ def cite(articles, requirement=""):
         '<span class="cite" title="{}">{}</span>',
         ((requirement or ref, article_label(ref)) for ref in refs),
     )
+
+
+_REQUIREMENTS_IN_TEXT = re.compile(r"\s*[（(]((?:R-[A-Z]+-\d+[、,，\s]*)+)[）)]")
+
+
+@register.filter
+def req_tips(text):
+    """A sentence that names the requirements it enforces — "……（R-ENT-1）。" — reads without
+    the codes; each becomes a small mark whose tooltip names it (the park's language on the
+    page, the code for whoever traces it)."""
+    text = str(text)
+    pieces, last = [], 0
+    for match in _REQUIREMENTS_IN_TEXT.finditer(text):
+        codes = re.findall(r"R-[A-Z]+-\d+", match.group(1))
+        pieces.append(escape(text[last : match.start()]))
+        pieces.append(
+            format_html(
+                '<span class="req-tip" title="{}" aria-label="{}"><i class="bi bi-journal-check"'
+                ' aria-hidden="true"></i></span>',
+                " ".join(codes),
+                _("制度要求 %(codes)s") % {"codes": "、".join(codes)},
+            )
+        )
+        last = match.end()
+    pieces.append(escape(text[last:]))
+    return mark_safe("".join(str(p) for p in pieces))  # noqa: S308 - every piece is escaped
 
 
 @register.filter

@@ -221,7 +221,7 @@ def test_brand_flag_card_shows_brand_method_score_and_the_rule_with_an_upload_li
 def test_admission_conditions_list_the_problems_in_red(client, clerk, park):
     enterprise = make_enterprise(park)
     html = detail(login(client, clerk), enterprise).content.decode()
-    assert "准入条件未满足（R-ENT-5）" in html
+    assert '准入条件未满足<span class="req-tip" title="R-ENT-5"' in html
     assert "未上传营业执照" in html
     assert "card-problem" in html
 
