@@ -3,6 +3,7 @@ authority matrix (editable, audited); the rest read-only."""
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from parkflow.core import audit
@@ -71,7 +72,23 @@ class UserAdmin(DjangoUserAdmin):
     readonly_fields = ("last_login", "date_joined")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("role_assignments")
+        """Like every other interface, the admin lists only the people of the parks the
+        administrator covers: staff with a role there and the portal users of its enterprises."""
+        qs = super().get_queryset(request).prefetch_related("role_assignments")
+        parks = access.visible_park_ids(request.user)
+        if parks is None:
+            return qs
+        return qs.filter(
+            Q(role_assignments__unit__park_id__in=parks)
+            | Q(portal_account__enterprise__park_id__in=parks)
+        ).distinct()
+
+    def get_readonly_fields(self, request, obj=None):
+        # Only a superuser makes superusers or admin-site staff: nobody raises his own rights.
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += ("is_staff", "is_superuser")
+        return fields
 
     @admin.display(description=_("角色"))
     def roles(self, obj):

@@ -289,3 +289,34 @@ def test_every_admin_list_and_detail_page_renders_on_the_demo_park(client):
         if first is not None:
             response = client.get(reverse("admin:{}_{}_change".format(*info), args=[first.pk]))
             assert response.status_code == 200, model._meta.label
+
+
+def test_a_park_administrator_sees_and_edits_only_his_parks_people_in_the_admin(
+    client, park, other_park
+):
+    """Admin querysets are scoped like every other interface (R-ORG-3)."""
+    from django.contrib.auth.models import Permission
+
+    from parkflow.org.models import User
+
+    park_admin = staff(Role.SYSTEM_ADMIN, park, username="park_admin", is_staff=True)
+    park_admin.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_user", "change_user"])
+    )
+    mine = staff(Role.BUSINESS_STAFF, park, username="mine")
+    theirs = staff(Role.BUSINESS_STAFF, other_park, username="theirs")
+    client.force_login(park_admin)
+
+    listing = client.get("/admin/org/user/").content.decode()
+    assert "mine" in listing and "theirs" not in listing
+    response = client.get(f"/admin/org/user/{theirs.pk}/change/")
+    assert response.status_code == 302  # "does not exist" for an object outside the queryset
+    form = client.get(f"/admin/org/user/{mine.pk}/change/").content.decode()
+    assert 'name="is_superuser"' not in form
+    before = AuditEvent.objects.count()
+    client.post(
+        f"/admin/org/user/{theirs.pk}/change/",
+        {"username": "theirs", "is_active": "", "display_name": "x"},
+    )
+    assert User.objects.get(pk=theirs.pk).is_active
+    assert AuditEvent.objects.count() == before
