@@ -23,6 +23,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from parkflow.core import clock
+from parkflow.core.errors import ValidationFailed
 from parkflow.core.xlsx import append_row
 from parkflow.org.models import EmergencyContact, OrgUnit
 
@@ -377,8 +378,8 @@ def _check_model(ledger, sheet, number, values, columns, error) -> None:
 
     try:
         cleaned = enterprise_input(values)
-    except Exception as exc:  # ValidationFailed from the service's own input cleaning
-        for key, messages in getattr(exc, "errors", {"name": [str(exc)]}).items():
+    except ValidationFailed as exc:  # the service's own input cleaning refused a cell
+        for key, messages in exc.errors.items():
             for message in messages:
                 error(key if key in columns else "name", message)
         return

@@ -54,20 +54,16 @@ SYSTEM_OPERATIONS = {
 }
 
 
-def _may_in_park(actor, action: str, park) -> bool:
-    return access.may(actor, action, park=park)
-
-
 def importable_parks(actor) -> dict[str, OrgUnit]:
     """The parks this person may import enterprises into, by name."""
     parks = OrgUnit.objects.filter(kind="park").order_by("name")
-    return {p.name: p for p in parks if _may_in_park(actor, IMPORT_ACTION, p)}
+    return {p.name: p for p in parks if access.may(actor, IMPORT_ACTION, park=p)}
 
 
 def contact_units(actor) -> dict[str, OrgUnit]:
     """The units whose emergency contacts this person may manage, by name."""
     units = OrgUnit.objects.select_related("park").order_by("name")
-    return {u.name: u for u in units if _may_in_park(actor, CONTACT_ACTION, u.park)}
+    return {u.name: u for u in units if access.may(actor, CONTACT_ACTION, park=u.park)}
 
 
 def _ensure_may_import(actor) -> dict[str, OrgUnit]:

@@ -3,6 +3,7 @@ confirmation, and the Excel template. Each page calls the services of ``services
 
 import io
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -53,16 +54,10 @@ def import_start(request):
             "form": form,
             "batches": batches,
             "parks": list(services_import.importable_parks(request.user)),
-            "max_rows": request_max_rows(),
+            "max_rows": settings.PARKFLOW_IMPORT_MAX_ROWS,
         },
         status=status,
     )
-
-
-def request_max_rows() -> int:
-    from django.conf import settings
-
-    return settings.PARKFLOW_IMPORT_MAX_ROWS
 
 
 @require_GET

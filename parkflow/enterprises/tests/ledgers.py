@@ -90,9 +90,14 @@ def upload(content: bytes, name: str = "园区企业台账.xlsx"):
     )
 
 
+def wrong_check_digit(code: str) -> str:
+    """A well-formed credit code whose last character is not its GB 32100 check digit."""
+    return code[:-1] + ("1" if code[-1] != "1" else "2")
+
+
 # Thirty bad rows of different kinds: (column index, bad value, words the error must contain).
 BAD_CELLS = [
-    (1, "91320505MA1XXXXXX0", "校验位"),
+    (1, wrong_check_digit(make_credit_code(424_242)), "校验位"),
     (1, "9132050", "18位"),
     (1, "", "必填"),
     (0, "", "必填"),

@@ -288,7 +288,7 @@ def test_import_pages_show_progress_errors_and_a_confirmation(
 ):
     client.force_login(importer)
     rows = [ledgers.enterprise_row(n, park.name) for n in range(3)]
-    rows[1][1] = "91320505MA1XXXXXX0"
+    rows[1][1] = ledgers.wrong_check_digit(rows[1][1])
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("enterprises:import"), {"file": ledgers.upload(ledgers.workbook(rows))}
