@@ -29,6 +29,8 @@ admin.site.index_title = _("系统管理（业务数据只读，变更请在业�
 class ReadOnlyAdmin(admin.ModelAdmin):
     """View only: no add, no change, no delete (and so no "delete selected" action)."""
 
+    view_on_site = False  # get_absolute_url serves the audit page, not an admin button
+
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -56,6 +58,7 @@ class ReadOnlyInline(admin.TabularInline):
 class AuditedAdmin(admin.ModelAdmin):
     """Editable admin whose every save and delete is an audit event (R-PLT-1)."""
 
+    view_on_site = False
     audit_label = ""
 
     def _label(self):

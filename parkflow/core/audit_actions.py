@@ -9,6 +9,13 @@ Each app declares the action codes it records in its own ``audit_actions.py``::
 — a label for lists and filters, and a one-line summary template (``{actor}`` and ``{object}``
 are filled in). The kernel discovers the modules at start-up (``CoreConfig.ready``) and knows no
 domain's codes itself; a test walks the source and fails for any recorded code without a label.
+
+The same module may declare how the audit page shows what its events record:
+
+* ``AUDIT_KEYS = {key: label}`` — recorded keys that are not fields of the event's object;
+* ``AUDIT_VALUES = {key: {value: label}}`` — codes such keys hold (a role, an invitation state);
+* ``AUDIT_DETAILS = {code: function(after) -> [(label, before, after), ...]}`` — a readable
+  summary for events whose payload is bookkeeping (ids, hashes) rather than a change.
 """
 
 from dataclasses import dataclass
@@ -24,11 +31,18 @@ class AuditAction:
 
 
 REGISTRY: dict[str, AuditAction] = {}
+KEYS: dict[str, str] = {}
+VALUES: dict[str, dict] = {}
+DETAILS: dict = {}
 
 
-def register(actions: dict) -> None:
+def register(actions: dict, *, keys=None, values=None, details=None) -> None:
     for code, (label, summary) in actions.items():
         REGISTRY[code] = AuditAction(code=code, label=label, summary=summary)
+    KEYS.update(keys or {})
+    for key, labels in (values or {}).items():
+        VALUES.setdefault(key, {}).update(labels)
+    DETAILS.update(details or {})
 
 
 def autodiscover() -> None:
@@ -38,7 +52,12 @@ def autodiscover() -> None:
     for config in apps.get_app_configs():
         if module_has_submodule(config.module, "audit_actions"):
             module = __import__(f"{config.name}.audit_actions", fromlist=["AUDIT_ACTIONS"])
-            register(getattr(module, "AUDIT_ACTIONS", {}))
+            register(
+                getattr(module, "AUDIT_ACTIONS", {}),
+                keys=getattr(module, "AUDIT_KEYS", None),
+                values=getattr(module, "AUDIT_VALUES", None),
+                details=getattr(module, "AUDIT_DETAILS", None),
+            )
 
 
 def label(code: str) -> str:
@@ -92,4 +111,36 @@ AUDIT_ACTIONS = {
     "demo.org_create": (_("创建演示组织"), _("演示数据：创建组织“{object}”")),
     "demo.backdate_contact": (_("演示数据回溯"), _("演示数据：回溯“{object}”的确认时间")),
 }
-register(AUDIT_ACTIONS)
+
+# Keys the kernel's own events record beside object fields.
+AUDIT_KEYS = {
+    "rule": _("规则"),
+    "object": _("对象"),
+    "params": _("参数"),
+    "enabled": _("启用"),
+}
+
+
+def _verify_details(a):
+    """An ``audit.verify`` event: the result, and the signed digest it was anchored to (D18)."""
+    if a.get("ok"):
+        result = _("完整")
+    elif a.get("broken_event_id"):
+        result = _("断裂于事件 #%(id)s") % {"id": a["broken_event_id"]}
+    else:
+        result = _("与签名摘要不一致")
+    rows = [(_("结果"), None, result), (_("已校验"), None, a.get("checked"))]
+    if a.get("anchor_digest"):
+        rows.append((_("锚定摘要"), None, _("摘要 %(n)s") % {"n": a["anchor_digest"]}))
+    return rows
+
+
+AUDIT_DETAILS = {
+    "review.request": lambda a: [(_("审查轮次"), None, a.get("round") or "—")],
+    "review.approve": lambda a: [],
+    "review.reject": lambda a: [],
+    "review.return": lambda a: [],
+    "review.withdraw": lambda a: [],
+    "audit.verify": _verify_details,
+}
+register(AUDIT_ACTIONS, keys=AUDIT_KEYS, details=AUDIT_DETAILS)

@@ -1,7 +1,12 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .registry import status_colours
 
+
+@status_colours(
+    "severity", {"info": "info", "warning": "warning", "high": "danger", "critical": "critical"}
+)
 class Severity(models.TextChoices):
     INFO = "info", _("提示")
     WARNING = "warning", _("警告")
@@ -9,12 +14,23 @@ class Severity(models.TextChoices):
     CRITICAL = "critical", _("重大")
 
 
+@status_colours("alert", {"open": "danger", "acknowledged": "warning", "resolved": "success"})
 class AlertStatus(models.TextChoices):
     OPEN = "open", _("待处理")
     ACKNOWLEDGED = "acknowledged", _("已确认")
     RESOLVED = "resolved", _("已解除")
 
 
+@status_colours(
+    "review",
+    {
+        "pending": "warning",
+        "approve": "success",
+        "reject": "danger",
+        "return": "orange",
+        "withdrawn": "muted",
+    },
+)
 class ReviewDecision(models.TextChoices):
     PENDING = "pending", _("待审查")
     APPROVE = "approve", _("通过")

@@ -7,6 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
@@ -112,6 +113,10 @@ class CalendarYear(models.Model):
 
     def __str__(self):
         return f"{self.year} 年放假安排"
+
+    def get_absolute_url(self):
+        # Built from the pk alone: the audit page links events without loading rows.
+        return reverse("core:calendar")
 
     @property
     def is_official(self) -> bool:
@@ -245,6 +250,10 @@ class Alert(FSMModelMixin, models.Model):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self):
+        # Built from the pk alone: the audit page links events without loading rows.
+        return reverse("core:alert_detail", args=[self.pk])
+
     @property
     def is_active(self) -> bool:
         return self.status in (choices.AlertStatus.OPEN, choices.AlertStatus.ACKNOWLEDGED)
@@ -339,6 +348,10 @@ class Review(models.Model):
 
     def __str__(self):
         return f"{self.gate} · {self.object_repr}"
+
+    def get_absolute_url(self):
+        # Built from the pk alone: the audit page links events without loading rows.
+        return reverse("core:review_detail", args=[self.pk])
 
     @property
     def is_pending(self) -> bool:

@@ -44,3 +44,93 @@ AUDIT_ACTIONS = {
     "enterprise_import.commit": (_("完成企业名录导入"), _("{actor} 导入了“{object}”中的全部企业")),
     "enterprise_import.fail": (_("企业名录导入未完成"), _("“{object}”未能导入，未写入任何数据")),
 }
+
+# How the audit page shows what these events record (see core.audit_actions).
+AUDIT_KEYS = {
+    "enterprise": _("企业"),
+    "expires_at": _("有效期至"),
+    "sent": _("已发送邮件"),
+    "state": _("状态"),
+    "portal_account": _("门户账号"),
+}
+AUDIT_VALUES = {
+    "state": {
+        "pending": _("待使用"),
+        "accepted": _("已使用"),
+        "revoked": _("已作废"),
+        "expired": _("已过期"),
+    },
+}
+
+
+def _short(value, length=12):
+    text = str(value or "")
+    return text if len(text) <= length else f"{text[:length]}…"
+
+
+def _document_details(after):
+    from .choices import DocumentType
+
+    kind = after.get("doc_type")
+    label = DocumentType(kind).label if kind in DocumentType.values else kind
+    rows = [(_("材料"), None, f"{label} v{after.get('version', '')}")]
+    if after.get("original_name"):
+        rows.append((_("文件"), None, after["original_name"]))
+    if after.get("valid_until"):
+        rows.append((_("有效期至"), None, after["valid_until"]))
+    if after.get("sha256"):
+        rows.append(("SHA-256", None, _short(after["sha256"], 16)))
+    return rows
+
+
+def _decision_label(value):
+    from parkflow.core.choices import ReviewDecision
+
+    try:
+        return ReviewDecision(value).label
+    except ValueError:
+        return value
+
+
+def _money(value):
+    from parkflow.core.templatetags.parkflow import money
+
+    return money(value)
+
+
+def _shown(key, value):
+    from parkflow.core.templatetags.parkflow import shown
+
+    return shown(None, key, value)
+
+
+AUDIT_DETAILS = {
+    "document.upload": _document_details,
+    "document.download": lambda a: [(_("版本"), None, f"v{a.get('version', '')}")],
+    "review.draw": lambda a: [
+        (_("随机种子"), None, a.get("seed", "")),
+        (_("合格审查人"), None, _("%(n)s 人") % {"n": len(a.get("pool") or [])}),
+        (_("抽中"), None, _("%(n)s 人") % {"n": len(a.get("selected") or [])}),
+    ],
+    "review.publish": lambda a: [(_("公示结论"), None, _decision_label(a.get("decision")))],
+    "conflict.declare": lambda a: [],
+    "enterprise.create": lambda a: [],
+    "enterprise.export": lambda a: [(_("导出行数"), None, a.get("count"))],
+    "admission_fee.charge": lambda a: [(_("金额"), None, _money(a.get("amount")))],
+    "spot_check.draw": lambda a: [
+        (_("季度"), None, a.get("quarter", "")),
+        (_("随机种子"), None, a.get("seed", "")),
+        (_("抽中"), None, _("%(n)s 家") % {"n": len(a.get("sample") or [])}),
+    ],
+    "brand.flag": lambda a: [
+        (_("品牌"), None, a.get("brand", "")),
+        (_("相似度"), None, a.get("score", "")),
+    ],
+    "brand.clear": lambda a: [(_("解除品牌"), None, "、".join(a.get("brands") or []))],
+    "conflict.withdraw": lambda a: [],
+    "portal_invitation.create": lambda a: [
+        (_("邮箱"), None, a.get("email") or "—"),
+        (_("已发送邮件"), None, _shown("sent", a.get("sent"))),
+        (_("有效期至"), None, _shown("expires_at", a.get("expires_at"))),
+    ],
+}

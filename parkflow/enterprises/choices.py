@@ -1,7 +1,22 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from parkflow.core.registry import status_colours
 
+
+@status_colours(
+    "enterprise",
+    {
+        "prospect": "slate",
+        "applying": "info",
+        "under_review": "warning",
+        "approved": "primary",
+        "rejected": "danger",
+        "resident": "success",
+        "exiting": "orange",
+        "exited": "muted",
+    },
+)
 class EnterpriseStatus(models.TextChoices):
     """R-ENT-1 life cycle."""
 
@@ -15,6 +30,7 @@ class EnterpriseStatus(models.TextChoices):
     EXITED = "exited", _("已退出")
 
 
+@status_colours("grade", {"key": "purple", "a": "primary", "b": "info", "c": "slate"})
 class EnterpriseGrade(models.TextChoices):
     """Customer grade; resource entitlements follow it (R-RES-2, Art.12)."""
 
@@ -45,6 +61,7 @@ class DocumentType(models.TextChoices):
     OTHER = "other", _("其他材料")
 
 
+@status_colours("purpose", {"admission": "primary", "spot_check": "purple"})
 class DrawPurpose(models.TextChoices):
     ADMISSION = "admission", _("准入审核")
     SPOT_CHECK = "spot_check", _("季度抽查")
@@ -57,11 +74,23 @@ class BrandMatch(models.TextChoices):
     NEAR_MISS = "near_miss", _("近似名称")
 
 
+@status_colours("flag", {"open": "danger", "cleared": "success"})
 class FlagStatus(models.TextChoices):
     OPEN = "open", _("待解除")
     CLEARED = "cleared", _("已解除")
 
 
+@status_colours(
+    "import",
+    {
+        "checking": "info",
+        "valid": "primary",
+        "invalid": "danger",
+        "importing": "warning",
+        "imported": "success",
+        "failed": "danger",
+    },
+)
 class ImportStatus(models.TextChoices):
     CHECKING = "checking", _("检查中")
     VALID = "valid", _("检查通过，待导入")
@@ -69,3 +98,36 @@ class ImportStatus(models.TextChoices):
     IMPORTING = "importing", _("导入中")
     IMPORTED = "imported", _("已导入")
     FAILED = "failed", _("导入失败，未写入")
+
+
+@status_colours(
+    "licence",
+    {
+        "valid": "success",
+        "expiring": "warning",
+        "expired": "danger",
+        "not_yet": "orange",
+        "missing": "danger",
+    },
+)
+class LicenceState(models.TextChoices):
+    """The current business licence as the application list shows it (R-ENT-2)."""
+
+    VALID = "valid", _("有效")
+    EXPIRING = "expiring", _("即将到期")
+    EXPIRED = "expired", _("已过期")
+    NOT_YET = "not_yet", _("尚未生效")
+    MISSING = "missing", _("未上传")
+
+
+# The workbench's bar chart of enterprises by status (hex: ECharts draws outside app.css).
+EnterpriseStatus.chart_colours = {
+    "prospect": "#94a3b8",
+    "applying": "#0b9fc6",
+    "under_review": "#f0a202",
+    "approved": "#2f6bff",
+    "rejected": "#e5484d",
+    "resident": "#17a05d",
+    "exiting": "#f97316",
+    "exited": "#a1a1aa",
+}

@@ -2,7 +2,6 @@
 format) is decided by the services, whose errors are put back on these fields."""
 
 from django import forms
-from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -12,7 +11,14 @@ from parkflow.org import access
 from parkflow.org.choices import Role, UnitKind
 from parkflow.org.models import OrgUnit, User
 
-from .choices import DocumentType, DrawPurpose, EnterpriseGrade, EnterpriseStatus, Industry
+from .choices import (
+    DocumentType,
+    DrawPurpose,
+    EnterpriseGrade,
+    EnterpriseStatus,
+    Industry,
+    LicenceState,
+)
 
 
 def parks_for(user):
@@ -194,16 +200,6 @@ APPLICATION_STATUSES = (
     EnterpriseStatus.UNDER_REVIEW,
     EnterpriseStatus.REJECTED,
 )
-
-
-class LicenceState(models.TextChoices):
-    """The current business licence as the application list shows it (R-ENT-2)."""
-
-    VALID = "valid", _("有效")
-    EXPIRING = "expiring", _("即将到期")
-    EXPIRED = "expired", _("已过期")
-    NOT_YET = "not_yet", _("尚未生效")
-    MISSING = "missing", _("未上传")
 
 
 class ApplicationFilterForm(StyledForm):

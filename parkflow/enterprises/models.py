@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
@@ -110,6 +111,10 @@ class Enterprise(NormalisedPhoneMixin, FSMModelMixin, models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        # Built from the pk alone: the audit page links events without loading rows.
+        return reverse("enterprises:detail", args=[self.pk])
 
     def clean_fields(self, exclude=None):
         # Full-width, spaced or dashed codes are the same code (core.normalise); phone numbers
@@ -325,6 +330,10 @@ class QualificationDocument(models.Model):
     def __str__(self):
         return f"{self.enterprise} · {self.get_doc_type_display()} v{self.version}"
 
+    def get_absolute_url(self):
+        # Built from the pk alone: the audit page links events without loading rows.
+        return reverse("enterprises:document", args=[self.pk])
+
     @property
     def extension(self) -> str:
         return self.EXTENSIONS.get(self.mime_type, "bin")
@@ -386,6 +395,10 @@ class SpotCheckCampaign(models.Model):
 
     def __str__(self):
         return self.quarter
+
+    def get_absolute_url(self):
+        # Built from the pk alone: the audit page links events without loading rows.
+        return reverse("enterprises:spot_checks")
 
 
 class PublishedResult(models.Model):
@@ -454,6 +467,10 @@ class ProtectedBrand(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        # Built from the pk alone: the audit page links events without loading rows.
+        return reverse("enterprises:brands")
 
     @property
     def alias_list(self) -> list[str]:
@@ -554,6 +571,10 @@ class AdmissionFeeTariff(models.Model):
     def __str__(self):
         return f"{self.park} ¥{self.amount} ({self.effective_from})"
 
+    def get_absolute_url(self):
+        # Built from the pk alone: the audit page links events without loading rows.
+        return reverse("enterprises:tariffs")
+
 
 class AdmissionFee(models.Model):
     """The admission fee charged to one enterprise, always the tariff amount in force."""
@@ -616,6 +637,10 @@ class ImportBatch(FSMModelMixin, models.Model):
 
     def __str__(self):
         return self.original_name
+
+    def get_absolute_url(self):
+        # Built from the pk alone: the audit page links events without loading rows.
+        return reverse("enterprises:import_batch", args=[self.pk])
 
     @property
     def is_running(self) -> bool:

@@ -25,3 +25,23 @@ AUDIT_ACTIONS = {
     "authority_limit.update": (_("修改授权上限"), _("{actor} 修改了授权上限“{object}”")),
     "authority_limit.delete": (_("删除授权上限"), _("{actor} 删除了授权上限“{object}”")),
 }
+
+# How the audit page shows what these events record (see core.audit_actions).
+AUDIT_KEYS = {
+    "role": _("角色"),
+    "unit": _("所属单位"),
+    "username": _("登录账号"),
+    "is_superuser": _("超级管理员"),
+    "user": _("用户"),
+    "units": _("组织单元"),
+    "confirmed_days_ago": _("距上次确认天数"),
+}
+
+
+def _role_labels():
+    from .choices import Role
+
+    return dict(Role.choices)
+
+
+AUDIT_VALUES = {"role": _role_labels()}

@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from parkflow.core.normalise import normalise_phone
@@ -85,6 +86,10 @@ class OrgUnit(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        # Built from the pk alone: the audit page links events without loading rows.
+        return reverse("org:contacts")
 
     @property
     def is_park(self) -> bool:
@@ -255,6 +260,10 @@ class EmergencyContact(NormalisedPhoneMixin, models.Model):
 
     def __str__(self):
         return f"{self.unit} · {self.name}"
+
+    def get_absolute_url(self):
+        # Built from the pk alone: the audit page links events without loading rows.
+        return reverse("org:contacts")
 
 
 class AuthorityLimit(models.Model):

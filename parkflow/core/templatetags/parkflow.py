@@ -6,81 +6,16 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from django import template
-from django.core.exceptions import FieldDoesNotExist
-from django.urls import NoReverseMatch, reverse
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.urls import NoReverseMatch
 from django.utils import timezone
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from parkflow.core import audit_actions
-from parkflow.core.choices import AlertStatus, ReviewDecision, Severity
-from parkflow.enterprises.choices import (
-    DrawPurpose,
-    EnterpriseGrade,
-    EnterpriseStatus,
-    FlagStatus,
-    ImportStatus,
-)
-from parkflow.enterprises.forms import LicenceState
+from parkflow.core import audit_actions, registry
 
 register = template.Library()
-
-# kind -> (choices class, {value: tone}); tones map to .tag-<tone> in app.css.
-TAGS = {
-    "enterprise": (
-        EnterpriseStatus,
-        {
-            "prospect": "slate",
-            "applying": "info",
-            "under_review": "warning",
-            "approved": "primary",
-            "rejected": "danger",
-            "resident": "success",
-            "exiting": "orange",
-            "exited": "muted",
-        },
-    ),
-    "severity": (
-        Severity,
-        {"info": "info", "warning": "warning", "high": "danger", "critical": "critical"},
-    ),
-    "alert": (AlertStatus, {"open": "danger", "acknowledged": "warning", "resolved": "success"}),
-    "review": (
-        ReviewDecision,
-        {
-            "pending": "warning",
-            "approve": "success",
-            "reject": "danger",
-            "return": "orange",
-            "withdrawn": "muted",
-        },
-    ),
-    "grade": (EnterpriseGrade, {"key": "purple", "a": "primary", "b": "info", "c": "slate"}),
-    "purpose": (DrawPurpose, {"admission": "primary", "spot_check": "purple"}),
-    "flag": (FlagStatus, {"open": "danger", "cleared": "success"}),
-    "import": (
-        ImportStatus,
-        {
-            "checking": "info",
-            "valid": "primary",
-            "invalid": "danger",
-            "importing": "warning",
-            "imported": "success",
-            "failed": "danger",
-        },
-    ),
-    "licence": (
-        LicenceState,
-        {
-            "valid": "success",
-            "expiring": "warning",
-            "expired": "danger",
-            "not_yet": "orange",
-            "missing": "danger",
-        },
-    ),
-}
 
 SEVERITY_ICONS = {
     "info": "bi-info-circle",
@@ -90,27 +25,12 @@ SEVERITY_ICONS = {
 }
 
 
-# "app_label.model" -> (url name, how to build its arguments from the object id)
-OBJECT_URLS = {
-    "enterprises.enterprise": ("enterprises:detail", True),
-    "core.review": ("core:review_detail", True),
-    "core.alert": ("core:alert_detail", True),
-    "enterprises.qualificationdocument": ("enterprises:document", True),
-    "org.emergencycontact": ("org:contacts", False),
-    "org.orgunit": ("org:contacts", False),
-    "enterprises.protectedbrand": ("enterprises:brands", False),
-    "enterprises.admissionfeetariff": ("enterprises:tariffs", False),
-    "enterprises.spotcheckcampaign": ("enterprises:spot_checks", False),
-    "core.calendaryear": ("core:calendar", False),
-    "enterprises.importbatch": ("enterprises:import_batch", True),
-}
-
-
 @register.simple_tag
 def tag(value, kind, label=None):
-    """A coloured status tag: ``{% tag enterprise.status "enterprise" %}``."""
-    choices, tones = TAGS[kind]
-    tone = tones.get(value, "slate")
+    """A coloured status tag: ``{% tag enterprise.status "enterprise" %}``. The kind names a
+    choices class and its tones, declared next to it (``core.registry.status_colours``)."""
+    choices = registry.tag_kind(kind)
+    tone = choices.colours.get(value, "slate")
     if label is None:
         try:
             label = choices(value).label
@@ -162,47 +82,20 @@ def action_summary(event):
 
 @register.simple_tag
 def object_url(content_type, object_id):
-    """Link to the page of an alert's or event's object, or "" when it has no page."""
-    if content_type is None:
+    """Link to the page of an alert's or event's object, or "" when it has no page: the model's
+    ``get_absolute_url()``, called on an unsaved instance carrying only the pk (no query per
+    row; a model's URL must therefore be built from its pk alone)."""
+    if content_type is None or object_id in (None, ""):
         return ""
-    target = OBJECT_URLS.get(f"{content_type.app_label}.{content_type.model}")
-    if target is None:
+    model = content_type.model_class()
+    if model is None or not hasattr(model, "get_absolute_url"):
         return ""
-    name, with_id = target
     try:
-        return reverse(name, args=[object_id]) if with_id else reverse(name)
-    except NoReverseMatch:
+        return model(pk=model._meta.pk.to_python(object_id)).get_absolute_url()
+    except (NoReverseMatch, ValueError, ValidationError):
         return ""
 
 
-# Keys some events record that are not fields of the event's object.
-EXTRA_KEYS = {
-    "role": _("角色"),
-    "unit": _("所属单位"),
-    "rule": _("规则"),
-    "object": _("对象"),
-    "params": _("参数"),
-    "enabled": _("启用"),
-    "username": _("登录账号"),
-    "is_superuser": _("超级管理员"),
-    "enterprise": _("企业"),
-    "expires_at": _("有效期至"),
-    "sent": _("已发送邮件"),
-    "state": _("状态"),
-    "portal_account": _("门户账号"),
-    "user": _("用户"),
-    "units": _("组织单元"),
-    "confirmed_days_ago": _("距上次确认天数"),
-}
-# Values of such keys that are codes.
-EXTRA_VALUES = {
-    "state": {
-        "pending": _("待使用"),
-        "accepted": _("已使用"),
-        "revoked": _("已作废"),
-        "expired": _("已过期"),
-    },
-}
 _ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -214,12 +107,10 @@ def _field_label(model, key):
             return model._meta.get_field(name).verbose_name
         except FieldDoesNotExist:
             pass
-    return EXTRA_KEYS.get(name, key)
+    return audit_actions.KEYS.get(name, key)
 
 
 def _choice_label(model, key, value):
-    from parkflow.org.choices import Role
-
     if model is not None:
         try:
             field = model._meta.get_field(key.removesuffix("_id"))
@@ -227,10 +118,8 @@ def _choice_label(model, key, value):
             field = None
         if field is not None and field.choices:
             return dict(field.flatchoices).get(value, value)
-    if key == "role" and value in Role.values:
-        return Role(value).label
-    if isinstance(value, str) and value in EXTRA_VALUES.get(key, {}):
-        return EXTRA_VALUES[key][value]
+    if isinstance(value, str) and value in audit_actions.VALUES.get(key, {}):
+        return audit_actions.VALUES[key][value]
     if key == "rule":
         from parkflow.core.rules import REGISTRY
 
@@ -239,7 +128,7 @@ def _choice_label(model, key, value):
     return None
 
 
-def _shown(model, key, value):
+def shown(model, key, value):
     """A recorded value as the reader says it: choice labels, 是/否, Chinese dates."""
     if value in (None, ""):
         return "—"
@@ -259,90 +148,10 @@ def _shown(model, key, value):
         except ValueError:
             return value
     if isinstance(value, dict):
-        return "，".join(f"{_field_label(None, k)}：{_shown(None, k, v)}" for k, v in value.items())
+        return "，".join(f"{_field_label(None, k)}：{shown(None, k, v)}" for k, v in value.items())
     if isinstance(value, list):
-        return "、".join(str(_shown(None, key, v)) for v in value)
+        return "、".join(str(shown(None, key, v)) for v in value)
     return value
-
-
-def _short(value, length=12):
-    text = str(value or "")
-    return text if len(text) <= length else f"{text[:length]}…"
-
-
-def _document_summary(after):
-    from parkflow.enterprises.choices import DocumentType
-
-    kind = after.get("doc_type")
-    label = DocumentType(kind).label if kind in DocumentType.values else kind
-    rows = [(_("材料"), None, f"{label} v{after.get('version', '')}")]
-    if after.get("original_name"):
-        rows.append((_("文件"), None, after["original_name"]))
-    if after.get("valid_until"):
-        rows.append((_("有效期至"), None, after["valid_until"]))
-    if after.get("sha256"):
-        rows.append(("SHA-256", None, _short(after["sha256"], 16)))
-    return rows
-
-
-def _decision_label(value):
-    try:
-        return ReviewDecision(value).label
-    except ValueError:
-        return value
-
-
-# Readable summaries of events whose payload is bookkeeping (ids, hashes) rather than a change.
-def _verify_summary(a):
-    """An ``audit.verify`` event: the result, and the signed digest it was anchored to (D18)."""
-    if a.get("ok"):
-        result = _("完整")
-    elif a.get("broken_event_id"):
-        result = _("断裂于事件 #%(id)s") % {"id": a["broken_event_id"]}
-    else:
-        result = _("与签名摘要不一致")
-    rows = [(_("结果"), None, result), (_("已校验"), None, a.get("checked"))]
-    if a.get("anchor_digest"):
-        rows.append((_("锚定摘要"), None, _("摘要 %(n)s") % {"n": a["anchor_digest"]}))
-    return rows
-
-
-SUMMARIES = {
-    "document.upload": _document_summary,
-    "document.download": lambda a: [(_("版本"), None, f"v{a.get('version', '')}")],
-    "review.draw": lambda a: [
-        (_("随机种子"), None, a.get("seed", "")),
-        (_("合格审查人"), None, _("%(n)s 人") % {"n": len(a.get("pool") or [])}),
-        (_("抽中"), None, _("%(n)s 人") % {"n": len(a.get("selected") or [])}),
-    ],
-    "review.request": lambda a: [(_("审查轮次"), None, a.get("round") or "—")],
-    "review.approve": lambda a: [],
-    "review.reject": lambda a: [],
-    "review.return": lambda a: [],
-    "review.withdraw": lambda a: [],
-    "review.publish": lambda a: [(_("公示结论"), None, _decision_label(a.get("decision")))],
-    "conflict.declare": lambda a: [],
-    "enterprise.create": lambda a: [],
-    "audit.verify": lambda a: _verify_summary(a),
-    "enterprise.export": lambda a: [(_("导出行数"), None, a.get("count"))],
-    "admission_fee.charge": lambda a: [(_("金额"), None, money(a.get("amount")))],
-    "spot_check.draw": lambda a: [
-        (_("季度"), None, a.get("quarter", "")),
-        (_("随机种子"), None, a.get("seed", "")),
-        (_("抽中"), None, _("%(n)s 家") % {"n": len(a.get("sample") or [])}),
-    ],
-    "brand.flag": lambda a: [
-        (_("品牌"), None, a.get("brand", "")),
-        (_("相似度"), None, a.get("score", "")),
-    ],
-    "brand.clear": lambda a: [(_("解除品牌"), None, "、".join(a.get("brands") or []))],
-    "conflict.withdraw": lambda a: [],
-    "portal_invitation.create": lambda a: [
-        (_("邮箱"), None, a.get("email") or "—"),
-        (_("已发送邮件"), None, _shown(None, "sent", a.get("sent"))),
-        (_("有效期至"), None, _shown(None, "expires_at", a.get("expires_at"))),
-    ],
-}
 
 
 @register.simple_tag
@@ -357,8 +166,8 @@ def event_changes(event, subject=None):
         model = None
     before = event.before if isinstance(event.before, dict) else {}
     after = event.after if isinstance(event.after, dict) else {}
-    if event.action in SUMMARIES:
-        return SUMMARIES[event.action](after)
+    if event.action in audit_actions.DETAILS:
+        return audit_actions.DETAILS[event.action](after)
     keys = list(dict.fromkeys([*before, *after]))
     if event.action.endswith(".create"):
         keys = [k for k in keys if k in {"name", "credit_code", "status", "phone"}]
@@ -367,8 +176,8 @@ def event_changes(event, subject=None):
         rows.append(
             (
                 _field_label(model, key),
-                _shown(model, key, before.get(key)) if key in before else None,
-                _shown(model, key, after.get(key)) if key in after else None,
+                shown(model, key, before.get(key)) if key in before else None,
+                shown(model, key, after.get(key)) if key in after else None,
             )
         )
     return rows

@@ -1,0 +1,140 @@
+"""The enterprise register and customer intake in the sidebar, and their workbench cards."""
+
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from parkflow.core.registry import NavEntry, NavSection, WorkbenchCard
+
+SECTIONS = [NavSection("enterprises", _("企业管理"), order=30)]
+
+NAVIGATION = [
+    NavEntry(
+        "enterprises",
+        _("企业名录"),
+        "enterprises:list",
+        "bi-buildings",
+        action="enterprise.view",
+        order=10,
+        match=("enterprises:detail", "enterprises:edit"),
+    ),
+    NavEntry(
+        "enterprises",
+        _("入驻申请"),
+        "enterprises:applications",
+        "bi-inbox",
+        action="enterprise.view",
+        order=20,
+    ),
+    NavEntry(
+        "enterprises",
+        _("企业建档"),
+        "enterprises:create",
+        "bi-plus-square",
+        action="enterprise.create",
+        order=30,
+    ),
+    NavEntry(
+        "enterprises",
+        _("名录导入"),
+        "enterprises:import",
+        "bi-file-earmark-arrow-up",
+        action="enterprise.import",
+        order=40,
+        match=("enterprises:import_batch",),
+    ),
+    # Customer intake (R-ENT-3 … R-ENT-6), each shown only to the roles the policy names.
+    NavEntry(
+        "enterprises",
+        _("审查结果公示"),
+        "enterprises:results",
+        "bi-megaphone",
+        action="result.view",
+        order=50,
+    ),
+    NavEntry(
+        "enterprises",
+        _("季度抽查"),
+        "enterprises:spot_checks",
+        "bi-shuffle",
+        action="spot_check.view",
+        order=60,
+    ),
+    NavEntry(
+        "enterprises",
+        _("受保护品牌"),
+        "enterprises:brands",
+        "bi-patch-check",
+        action="brand.manage",
+        order=70,
+    ),
+    NavEntry(
+        "enterprises",
+        _("入驻费标准"),
+        "enterprises:tariffs",
+        "bi-cash-coin",
+        action="tariff.view",
+        order=80,
+    ),
+    NavEntry(
+        "enterprises",
+        _("利益冲突申报"),
+        "enterprises:conflicts",
+        "bi-person-exclamation",
+        action="enterprise.declare_conflict",
+        order=90,
+    ),
+]
+
+
+def _status_counts(request) -> dict:
+    """Enterprises in the user's scope by status; one query shared by both cards."""
+    if not hasattr(request, "_enterprise_status_counts"):
+        from parkflow.enterprises.selectors import enterprise_list
+
+        qs = enterprise_list(actor=request.user).order_by().values_list("status")
+        request._enterprise_status_counts = dict(qs.annotate(n=Count("id")))
+    return request._enterprise_status_counts
+
+
+def _kpi(request):
+    from parkflow.enterprises.choices import EnterpriseStatus
+
+    counts = _status_counts(request)
+    return {
+        "enterprise_count": sum(counts.values()),
+        "under_review_count": counts.get(EnterpriseStatus.UNDER_REVIEW, 0),
+    }
+
+
+def _status_chart(request):
+    from parkflow.enterprises.choices import EnterpriseStatus
+
+    counts = _status_counts(request)
+    return {
+        "status_chart": {
+            "type": "bar",
+            "labels": [str(label) for _value, label in EnterpriseStatus.choices],
+            "values": [counts.get(value, 0) for value, _label in EnterpriseStatus.choices],
+            "colors": [EnterpriseStatus.chart_colours[v] for v in EnterpriseStatus.values],
+        }
+    }
+
+
+WORKBENCH_CARDS = [
+    WorkbenchCard(
+        "enterprises.count",
+        "kpi",
+        "enterprises/partials/_workbench_kpi.html",
+        _kpi,
+        action="enterprise.view",
+        order=40,
+    ),
+    WorkbenchCard(
+        "enterprises.status_chart",
+        "side",
+        "enterprises/partials/_workbench_status_chart.html",
+        _status_chart,
+        action="enterprise.view",
+        order=20,
+    ),
+]
