@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "parkflow.org",
     "parkflow.enterprises",
     "parkflow.portal",
+    "parkflow.workbench",
 ]
 
 MIDDLEWARE = [
@@ -85,7 +86,7 @@ ROOT_URLCONF = "parkflow.urls"
 WSGI_APPLICATION = "parkflow.wsgi.application"
 AUTH_USER_MODEL = "org.User"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "core:workbench"
+LOGIN_REDIRECT_URL = "workbench:home"
 LOGOUT_REDIRECT_URL = "login"
 
 TEMPLATES = [
@@ -99,7 +100,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "parkflow.core.context_processors.navigation",
+                "parkflow.workbench.context_processors.navigation",
             ],
         },
     },

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from parkflow.core.forms import LoginForm
 
 urlpatterns = [
+    path("", include("parkflow.workbench.urls")),
     path("", include("parkflow.core.urls")),
     # Django's login view with refusals in plain Chinese (parkflow.core.forms.LoginForm).
     path("accounts/login/", LoginView.as_view(authentication_form=LoginForm), name="login"),

@@ -5,7 +5,6 @@ from . import views, views_calendar, views_rules
 app_name = "core"
 
 urlpatterns = [
-    path("", views.workbench, name="workbench"),
     path("alerts/", views.alert_list, name="alert_list"),
     path("alerts/<int:pk>/", views.alert_detail, name="alert_detail"),
     path("alerts/<int:pk>/acknowledge/", views.alert_acknowledge, name="alert_acknowledge"),

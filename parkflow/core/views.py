@@ -1,4 +1,4 @@
-"""Kernel pages: workbench, alert inbox, review decisions, audit chain.
+"""Kernel pages: alert inbox, review decisions, audit chain.
 
 Views are thin: parse, call the service or selector, render. Every page asks ``org.access``;
 enterprise users get 404 on staff pages and out-of-scope objects are 404 (R-ORG-3).
@@ -10,21 +10,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from parkflow.org import access, compliance
+from parkflow.org import access
 from parkflow.org.models import User
 
 from . import alerts as alert_services
-from . import audit, audit_actions, audit_digest, clock, gates
-from .choices import Severity
+from . import audit, audit_actions, audit_digest, gates, registry
 from .errors import DomainError, NotFound
 from .forms import (
     AlertAssignForm,
@@ -40,22 +38,6 @@ from .rules import REGISTRY
 
 LIST_PAGE_SIZE = 20
 AUDIT_PAGE_SIZE = 50
-SEVERITY_COLOURS = {
-    "info": "#0b9fc6",
-    "warning": "#f0a202",
-    "high": "#e5484d",
-    "critical": "#9b1c1c",
-}
-STATUS_COLOURS = {
-    "prospect": "#94a3b8",
-    "applying": "#0b9fc6",
-    "under_review": "#f0a202",
-    "approved": "#2f6bff",
-    "rejected": "#e5484d",
-    "resident": "#17a05d",
-    "exiting": "#f97316",
-    "exited": "#a1a1aa",
-}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -100,70 +82,6 @@ def safe_next(request, fallback: str) -> str:
     ):
         return target
     return fallback
-
-
-# ---------------------------------------------------------------------------------------------
-# Workbench
-
-
-def _my_compliance(user):
-    """The user's own compliance status (R-ORG-5), read exactly as the compliance page reads it:
-    what lapsed for which role, and per record kind its validity or "不适用"."""
-    lapses = [
-        reason
-        for role in sorted(access.roles_of(user))
-        if (reason := compliance.lapse_reason(user, role))
-    ]
-    row = compliance.status_rows([user], clock.today())[0]
-    return {"lapses": lapses, "records": row["kinds"]}
-
-
-@login_required
-def workbench(request):
-    """我的待办: reviews waiting for me, my alerts, my compliance status."""
-    user = request.user
-    if access.is_enterprise_user(user):
-        return redirect("portal:home")
-    pending = gates.pending_for(user)
-    alerts = alert_services.alert_list(actor=user)
-    my_alerts = alerts.filter(Q(assignee=user) | Q(assignee__isnull=True))
-    severity_counts = dict(alerts.order_by().values_list("severity").annotate(n=Count("id")))
-    context = {
-        "pending_count": pending.count(),
-        "pending_reviews": list(pending[:8]),
-        "my_alert_count": my_alerts.count(),
-        "my_alerts": list(my_alerts[:8]),
-        "active_alert_count": sum(severity_counts.values()),
-        "can_view_alerts": access.may_somewhere(user, "alert.view"),
-        "my_compliance": _my_compliance(user),
-        "severity_chart": {
-            "type": "pie",
-            "data": [
-                {"name": str(label), "value": severity_counts.get(value, 0)}
-                for value, label in Severity.choices
-                if severity_counts.get(value)
-            ],
-            "colors": [
-                SEVERITY_COLOURS[v] for v, _label in Severity.choices if severity_counts.get(v)
-            ],
-        },
-    }
-    if access.may_somewhere(user, "enterprise.view"):
-        from parkflow.enterprises.choices import EnterpriseStatus
-        from parkflow.enterprises.selectors import enterprise_list
-
-        status_counts = dict(
-            enterprise_list(actor=user).order_by().values_list("status").annotate(n=Count("id"))
-        )
-        context["enterprise_count"] = sum(status_counts.values())
-        context["under_review_count"] = status_counts.get(EnterpriseStatus.UNDER_REVIEW, 0)
-        context["status_chart"] = {
-            "type": "bar",
-            "labels": [str(label) for _value, label in EnterpriseStatus.choices],
-            "values": [status_counts.get(value, 0) for value, _label in EnterpriseStatus.choices],
-            "colors": [STATUS_COLOURS[value] for value, _label in EnterpriseStatus.choices],
-        }
-    return render(request, "core/workbench.html", context)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -400,17 +318,12 @@ def review_detail(request, pk):
     return render(request, "core/review_detail.html", context)
 
 
-# What a reviewer needs beside the hashed content (the uploaded document, the enterprise's
-# documents and flags) comes from the subject's domain: gate-code prefix -> a function
-# ``(user, review, subject) -> {"template": ..., ...} | None``. The kernel knows no domain.
-REVIEW_PANELS = {"enterprise.": "parkflow.enterprises.views_intake.review_panel"}
-
-
 def _review_panel(user, review, subject):
-    for prefix, path in REVIEW_PANELS.items():
-        if review.gate.startswith(prefix):
-            return import_string(path)(user, review, subject)
-    return None
+    """What a reviewer needs beside the hashed content (the uploaded document, the enterprise's
+    documents and flags) comes from the gate's app: ``GATE_PANELS`` in its ``panels.py``,
+    ``(user, review, subject) -> {"template": ..., ...} | None``. The kernel knows no domain."""
+    panel = registry.gate_panel(review.gate)
+    return panel(user, review, subject) if panel else None
 
 
 def _subject_url(review):

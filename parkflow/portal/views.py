@@ -226,7 +226,7 @@ def apply(request):
     if request.user.is_authenticated:
         if access.is_enterprise_user(request.user):
             return redirect("portal:home")
-        return redirect("core:workbench")
+        return redirect("workbench:home")
     form = PortalApplicationForm(request.POST or None)
     if request.method == "POST" and not throttle.allow(request, "portal-apply"):
         form.is_valid()

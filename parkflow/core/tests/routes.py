@@ -726,7 +726,7 @@ ROUTES: dict[str, Route] = {
     "api-docs": Route(PUBLIC, {"GET": 200}),
     "api:token": Route(PUBLIC, {"POST": 400}),
     # --- kernel pages -----------------------------------------------------------------------
-    "core:workbench": Route(
+    "workbench:home": Route(
         STAFF, {"GET": 200}, role=R.BUSINESS_STAFF, make=_nothing, other_park=ALLOWED, no_role=None
     ),
     "core:alert_list": Route(

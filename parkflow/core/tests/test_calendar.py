@@ -446,7 +446,7 @@ class TestCalendarPages:
 
     def test_the_sidebar_links_the_calendar_page(self, client, hq_admin):
         client.force_login(hq_admin)
-        body = client.get(reverse("core:workbench")).content.decode()
+        body = client.get(reverse("workbench:home")).content.decode()
         assert reverse("core:calendar") in body
 
     def test_a_corrected_year_survives_sync_calendar(self, hq_admin):

@@ -75,7 +75,7 @@ def portal_user(enterprise, **kwargs):
 
 
 STAFF_PAGES = [
-    ("core:workbench", []),
+    ("workbench:home", []),
     ("core:alert_list", []),
     ("core:audit", []),
     ("enterprises:list", []),
@@ -106,7 +106,7 @@ def test_login_page_shows_the_product_name_and_logs_a_user_in(client, clerk):
     assert "产业园企业服务全流程管理系统" in page.content.decode()
     response = client.post(reverse("login"), {"username": clerk.username, "password": "Park-2026!"})
     assert response.status_code == 302
-    assert response["Location"] == reverse("core:workbench")
+    assert response["Location"] == reverse("workbench:home")
 
 
 def test_wrong_password_shows_an_error_and_logs_nobody_in(client, clerk):
@@ -130,12 +130,12 @@ def test_logout_is_a_post_that_ends_the_session(client, clerk):
     login(client, clerk)
     response = client.post(reverse("logout"))
     assert response.status_code == 302
-    assert client.get(reverse("core:workbench")).status_code == 302
+    assert client.get(reverse("workbench:home")).status_code == 302
 
 
 def test_enterprise_user_hitting_the_workbench_is_sent_to_the_portal(client, park):
     user = portal_user(EnterpriseFactory(park=park))
-    response = login(client, user).get(reverse("core:workbench"))
+    response = login(client, user).get(reverse("workbench:home"))
     assert response.status_code == 302
     assert response["Location"] == reverse("portal:home")
 
@@ -164,7 +164,7 @@ def test_user_without_any_role_sees_an_empty_workbench_and_no_modules(client, db
     from parkflow.org.tests.factories import UserFactory
 
     nobody = UserFactory()
-    response = login(client, nobody).get(reverse("core:workbench"))
+    response = login(client, nobody).get(reverse("workbench:home"))
     assert response.status_code == 200
     html = response.content.decode()
     assert reverse("enterprises:list") not in html
@@ -177,25 +177,25 @@ def test_user_without_any_role_sees_an_empty_workbench_and_no_modules(client, db
 
 
 def test_sidebar_shows_only_the_modules_the_user_may_use(client, clerk, auditor):
-    html = login(client, clerk).get(reverse("core:workbench")).content.decode()
+    html = login(client, clerk).get(reverse("workbench:home")).content.decode()
     assert reverse("enterprises:list") in html
     assert reverse("enterprises:create") in html
     assert reverse("core:audit") not in html
     assert reverse("admin:index") not in html
     assert reverse("api-docs") in html
-    html = login(client, auditor).get(reverse("core:workbench")).content.decode()
+    html = login(client, auditor).get(reverse("workbench:home")).content.decode()
     assert reverse("core:audit") in html
     assert reverse("enterprises:create") not in html
 
 
 def test_system_admin_sees_the_admin_link(client, headquarters):
     admin = staff(Role.SYSTEM_ADMIN, headquarters, is_staff=True)
-    html = login(client, admin).get(reverse("core:workbench")).content.decode()
+    html = login(client, admin).get(reverse("workbench:home")).content.decode()
     assert reverse("admin:index") in html
 
 
 def test_top_bar_shows_the_user_name_roles_language_switch_and_logout_form(client, clerk):
-    html = login(client, clerk).get(reverse("core:workbench")).content.decode()
+    html = login(client, clerk).get(reverse("workbench:home")).content.decode()
     assert "王晓明" in html
     assert str(Role.BUSINESS_STAFF.label) in html
     assert f'action="{reverse("set_language")}"' in html
@@ -206,7 +206,7 @@ def test_top_bar_shows_the_user_name_roles_language_switch_and_logout_form(clien
 def test_language_switch_turns_the_page_english(client, clerk):
     login(client, clerk)
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
-    html = client.get(reverse("core:workbench")).content.decode()
+    html = client.get(reverse("workbench:home")).content.decode()
     assert '<html lang="en">' in html
 
 
@@ -231,7 +231,7 @@ def test_messages_are_shown_as_toasts(client, clerk, stale_alert):
 def test_workbench_lists_reviews_waiting_for_me_and_my_alerts(
     client, reviewer, pending_review, stale_alert
 ):
-    response = login(client, reviewer).get(reverse("core:workbench"))
+    response = login(client, reviewer).get(reverse("workbench:home"))
     assert response.status_code == 200
     html = response.content.decode()
     assert "苏州启明新材料有限公司" in html
@@ -244,7 +244,7 @@ def test_workbench_lists_reviews_waiting_for_me_and_my_alerts(
 
 
 def test_workbench_does_not_offer_the_requester_their_own_review(client, clerk, pending_review):
-    response = login(client, clerk).get(reverse("core:workbench"))
+    response = login(client, clerk).get(reverse("workbench:home"))
     assert response.context["pending_count"] == 0
 
 
@@ -255,7 +255,7 @@ def test_workbench_tells_a_lapsed_person_why_they_cannot_act(client, park):
     newcomer = UserFactory(compliant=False)
     newcomer.save()
     RoleAssignment.objects.create(user=newcomer, role=Role.BUSINESS_STAFF, unit=park)
-    html = login(client, newcomer).get(reverse("core:workbench")).content.decode()
+    html = login(client, newcomer).get(reverse("workbench:home")).content.decode()
     assert "合规履职状态已失效" in html
 
 
@@ -611,7 +611,7 @@ def test_every_kernel_page_renders_for_a_permitted_user(
     auditor = staff(Role.AUDITOR, headquarters)
     login(client, auditor)
     for url in [
-        reverse("core:workbench"),
+        reverse("workbench:home"),
         reverse("core:alert_list"),
         reverse("core:alert_detail", args=[stale_alert.pk]),
         reverse("core:review_detail", args=[pending_review.pk]),

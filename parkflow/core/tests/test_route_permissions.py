@@ -172,7 +172,7 @@ def check_route(name: str, method: str, w: World) -> None:
     # 3. an enterprise user of another enterprise (same park)
     stranger = enterprise_user(EnterpriseFactory(park=w.park, name="同园其他企业"))
     if route.audience == STAFF:
-        if name == "core:workbench":
+        if name == "workbench:home":
             attempt(
                 "another enterprise's user",
                 stranger,
@@ -320,7 +320,7 @@ def test_every_staff_and_api_route_names_a_declared_action():
             action = route.action_for(method)
             if route.audience in (STAFF, API) and action not in (None, "*"):
                 assert action in access.POLICY, (name, action)
-        if route.audience in (STAFF, API, PORTAL) and name != "core:workbench":
+        if route.audience in (STAFF, API, PORTAL) and name != "workbench:home":
             assert route.make is not None, f"{name}: give it a factory for a real object"
 
 

@@ -61,7 +61,7 @@ def test_no_staff_page_shows_article_codes(client, park, django_capture_on_commi
     review = Review.objects.first()
     client.force_login(admin)
     pages = [
-        reverse("core:workbench"),
+        reverse("workbench:home"),
         reverse("core:alert_list"),
         reverse("core:alert_detail", args=[alert.pk]),
         reverse("core:rules"),
@@ -87,7 +87,7 @@ def test_workbench_and_compliance_page_agree_on_what_does_not_apply(client, park
     clerk = staff(Role.BUSINESS_STAFF, park)
     ComplianceRecord.objects.filter(user=clerk, kind="manager_training").delete()
     client.force_login(clerk)
-    html = client.get(reverse("core:workbench")).content.decode()
+    html = client.get(reverse("workbench:home")).content.decode()
     section = html[html.index("管理层合规履职培训") :][:300]
     assert "不适用" in section and "无记录" not in html
     people = client.get(reverse("org:people")).content.decode()
@@ -98,7 +98,7 @@ def test_a_leader_without_manager_training_is_told_it_is_missing_on_the_workbenc
     leader = staff(Role.DEPUTY, park)
     ComplianceRecord.objects.filter(user=leader, kind="manager_training").delete()
     client.force_login(leader)
-    html = client.get(reverse("core:workbench")).content.decode()
+    html = client.get(reverse("workbench:home")).content.decode()
     section = html[html.index("管理层合规履职培训（每半年）</span>") :][:200]
     assert "未完成" in section
 

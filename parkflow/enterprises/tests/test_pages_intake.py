@@ -814,7 +814,7 @@ def test_every_intake_page_renders_for_a_permitted_user(client, park, name):
 
 
 def test_sidebar_lists_the_intake_pages_each_user_may_open(client, clerk, park):
-    html = login(client, clerk).get(reverse("core:workbench")).content.decode()
+    html = login(client, clerk).get(reverse("workbench:home")).content.decode()
     for name in (
         "applications",
         "results",
@@ -825,9 +825,9 @@ def test_sidebar_lists_the_intake_pages_each_user_may_open(client, clerk, park):
         assert reverse(f"enterprises:{name}") in html, name
     assert reverse("enterprises:brands") not in html
     auditor = staff(Role.AUDITOR, park)
-    html = login(client, auditor).get(reverse("core:workbench")).content.decode()
+    html = login(client, auditor).get(reverse("workbench:home")).content.decode()
     assert reverse("enterprises:results") in html
     assert reverse("enterprises:conflicts") not in html
     risk = staff(Role.RISK_OFFICER, park)
-    html = login(client, risk).get(reverse("core:workbench")).content.decode()
+    html = login(client, risk).get(reverse("workbench:home")).content.decode()
     assert reverse("enterprises:brands") in html

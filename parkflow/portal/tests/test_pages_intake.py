@@ -156,7 +156,7 @@ def test_signed_in_people_are_sent_away_from_the_apply_page(client, park):
     assert response["Location"] == reverse("portal:home")
     clerk = staff(Role.BUSINESS_STAFF, park)
     response = login(client, clerk).get(reverse("portal:apply"))
-    assert response["Location"] == reverse("core:workbench")
+    assert response["Location"] == reverse("workbench:home")
 
 
 # ---------------------------------------------------------------------------------------------

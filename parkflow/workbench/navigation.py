@@ -1,0 +1,9 @@
+"""The top of the sidebar: the workbench itself."""
+
+from django.utils.translation import gettext_lazy as _
+
+from parkflow.core.registry import NavEntry, NavSection
+
+SECTIONS = [NavSection("home", "", order=0)]
+
+NAVIGATION = [NavEntry("home", _("工作台"), "workbench:home", "bi-grid-1x2", order=0)]

@@ -1,0 +1,76 @@
+"""The staff home (我的待办): reviews waiting for me, my alerts, my compliance status, and the
+cards the domains declare (``WORKBENCH_CARDS`` in their ``navigation.py``)."""
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.shortcuts import redirect, render
+
+from parkflow.core import alerts as alert_services
+from parkflow.core import clock, gates, registry
+from parkflow.core.choices import Severity
+from parkflow.org import access, compliance
+
+SEVERITY_COLOURS = {
+    "info": "#0b9fc6",
+    "warning": "#f0a202",
+    "high": "#e5484d",
+    "critical": "#9b1c1c",
+}
+
+
+def _my_compliance(user):
+    """The user's own compliance status (R-ORG-5), read exactly as the compliance page reads it:
+    what lapsed for which role, and per record kind its validity or "不适用"."""
+    lapses = [
+        reason
+        for role in sorted(access.roles_of(user))
+        if (reason := compliance.lapse_reason(user, role))
+    ]
+    row = compliance.status_rows([user], clock.today())[0]
+    return {"lapses": lapses, "records": row["kinds"]}
+
+
+def cards_for(request) -> dict[str, list[dict]]:
+    """The declared cards this user sees, by slot: ``{"kpi": [{"template", ...context}]}``."""
+    slots: dict[str, list[dict]] = {}
+    for card in registry.workbench_cards():
+        if card.action and not access.may_somewhere(request.user, card.action):
+            continue
+        context = card.context(request) if card.context else {}
+        if context is None:
+            continue
+        slots.setdefault(card.slot, []).append({"template": card.template, **context})
+    return slots
+
+
+@login_required
+def home(request):
+    user = request.user
+    if access.is_enterprise_user(user):
+        return redirect("portal:home")
+    pending = gates.pending_for(user)
+    alerts = alert_services.alert_list(actor=user)
+    my_alerts = alerts.filter(Q(assignee=user) | Q(assignee__isnull=True))
+    severity_counts = dict(alerts.order_by().values_list("severity").annotate(n=Count("id")))
+    context = {
+        "pending_count": pending.count(),
+        "pending_reviews": list(pending[:8]),
+        "my_alert_count": my_alerts.count(),
+        "my_alerts": list(my_alerts[:8]),
+        "active_alert_count": sum(severity_counts.values()),
+        "can_view_alerts": access.may_somewhere(user, "alert.view"),
+        "my_compliance": _my_compliance(user),
+        "severity_chart": {
+            "type": "pie",
+            "data": [
+                {"name": str(label), "value": severity_counts.get(value, 0)}
+                for value, label in Severity.choices
+                if severity_counts.get(value)
+            ],
+            "colors": [
+                SEVERITY_COLOURS[v] for v, _label in Severity.choices if severity_counts.get(v)
+            ],
+        },
+        "cards": cards_for(request),
+    }
+    return render(request, "workbench/home.html", context)
