@@ -219,7 +219,8 @@ class DemoContext:
     """What the steps share: one random generator (so the same seed gives the same park), the
     objects earlier steps made, the counts for the closing line, and the output."""
 
-    rng: object
+    seed: int
+    rng: object  # random.Random(seed)
     out: Callable = print
     units: dict = field(default_factory=dict)
     users: dict = field(default_factory=dict)

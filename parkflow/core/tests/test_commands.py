@@ -14,7 +14,7 @@ from stdnum.cn import uscc
 
 from parkflow.core import audit, audit_digest, clock, gates
 from parkflow.core.errors import Conflict
-from parkflow.core.management.commands import _demo_data as demo
+from parkflow.enterprises import demo
 from parkflow.core.models import Alert, AuditEvent, CalendarDay, Review
 from parkflow.enterprises import brands, guards, services
 from parkflow.enterprises.choices import DocumentType, EnterpriseStatus
@@ -36,6 +36,7 @@ from parkflow.org.choices import DepartmentKind, Role
 from parkflow.org.compliance import lapse_reason
 from parkflow.org.models import OrgUnit, User
 from parkflow.org.tests.factories import ParkFactory
+from parkflow.workbench.management.commands.seed_demo import SEED
 
 DEMO_USERNAMES = {
     *("admin", "principal", "deputy", "member", "office", "lead", "risk", "legal"),
@@ -221,7 +222,7 @@ def _assert_every_draw_reruns_to_its_selection_and_keeps_conflicts_out():
         assert services.draw_rerun(draw) == draw.selected, draw
     # The fixed seeds make the admission draws the same on every load.
     for draw in ReviewDraw.objects.filter(purpose="admission"):
-        assert draw.seed.startswith(f"demo-{demo.SEED}-")
+        assert draw.seed.startswith(f"demo-{SEED}-")
     active = ConflictDeclaration.objects.filter(withdrawn_at__isnull=True)
     withdrawn = ConflictDeclaration.objects.filter(withdrawn_at__isnull=False)
     assert active.count() >= 1 and withdrawn.count() >= 1
@@ -290,7 +291,7 @@ def _assert_published_results_tariffs_fee_and_spot_check():
     # This quarter's spot check: fixed seed, a reviewer drawn for every sampled enterprise.
     campaign = SpotCheckCampaign.objects.get()
     assert campaign.quarter == services.quarter_of(clock.today())
-    assert campaign.seed == f"demo-{demo.SEED}-spot-check" and campaign.sample
+    assert campaign.seed == f"demo-{SEED}-spot-check" and campaign.sample
     reviews = Review.objects.filter(gate=SPOT_CHECK)
     assert sorted(int(pk) for pk in reviews.values_list("object_id", flat=True)) == sorted(
         campaign.sample

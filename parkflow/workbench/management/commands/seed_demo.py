@@ -1,8 +1,34 @@
-"""``manage.py seed_demo``: load the demo park once (R-PLT-6). A second run changes nothing."""
+"""``manage.py seed_demo``: load the demo park once (R-PLT-6). A second run changes nothing.
+
+The park is what the apps declare: each app's ``demo.py`` has its ``DEMO_STEPS``
+(``core.registry.DemoStep``), run here in dependency order in one transaction, sharing one
+random generator, followed by one rule sweep so the alerts are the real ones.
+"""
+
+import random
 
 from django.core.management.base import BaseCommand
+from django.db import transaction
 
-from ._demo_data import DemoBuilder, accounts_table, intake_summary, is_loaded
+from parkflow.core import registry, rules
+from parkflow.org.demo import accounts_table
+
+SEED = 2026
+
+
+def is_loaded(steps) -> bool:
+    return any(step.loaded() for step in steps if step.loaded)
+
+
+@transaction.atomic
+def build(steps, *, out, seed: int = SEED) -> dict:
+    ctx = registry.DemoContext(seed=seed, rng=random.Random(seed), out=out)
+    for step in steps:
+        step.run(ctx)
+    results = rules.sweep_all()
+    opened = sum(r[0] for r in results.values() if r is not None)
+    out(f"规则巡检 / rule sweep: {opened} alerts opened")
+    return {**ctx.counts, "units": len(ctx.units), "alerts": opened}
 
 
 class Command(BaseCommand):
@@ -15,20 +41,23 @@ class Command(BaseCommand):
 
     def handle(self, *args, accounts=False, **options):
         if not accounts:
-            if is_loaded():
+            steps = registry.demo_steps()
+            if is_loaded(steps):
                 self.stdout.write("demo data already loaded（演示数据已存在，未做任何修改）")
             else:
-                summary = DemoBuilder(out=self.stdout.write).build()
+                summary = build(steps, out=self.stdout.write)
                 self.stdout.write(
                     self.style.SUCCESS(
                         "演示数据已载入 / demo data loaded: "
-                        f"{summary['enterprises']} enterprises, {summary['users']} accounts, "
-                        f"{summary['alerts']} alerts"
+                        f"{summary.get('enterprises', 0)} enterprises, "
+                        f"{summary.get('users', 0)} accounts, {summary['alerts']} alerts"
                     )
                 )
                 self._anchor_audit_chain()
-            # Read-only: what the intake demo holds now (the same on every run).
-            self.stdout.write(intake_summary())
+            # Read-only: what the demo holds now (the same on every run).
+            for step in steps:
+                if step.report:
+                    self.stdout.write(step.report())
         self.stdout.write(accounts_table())
 
     def _anchor_audit_chain(self):
