@@ -165,11 +165,14 @@ def workbench_cards() -> list[WorkbenchCard]:
 
 @dataclass(frozen=True)
 class DetailPanel:
+    """A section another app (or the model's own) adds to an object's detail page, rendered
+    where the page puts ``{% detail_panels obj "slot" %}``."""
+
     model: str  # "app_label.ModelName" of the page's object
     name: str
     template: str
     context: Callable | None = None  # context(request, obj) -> dict, or None to leave it out
-    action: str | None = None  # shown when the user may do this on the object
+    slot: str = "main"
     order: int = 100
 
 
@@ -193,9 +196,9 @@ def detail_panels() -> list[DetailPanel]:
     return sorted(_declared("panels", "DETAIL_PANELS"), key=lambda p: p.order)
 
 
-def detail_panels_for(model) -> list[DetailPanel]:
+def detail_panels_for(model, slot: str = "main") -> list[DetailPanel]:
     label = model._meta.label
-    return [panel for panel in detail_panels() if panel.model == label]
+    return [p for p in detail_panels() if p.model == label and p.slot == slot]
 
 
 # ---------------------------------------------------------------------------------------------

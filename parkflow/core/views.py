@@ -7,6 +7,7 @@ enterprise users get 404 on staff pages and out-of-scope objects are 404 (R-ORG-
 from functools import wraps
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -19,7 +20,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from parkflow.org import access
-from parkflow.org.models import User
 
 from . import alerts as alert_services
 from . import audit, audit_actions, audit_digest, gates, registry
@@ -104,7 +104,8 @@ def _assignee_candidates(alert):
     if alert.park_id:
         where_park |= Q(role_assignments__unit__park_id=alert.park_id)
     return (
-        User.objects.filter(
+        get_user_model()
+        .objects.filter(
             Q(is_active=True) & Q(role_assignments__role__in=access.OPERATORS) & where_park
         )
         .distinct()

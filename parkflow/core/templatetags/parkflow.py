@@ -44,6 +44,22 @@ def tag(value, kind, label=None):
     return format_html('<span class="tag tag-{}">{}{}</span>', tone, icon, label)
 
 
+@register.simple_tag(takes_context=True)
+def detail_panels(context, obj, slot="main"):
+    """The sections apps declare for ``obj``'s detail page (``DETAIL_PANELS`` in their
+    ``panels.py``), each rendered with the page's context plus its own."""
+    request = context.get("request")
+    html = []
+    for panel in registry.detail_panels_for(type(obj), slot):
+        extra = panel.context(request, obj) if panel.context else {}
+        if extra is None:
+            continue
+        template_ = context.template.engine.get_template(panel.template)
+        with context.push(**extra):
+            html.append(template_.render(context))
+    return mark_safe("".join(html))  # noqa: S308 - rendered templates, autoescaped
+
+
 @register.filter
 def money(value):
     """¥1,234.56 — money is Decimal in CNY (R-BIL-6)."""

@@ -14,9 +14,8 @@ from stdnum.cn import uscc
 
 from parkflow.core import audit, audit_digest, clock, gates
 from parkflow.core.errors import Conflict
-from parkflow.enterprises import demo
 from parkflow.core.models import Alert, AuditEvent, CalendarDay, Review
-from parkflow.enterprises import brands, guards, services
+from parkflow.enterprises import brands, demo, guards, services
 from parkflow.enterprises.choices import DocumentType, EnterpriseStatus
 from parkflow.enterprises.gates import ADMISSION, SPOT_CHECK
 from parkflow.enterprises.models import (
