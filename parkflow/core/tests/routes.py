@@ -13,7 +13,11 @@ turns each entry into one test per HTTP method that, on a *real* object of park 
 * the permitted role in park A (or the person the route is for): the declared success status;
 * every refusal wrote no audit event.
 
-Extending the table (other helpers, the coordinator): add ``"ns:name": Route(...)``::
+The table is split by app: this module holds the machinery (``Route``, ``Case``, ``World``) and the
+kernel's own routes (plus the project-level ones: log-in, language, API schema); each app's
+``<app>/tests/routes.py`` exposes ``ROUTES`` for its own, and ``all_routes()`` gathers the parts of
+every installed app (a route named twice is an error). A new domain adds its part there, with no
+edit here. An entry reads ``"ns:name": Route(...)``::
 
     "enterprises:detail": Route(
         STAFF,                      # audience: STAFF, PORTAL, API, PUBLIC, SIGNED_IN
@@ -298,44 +302,8 @@ def _doc_form(w):
     }
 
 
-def _enterprise_form(w, park_pk, n=11):
-    from parkflow.enterprises.tests.factories import make_credit_code
-
-    return {
-        "park": park_pk,
-        "name": f"乙方新建科技有限公司{n}",
-        "credit_code": make_credit_code(1000 + n),
-        "legal_representative": "王五",
-        "registered_capital": "300",
-        "industry": "it",
-        "grade": "b",
-        "contact_name": "赵六",
-        "contact_phone": "13912345678",
-    }
-
-
-def _edit_form(w):
-    enterprise = w.enterprise()
-    return {
-        "name": enterprise.name,
-        "credit_code": enterprise.credit_code,
-        "legal_representative": "李新",
-        "registered_capital": "600",
-        "industry": enterprise.industry,
-        "grade": enterprise.grade,
-        "contact_name": "李四",
-        "contact_phone": "13912345678",
-        "reason": "法定代表人变更",
-    }
-
-
 # ---------------------------------------------------------------------------------------------
 # Case makers
-
-
-def _enterprise_case(w):
-    e = w.enterprise()
-    return Case({"pk": e.pk}, marker=e.name, enterprise=e)
 
 
 def _alert_case(w, resolvable=False):
@@ -364,112 +332,6 @@ def _review_case(w):
     )
 
 
-def _contact_case(w):
-    contact = w.contact()
-    return Case({"pk": contact.pk}, marker=contact.name)
-
-
-def _contact_create_case(w):
-    return Case(
-        data={"POST": {"unit": w.park.pk, "name": "新值班经理", "phone": "13800138001"}},
-        actor=w.staff(Role.OFFICE_STAFF),
-    )
-
-
-def _people_case(w):
-    w.staff(Role.BUSINESS_STAFF, display_name="甲园标记员工")
-    return Case(marker="甲园标记员工")
-
-
-def _transition_case(w):
-    enterprise, _licence = w.licensed()
-    return Case({"pk": enterprise.pk, "action": "apply"}, data={"POST": {"reason": ""}})
-
-
-def _declare_case(w):
-    e = w.enterprise()
-    return Case({"pk": e.pk}, data={"POST": {"reason": "本人亲属在该企业任职"}}, enterprise=e)
-
-
-def _withdraw_case(w):
-    declarant = w.staff(Role.BUSINESS_STAFF)
-    declaration = w.declaration(declarant)
-    return Case(
-        {"declaration_pk": declaration.pk},
-        data={"POST": {"reason": "利益关系已解除"}},
-        actor=declarant,
-    )
-
-
-def _document_case(w):
-    enterprise, licence = w.licensed()
-    return Case({"pk": enterprise.pk, "document_pk": licence.pk}, enterprise=enterprise)
-
-
-def _document_only_case(w):
-    enterprise, licence = w.licensed()
-    return Case({"document_pk": licence.pk}, enterprise=enterprise)
-
-
-def _upload_case(w):
-    e = w.enterprise()
-    return Case({"pk": e.pk}, data={"POST": _doc_form}, enterprise=e, multipart=True)
-
-
-def _draw_case(w):
-    draw = w.draw()
-    return Case({"pk": draw.enterprise_id, "draw_pk": draw.pk}, actor=w.clerk())
-
-
-def _fee_case(w):
-    enterprise = w.approved()
-    return Case({"pk": enterprise.pk}, actor=w.staff(Role.FINANCE_STAFF))
-
-
-def _edit_case(w):
-    e = w.enterprise()
-    return Case({"pk": e.pk}, data={"POST": _edit_form}, enterprise=e)
-
-
-def _create_case(w):
-    return Case(data={"POST": lambda w: _enterprise_form(w, w.park.pk)})
-
-
-def _brands_case(w):
-    from parkflow.enterprises.models import ProtectedBrand
-    from parkflow.enterprises.tests.factories import EnterpriseFactory
-
-    ProtectedBrand.objects.get_or_create(name="华为")
-    flagged = EnterpriseFactory(park=w.park, name="华为甲园标记")
-    from parkflow.enterprises import services
-
-    services.brand_check(enterprise=flagged)
-    return Case(
-        marker="华为甲园标记", data={"POST": {"name": "甲园新品牌", "aliases": "", "owner": ""}}
-    )
-
-
-def _tariffs_case(w):
-    w.tariff()
-    return Case(
-        marker="4,321",
-        data={
-            "POST": {
-                "park": w.park.pk,
-                "amount": "6000.00",
-                "effective_from": (_today() + datetime.timedelta(days=10)).isoformat(),
-            }
-        },
-        actor=w.staff(Role.OFFICE_STAFF),
-    )
-
-
-def _conflicts_case(w):
-    declarant = w.staff(Role.BUSINESS_STAFF)
-    declaration = w.declaration(declarant)
-    return Case(marker=declaration.enterprise.name, actor=declarant)
-
-
 def _audit_case(w):
     enterprise = w.audited_enterprise()
     return Case(marker=enterprise.name)
@@ -482,131 +344,7 @@ def _rule_case(w):
     )
 
 
-def _portal_case(w):
-    e = w.enterprise()
-    return Case(marker=e.name, enterprise=e, actor=w.enterprise_user(e))
-
-
-def _portal_upload_case(w):
-    e = w.enterprise()
-    return Case(data={"POST": _doc_form}, enterprise=e, actor=w.enterprise_user(e), multipart=True)
-
-
-def _portal_download_case(w):
-    enterprise, licence = w.licensed()
-    return Case(
-        {"document_pk": licence.pk},
-        enterprise=enterprise,
-        actor=w.enterprise_user(enterprise),
-    )
-
-
-def _portal_submit_case(w):
-    enterprise, _licence = w.licensed()
-    from parkflow.enterprises import services
-
-    services.enterprise_apply(actor=w.clerk(), enterprise=enterprise)
-    for _i in range(2):
-        w.staff(Role.RISK_OFFICER)  # the eligible reviewers the draw needs
-    return Case(enterprise=enterprise, actor=w.enterprise_user(enterprise))
-
-
 # API cases --------------------------------------------------------------------------------------
-
-
-def _api_enterprise_create(w):
-    return Case(data={"POST": lambda w: _enterprise_form(w, w.park.pk)})
-
-
-def _api_patch(w):
-    e = w.enterprise()
-    return Case({"pk": e.pk}, data={"PATCH": {"contact_name": "钱七", "reason": "换人"}})
-
-
-def _api_transition(w):
-    enterprise, _ = w.licensed()
-    return Case({"pk": enterprise.pk}, data={"POST": {"reason": ""}}, enterprise=enterprise)
-
-
-def _api_submit(w):
-    enterprise, _ = w.licensed()
-    from parkflow.enterprises import services
-
-    services.enterprise_apply(actor=w.clerk(), enterprise=enterprise)
-    for _i in range(2):
-        w.staff(Role.RISK_OFFICER)  # the eligible reviewers the draw needs
-    return Case({"pk": enterprise.pk}, data={"POST": {}}, enterprise=enterprise)
-
-
-def _api_reject(w):
-    enterprise = w.decided_without_outcome("reject")
-    return Case({"pk": enterprise.pk}, data={"POST": {"reason": "资料不全"}}, actor=w.clerk())
-
-
-def _api_approve(w):
-    enterprise = w.decided_without_outcome("approve")
-    return Case({"pk": enterprise.pk}, data={"POST": {"reason": ""}}, actor=w.clerk())
-
-
-def _api_declare(w):
-    e = w.enterprise()
-    return Case({"pk": e.pk}, data={"POST": {"reason": "本人亲属在该企业任职"}})
-
-
-def _api_documents(w):
-    enterprise, _ = w.licensed()
-    return Case(
-        {"pk": enterprise.pk}, data={"POST": _doc_form}, multipart=True, enterprise=enterprise
-    )
-
-
-def _api_under_review(w):
-    e = w.under_review()
-    return Case({"pk": e.pk}, actor=w.clerk())
-
-
-def _api_fee(w):
-    enterprise = w.approved()
-    return Case({"pk": enterprise.pk}, data={"POST": {}}, actor=w.staff(Role.FINANCE_STAFF))
-
-
-def _api_document(w):
-    _enterprise, licence = w.licensed()
-    return Case({"pk": licence.pk}, enterprise=_enterprise)
-
-
-def _api_draw(w):
-    draw = w.draw()
-    return Case({"pk": draw.pk}, data={"POST": {}}, actor=w.clerk())
-
-
-def _api_contacts(w):
-    contact = w.contact()
-    return Case(
-        marker=contact.name,
-        data={"POST": {"unit": w.park.pk, "name": "新值班经理", "phone": "13800138001"}},
-        actor=w.staff(Role.OFFICE_STAFF),
-    )
-
-
-def _api_contact(w):
-    contact = w.contact()
-    return Case({"pk": contact.pk}, data={"POST": {}}, actor=w.staff(Role.OFFICE_STAFF))
-
-
-def _api_tariffs(w):
-    w.tariff()
-    return Case(
-        marker="4321.00",
-        data={
-            "POST": {
-                "park": w.park.pk,
-                "amount": "6000.00",
-                "effective_from": (_today() + datetime.timedelta(days=10)).isoformat(),
-            }
-        },
-        actor=w.staff(Role.OFFICE_STAFF),
-    )
 
 
 def _api_alert_ack(w):
@@ -649,10 +387,6 @@ def _api_rule(w):
     )
 
 
-def _api_unit(w):
-    return Case({"pk": w.park.pk}, marker=w.park.name)
-
-
 def _api_article(w):
     from parkflow.core.models import Article
 
@@ -660,50 +394,8 @@ def _api_article(w):
     return Case({"ref": "Art.17"})
 
 
-def _api_brand_flags(w):
-    from parkflow.enterprises import services
-    from parkflow.enterprises.models import ProtectedBrand
-
-    ProtectedBrand.objects.get_or_create(name="华为")
-    flagged = w.enterprise(name="华为甲园标记")
-    services.brand_check(enterprise=flagged)
-    return Case({"pk": flagged.pk}, enterprise=flagged)
-
-
-def _api_conflicts(w):
-    declarant = w.staff(Role.BUSINESS_STAFF)
-    declaration = w.declaration(declarant)
-    return Case(
-        {"pk": declaration.pk},
-        marker=declaration.enterprise.name,
-        actor=declarant,
-        data={"POST": {"reason": "利益关系已解除"}},
-    )
-
-
 def _nothing(w):
     return Case()
-
-
-def _results_case(w):
-    from django.urls import reverse
-
-    enterprise = w.approved()  # approval publishes the result (一公开)
-    return Case(secret=reverse("enterprises:detail", args=[enterprise.pk]))
-
-
-def _spot_check_case(w):
-    from parkflow.enterprises import services
-
-    enterprise = w.approved()
-    w.staff(Role.OFFICE_STAFF, w.other_park)
-    services.spot_check_campaign_run(quarter="2026Q4", rate="1", seed="11")
-    return Case(secret=enterprise.name)
-
-
-def _marker_enterprise(w):
-    e = w.enterprise()
-    return Case(marker=e.name, enterprise=e)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -721,14 +413,8 @@ ROUTES: dict[str, Route] = {
     "password_reset_confirm": Route(PUBLIC, {"GET": 200}),
     "password_reset_complete": Route(PUBLIC, {"GET": 200}),
     "set_language": Route(PUBLIC, {"POST": 302}),
-    "portal:apply": Route(PUBLIC, {"GET": 200}),
     "api-schema": Route(PUBLIC, {"GET": 200}),
     "api-docs": Route(PUBLIC, {"GET": 200}),
-    "api:token": Route(PUBLIC, {"POST": 400}),
-    # --- kernel pages -----------------------------------------------------------------------
-    "workbench:home": Route(
-        STAFF, {"GET": 200}, role=R.BUSINESS_STAFF, make=_nothing, other_park=ALLOWED, no_role=None
-    ),
     "core:alert_list": Route(
         STAFF, {"GET": 200}, "alert.view", R.AUDITOR, _alert_case, other_park=HIDDEN
     ),
@@ -761,223 +447,9 @@ ROUTES: dict[str, Route] = {
         hq=True,
         other_park=FORBIDDEN,
     ),
-    # --- organisation -----------------------------------------------------------------------
-    "org:contacts": Route(
-        STAFF, {"GET": 200}, "org.view", R.AUDITOR, _contact_case, other_park=HIDDEN
-    ),
-    "org:contact_create": Route(
-        STAFF,
-        {"GET": 200, "POST": 302},
-        "contact.manage",
-        R.OFFICE_STAFF,
-        _contact_create_case,
-        other_park={"GET": ALLOWED, "POST": REFUSED},
-    ),
-    "org:contact_confirm": Route(
-        STAFF, {"POST": 302}, "contact.manage", R.OFFICE_STAFF, _contact_case
-    ),
-    "org:people": Route(
-        STAFF, {"GET": 200}, "org.view", R.AUDITOR, _people_case, other_park=HIDDEN
-    ),
-    # --- enterprises --------------------------------------------------------------------------
-    "enterprises:list": Route(
-        STAFF, {"GET": 200}, "enterprise.view", R.AUDITOR, _marker_enterprise, other_park=HIDDEN
-    ),
-    "enterprises:export": Route(
-        STAFF, {"GET": 200}, "enterprise.export", R.AUDITOR, _marker_enterprise, other_park=HIDDEN
-    ),
-    "enterprises:create": Route(
-        STAFF,
-        {"GET": 200, "POST": 302},
-        "enterprise.create",
-        R.BUSINESS_STAFF,
-        _create_case,
-        other_park={"GET": ALLOWED, "POST": REFUSED},
-    ),
-    "enterprises:applications": Route(
-        STAFF, {"GET": 200}, "enterprise.view", R.AUDITOR, _marker_enterprise, other_park=HIDDEN
-    ),
-    "enterprises:results": Route(
-        STAFF, {"GET": 200}, "result.view", R.AUDITOR, _results_case, other_park=ALLOWED
-    ),
-    "enterprises:spot_checks": Route(
-        STAFF, {"GET": 200}, "spot_check.view", R.AUDITOR, _spot_check_case, other_park=ALLOWED
-    ),
-    "enterprises:spot_check_run": Route(
-        STAFF, {"POST": 302}, "spot_check.run", R.OFFICE_STAFF, _nothing, other_park=ALLOWED
-    ),
-    "enterprises:brands": Route(
-        STAFF,
-        {"GET": 200, "POST": 302},
-        "brand.manage",
-        R.RISK_OFFICER,
-        _brands_case,
-        other_park={"GET": HIDDEN, "POST": ALLOWED},
-    ),
-    "enterprises:tariffs": Route(
-        STAFF,
-        {"GET": 200, "POST": 302},
-        {"GET": "tariff.view", "POST": "tariff.publish"},
-        R.AUDITOR,
-        _tariffs_case,
-        other_park={"GET": HIDDEN, "POST": REFUSED},
-    ),
-    "enterprises:conflicts": Route(
-        STAFF,
-        {"GET": 200},
-        "enterprise.declare_conflict",
-        R.BUSINESS_STAFF,
-        _conflicts_case,
-        other_park=HIDDEN,
-    ),
-    "enterprises:conflict_withdraw": Route(
-        STAFF, {"POST": 302}, "enterprise.declare_conflict", R.BUSINESS_STAFF, _withdraw_case
-    ),
-    "enterprises:detail": Route(
-        STAFF, {"GET": 200}, "enterprise.view", R.AUDITOR, _enterprise_case
-    ),
-    "enterprises:edit": Route(
-        STAFF, {"GET": 200, "POST": 302}, "enterprise.edit", R.BUSINESS_STAFF, _edit_case
-    ),
-    "enterprises:declare_conflict": Route(
-        STAFF, {"POST": 302}, "enterprise.declare_conflict", R.BUSINESS_STAFF, _declare_case
-    ),
-    "enterprises:draw_rerun": Route(
-        STAFF, {"POST": 302}, "enterprise.view", R.BUSINESS_STAFF, _draw_case, writes=False
-    ),
-    "enterprises:fee_charge": Route(STAFF, {"POST": 302}, "fee.charge", R.FINANCE_STAFF, _fee_case),
-    "enterprises:document_upload": Route(
-        STAFF, {"POST": 302}, "document.upload", R.BUSINESS_STAFF, _upload_case
-    ),
-    "enterprises:document_download": Route(
-        STAFF, {"GET": 200}, "document.download", R.AUDITOR, _document_case
-    ),
-    "enterprises:document": Route(
-        STAFF, {"GET": 302}, "enterprise.view", R.AUDITOR, _document_only_case
-    ),
-    "enterprises:transition": Route(
-        STAFF, {"POST": 302}, "enterprise.transition", R.BUSINESS_STAFF, _transition_case
-    ),
-    # --- portal -----------------------------------------------------------------------------
-    "portal:home": Route(
-        PORTAL, {"GET": 200}, "enterprise.view", make=_portal_case, other_park=HIDDEN
-    ),
-    "portal:results": Route(
-        PORTAL, {"GET": 200}, "enterprise.view", make=_portal_case, other_park=ALLOWED
-    ),
-    "portal:document_upload": Route(
-        PORTAL, {"POST": 302}, "document.upload", make=_portal_upload_case, other_park=ALLOWED
-    ),
-    "portal:document_download": Route(
-        PORTAL, {"GET": 200}, "document.download", make=_portal_download_case
-    ),
-    "portal:submit": Route(
-        PORTAL, {"POST": 302}, "enterprise.submit", make=_portal_submit_case, other_park=ALLOWED
-    ),
-    # --- API ------------------------------------------------------------------------------------
-    "api:me": Route(API, {"GET": 200}, "*", R.AUDITOR, _nothing, other_park=ALLOWED, no_role=None),
     # The API root lists the endpoints to any signed-in user, never to an anonymous caller.
     "api:api-root": Route(
         API, {"GET": 200}, "*", R.AUDITOR, _nothing, other_park=ALLOWED, no_role=None
-    ),
-    "api:enterprise-list": Route(
-        API,
-        {"GET": 200, "POST": 201},
-        {"GET": "enterprise.view", "POST": "enterprise.create"},
-        R.BUSINESS_STAFF,
-        _api_enterprise_create,
-        other_park={"GET": HIDDEN, "POST": REFUSED},
-    ),
-    "api:enterprise-detail": Route(
-        API,
-        {"GET": 200, "PATCH": 200},
-        {"GET": "enterprise.view", "PATCH": "enterprise.edit"},
-        R.BUSINESS_STAFF,
-        _api_patch,
-    ),
-    "api:enterprise-apply": Route(
-        API, {"POST": 200}, "enterprise.transition", R.BUSINESS_STAFF, _api_transition
-    ),
-    "api:enterprise-submit-for-review": Route(
-        API, {"POST": 200}, "enterprise.submit", R.BUSINESS_STAFF, _api_submit
-    ),
-    "api:enterprise-approve": Route(
-        API, {"POST": 200}, "enterprise.transition", R.BUSINESS_STAFF, _api_approve
-    ),
-    "api:enterprise-reject": Route(
-        API, {"POST": 200}, "enterprise.transition", R.BUSINESS_STAFF, _api_reject
-    ),
-    "api:enterprise-declare-conflict": Route(
-        API, {"POST": 201}, "enterprise.declare_conflict", R.BUSINESS_STAFF, _api_declare
-    ),
-    "api:enterprise-reviews": Route(
-        API, {"GET": 200}, "review.view", R.BUSINESS_STAFF, _api_under_review
-    ),
-    "api:enterprise-audit": Route(
-        API, {"GET": 200}, "enterprise.timeline", R.AUDITOR, _enterprise_case
-    ),
-    "api:enterprise-documents": Route(
-        API,
-        {"GET": 200, "POST": 201},
-        {"GET": "enterprise.view", "POST": "document.upload"},
-        R.BUSINESS_STAFF,
-        _api_documents,
-    ),
-    "api:enterprise-draws": Route(
-        API, {"GET": 200}, "enterprise.view", R.BUSINESS_STAFF, _api_under_review
-    ),
-    "api:enterprise-brand-flags": Route(
-        API, {"GET": 200}, "enterprise.view", R.AUDITOR, _api_brand_flags
-    ),
-    "api:enterprise-standing": Route(
-        API, {"GET": 200}, "enterprise.view", R.AUDITOR, _enterprise_case
-    ),
-    "api:enterprise-charge-admission-fee": Route(
-        API, {"POST": 201}, "fee.charge", R.FINANCE_STAFF, _api_fee
-    ),
-    "api:document-detail": Route(API, {"GET": 200}, "enterprise.view", R.AUDITOR, _api_document),
-    "api:document-download": Route(
-        API, {"GET": 200}, "document.download", R.AUDITOR, _api_document
-    ),
-    "api:draw-detail": Route(API, {"GET": 200}, "enterprise.view", R.AUDITOR, _api_draw),
-    "api:draw-rerun": Route(
-        API, {"POST": 200}, "enterprise.view", R.BUSINESS_STAFF, _api_draw, writes=False
-    ),
-    "api:published-result-list": Route(
-        API, {"GET": 200}, "result.view", R.AUDITOR, _nothing, other_park=ALLOWED, stranger=200
-    ),
-    "api:protected-brand-list": Route(
-        API,
-        {"GET": 200, "POST": 201},
-        "brand.manage",
-        R.RISK_OFFICER,
-        lambda w: Case(data={"POST": {"name": "甲园新品牌"}}),
-        other_park=ALLOWED,
-    ),
-    "api:conflict-list": Route(
-        API,
-        {"GET": 200},
-        "enterprise.declare_conflict",
-        R.BUSINESS_STAFF,
-        _api_conflicts,
-        other_park=HIDDEN,
-    ),
-    "api:conflict-withdraw": Route(
-        API, {"POST": 200}, "enterprise.declare_conflict", R.BUSINESS_STAFF, _api_conflicts
-    ),
-    "api:admission-tariff-list": Route(
-        API,
-        {"GET": 200, "POST": 201},
-        {"GET": "tariff.view", "POST": "tariff.publish"},
-        R.AUDITOR,
-        _api_tariffs,
-        other_park={"GET": HIDDEN, "POST": REFUSED},
-    ),
-    "api:spot-check-list": Route(
-        API, {"GET": 200}, "spot_check.view", R.AUDITOR, _spot_check_case, other_park=ALLOWED
-    ),
-    "api:spot-check-run": Route(
-        API, {"POST": 200}, "spot_check.run", R.OFFICE_STAFF, _nothing, other_park=ALLOWED
     ),
     "api:alert-list": Route(
         API, {"GET": 200}, "alert.view", R.AUDITOR, _alert_case, other_park=HIDDEN
@@ -1024,25 +496,6 @@ ROUTES: dict[str, Route] = {
     "api:article-detail": Route(
         API, {"GET": 200}, "regulation.view", R.AUDITOR, _api_article, other_park=ALLOWED
     ),
-    "api:org-unit-list": Route(
-        API, {"GET": 200}, "org.view", R.AUDITOR, _api_unit, other_park=HIDDEN
-    ),
-    "api:org-unit-tree": Route(
-        API, {"GET": 200}, "org.view", R.AUDITOR, _api_unit, other_park=HIDDEN
-    ),
-    "api:org-unit-detail": Route(API, {"GET": 200}, "org.view", R.AUDITOR, _api_unit),
-    "api:emergency-contact-list": Route(
-        API,
-        {"GET": 200, "POST": 201},
-        {"GET": "org.view", "POST": "contact.manage"},
-        R.OFFICE_STAFF,
-        _api_contacts,
-        other_park={"GET": HIDDEN, "POST": REFUSED},
-    ),
-    "api:emergency-contact-detail": Route(API, {"GET": 200}, "org.view", R.AUDITOR, _api_contact),
-    "api:emergency-contact-confirm": Route(
-        API, {"POST": 200}, "contact.manage", R.OFFICE_STAFF, _api_contact
-    ),
 }
 
 
@@ -1065,131 +518,6 @@ def _calendar_enter_case(w):
     return Case(data={"POST": _schedule_form})
 
 
-IMPORT_FILE = "甲园标记台账.xlsx"
-
-
-def _import_upload(w):
-    from parkflow.enterprises.tests.ledgers import enterprise_row, upload, workbook
-
-    return upload(workbook([enterprise_row(1, w.park.name)]), IMPORT_FILE)
-
-
-def _import_batch(w):
-    """A register of park A uploaded by an importer of park A and checked (valid): the import
-    runs on commit, which a test transaction never reaches, so the dry run is called here."""
-    from parkflow.enterprises import services_import
-
-    if "import_batch" not in w._cache:
-        importer = w.staff(Role.OFFICE_STAFF)
-        batch = services_import.import_batch_upload(actor=importer, upload=_import_upload(w))
-        batch = services_import.import_batch_check(batch_id=batch.pk)
-        assert batch.status == "valid", batch.errors
-        w._cache["import_batch"] = (importer, batch)
-    return w._cache["import_batch"]
-
-
-def _import_case(w):
-    importer, batch = _import_batch(w)
-    return Case(
-        {"pk": batch.pk},
-        marker=IMPORT_FILE,
-        actor=importer,
-        data={"POST": lambda w: {"file": _import_upload(w)}},
-    )
-
-
-def _import_api_case(w):
-    case = _import_case(w)
-    case.multipart = True
-    return case
-
-
-def _import_template_case(w):
-    # The template's park drop-down lists the parks the importer may import into.
-    return Case(marker=w.park.name)
-
-
-def _invitation(w):
-    from parkflow.enterprises import invitations
-
-    return invitations.portal_invitation_create(
-        actor=w.clerk(), enterprise=w.enterprise(), email="contact@example.cn"
-    )[0]
-
-
-def _invite_case(w):
-    e = w.enterprise()
-    return Case({"pk": e.pk}, data={"POST": {"email": "contact@example.cn"}}, enterprise=e)
-
-
-def _invitation_revoke_case(w):
-    invitation = _invitation(w)
-    e = invitation.enterprise
-    return Case({"pk": e.pk, "invitation_pk": invitation.pk}, enterprise=e)
-
-
-def _person(w):
-    if "person" not in w._cache:
-        w._cache["person"] = w.staff(Role.BUSINESS_STAFF, display_name="甲园标记员工")
-    return w._cache["person"]
-
-
-def _compliance_form(w, person=None):
-    return {
-        "kind": "commitment",
-        "completed_on": (_today() - datetime.timedelta(days=3)).isoformat(),
-        "evidence": _pdf(),
-        "note": "",
-        **({"person": person.pk} if person else {}),
-    }
-
-
-def _compliance_record(w):
-    from parkflow.org import services
-
-    if "compliance_record" not in w._cache:
-        w._cache["compliance_record"] = services.compliance_record_add(
-            actor=w.staff(Role.OFFICE_STAFF),
-            person=_person(w),
-            kind="commitment",
-            completed_on=_today() - datetime.timedelta(days=10),
-            evidence=_pdf(),
-        )
-    return w._cache["compliance_record"]
-
-
-def _person_compliance_case(w):
-    person = _person(w)
-    return Case({"pk": person.pk}, marker=person.display_name, data={"POST": _compliance_form})
-
-
-def _compliance_record_case(w):
-    record = _compliance_record(w)
-    person = record.user
-    return Case(
-        {"pk": record.pk},
-        marker=person.display_name,
-        data={"POST": lambda w: _compliance_form(w, person)},
-        multipart=True,
-    )
-
-
-def _token_case(w):
-    """An API token of one auditor of park A: only its owner sees or revokes it."""
-    from parkflow.org import tokens
-
-    owner = w.staff(Role.AUDITOR)
-    token, _key = tokens.issue(actor=owner, name="甲园标记令牌", days=30)
-    return Case({"pk": token.pk}, marker=token.name, actor=owner, data={"POST": {}})
-
-
-def _brand_case(w):
-    from parkflow.enterprises import services
-
-    brand = services.protected_brand_create(actor=w.staff(Role.RISK_OFFICER), name="甲园标记牌")
-    return Case({"pk": brand.pk}, data={"PATCH": {"aliases": "甲园标记别名"}})
-
-
 ROUTES.update(
     {
         # --- holiday calendar (national: one calendar for the group, D19) -----------------------
@@ -1210,114 +538,26 @@ ROUTES.update(
             hq=True,
             other_park=FORBIDDEN,
         ),
-        # --- register import: a batch is its importer's alone (another importer: 404) ----------
-        # An upload only stores the file for its importer (ALLOWED for park B's importer); the
-        # dry run then refuses every row of a park the importer may not import into.
-        "enterprises:import": Route(
-            STAFF,
-            {"GET": 200, "POST": 302},
-            "enterprise.import",
-            R.OFFICE_STAFF,
-            _import_case,
-            other_park={"GET": HIDDEN, "POST": ALLOWED},
-        ),
-        "enterprises:import_template": Route(
-            STAFF,
-            {"GET": 200},
-            "enterprise.import",
-            R.OFFICE_STAFF,
-            _import_template_case,
-            other_park=HIDDEN,
-        ),
-        "enterprises:import_batch": Route(
-            STAFF, {"GET": 200}, "enterprise.import", R.OFFICE_STAFF, _import_case
-        ),
-        "enterprises:import_confirm": Route(
-            STAFF, {"POST": 302}, "enterprise.import", R.OFFICE_STAFF, _import_case
-        ),
-        "enterprises:import_errors": Route(
-            STAFF, {"GET": 200}, "enterprise.import", R.OFFICE_STAFF, _import_case
-        ),
-        "api:import-list": Route(
-            API,
-            {"GET": 200, "POST": 201},
-            "enterprise.import",
-            R.OFFICE_STAFF,
-            _import_api_case,
-            other_park={"GET": HIDDEN, "POST": ALLOWED},
-        ),
-        "api:import-template": Route(
-            API,
-            {"GET": 200},
-            "enterprise.import",
-            R.OFFICE_STAFF,
-            _import_template_case,
-            other_park=HIDDEN,
-        ),
-        "api:import-detail": Route(
-            API, {"GET": 200}, "enterprise.import", R.OFFICE_STAFF, _import_api_case
-        ),
-        "api:import-confirm": Route(
-            API, {"POST": 200}, "enterprise.import", R.OFFICE_STAFF, _import_api_case
-        ),
-        # --- portal invitations -------------------------------------------------------------------
-        "enterprises:invite": Route(
-            STAFF, {"POST": 302}, "portal.invite", R.BUSINESS_STAFF, _invite_case
-        ),
-        # The one-time link is shown from the session of the browser that created it; any other
-        # visit is sent back to the enterprise with "shown only once" (302), never the link.
-        "enterprises:invitation_created": Route(
-            STAFF, {"GET": 302}, "enterprise.view", R.AUDITOR, _enterprise_case
-        ),
-        "enterprises:invitation_revoke": Route(
-            STAFF, {"POST": 302}, "portal.invite", R.BUSINESS_STAFF, _invitation_revoke_case
-        ),
-        "api:enterprise-portal-invitation": Route(
-            API, {"POST": 201}, "portal.invite", R.BUSINESS_STAFF, _invite_case
-        ),
-        "portal:invitation_accept": Route(PUBLIC, {"GET": 200, "POST": 302}),
-        # --- compliance records (R-ORG-5) ------------------------------------------------------
-        # Reading a person's page needs org.view; recording needs compliance.record over every
-        # park the person works in: the table checks the recording role (office staff).
-        "org:person_compliance": Route(
-            STAFF,
-            {"GET": 200, "POST": 302},
-            {"GET": "org.view", "POST": "compliance.record"},
-            R.OFFICE_STAFF,
-            _person_compliance_case,
-        ),
-        "org:compliance_evidence": Route(
-            STAFF, {"GET": 200}, "org.view", R.AUDITOR, _compliance_record_case
-        ),
-        "api:compliance-record-list": Route(
-            API,
-            {"GET": 200, "POST": 201},
-            {"GET": "org.view", "POST": "compliance.record"},
-            R.OFFICE_STAFF,
-            _compliance_record_case,
-            other_park={"GET": HIDDEN, "POST": REFUSED},
-        ),
-        "api:compliance-record-detail": Route(
-            API, {"GET": 200}, "org.view", R.AUDITOR, _compliance_record_case
-        ),
-        # --- API tokens: each user's own (D23) ---------------------------------------------------
-        # Every signed-in user (staff or enterprise) keeps their own tokens; the list shows only
-        # them (the API list below checks another user's token is absent).
-        "org:api_tokens": Route(SIGNED_IN, {"GET": 200, "POST": 302}, no_role=None),
-        # The token's owner is the only one it is for: any other user, whatever their role or
-        # park (no role, another enterprise's user, park B staff), gets 404. The role is that of
-        # the owner the table builds; any signed-in user may hold tokens.
-        "org:api_token_revoke": Route(
-            STAFF, {"GET": 200, "POST": 302}, None, R.AUDITOR, _token_case, no_role=404
-        ),
-        "api:api-token-list": Route(
-            API, {"GET": 200}, "*", R.AUDITOR, _token_case, other_park=HIDDEN, no_role=None
-        ),
-        "api:api-token-detail": Route(API, {"GET": 200}, "*", R.AUDITOR, _token_case, no_role=404),
-        "api:api-token-revoke": Route(API, {"POST": 200}, "*", R.AUDITOR, _token_case, no_role=404),
-        # --- protected brands: group-wide list (D21) -------------------------------------------
-        "api:protected-brand-detail": Route(
-            API, {"PATCH": 200}, "brand.manage", R.RISK_OFFICER, _brand_case, other_park=ALLOWED
-        ),
     }
 )
+
+
+def all_routes() -> dict[str, Route]:
+    """This table and every installed app's ``tests/routes.py`` part, merged."""
+    from importlib import import_module
+    from importlib.util import find_spec
+
+    from django.apps import apps
+
+    merged = dict(ROUTES)
+    for config in apps.get_app_configs():
+        name = f"{config.name}.tests.routes"
+        if config.name == __name__.rsplit(".", 2)[0] or not config.name.startswith("parkflow."):
+            continue
+        if find_spec(f"{config.name}.tests") is None or find_spec(name) is None:
+            continue
+        part = import_module(name).ROUTES
+        twice = sorted(set(part) & set(merged))
+        assert not twice, f"routes declared twice: {twice}"
+        merged.update(part)
+    return merged
