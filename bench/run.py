@@ -131,8 +131,8 @@ def main() -> int:
     from django.utils import timezone
 
     from parkflow.core import audit, rules
-    from parkflow.enterprises.demo import credit_code
     from parkflow.enterprises.choices import EnterpriseStatus, Industry
+    from parkflow.enterprises.demo import credit_code
     from parkflow.enterprises.models import Enterprise
     from parkflow.org.models import OrgUnit, User
 
