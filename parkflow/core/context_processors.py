@@ -72,9 +72,9 @@ def _sections(user) -> list[NavSection]:
         enterprises.items.append(
             NavItem(
                 _("入驻申请"),
-                reverse("enterprises:applications"),
+                reverse("intake:applications"),
                 "bi-inbox",
-                ("enterprises:applications",),
+                ("intake:applications",),
             )
         )
     if may("enterprise.create"):
@@ -105,9 +105,7 @@ def _sections(user) -> list[NavSection]:
     ):
         if may(action):
             enterprises.items.append(
-                NavItem(
-                    label, reverse(f"enterprises:{url_name}"), icon, (f"enterprises:{url_name}",)
-                )
+                NavItem(label, reverse(f"intake:{url_name}"), icon, (f"intake:{url_name}",))
             )
     sections.append(enterprises)
     org = NavSection(_("组织与人员"))

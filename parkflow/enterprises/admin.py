@@ -7,21 +7,21 @@ from django.utils.translation import gettext_lazy as _
 
 from parkflow.core.admin import AuditedAdmin, ReadOnlyAdmin
 from parkflow.core.errors import DomainError
-
-from . import services
-from .models import (
+from parkflow.intake import services as intake_services
+from parkflow.intake.models import (
     AdmissionFee,
     AdmissionFeeTariff,
     BrandFlag,
     ConflictDeclaration,
-    Enterprise,
-    PortalAccount,
     ProtectedBrand,
     PublishedResult,
     QualificationDocument,
     ReviewDraw,
     SpotCheckCampaign,
 )
+
+from . import services
+from .models import Enterprise, PortalAccount
 
 
 def _run_for_each(modeladmin, request, queryset, service, done_message):
@@ -113,16 +113,16 @@ class ProtectedBrandAdmin(AuditedAdmin):
         and the API (the form has already run the model's reading check)."""
         values = {
             field: form.cleaned_data[field]
-            for field in services.PROTECTED_BRAND_EDITABLE
+            for field in intake_services.PROTECTED_BRAND_EDITABLE
             if field in form.cleaned_data
         }
         if change:
-            saved = services.protected_brand_update(actor=request.user, brand=obj, **values)
+            saved = intake_services.protected_brand_update(actor=request.user, brand=obj, **values)
         else:
             active = values.pop("is_active", True)
-            saved = services.protected_brand_create(actor=request.user, **values)
+            saved = intake_services.protected_brand_create(actor=request.user, **values)
             if not active:
-                saved = services.protected_brand_update(
+                saved = intake_services.protected_brand_update(
                     actor=request.user, brand=saved, is_active=False
                 )
         obj.pk, obj.reading = saved.pk, saved.reading

@@ -35,33 +35,6 @@ class Industry(models.TextChoices):
     OTHER = "other", _("其他")
 
 
-class DocumentType(models.TextChoices):
-    """Qualification documents (R-ENT-2, Art.10 "对财务报表、经营许可等材料实施全流程留痕管理")."""
-
-    BUSINESS_LICENCE = "business_licence", _("营业执照")
-    FINANCIAL_STATEMENT = "financial_statement", _("财务报表")
-    OPERATING_PERMIT = "operating_permit", _("经营许可证")
-    BRAND_AUTHORISATION = "brand_authorisation", _("品牌授权书")
-    OTHER = "other", _("其他材料")
-
-
-class DrawPurpose(models.TextChoices):
-    ADMISSION = "admission", _("准入审核")
-    SPOT_CHECK = "spot_check", _("季度抽查")
-
-
-class BrandMatch(models.TextChoices):
-    EXACT = "exact", _("名称包含品牌")
-    TRADITIONAL = "traditional", _("繁体字变体")
-    PINYIN = "pinyin", _("同音（拼音）变体")
-    NEAR_MISS = "near_miss", _("近似名称")
-
-
-class FlagStatus(models.TextChoices):
-    OPEN = "open", _("待解除")
-    CLEARED = "cleared", _("已解除")
-
-
 class ImportStatus(models.TextChoices):
     CHECKING = "checking", _("检查中")
     VALID = "valid", _("检查通过，待导入")

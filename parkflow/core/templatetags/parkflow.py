@@ -15,14 +15,9 @@ from django.utils.translation import gettext_lazy as _
 
 from parkflow.core import audit_actions
 from parkflow.core.choices import AlertStatus, ReviewDecision, Severity
-from parkflow.enterprises.choices import (
-    DrawPurpose,
-    EnterpriseGrade,
-    EnterpriseStatus,
-    FlagStatus,
-    ImportStatus,
-)
-from parkflow.enterprises.forms import LicenceState
+from parkflow.enterprises.choices import EnterpriseGrade, EnterpriseStatus, ImportStatus
+from parkflow.intake.choices import DrawPurpose, FlagStatus
+from parkflow.intake.forms import LicenceState
 
 register = template.Library()
 
@@ -95,12 +90,12 @@ OBJECT_URLS = {
     "enterprises.enterprise": ("enterprises:detail", True),
     "core.review": ("core:review_detail", True),
     "core.alert": ("core:alert_detail", True),
-    "enterprises.qualificationdocument": ("enterprises:document", True),
+    "intake.qualificationdocument": ("intake:document", True),
     "org.emergencycontact": ("org:contacts", False),
     "org.orgunit": ("org:contacts", False),
-    "enterprises.protectedbrand": ("enterprises:brands", False),
-    "enterprises.admissionfeetariff": ("enterprises:tariffs", False),
-    "enterprises.spotcheckcampaign": ("enterprises:spot_checks", False),
+    "intake.protectedbrand": ("intake:brands", False),
+    "intake.admissionfeetariff": ("intake:tariffs", False),
+    "intake.spotcheckcampaign": ("intake:spot_checks", False),
     "core.calendaryear": ("core:calendar", False),
     "enterprises.importbatch": ("enterprises:import_batch", True),
 }
@@ -271,7 +266,7 @@ def _short(value, length=12):
 
 
 def _document_summary(after):
-    from parkflow.enterprises.choices import DocumentType
+    from parkflow.intake.choices import DocumentType
 
     kind = after.get("doc_type")
     label = DocumentType(kind).label if kind in DocumentType.values else kind

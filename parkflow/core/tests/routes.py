@@ -170,7 +170,7 @@ class World:
 
     def pending_review(self):
         from parkflow.core import gates
-        from parkflow.enterprises.gates import ADMISSION
+        from parkflow.intake.gates import ADMISSION
 
         enterprise = self.under_review()
         return gates.latest_round(enterprise, ADMISSION)[0]
@@ -179,7 +179,7 @@ class World:
         """An application whose admission round is decided but whose consequence has not run
         yet: the state in which a person approves or rejects it by hand."""
         from parkflow.core import gates
-        from parkflow.enterprises.gates import ADMISSION
+        from parkflow.intake.gates import ADMISSION
 
         enterprise = self.under_review()
         gate = gates.GATES[ADMISSION]
@@ -198,21 +198,21 @@ class World:
         return enterprise
 
     def draw(self):
-        from parkflow.enterprises.models import ReviewDraw
+        from parkflow.intake.models import ReviewDraw
 
         return ReviewDraw.objects.get(enterprise=self.under_review())
 
     def approved(self):
         """An approved, admissible enterprise and a published tariff: a fee may be charged."""
         from parkflow.core import gates
-        from parkflow.enterprises import services
-        from parkflow.enterprises.gates import ADMISSION
+        from parkflow.intake import services as intake_services
+        from parkflow.intake.gates import ADMISSION
 
         enterprise = self.under_review()
         for review in gates.latest_round(enterprise, ADMISSION):
             gates.review_decide(actor=review.assigned_to, review=review, decision="approve")
         enterprise.refresh_from_db()
-        services.tariff_publish(
+        intake_services.tariff_publish(
             actor=self.staff(Role.OFFICE_STAFF),
             park=self.park,
             amount=Decimal("5000.00"),
@@ -221,9 +221,10 @@ class World:
         return enterprise
 
     def tariff(self):
-        from parkflow.enterprises import services
 
-        return services.tariff_publish(
+        from parkflow.intake import services as intake_services
+
+        return intake_services.tariff_publish(
             actor=self.staff(Role.OFFICE_STAFF),
             park=self.park,
             amount=Decimal("4321.00"),
@@ -253,9 +254,10 @@ class World:
         return alert
 
     def declaration(self, actor):
-        from parkflow.enterprises import services
 
-        return services.conflict_declare(
+        from parkflow.intake import services as intake_services
+
+        return intake_services.conflict_declare(
             actor=actor, enterprise=self.enterprise(), reason="配偶持有该企业股份"
         )
 
@@ -436,14 +438,15 @@ def _create_case(w):
 
 
 def _brands_case(w):
-    from parkflow.enterprises.models import ProtectedBrand
     from parkflow.enterprises.tests.factories import EnterpriseFactory
+    from parkflow.intake.models import ProtectedBrand
 
     ProtectedBrand.objects.get_or_create(name="华为")
     flagged = EnterpriseFactory(park=w.park, name="华为甲园标记")
-    from parkflow.enterprises import services
 
-    services.brand_check(enterprise=flagged)
+    from parkflow.intake import services as intake_services
+
+    intake_services.brand_check(enterprise=flagged)
     return Case(
         marker="华为甲园标记", data={"POST": {"name": "甲园新品牌", "aliases": "", "owner": ""}}
     )
@@ -661,12 +664,13 @@ def _api_article(w):
 
 
 def _api_brand_flags(w):
-    from parkflow.enterprises import services
-    from parkflow.enterprises.models import ProtectedBrand
+    from parkflow.intake.models import ProtectedBrand
 
     ProtectedBrand.objects.get_or_create(name="华为")
     flagged = w.enterprise(name="华为甲园标记")
-    services.brand_check(enterprise=flagged)
+    from parkflow.intake import services as intake_services
+
+    intake_services.brand_check(enterprise=flagged)
     return Case({"pk": flagged.pk}, enterprise=flagged)
 
 
@@ -693,11 +697,12 @@ def _results_case(w):
 
 
 def _spot_check_case(w):
-    from parkflow.enterprises import services
 
     enterprise = w.approved()
     w.staff(Role.OFFICE_STAFF, w.other_park)
-    services.spot_check_campaign_run(quarter="2026Q4", rate="1", seed="11")
+    from parkflow.intake import services as intake_services
+
+    intake_services.spot_check_campaign_run(quarter="2026Q4", rate="1", seed="11")
     return Case(secret=enterprise.name)
 
 
@@ -794,19 +799,19 @@ ROUTES: dict[str, Route] = {
         _create_case,
         other_park={"GET": ALLOWED, "POST": REFUSED},
     ),
-    "enterprises:applications": Route(
+    "intake:applications": Route(
         STAFF, {"GET": 200}, "enterprise.view", R.AUDITOR, _marker_enterprise, other_park=HIDDEN
     ),
-    "enterprises:results": Route(
+    "intake:results": Route(
         STAFF, {"GET": 200}, "result.view", R.AUDITOR, _results_case, other_park=ALLOWED
     ),
-    "enterprises:spot_checks": Route(
+    "intake:spot_checks": Route(
         STAFF, {"GET": 200}, "spot_check.view", R.AUDITOR, _spot_check_case, other_park=ALLOWED
     ),
-    "enterprises:spot_check_run": Route(
+    "intake:spot_check_run": Route(
         STAFF, {"POST": 302}, "spot_check.run", R.OFFICE_STAFF, _nothing, other_park=ALLOWED
     ),
-    "enterprises:brands": Route(
+    "intake:brands": Route(
         STAFF,
         {"GET": 200, "POST": 302},
         "brand.manage",
@@ -814,7 +819,7 @@ ROUTES: dict[str, Route] = {
         _brands_case,
         other_park={"GET": HIDDEN, "POST": ALLOWED},
     ),
-    "enterprises:tariffs": Route(
+    "intake:tariffs": Route(
         STAFF,
         {"GET": 200, "POST": 302},
         {"GET": "tariff.view", "POST": "tariff.publish"},
@@ -822,7 +827,7 @@ ROUTES: dict[str, Route] = {
         _tariffs_case,
         other_park={"GET": HIDDEN, "POST": REFUSED},
     ),
-    "enterprises:conflicts": Route(
+    "intake:conflicts": Route(
         STAFF,
         {"GET": 200},
         "enterprise.declare_conflict",
@@ -830,7 +835,7 @@ ROUTES: dict[str, Route] = {
         _conflicts_case,
         other_park=HIDDEN,
     ),
-    "enterprises:conflict_withdraw": Route(
+    "intake:conflict_withdraw": Route(
         STAFF, {"POST": 302}, "enterprise.declare_conflict", R.BUSINESS_STAFF, _withdraw_case
     ),
     "enterprises:detail": Route(
@@ -839,20 +844,20 @@ ROUTES: dict[str, Route] = {
     "enterprises:edit": Route(
         STAFF, {"GET": 200, "POST": 302}, "enterprise.edit", R.BUSINESS_STAFF, _edit_case
     ),
-    "enterprises:declare_conflict": Route(
+    "intake:declare_conflict": Route(
         STAFF, {"POST": 302}, "enterprise.declare_conflict", R.BUSINESS_STAFF, _declare_case
     ),
-    "enterprises:draw_rerun": Route(
+    "intake:draw_rerun": Route(
         STAFF, {"POST": 302}, "enterprise.view", R.BUSINESS_STAFF, _draw_case, writes=False
     ),
-    "enterprises:fee_charge": Route(STAFF, {"POST": 302}, "fee.charge", R.FINANCE_STAFF, _fee_case),
-    "enterprises:document_upload": Route(
+    "intake:fee_charge": Route(STAFF, {"POST": 302}, "fee.charge", R.FINANCE_STAFF, _fee_case),
+    "intake:document_upload": Route(
         STAFF, {"POST": 302}, "document.upload", R.BUSINESS_STAFF, _upload_case
     ),
-    "enterprises:document_download": Route(
+    "intake:document_download": Route(
         STAFF, {"GET": 200}, "document.download", R.AUDITOR, _document_case
     ),
-    "enterprises:document": Route(
+    "intake:document": Route(
         STAFF, {"GET": 302}, "enterprise.view", R.AUDITOR, _document_only_case
     ),
     "enterprises:transition": Route(
@@ -1184,9 +1189,12 @@ def _token_case(w):
 
 
 def _brand_case(w):
-    from parkflow.enterprises import services
 
-    brand = services.protected_brand_create(actor=w.staff(Role.RISK_OFFICER), name="甲园标记牌")
+    from parkflow.intake import services as intake_services
+
+    brand = intake_services.protected_brand_create(
+        actor=w.staff(Role.RISK_OFFICER), name="甲园标记牌"
+    )
     return Case({"pk": brand.pk}, data={"PATCH": {"aliases": "甲园标记别名"}})
 
 

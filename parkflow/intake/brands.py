@@ -43,7 +43,7 @@ from pypinyin.contrib.tone_convert import to_normal, to_tone
 from pypinyin.pinyin_dict import pinyin_dict
 from rapidfuzz import fuzz
 
-from .choices import BrandMatch
+from parkflow.intake.choices import BrandMatch
 
 NEAR_MISS_THRESHOLD = 90
 NEAR_MISS_MIN_SYLLABLES = 3

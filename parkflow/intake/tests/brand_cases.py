@@ -190,7 +190,7 @@ CASES = IMPERSONATIONS + ORDINARY
 
 def demo_brands():
     """The 15 demo brands as the check sees them (name, aliases, stored reading)."""
-    from parkflow.enterprises.brands import BrandSpec
+    from parkflow.intake.brands import BrandSpec
 
     def split(text):
         return tuple(w.strip() for w in text.split(",") if w.strip())
@@ -205,7 +205,7 @@ def evaluate(find_hits=None, brands=None) -> dict:
     """Run the check over the list. Counted per flag: a flag for the expected brand is a true
     positive, any other flag a false positive; a missing expected flag is a false negative; an
     ordinary name with no flag is a true negative."""
-    from parkflow.enterprises import brands as brand_check
+    from parkflow.intake import brands as brand_check
 
     find_hits = find_hits or brand_check.find_hits
     specs = brands or demo_brands()

@@ -15,18 +15,7 @@ from rest_framework.test import APIClient
 from parkflow.core import gates
 from parkflow.core.models import AuditEvent, Review
 from parkflow.enterprises import services
-from parkflow.enterprises.choices import DrawPurpose, EnterpriseStatus, FlagStatus
-from parkflow.enterprises.gates import ADMISSION
-from parkflow.enterprises.models import (
-    AdmissionFee,
-    AdmissionFeeTariff,
-    BrandFlag,
-    ConflictDeclaration,
-    ProtectedBrand,
-    QualificationDocument,
-    ReviewDraw,
-    SpotCheckCampaign,
-)
+from parkflow.enterprises.choices import EnterpriseStatus
 from parkflow.enterprises.tests.factories import (
     MINIMAL_PDF,
     EnterpriseFactory,
@@ -35,6 +24,19 @@ from parkflow.enterprises.tests.factories import (
     make_credit_code,
     pdf_upload,
     upload_licence,
+)
+from parkflow.intake import services as intake_services
+from parkflow.intake.choices import DrawPurpose, FlagStatus
+from parkflow.intake.gates import ADMISSION
+from parkflow.intake.models import (
+    AdmissionFee,
+    AdmissionFeeTariff,
+    BrandFlag,
+    ConflictDeclaration,
+    ProtectedBrand,
+    QualificationDocument,
+    ReviewDraw,
+    SpotCheckCampaign,
 )
 from parkflow.org.choices import Role
 from parkflow.org.models import RoleAssignment
@@ -292,7 +294,7 @@ def test_document_list_runs_a_constant_number_of_queries(
     rows, clerk, enterprise, django_assert_max_num_queries
 ):
     for _ in range(rows):
-        services.document_upload(
+        intake_services.document_upload(
             actor=clerk, enterprise=enterprise, doc_type="other", upload=pdf_upload()
         )
     client = client_for(clerk)
@@ -461,7 +463,7 @@ def test_published_results_list_runs_a_constant_number_of_queries(
 
 
 def test_approval_through_the_api_with_an_open_brand_flag_is_409_naming_it(park, clerk, reviewers):
-    services.protected_brand_create(
+    intake_services.protected_brand_create(
         actor=staff(Role.SYSTEM_ADMIN, park),
         name="华为",
         aliases="HUAWEI",
@@ -501,7 +503,7 @@ def test_approval_through_the_api_with_an_open_brand_flag_is_409_naming_it(park,
 
 
 def test_enterprise_user_sees_their_own_brand_flags_only(park, clerk):
-    services.protected_brand_create(actor=staff(Role.SYSTEM_ADMIN, park), name="华为")
+    intake_services.protected_brand_create(actor=staff(Role.SYSTEM_ADMIN, park), name="华为")
     flagged = services.enterprise_create(
         actor=clerk,
         park=park,
@@ -565,8 +567,12 @@ def test_people_without_brand_manage_cannot_add_or_list_protected_brands(park, c
 
 def test_staff_list_and_withdraw_only_their_own_conflict_declarations(park, enterprise):
     me, colleague = staff(Role.RISK_OFFICER, park), staff(Role.RISK_OFFICER, park)
-    mine = services.conflict_declare(actor=me, enterprise=enterprise, reason="配偶在该企业任职")
-    theirs = services.conflict_declare(actor=colleague, enterprise=enterprise, reason="曾任顾问")
+    mine = intake_services.conflict_declare(
+        actor=me, enterprise=enterprise, reason="配偶在该企业任职"
+    )
+    theirs = intake_services.conflict_declare(
+        actor=colleague, enterprise=enterprise, reason="曾任顾问"
+    )
     client = client_for(me)
     listed = client.get(f"{API}/conflicts/").json()
     assert [(d["id"], d["enterprise_name"]) for d in listed["results"]] == [
@@ -617,7 +623,7 @@ def test_lead_staff_publish_a_tariff_and_staff_see_only_their_parks(park, other_
     assert response.status_code == 201, response.json()
     body = response.json()
     assert (body["park"], body["amount"], body["in_force"]) == (park.pk, "20000.00", True)
-    services.tariff_publish(
+    intake_services.tariff_publish(
         actor=staff(Role.LEAD_STAFF, other_park),
         park=other_park,
         amount="5000",
@@ -655,7 +661,7 @@ def test_business_staff_cannot_publish_a_tariff_nor_for_another_park(park, other
 
 
 def test_charging_an_admission_fee_with_an_amount_is_400_naming_it(park, approved):
-    services.tariff_publish(
+    intake_services.tariff_publish(
         actor=staff(Role.LEAD_STAFF, park), park=park, amount="20000", effective_from=TODAY()
     )
     events = AuditEvent.objects.count()
@@ -673,7 +679,7 @@ def test_charging_an_admission_fee_with_an_amount_is_400_naming_it(park, approve
 
 
 def test_charging_an_admission_fee_takes_the_tariff_in_force(park, approved):
-    services.tariff_publish(
+    intake_services.tariff_publish(
         actor=staff(Role.LEAD_STAFF, park), park=park, amount="20000", effective_from=TODAY()
     )
     client = client_for(staff(Role.FINANCE_STAFF, park))
@@ -687,7 +693,7 @@ def test_charging_an_admission_fee_takes_the_tariff_in_force(park, approved):
 
 
 def test_charging_an_enterprise_not_in_good_standing_is_409(park, clerk, enterprise):
-    services.tariff_publish(
+    intake_services.tariff_publish(
         actor=staff(Role.LEAD_STAFF, park), park=park, amount="20000", effective_from=TODAY()
     )
     response = client_for(clerk).post(enterprise_url(enterprise, "charge-admission-fee"))
@@ -791,7 +797,9 @@ def intake_objects(park, clerk, reviewers):
         "e": enterprise.pk,
         "d": QualificationDocument.objects.get(enterprise=enterprise).pk,
         "r": ReviewDraw.objects.get(enterprise=enterprise).pk,
-        "c": services.conflict_declare(actor=clerk, enterprise=enterprise, reason="亲属持股").pk,
+        "c": intake_services.conflict_declare(
+            actor=clerk, enterprise=enterprise, reason="亲属持股"
+        ).pk,
     }
 
 

@@ -1,18 +1,11 @@
-"""Customer-intake pages (R-ENT-2 … R-ENT-6): the application list, published results, quarterly
-spot checks, protected brands, admission-fee tariffs and my conflict-of-interest declarations;
-and the reads behind the intake cards of the enterprise detail and review pages (draws, review
-rounds, brand flags, admission conditions, the admission fee).
-
-Views parse, call ``services``, render. Every read starts from ``org.access.scope``; an object
-outside the user's parks is a 404 (R-ORG-3). Enterprise users never reach these pages."""
+"""Reads of intake, scoped to the actor where they are not public (R-ORG-3): documents and their
+current versions, draws and review rounds, brand flags, admission conditions and fees, the
+application list, published results, spot-check campaigns, tariffs and conflict declarations."""
 
 import datetime
 from collections import defaultdict
 
-from django.conf import settings
-from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
 from django.db.models import (
     BooleanField,
     Count,
@@ -26,52 +19,49 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
-from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
 
 from parkflow.core import clock, gates
 from parkflow.core.choices import ReviewDecision
-from parkflow.core.errors import DomainError
-from parkflow.core.forms import add_domain_error, domain_error_text
 from parkflow.core.models import Review
 from parkflow.core.rules import params_for
-from parkflow.core.views import LIST_PAGE_SIZE, paginate, staff_page
+from parkflow.enterprises import guards
+from parkflow.enterprises import selectors as enterprise_selectors
+from parkflow.enterprises.models import Enterprise
 from parkflow.org import access
-from parkflow.org.models import OrgUnit, User
+from parkflow.org.models import User
 
-from . import guards, selectors, services
+from . import services
 from .choices import DocumentType, FlagStatus
-from .forms import (
-    APPLICATION_STATUSES,
-    ApplicationFilterForm,
-    ConflictWithdrawForm,
-    ProtectedBrandForm,
-    ResultFilterForm,
-    TariffPublishForm,
-    parks_for,
-)
+from .forms import APPLICATION_STATUSES
 from .gates import ADMISSION, BRAND_AUTHORISATION, SPOT_CHECK
 from .models import (
     AdmissionFee,
     AdmissionFeeTariff,
     BrandFlag,
     ConflictDeclaration,
-    Enterprise,
     ProtectedBrand,
     PublishedResult,
     QualificationDocument,
     ReviewDraw,
-    SpotCheckCampaign,
 )
 
-CAMPAIGN_PAGE_SIZE = 8
-BRAND_PAGE_SIZE = 30
-TARIFF_PAGE_SIZE = 30
+
+def has_active_conflict(user, enterprise) -> bool:
+    return ConflictDeclaration.objects.filter(
+        person=user, enterprise=enterprise, withdrawn_at__isnull=True
+    ).exists()
 
 
-# ---------------------------------------------------------------------------------------------
-# Reads shared by the detail, review and list pages
+def conflicts_active_on(user, enterprise) -> list[ConflictDeclaration]:
+    """The enterprise's active declarations, each marked ``is_mine`` for ``user``."""
+    conflicts = list(
+        ConflictDeclaration.objects.filter(
+            enterprise=enterprise, withdrawn_at__isnull=True
+        ).select_related("person")
+    )
+    for declaration in conflicts:
+        declaration.is_mine = declaration.person_id == user.pk
+    return conflicts
 
 
 def licence_warning_days() -> int:
@@ -238,37 +228,6 @@ def fee_state(user, enterprise, *, in_good_standing: bool) -> dict:
     }
 
 
-def review_panel(user, review, subject) -> dict | None:
-    """What a reviewer of an intake gate needs beside the hashed content (core.views asks):
-    the brand authorisation itself, or the enterprise's current documents and brand flags."""
-    if review.gate == BRAND_AUTHORISATION:
-        enterprise = subject.enterprise
-        return {
-            "template": "enterprises/partials/_review_brand_panel.html",
-            "document": subject,
-            "enterprise": enterprise,
-            "flags": list(enterprise.brand_flags.select_related("brand").order_by("-raised_at")),
-            "can_download": access.may(user, "document.download", enterprise),
-        }
-    if review.gate not in (ADMISSION, SPOT_CHECK):
-        return None
-    return {
-        "template": "enterprises/partials/_review_enterprise_panel.html",
-        "enterprise": subject,
-        "documents": [d for d in documents_of(subject) if d.is_current],
-        "flags": list(subject.brand_flags.select_related("brand").order_by("-raised_at")),
-        "problems": guards.admission_problems(subject),
-        "draw": ReviewDraw.objects.filter(
-            enterprise=subject, gate=review.gate, round=review.round
-        ).first(),
-        "can_download": access.may(user, "document.download", subject),
-    }
-
-
-# ---------------------------------------------------------------------------------------------
-# 入驻申请: the application list
-
-
 def _licence_q(state: str, today, warn_until) -> Q:
     return {
         "missing": Q(licence_version__isnull=True),
@@ -306,7 +265,7 @@ def application_list_for(
         .values("n")
     )
     qs = (
-        selectors.enterprise_list(actor=actor, search=search, status=status, park=park)
+        enterprise_selectors.enterprise_list(actor=actor, search=search, status=status, park=park)
         .filter(status__in=APPLICATION_STATUSES)
         .annotate(
             licence_version=Subquery(current_licence.values("version")[:1]),
@@ -367,31 +326,6 @@ def decorate_applications(enterprises, window) -> None:
         }
 
 
-@staff_page("enterprise.view")
-def application_list(request):
-    form = ApplicationFilterForm(request.GET or None, user=request.user)
-    filters = form.filters()
-    window = licence_window()
-    page = paginate(
-        request, application_list_for(actor=request.user, window=window, **filters), LIST_PAGE_SIZE
-    )
-    decorate_applications(page.object_list, window)
-    context = {
-        "form": form,
-        "page_obj": page,
-        "enterprises": page.object_list,
-        "filtered": any(filters.values()),
-        "can_create": access.may_somewhere(request.user, "enterprise.create"),
-    }
-    if request.htmx and request.htmx.target == "application-table":
-        return render(request, "enterprises/partials/_application_table.html", context)
-    return render(request, "enterprises/application_list.html", context)
-
-
-# ---------------------------------------------------------------------------------------------
-# 审查结果公示 ("一公开", R-ENT-3)
-
-
 def published_results(*, search: str = "", purpose: str = "", decision: str = ""):
     """Published outcomes, deliberately unscoped: publication is their point. Name, matter,
     decision and date only — never reviewers or opinions."""
@@ -405,34 +339,7 @@ def published_results(*, search: str = "", purpose: str = "", decision: str = ""
     return qs.order_by("-published_at", "-id")
 
 
-@staff_page("result.view")
-def result_list(request):
-    form = ResultFilterForm(request.GET or None)
-    filters = form.filters()
-    page = paginate(request, published_results(**filters), LIST_PAGE_SIZE)
-    # Link the enterprises the user may open; the others are shown by name only.
-    visible = set(
-        access.scope(
-            request.user,
-            Enterprise.objects.filter(pk__in=[r.enterprise_id for r in page.object_list]),
-        ).values_list("pk", flat=True)
-    )
-    for result in page.object_list:
-        result.linkable = result.enterprise_id in visible
-    context = {
-        "form": form,
-        "page_obj": page,
-        "results": page.object_list,
-        "filtered": any(filters.values()),
-    }
-    return render(request, "enterprises/result_list.html", context)
-
-
-# ---------------------------------------------------------------------------------------------
-# 季度抽查 (R-ENT-3)
-
-
-def _decorate_campaigns(user, campaigns) -> None:
+def decorate_campaigns(user, campaigns) -> None:
     """Name the sampled enterprises the user may see, with their spot-check review's state; the
     others are only counted (R-ORG-3)."""
     ids = {pk for campaign in campaigns for pk in campaign.sample}
@@ -471,107 +378,7 @@ def _decorate_campaigns(user, campaigns) -> None:
         campaign.rate_percent = campaign.rate * 100
 
 
-@staff_page("spot_check.view")
-def spot_check_list(request):
-    page = paginate(request, SpotCheckCampaign.objects.order_by("-quarter"), CAMPAIGN_PAGE_SIZE)
-    _decorate_campaigns(request.user, page.object_list)
-    quarter = services.quarter_of(clock.today())
-    can_run = access.may_somewhere(request.user, "spot_check.run")
-    context = {
-        "page_obj": page,
-        "campaigns": page.object_list,
-        "quarter": quarter,
-        "quarter_done": SpotCheckCampaign.objects.filter(quarter=quarter).exists(),
-        "can_run": can_run,
-        "rate_percent": float(settings.PARKFLOW_SPOT_CHECK_RATE) * 100,
-        "population": Enterprise.objects.filter(status__in=guards.ADMITTED).count()
-        if can_run
-        else None,
-    }
-    return render(request, "enterprises/spot_check_list.html", context)
-
-
-@require_POST
-@staff_page("spot_check.run")
-def spot_check_run(request):
-    """Draw this quarter's sample with the system's seed; a second run shows the first."""
-    quarter = services.quarter_of(clock.today())
-    already = SpotCheckCampaign.objects.filter(quarter=quarter).exists()
-    try:
-        campaign = services.spot_check_campaign_run(actor=request.user)
-    except DomainError as exc:
-        messages.error(request, domain_error_text(exc))
-        return redirect("enterprises:spot_checks")
-    if already:
-        messages.info(request, _("%(q)s 的抽查已执行过，以下为当时的抽取结果。") % {"q": quarter})
-    else:
-        messages.success(
-            request,
-            _("已完成 %(q)s 季度抽查：从 %(n)s 家企业中随机抽中 %(k)s 家，并为每家抽取审查人。")
-            % {"q": campaign.quarter, "n": len(campaign.population), "k": len(campaign.sample)},
-        )
-    return redirect("enterprises:spot_checks")
-
-
-# ---------------------------------------------------------------------------------------------
-# 受保护品牌 (R-ENT-6)
-
-
-@require_http_methods(["GET", "POST"])
-@staff_page("brand.manage")
-def brand_list(request):
-    # "?edit=<id>" (GET) or the posted "brand" id opens the form on an existing brand (D20).
-    edit_id = (request.POST.get("brand") or request.GET.get("edit") or "").strip()
-    editing = ProtectedBrand.objects.filter(pk=edit_id).first() if edit_id.isdigit() else None
-    form = ProtectedBrandForm(request.POST or None, editing=editing)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if editing is not None:
-                brand = services.protected_brand_update(
-                    actor=request.user, brand=editing, **form.cleaned_data
-                )
-                done = _("已保存“%(name)s”，此后登记或改名的企业按新设置比对。")
-            else:
-                brand = services.protected_brand_create(actor=request.user, **form.cleaned_data)
-                done = _("已将“%(name)s”加入受保护品牌名录，此后登记或改名的企业将与其比对。")
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, done % {"name": brand.name})
-            return redirect("enterprises:brands")
-    search = (request.GET.get("q") or "").strip()[:60]
-    qs = ProtectedBrand.objects.order_by("name")
-    if search:
-        qs = qs.filter(
-            Q(name__icontains=search) | Q(aliases__icontains=search) | Q(owner__icontains=search)
-        )
-    page = paginate(request, qs, BRAND_PAGE_SIZE)
-    flags = defaultdict(list)
-    for flag in access.scope(
-        request.user,
-        BrandFlag.objects.filter(
-            status=FlagStatus.OPEN, brand__in=[b.pk for b in page.object_list]
-        ).select_related("enterprise"),
-    ).order_by("-raised_at"):
-        flags[flag.brand_id].append(flag)
-    for brand in page.object_list:
-        brand.open_flags = flags.get(brand.pk, [])
-    context = {
-        "form": form,
-        "page_obj": page,
-        "brands": page.object_list,
-        "search": search,
-        "open_flag_total": sum(len(v) for v in flags.values()),
-        "editing": editing,
-    }
-    return render(request, "enterprises/brand_list.html", context)
-
-
-# ---------------------------------------------------------------------------------------------
-# 入驻费标准 (R-ENT-5)
-
-
-def _with_in_force(tariffs):
+def tariffs_with_in_force(tariffs):
     """Mark the tariff each park charges today: the latest one already effective."""
     today = clock.today()
     later = AdmissionFeeTariff.objects.filter(
@@ -586,70 +393,6 @@ def _with_in_force(tariffs):
     )
 
 
-@require_http_methods(["GET", "POST"])
-@staff_page("tariff.view")
-def tariff_list(request):
-    user = request.user
-    parks = list(parks_for(user))
-    publish_parks = [park for park in parks if access.may(user, "tariff.publish", park)]
-    form = None
-    if publish_parks:
-        form = TariffPublishForm(
-            request.POST or None,
-            parks=OrgUnit.objects.filter(pk__in=[p.pk for p in publish_parks]).order_by(
-                "sort_order", "id"
-            ),
-        )
-    if request.method == "POST":
-        if form is None:
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                tariff = services.tariff_publish(actor=user, **form.cleaned_data)
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
-                messages.success(
-                    request,
-                    _("已公布 %(park)s 入驻费标准 ¥%(amount)s，自 %(day)s 起执行。")
-                    % {
-                        "park": tariff.park,
-                        "amount": f"{tariff.amount:,.2f}",
-                        "day": f"{tariff.effective_from:%Y-%m-%d}",
-                    },
-                )
-                return redirect("enterprises:tariffs")
-    today = clock.today()
-    tariffs = _with_in_force(
-        access.scope(user, AdmissionFeeTariff.objects.select_related("park", "published_by"))
-    ).order_by("park__sort_order", "park_id", "-effective_from")
-    page = paginate(request, tariffs, TARIFF_PAGE_SIZE)
-    summary = {park.pk: {"park": park, "in_force": None, "upcoming": None} for park in parks}
-    # ``parks`` are already the user's (parks_for): the summary needs no second scoping.
-    for tariff in _with_in_force(AdmissionFeeTariff.objects.filter(park__in=parks)).order_by(
-        "effective_from"
-    ):
-        row = summary.get(tariff.park_id)
-        if row is None:
-            continue
-        if tariff.in_force:
-            row["in_force"] = tariff
-        elif tariff.effective_from > today and row["upcoming"] is None:
-            row["upcoming"] = tariff
-    context = {
-        "form": form,
-        "page_obj": page,
-        "tariffs": page.object_list,
-        "summary": list(summary.values()),
-        "today": today,
-    }
-    return render(request, "enterprises/tariff_list.html", context)
-
-
-# ---------------------------------------------------------------------------------------------
-# 我的利益冲突申报 (R-ENT-4)
-
-
 def my_conflicts(user):
     return access.scope(
         user,
@@ -659,18 +402,56 @@ def my_conflicts(user):
     ).order_by(F("withdrawn_at").asc(nulls_first=True), "-declared_at")
 
 
-def render_conflicts(request, *, failed=None, form=None, status=200):
-    page = paginate(request, my_conflicts(request.user), LIST_PAGE_SIZE)
-    context = {
-        "page_obj": page,
-        "declarations": page.object_list,
-        "failed": failed,
-        "withdraw_form": form if failed else ConflictWithdrawForm(),
-        "blank_form": ConflictWithdrawForm(),
-    }
-    return render(request, "enterprises/conflict_list.html", context, status=status)
+def protected_brand_list(*, search: str = ""):
+    """The protected-brand list belongs to no park (D21): every brand manager sees all of it."""
+    qs = ProtectedBrand.objects.order_by("name")
+    if search:
+        qs = qs.filter(
+            Q(name__icontains=search) | Q(aliases__icontains=search) | Q(owner__icontains=search)
+        )
+    return qs
 
 
-@staff_page("enterprise.declare_conflict")
-def conflict_list(request):
-    return render_conflicts(request)
+def open_flags_by_brand(user, brands) -> dict[int, list[BrandFlag]]:
+    """Open flags on these brands, of the enterprises the user may see, newest first."""
+    flags = defaultdict(list)
+    for flag in access.scope(
+        user,
+        BrandFlag.objects.filter(
+            status=FlagStatus.OPEN, brand__in=[b.pk for b in brands]
+        ).select_related("enterprise"),
+    ).order_by("-raised_at"):
+        flags[flag.brand_id].append(flag)
+    return flags
+
+
+def tariff_list(*, actor):
+    return tariffs_with_in_force(
+        access.scope(actor, AdmissionFeeTariff.objects.select_related("park", "published_by"))
+    ).order_by("park__sort_order", "park_id", "-effective_from")
+
+
+def tariff_summary(parks, today) -> list[dict]:
+    """Per park (already the user's, see ``parks_for``): the tariff in force and the next one."""
+    summary = {park.pk: {"park": park, "in_force": None, "upcoming": None} for park in parks}
+    for tariff in tariffs_with_in_force(AdmissionFeeTariff.objects.filter(park__in=parks)).order_by(
+        "effective_from"
+    ):
+        row = summary.get(tariff.park_id)
+        if row is None:
+            continue
+        if tariff.in_force:
+            row["in_force"] = tariff
+        elif tariff.effective_from > today and row["upcoming"] is None:
+            row["upcoming"] = tariff
+    return list(summary.values())
+
+
+def visible_enterprise_ids(user, ids) -> set[int]:
+    return set(
+        access.scope(user, Enterprise.objects.filter(pk__in=list(ids))).values_list("pk", flat=True)
+    )
+
+
+def admitted_population() -> int:
+    return Enterprise.objects.filter(status__in=guards.ADMITTED).count()

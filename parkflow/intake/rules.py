@@ -1,4 +1,5 @@
-"""Intake rules (R-MON-1 registry): licence expiry (R-ENT-2)."""
+"""Intake rules (R-MON-1 registry): licence expiry (R-ENT-2). The codes keep their
+``enterprises.`` prefix: they are stored in alerts and rule parameters."""
 
 import datetime
 
@@ -9,8 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from parkflow.core.choices import Severity
 from parkflow.core.rules import Param, rule
+from parkflow.enterprises.choices import EnterpriseStatus
 
-from .choices import DocumentType, EnterpriseStatus
+from .choices import DocumentType
 from .models import QualificationDocument
 
 ACTIVE_STATUSES = [
@@ -38,7 +40,7 @@ def _current_licences():
 # A licence is "current" until a newer version of the enterprise's licence exists, and only
 # while the enterprise is active: a new upload or a status change re-checks its licences.
 READS = {
-    "enterprises.QualificationDocument": "enterprise",
+    "intake.QualificationDocument": "enterprise",
     "enterprises.Enterprise": lambda enterprise: Q(enterprise=enterprise.pk),
 }
 
@@ -52,7 +54,7 @@ def _park(document):
     title=_("营业执照即将到期"),
     articles=("Art.10",),
     requirement="R-ENT-2",
-    model="enterprises.QualificationDocument",
+    model="intake.QualificationDocument",
     severity=Severity.WARNING,
     params={"days_ahead": Param(int, 30, min=1, max=365, label=_("提前预警天数"))},
     message=lambda doc, params: (
@@ -76,7 +78,7 @@ def licence_expiring(params, now):
     title=_("营业执照已过期"),
     articles=("Art.8", "Art.10"),
     requirement="R-ENT-5",
-    model="enterprises.QualificationDocument",
+    model="intake.QualificationDocument",
     severity=Severity.HIGH,
     message=lambda doc, params: (
         _("%(enterprise)s 的营业执照已于 %(date)s 过期，新的服务、协议和资源分配已被自动阻止。")

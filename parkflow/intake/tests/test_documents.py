@@ -12,14 +12,14 @@ from PIL import Image
 
 from parkflow.core.errors import PermissionDenied, ValidationFailed
 from parkflow.core.models import AuditEvent
-from parkflow.enterprises import services
-from parkflow.enterprises.models import QualificationDocument
 from parkflow.enterprises.tests.factories import (
     MINIMAL_PDF,
     EnterpriseFactory,
     enterprise_user,
     pdf_upload,
 )
+from parkflow.intake import services as intake_services
+from parkflow.intake.models import QualificationDocument
 from parkflow.org.choices import Role
 from parkflow.org.tests.factories import staff
 
@@ -43,7 +43,7 @@ def enterprise(park):
 
 
 def _upload(actor, enterprise, upload, doc_type="financial_statement", **kwargs):
-    return services.document_upload(
+    return intake_services.document_upload(
         actor=actor, enterprise=enterprise, doc_type=doc_type, upload=upload, **kwargs
     )
 
@@ -191,11 +191,13 @@ def test_an_enterprise_user_uploads_for_their_own_enterprise_only(enterprise, pa
 
 def test_each_download_is_audited_and_refused_outside_scope(clerk, enterprise, other_park):
     document = _upload(clerk, enterprise, pdf_upload())
-    with services.document_open(actor=clerk, document=document) as handle:
+    with intake_services.document_open(actor=clerk, document=document) as handle:
         assert handle.read() == MINIMAL_PDF
     assert AuditEvent.objects.filter(action="document.download", actor=clerk).count() == 1
     with pytest.raises(PermissionDenied):
-        services.document_open(actor=staff(Role.BUSINESS_STAFF, other_park), document=document)
+        intake_services.document_open(
+            actor=staff(Role.BUSINESS_STAFF, other_park), document=document
+        )
     with pytest.raises(PermissionDenied):
-        services.document_open(actor=enterprise_user(EnterpriseFactory()), document=document)
+        intake_services.document_open(actor=enterprise_user(EnterpriseFactory()), document=document)
     assert AuditEvent.objects.filter(action="document.download").count() == 1

@@ -12,12 +12,15 @@ from django.urls import reverse
 from parkflow.core import gates
 from parkflow.core.errors import Conflict, PermissionDenied, ValidationFailed
 from parkflow.core.models import AuditEvent
-from parkflow.enterprises import brands, services
-from parkflow.enterprises.choices import BrandMatch, EnterpriseStatus
-from parkflow.enterprises.gates import BRAND_AUTHORISATION
-from parkflow.enterprises.models import BrandFlag, ProtectedBrand
+from parkflow.enterprises import services
+from parkflow.enterprises.choices import EnterpriseStatus
 from parkflow.enterprises.tests import brand_cases
 from parkflow.enterprises.tests.factories import application_under_review, pdf_upload
+from parkflow.intake import brands
+from parkflow.intake import services as intake_services
+from parkflow.intake.choices import BrandMatch
+from parkflow.intake.gates import BRAND_AUTHORISATION
+from parkflow.intake.models import BrandFlag, ProtectedBrand
 from parkflow.org.choices import Role
 from parkflow.org.tests.factories import staff
 
@@ -114,7 +117,7 @@ def test_a_brand_hit_blocks_approval_until_an_authorisation_is_approved(park, pr
     enterprise.refresh_from_db()
     assert enterprise.status == EnterpriseStatus.UNDER_REVIEW
 
-    document = services.document_upload(
+    document = intake_services.document_upload(
         actor=clerk,
         enterprise=enterprise,
         doc_type="brand_authorisation",
@@ -137,7 +140,7 @@ def test_the_uploader_of_an_authorisation_cannot_approve_it(park, protected):
     for _ in range(2):
         staff(Role.RISK_OFFICER, park)
     enterprise = application_under_review(park, clerk, name="苏州华为智能科技有限公司")
-    document = services.document_upload(
+    document = intake_services.document_upload(
         actor=clerk, enterprise=enterprise, doc_type="brand_authorisation", upload=pdf_upload()
     )
     with pytest.raises(PermissionDenied):
@@ -243,27 +246,29 @@ def test_a_new_brand_joins_the_segmenter_dictionary():
 def test_a_bad_reading_is_refused_naming_the_field(park, reading, problem):
     admin = staff(Role.SYSTEM_ADMIN, park)
     with pytest.raises(ValidationFailed) as exc:
-        services.protected_brand_create(actor=admin, name="华为", reading=reading)
+        intake_services.protected_brand_create(actor=admin, name="华为", reading=reading)
     assert problem in " ".join(exc.value.errors["reading"])
     assert not ProtectedBrand.objects.exists()
 
 
 def test_the_reading_defaults_to_the_most_common_and_is_editable_and_audited(park):
     admin = staff(Role.SYSTEM_ADMIN, park)
-    brand = services.protected_brand_create(actor=admin, name="华为")
+    brand = intake_services.protected_brand_create(actor=admin, name="华为")
     assert brand.reading == "hua2 wei4"  # pypinyin's guess: why the reading is editable
-    brand = services.protected_brand_update(actor=admin, brand=brand, reading=" Hua2  WEI2 ")
+    brand = intake_services.protected_brand_update(actor=admin, brand=brand, reading=" Hua2  WEI2 ")
     assert brand.reading == "hua2 wei2" and brand.reading_display == "huá wéi"
     event = AuditEvent.objects.filter(action="brand.update").latest("id")
     assert event.before["reading"] == "hua2 wei4" and event.after["reading"] == "hua2 wei2"
-    renamed = services.protected_brand_update(actor=admin, brand=brand, name="腾讯")
+    renamed = intake_services.protected_brand_update(actor=admin, brand=brand, name="腾讯")
     assert renamed.reading == "teng2 xun4"  # a new name without a reading takes its default
 
 
 def test_only_brand_managers_edit_a_brand(park):
-    brand = services.protected_brand_create(actor=staff(Role.SYSTEM_ADMIN, park), name="华为")
+    brand = intake_services.protected_brand_create(
+        actor=staff(Role.SYSTEM_ADMIN, park), name="华为"
+    )
     with pytest.raises(PermissionDenied):
-        services.protected_brand_update(
+        intake_services.protected_brand_update(
             actor=staff(Role.BUSINESS_STAFF, park), brand=brand, reading="hua2 wei2"
         )
     brand.refresh_from_db()
@@ -278,7 +283,7 @@ def test_a_flag_keeps_the_evidence_found_at_check_time(park, protected):
     flag = BrandFlag.objects.get(enterprise=enterprise)
     assert flag.evidence["path"] == "homophone" and flag.evidence["span"] == "华维"
     why = flag.why
-    services.protected_brand_update(
+    intake_services.protected_brand_update(
         actor=staff(Role.SYSTEM_ADMIN, park), brand=protected["华为"], reading="hua2 wei4"
     )
     flag.refresh_from_db()
@@ -292,9 +297,11 @@ def test_a_flag_keeps_the_evidence_found_at_check_time(park, protected):
 
 def test_the_brands_page_edits_a_reading_through_the_service(client, park):
     office = staff(Role.OFFICE_STAFF, park)
-    brand = services.protected_brand_create(actor=staff(Role.SYSTEM_ADMIN, park), name="华为")
+    brand = intake_services.protected_brand_create(
+        actor=staff(Role.SYSTEM_ADMIN, park), name="华为"
+    )
     client.force_login(office)
-    url = reverse("enterprises:brands")
+    url = reverse("intake:brands")
     opened = client.get(url, {"edit": brand.pk})
     assert opened.context["editing"] == brand
     assert opened.context["form"].initial["reading"] == "hua2 wei4"
@@ -336,7 +343,7 @@ def test_the_flag_card_and_the_brand_list_show_why_it_matched(client, park, prot
     html = client.get(reverse("enterprises:detail", args=[enterprise.pk])).content.decode()
     assert "命中依据" in html and "“华维”可读作 huá wéi" in html
     client.force_login(staff(Role.OFFICE_STAFF, park))
-    html = client.get(reverse("enterprises:brands")).content.decode()
+    html = client.get(reverse("intake:brands")).content.decode()
     assert "“华维”可读作 huá wéi" in html
 
 
@@ -344,7 +351,7 @@ def test_the_api_edits_a_reading_and_refuses_a_bad_one_naming_the_field(park):
     from rest_framework.test import APIClient
 
     admin = staff(Role.SYSTEM_ADMIN, park)
-    brand = services.protected_brand_create(actor=admin, name="华为")
+    brand = intake_services.protected_brand_create(actor=admin, name="华为")
     api = APIClient()
     api.force_login(admin)
     url = f"/api/v1/protected-brands/{brand.pk}/"

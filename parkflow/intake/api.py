@@ -31,24 +31,23 @@ from parkflow.core.api import (
 from parkflow.core.choices import ReviewDecision
 from parkflow.core.errors import NotFound, ValidationFailed
 from parkflow.core.validation import REASON_MAX_LENGTH
-from parkflow.org import access
-from parkflow.org.choices import UnitKind
-from parkflow.org.models import OrgUnit, User
-
-from . import services
-from .choices import DocumentType, DrawPurpose
-from .models import (
+from parkflow.enterprises.models import Enterprise
+from parkflow.intake import services as intake_services
+from parkflow.intake.choices import DocumentType, DrawPurpose
+from parkflow.intake.models import (
     AdmissionFee,
     AdmissionFeeTariff,
     BrandFlag,
     ConflictDeclaration,
-    Enterprise,
     ProtectedBrand,
     PublishedResult,
     QualificationDocument,
     ReviewDraw,
     SpotCheckCampaign,
 )
+from parkflow.org import access
+from parkflow.org.choices import UnitKind
+from parkflow.org.models import OrgUnit, User
 
 # ---------------------------------------------------------------------------------------------
 # Conflict-of-interest declarations (R-ENT-4) and admission-fee input (R-ENT-5)
@@ -156,7 +155,7 @@ class DocumentSerializer(serializers.ModelSerializer):
 
 class DocumentUploadSerializer(serializers.Serializer):
     """Input shape only: the file's type (by content), size, name and the validity dates are
-    judged by ``services.document_upload``."""
+    judged by ``intake_services.document_upload``."""
 
     doc_type = serializers.ChoiceField(choices=DocumentType.choices)
     # Empty files reach the service, which refuses them with its own message.
@@ -204,7 +203,7 @@ class DocumentViewSet(ScopedViewSetMixin, mixins.RetrieveModelMixin, viewsets.Ge
     @action(detail=True, methods=["get"], content_negotiation_class=IgnoreAcceptHeader)
     def download(self, request, pk=None):
         document = self.get_object()
-        handle = services.document_open(actor=request.user, document=document)
+        handle = intake_services.document_open(actor=request.user, document=document)
         response = FileResponse(
             handle,
             as_attachment=True,
@@ -313,7 +312,7 @@ class ReviewDrawViewSet(ScopedViewSetMixin, mixins.RetrieveModelMixin, viewsets.
     @action(detail=True, methods=["post"])
     def rerun(self, request, pk=None):
         draw = self.get_object()
-        selected = services.draw_rerun(draw)
+        selected = intake_services.draw_rerun(draw)
         body = {
             "selected": selected,
             "recorded": draw.selected,
@@ -498,7 +497,7 @@ class ProtectedBrandViewSet(PolicyViewMixin, mixins.ListModelMixin, viewsets.Gen
     def create(self, request):
         body = ProtectedBrandCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        brand = services.protected_brand_create(actor=request.user, **body.validated_data)
+        brand = intake_services.protected_brand_create(actor=request.user, **body.validated_data)
         return Response(ProtectedBrandSerializer(brand).data, status=201)
 
     @extend_schema(
@@ -513,7 +512,7 @@ class ProtectedBrandViewSet(PolicyViewMixin, mixins.ListModelMixin, viewsets.Gen
         brand = self.get_object()
         body = ProtectedBrandUpdateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        brand = services.protected_brand_update(
+        brand = intake_services.protected_brand_update(
             actor=request.user, brand=brand, **body.validated_data
         )
         return Response(ProtectedBrandSerializer(brand).data)
@@ -571,7 +570,7 @@ class ConflictDeclarationViewSet(
         declaration = self.get_object()
         body = ConflictWithdrawSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        declaration = services.conflict_withdraw(
+        declaration = intake_services.conflict_withdraw(
             actor=request.user, declaration=declaration, **body.validated_data
         )
         return Response(ConflictDeclarationSerializer(declaration).data)
@@ -669,7 +668,7 @@ class AdmissionTariffViewSet(ScopedViewSetMixin, mixins.ListModelMixin, viewsets
     def create(self, request):
         body = TariffPublishSerializer(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
-        tariff = services.tariff_publish(actor=request.user, **body.validated_data)
+        tariff = intake_services.tariff_publish(actor=request.user, **body.validated_data)
         return Response(
             AdmissionTariffSerializer(self.get_queryset().get(pk=tariff.pk)).data, status=201
         )
@@ -766,6 +765,8 @@ class SpotCheckCampaignViewSet(PolicyViewMixin, mixins.ListModelMixin, viewsets.
     def run(self, request):
         body = SpotCheckRunSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        campaign = services.spot_check_campaign_run(actor=request.user, **body.validated_data)
+        campaign = intake_services.spot_check_campaign_run(
+            actor=request.user, **body.validated_data
+        )
         context = {"visible": visible_names(request.user, [campaign])}
         return Response(SpotCheckCampaignSerializer(campaign, context=context).data)

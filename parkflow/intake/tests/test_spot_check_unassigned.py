@@ -3,7 +3,7 @@ trail, so the office sees the gap (it is not silently skipped)."""
 
 from parkflow.core.models import AuditEvent, Review
 from parkflow.core.tests.routes import World
-from parkflow.enterprises import services
+from parkflow.intake import services as intake_services
 from parkflow.org.models import User
 
 
@@ -12,7 +12,7 @@ def test_a_sampled_enterprise_without_an_eligible_reviewer_is_recorded(
 ):
     enterprise = World(park, other_park, monkeypatch).approved()
     User.objects.update(is_active=False)  # nobody left to review
-    campaign = services.spot_check_campaign_run(quarter="2026Q4", rate="1", seed="3")
+    campaign = intake_services.spot_check_campaign_run(quarter="2026Q4", rate="1", seed="3")
     assert enterprise.pk in campaign.sample
     event = AuditEvent.objects.get(action="spot_check.unassigned")
     assert event.object_id == str(enterprise.pk)

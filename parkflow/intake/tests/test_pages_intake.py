@@ -14,18 +14,7 @@ from parkflow.core import gates
 from parkflow.core.models import AuditEvent, Review
 from parkflow.enterprises import services
 from parkflow.enterprises.choices import EnterpriseStatus
-from parkflow.enterprises.gates import ADMISSION, BRAND_AUTHORISATION
-from parkflow.enterprises.models import (
-    AdmissionFee,
-    AdmissionFeeTariff,
-    ConflictDeclaration,
-    Enterprise,
-    ProtectedBrand,
-    PublishedResult,
-    QualificationDocument,
-    ReviewDraw,
-    SpotCheckCampaign,
-)
+from parkflow.enterprises.models import Enterprise
 from parkflow.enterprises.tests.factories import (
     EnterpriseFactory,
     application_under_review,
@@ -33,6 +22,18 @@ from parkflow.enterprises.tests.factories import (
     make_credit_code,
     pdf_upload,
     upload_licence,
+)
+from parkflow.intake import services as intake_services
+from parkflow.intake.gates import ADMISSION, BRAND_AUTHORISATION
+from parkflow.intake.models import (
+    AdmissionFee,
+    AdmissionFeeTariff,
+    ConflictDeclaration,
+    ProtectedBrand,
+    PublishedResult,
+    QualificationDocument,
+    ReviewDraw,
+    SpotCheckCampaign,
 )
 from parkflow.org.choices import Role
 from parkflow.org.tests.factories import OrgUnitFactory, grant_also, staff
@@ -96,7 +97,9 @@ def detail(client, enterprise, **query):
 
 def publish_tariff(park, amount="5000"):
     lead = staff(Role.LEAD_STAFF, park)
-    return services.tariff_publish(actor=lead, park=park, amount=amount, effective_from=TODAY())
+    return intake_services.tariff_publish(
+        actor=lead, park=park, amount=amount, effective_from=TODAY()
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -112,7 +115,7 @@ def test_draw_card_shows_the_pool_by_name_the_seed_and_the_reviewers_drawn(
     assert draw.seed in html
     for person in reviewers:
         assert person.display_name in html
-    assert reverse("enterprises:draw_rerun", args=[application.pk, draw.pk]) in html
+    assert reverse("intake:draw_rerun", args=[application.pk, draw.pk]) in html
     assert "复现抽取结果" in html
 
 
@@ -131,7 +134,7 @@ def test_re_running_a_draw_reports_that_it_matches_the_record_and_writes_nothing
     draw = ReviewDraw.objects.get(enterprise=application)
     events = AuditEvent.objects.count()
     response = login(client, clerk).post(
-        reverse("enterprises:draw_rerun", args=[application.pk, draw.pk]), **HTMX
+        reverse("intake:draw_rerun", args=[application.pk, draw.pk]), **HTMX
     )
     assert response.status_code == 200
     html = response.content.decode()
@@ -145,7 +148,7 @@ def test_a_draw_whose_record_was_altered_is_reported_as_a_mismatch(client, clerk
     draw = ReviewDraw.objects.get(enterprise=application)
     ReviewDraw.objects.filter(pk=draw.pk).update(selected=list(reversed(draw.selected)))
     response = login(client, clerk).post(
-        reverse("enterprises:draw_rerun", args=[application.pk, draw.pk]), **HTMX
+        reverse("intake:draw_rerun", args=[application.pk, draw.pk]), **HTMX
     )
     html = response.content.decode()
     assert 'data-rerun="mismatch"' in html
@@ -155,7 +158,7 @@ def test_a_draw_whose_record_was_altered_is_reported_as_a_mismatch(client, clerk
 def test_re_running_without_htmx_comes_back_to_the_draw_with_a_message(client, clerk, application):
     draw = ReviewDraw.objects.get(enterprise=application)
     response = login(client, clerk).post(
-        reverse("enterprises:draw_rerun", args=[application.pk, draw.pk]), follow=True
+        reverse("intake:draw_rerun", args=[application.pk, draw.pk]), follow=True
     )
     assert "复现结果与记录一致" in response.content.decode()
 
@@ -255,7 +258,7 @@ def test_fee_is_charged_from_the_tariff_in_force_after_a_confirmation(
     assert 'id="fee-modal"' in html
     assert "¥5,000.00" in html
     assert "不能减免或打折" in html
-    response = client.post(reverse("enterprises:fee_charge", args=[application.pk]))
+    response = client.post(reverse("intake:fee_charge", args=[application.pk]))
     assert response.status_code == 302
     fee = AdmissionFee.objects.get(enterprise=application)
     assert fee.amount == Decimal("5000.00")
@@ -275,7 +278,7 @@ def test_fee_charge_button_is_absent_when_not_in_good_standing_and_the_post_is_r
     assert 'id="fee-modal"' not in html
     assert 'data-bs-target="#fee-modal"' not in html
     assert "企业符合服务条件（准入审核通过、营业执照有效、无品牌冒用嫌疑）后方可计收" in html
-    response = client.post(reverse("enterprises:fee_charge", args=[application.pk]))
+    response = client.post(reverse("intake:fee_charge", args=[application.pk]))
     assert response.status_code == 409
     body = response.content.decode()
     assert "不符合服务条件" in body
@@ -290,7 +293,7 @@ def test_staff_without_the_fee_role_see_no_charge_action(client, park, applicati
     response = detail(login(client, auditor), application)
     assert response.context["fee"]["may_charge"] is False
     assert 'id="fee-modal"' not in response.content.decode()
-    assert client.post(reverse("enterprises:fee_charge", args=[application.pk])).status_code == 403
+    assert client.post(reverse("intake:fee_charge", args=[application.pk])).status_code == 403
 
 
 # ---------------------------------------------------------------------------------------------
@@ -300,7 +303,7 @@ def test_staff_without_the_fee_role_see_no_charge_action(client, park, applicati
 @pytest.fixture
 def declared(clerk, park):
     enterprise = make_enterprise(park, name="苏州亲属科技有限公司")
-    return services.conflict_declare(actor=clerk, enterprise=enterprise, reason="配偶任职")
+    return intake_services.conflict_declare(actor=clerk, enterprise=enterprise, reason="配偶任职")
 
 
 def test_own_declaration_can_be_withdrawn_from_the_detail_page_with_a_reason(
@@ -308,7 +311,7 @@ def test_own_declaration_can_be_withdrawn_from_the_detail_page_with_a_reason(
 ):
     html = detail(login(client, clerk), declared.enterprise).content.decode()
     assert f'data-bs-target="#withdraw-{declared.pk}"' in html
-    url = reverse("enterprises:conflict_withdraw", args=[declared.pk])
+    url = reverse("intake:conflict_withdraw", args=[declared.pk])
     response = client.post(
         url,
         {
@@ -327,7 +330,7 @@ def test_own_declaration_can_be_withdrawn_from_the_detail_page_with_a_reason(
 def test_withdrawing_without_a_reason_is_an_inline_error_and_changes_nothing(
     client, clerk, declared
 ):
-    url = reverse("enterprises:conflict_withdraw", args=[declared.pk])
+    url = reverse("intake:conflict_withdraw", args=[declared.pk])
     response = login(client, clerk).post(url, {"reason": " ", "origin": "detail"})
     assert response.status_code == 400
     assert "请说明撤回原因" in response.content.decode()
@@ -346,9 +349,7 @@ def test_someone_elses_declaration_is_a_404_and_is_not_offered(client, park, dec
     login(client, colleague)
     html = detail(client, declared.enterprise).content.decode()
     assert f'data-bs-target="#withdraw-{declared.pk}"' not in html
-    response = client.post(
-        reverse("enterprises:conflict_withdraw", args=[declared.pk]), {"reason": "x"}
-    )
+    response = client.post(reverse("intake:conflict_withdraw", args=[declared.pk]), {"reason": "x"})
     assert response.status_code == 404
     assert ConflictDeclaration.objects.get(pk=declared.pk).withdrawn_at is None
 
@@ -358,16 +359,16 @@ def test_my_conflicts_page_lists_only_my_declarations_with_withdraw_action(
 ):
     colleague = staff(Role.BUSINESS_STAFF, park)
     other = make_enterprise(park, name="苏州同事关联有限公司")
-    services.conflict_declare(actor=colleague, enterprise=other, reason="同事的亲属")
-    response = login(client, clerk).get(reverse("enterprises:conflicts"))
+    intake_services.conflict_declare(actor=colleague, enterprise=other, reason="同事的亲属")
+    response = login(client, clerk).get(reverse("intake:conflicts"))
     html = response.content.decode()
     assert declared.enterprise.name in html
     assert "苏州同事关联有限公司" not in html
-    assert reverse("enterprises:conflict_withdraw", args=[declared.pk]) in html
-    client.post(reverse("enterprises:conflict_withdraw", args=[declared.pk]), {"reason": "已离职"})
-    html = client.get(reverse("enterprises:conflicts")).content.decode()
+    assert reverse("intake:conflict_withdraw", args=[declared.pk]) in html
+    client.post(reverse("intake:conflict_withdraw", args=[declared.pk]), {"reason": "已离职"})
+    html = client.get(reverse("intake:conflicts")).content.decode()
     assert "已撤回" in html
-    assert reverse("enterprises:conflict_withdraw", args=[declared.pk]) not in html
+    assert reverse("intake:conflict_withdraw", args=[declared.pk]) not in html
 
 
 # ---------------------------------------------------------------------------------------------
@@ -390,7 +391,7 @@ def test_application_list_shows_applications_with_licence_flags_and_review_progr
         contact_name="陈静",
         contact_phone="13912345678",
     )
-    response = login(client, clerk).get(reverse("enterprises:applications"))
+    response = login(client, clerk).get(reverse("intake:applications"))
     rows = {e.name: e for e in response.context["enterprises"]}
     assert set(rows) == {application.name, prospect.name}
     assert rows[application.name].licence_state == "valid"
@@ -421,21 +422,19 @@ def test_application_list_shows_applications_with_licence_flags_and_review_progr
 def test_application_list_filters(client, park, clerk, application, query, expected):
     make_enterprise(park, name="苏州无执照科技有限公司")
     make_enterprise(park, name="苏州即将到期科技有限公司")
-    response = login(client, clerk).get(reverse("enterprises:applications"), query)
+    response = login(client, clerk).get(reverse("intake:applications"), query)
     assert {e.name for e in response.context["enterprises"]} == expected
 
 
 def test_application_list_marks_an_expiring_licence(client, park, clerk):
     enterprise = make_enterprise(park, name="苏州即将到期科技有限公司")
     upload_licence(enterprise, clerk, valid_until=TODAY() + datetime.timedelta(days=10))
-    response = login(client, clerk).get(
-        reverse("enterprises:applications"), {"licence": "expiring"}
-    )
+    response = login(client, clerk).get(reverse("intake:applications"), {"licence": "expiring"})
     assert [e.licence_state for e in response.context["enterprises"]] == ["expiring"]
 
 
 def test_application_list_only_shows_the_users_parks(client, clerk, outsider, application):
-    html = login(client, outsider).get(reverse("enterprises:applications")).content.decode()
+    html = login(client, outsider).get(reverse("intake:applications")).content.decode()
     assert application.name not in html
 
 
@@ -468,9 +467,9 @@ def test_application_list_runs_a_constant_number_of_queries(
 ):
     _bulk_applications(park, clerk, rows)
     login(client, clerk)
-    client.get(reverse("enterprises:applications"))  # warm up: rule settings, content types
+    client.get(reverse("intake:applications"))  # warm up: rule settings, content types
     with django_assert_max_num_queries(10):
-        response = client.get(reverse("enterprises:applications"))
+        response = client.get(reverse("intake:applications"))
     assert response.status_code == 200
     assert len(response.context["enterprises"]) == min(rows + 1, 20)
 
@@ -499,7 +498,7 @@ def test_results_page_lists_every_published_outcome_without_opinions(
     )
     elsewhere = make_enterprise(other_park, name="无锡别处科技有限公司")
     _publish(elsewhere, purpose="spot_check")
-    response = login(client, clerk).get(reverse("enterprises:results"))
+    response = login(client, clerk).get(reverse("intake:results"))
     html = response.content.decode()
     assert application.name in html
     assert "无锡别处科技有限公司" in html
@@ -519,7 +518,7 @@ def test_results_page_filters_by_matter_decision_and_name(client, park, clerk):
     login(client, clerk)
 
     def names(**query):
-        response = client.get(reverse("enterprises:results"), query)
+        response = client.get(reverse("intake:results"), query)
         return {r.enterprise_name for r in response.context["results"]}
 
     assert names() == {a.name, b.name}
@@ -548,9 +547,9 @@ def test_results_page_runs_a_constant_number_of_queries(
         for e in Enterprise.objects.all()
     )
     login(client, clerk)
-    client.get(reverse("enterprises:results"))  # warm up, as above
+    client.get(reverse("intake:results"))  # warm up, as above
     with django_assert_max_num_queries(8):
-        response = client.get(reverse("enterprises:results"))
+        response = client.get(reverse("intake:results"))
     assert response.status_code == 200
     assert len(response.context["results"]) == min(rows, 20)
 
@@ -565,11 +564,11 @@ def admitted(park, clerk, reviewers):
 
 
 def test_office_runs_the_quarters_spot_check_after_a_confirmation(client, office, admitted):
-    html = login(client, office).get(reverse("enterprises:spot_checks")).content.decode()
+    html = login(client, office).get(reverse("intake:spot_checks")).content.decode()
     assert 'data-bs-target="#run-modal"' in html
     assert "执行本季度抽查" in html
     assert "结果不可撤销" in html
-    response = client.post(reverse("enterprises:spot_check_run"), follow=True)
+    response = client.post(reverse("intake:spot_check_run"), follow=True)
     campaign = SpotCheckCampaign.objects.get()
     assert campaign.sample == [admitted.pk]
     html = response.content.decode()
@@ -580,16 +579,16 @@ def test_office_runs_the_quarters_spot_check_after_a_confirmation(client, office
 
 
 def test_spot_check_page_names_only_enterprises_in_scope(client, office, admitted, outsider):
-    services.spot_check_campaign_run(actor=office)
-    html = login(client, outsider).get(reverse("enterprises:spot_checks")).content.decode()
+    intake_services.spot_check_campaign_run(actor=office)
+    html = login(client, outsider).get(reverse("intake:spot_checks")).content.decode()
     assert admitted.name not in html
     assert "不在您的管理范围内" in html
 
 
 def test_staff_without_the_run_role_cannot_run_a_spot_check(client, clerk, admitted):
-    html = login(client, clerk).get(reverse("enterprises:spot_checks")).content.decode()
+    html = login(client, clerk).get(reverse("intake:spot_checks")).content.decode()
     assert 'data-bs-target="#run-modal"' not in html
-    assert client.post(reverse("enterprises:spot_check_run")).status_code == 403
+    assert client.post(reverse("intake:spot_check_run")).status_code == 403
     assert not SpotCheckCampaign.objects.exists()
 
 
@@ -599,18 +598,18 @@ def test_staff_without_the_run_role_cannot_run_a_spot_check(client, clerk, admit
 
 def test_adding_a_protected_brand_through_the_page(client, office):
     response = login(client, office).post(
-        reverse("enterprises:brands"),
+        reverse("intake:brands"),
         {"name": "蔚来", "aliases": "NIO", "owner": "上海蔚来汽车有限公司"},
     )
     assert response.status_code == 302
     brand = ProtectedBrand.objects.get(name="蔚来")
     assert brand.alias_list == ["NIO"]
     assert AuditEvent.objects.filter(action="brand.create").exists()
-    assert "蔚来" in client.get(reverse("enterprises:brands")).content.decode()
+    assert "蔚来" in client.get(reverse("intake:brands")).content.decode()
 
 
 def test_a_duplicate_brand_is_refused_on_the_name_field(client, office, huawei):
-    response = login(client, office).post(reverse("enterprises:brands"), {"name": "华为"})
+    response = login(client, office).post(reverse("intake:brands"), {"name": "华为"})
     assert response.status_code == 200
     assert "name" in response.context["form"].errors
     assert ProtectedBrand.objects.count() == 1
@@ -628,13 +627,13 @@ def test_brand_page_shows_the_open_flags_of_each_brand(client, park, clerk, offi
         contact_name="陈静",
         contact_phone="13912345678",
     )
-    response = login(client, office).get(reverse("enterprises:brands"))
+    response = login(client, office).get(reverse("intake:brands"))
     (brand,) = response.context["brands"]
     assert [f.enterprise.name for f in brand.open_flags] == ["苏州华为智能科技有限公司"]
 
 
 def test_brand_list_is_for_brand_managers_only(client, clerk):
-    assert login(client, clerk).get(reverse("enterprises:brands")).status_code == 403
+    assert login(client, clerk).get(reverse("intake:brands")).status_code == 403
 
 
 # ---------------------------------------------------------------------------------------------
@@ -644,13 +643,13 @@ def test_brand_list_is_for_brand_managers_only(client, clerk):
 def test_publishing_a_tariff_shows_it_in_force_for_the_park(client, park):
     lead = staff(Role.LEAD_STAFF, park)
     response = login(client, lead).post(
-        reverse("enterprises:tariffs"),
+        reverse("intake:tariffs"),
         {"park": park.pk, "amount": "6000", "effective_from": TODAY().isoformat()},
     )
     assert response.status_code == 302
     tariff = AdmissionFeeTariff.objects.get()
     assert tariff.amount == Decimal("6000.00")
-    response = client.get(reverse("enterprises:tariffs"))
+    response = client.get(reverse("intake:tariffs"))
     (row,) = response.context["summary"]
     assert row["in_force"] == tariff
     assert "¥6,000.00" in response.content.decode()
@@ -659,7 +658,7 @@ def test_publishing_a_tariff_shows_it_in_force_for_the_park(client, park):
 def test_a_backdated_tariff_is_refused_on_the_date_field(client, park):
     lead = staff(Role.LEAD_STAFF, park)
     response = login(client, lead).post(
-        reverse("enterprises:tariffs"),
+        reverse("intake:tariffs"),
         {
             "park": park.pk,
             "amount": "6000",
@@ -673,11 +672,11 @@ def test_a_backdated_tariff_is_refused_on_the_date_field(client, park):
 
 
 def test_staff_who_may_only_view_tariffs_get_no_publish_form(client, park, clerk):
-    response = login(client, clerk).get(reverse("enterprises:tariffs"))
+    response = login(client, clerk).get(reverse("intake:tariffs"))
     assert response.context["form"] is None
     assert 'id="publish-modal"' not in response.content.decode()
     response = client.post(
-        reverse("enterprises:tariffs"),
+        reverse("intake:tariffs"),
         {"park": park.pk, "amount": "1", "effective_from": TODAY().isoformat()},
     )
     assert response.status_code == 403
@@ -702,7 +701,7 @@ def test_brand_authorisation_review_shows_the_document_its_hash_and_a_download_l
         contact_name="陈静",
         contact_phone="13912345678",
     )
-    document = services.document_upload(
+    document = intake_services.document_upload(
         actor=clerk,
         enterprise=enterprise,
         doc_type="brand_authorisation",
@@ -717,7 +716,7 @@ def test_brand_authorisation_review_shows_the_document_its_hash_and_a_download_l
     )
     assert "华为授权书.pdf" in html
     assert document.sha256 in html
-    assert reverse("enterprises:document_download", args=[enterprise.pk, document.pk]) in html
+    assert reverse("intake:document_download", args=[enterprise.pk, document.pk]) in html
     assert "华为技术有限公司" in html  # the brand owner the reviewer checks against
 
 
@@ -729,7 +728,7 @@ def test_admission_review_shows_the_current_documents_and_brand_flags(client, cl
     )
     html = response.content.decode()
     assert "企业现行资质材料" in html
-    assert reverse("enterprises:document_download", args=[application.pk, licence.pk]) in html
+    assert reverse("intake:document_download", args=[application.pk, licence.pk]) in html
     assert "未发现品牌冒用嫌疑" in html
     assert ReviewDraw.objects.get(enterprise=application).seed in html
 
@@ -746,27 +745,27 @@ def test_out_of_scope_staff_get_404_on_every_action_with_an_object(
     login(client, outsider)
     for url in (
         reverse("enterprises:detail", args=[application.pk]),
-        reverse("enterprises:draw_rerun", args=[application.pk, draw.pk]),
-        reverse("enterprises:fee_charge", args=[application.pk]),
-        reverse("enterprises:conflict_withdraw", args=[declared.pk]),
+        reverse("intake:draw_rerun", args=[application.pk, draw.pk]),
+        reverse("intake:fee_charge", args=[application.pk]),
+        reverse("intake:conflict_withdraw", args=[declared.pk]),
     ):
         method = client.get if url.endswith(f"/{application.pk}/") else client.post
         assert method(url).status_code == 404, url
     # A draw of one enterprise is not reachable through another enterprise's URL either.
     mine = make_enterprise(outsider.role_assignments.get().unit)
-    url = reverse("enterprises:draw_rerun", args=[mine.pk, draw.pk])
+    url = reverse("intake:draw_rerun", args=[mine.pk, draw.pk])
     assert client.post(url).status_code == 404
     assert not AdmissionFee.objects.exists()
     assert ConflictDeclaration.objects.get(pk=declared.pk).withdrawn_at is None
 
 
 STAFF_GET_PAGES = [
-    "enterprises:applications",
-    "enterprises:results",
-    "enterprises:spot_checks",
-    "enterprises:brands",
-    "enterprises:tariffs",
-    "enterprises:conflicts",
+    "intake:applications",
+    "intake:results",
+    "intake:spot_checks",
+    "intake:brands",
+    "intake:tariffs",
+    "intake:conflicts",
 ]
 
 
@@ -781,15 +780,17 @@ def test_enterprise_user_gets_404_on_every_intake_staff_action(client, clerk, ap
     user = enterprise_user(application)
     user.save()
     draw = ReviewDraw.objects.get(enterprise=application)
-    declaration = services.conflict_declare(actor=clerk, enterprise=application, reason="亲属")
+    declaration = intake_services.conflict_declare(
+        actor=clerk, enterprise=application, reason="亲属"
+    )
     login(client, user)
     for url in (
-        reverse("enterprises:draw_rerun", args=[application.pk, draw.pk]),
-        reverse("enterprises:fee_charge", args=[application.pk]),
-        reverse("enterprises:conflict_withdraw", args=[declaration.pk]),
-        reverse("enterprises:spot_check_run"),
-        reverse("enterprises:brands"),
-        reverse("enterprises:tariffs"),
+        reverse("intake:draw_rerun", args=[application.pk, draw.pk]),
+        reverse("intake:fee_charge", args=[application.pk]),
+        reverse("intake:conflict_withdraw", args=[declaration.pk]),
+        reverse("intake:spot_check_run"),
+        reverse("intake:brands"),
+        reverse("intake:tariffs"),
     ):
         assert client.post(url, {"reason": "x", "name": "x"}).status_code == 404, url
     assert not SpotCheckCampaign.objects.exists()
@@ -823,11 +824,11 @@ def test_sidebar_lists_the_intake_pages_each_user_may_open(client, clerk, park):
         "conflicts",
     ):
         assert reverse(f"enterprises:{name}") in html, name
-    assert reverse("enterprises:brands") not in html
+    assert reverse("intake:brands") not in html
     auditor = staff(Role.AUDITOR, park)
     html = login(client, auditor).get(reverse("core:workbench")).content.decode()
-    assert reverse("enterprises:results") in html
-    assert reverse("enterprises:conflicts") not in html
+    assert reverse("intake:results") in html
+    assert reverse("intake:conflicts") not in html
     risk = staff(Role.RISK_OFFICER, park)
     html = login(client, risk).get(reverse("core:workbench")).content.decode()
-    assert reverse("enterprises:brands") in html
+    assert reverse("intake:brands") in html

@@ -6,11 +6,13 @@ import pytest
 
 from parkflow.core import gates
 from parkflow.core.errors import Conflict
-from parkflow.enterprises import draws, services
+from parkflow.enterprises import services
 from parkflow.enterprises.choices import EnterpriseStatus
-from parkflow.enterprises.gates import ADMISSION
-from parkflow.enterprises.models import PublishedResult, ReviewDraw
 from parkflow.enterprises.tests.factories import application_under_review, make_credit_code
+from parkflow.intake import draws
+from parkflow.intake import services as intake_services
+from parkflow.intake.gates import ADMISSION
+from parkflow.intake.models import PublishedResult, ReviewDraw
 from parkflow.org.choices import ComplianceKind, DepartmentKind, Role
 from parkflow.org.models import ComplianceRecord
 from parkflow.org.tests.factories import DepartmentFactory, OrgUnitFactory, grant_also, staff
@@ -37,7 +39,7 @@ def test_a_recorded_draw_re_runs_to_the_same_result(park, clerk, reviewers):
     enterprise = application_under_review(park, clerk)
     draw = ReviewDraw.objects.get(enterprise=enterprise)
     assert len(draw.selected) == 2
-    assert services.draw_rerun(draw) == draw.selected
+    assert intake_services.draw_rerun(draw) == draw.selected
     assigned = set(gates.reviews_of(enterprise, ADMISSION).values_list("assigned_to", flat=True))
     assert assigned == set(draw.selected)
     assert draw.pool == sorted(r.pk for r in reviewers)
@@ -76,7 +78,9 @@ def test_the_pool_excludes_declared_conflicts(park, clerk, reviewers):
     )
     upload_licence(enterprise, clerk)
     services.enterprise_apply(actor=clerk, enterprise=enterprise)
-    services.conflict_declare(actor=reviewers[1], enterprise=enterprise, reason="曾任该企业顾问")
+    intake_services.conflict_declare(
+        actor=reviewers[1], enterprise=enterprise, reason="曾任该企业顾问"
+    )
     services.enterprise_submit_for_review(actor=clerk, enterprise=enterprise)
     draw = ReviewDraw.objects.get(enterprise=enterprise)
     assert reviewers[1].pk not in draw.pool
@@ -161,11 +165,13 @@ def test_quarterly_spot_check_samples_admitted_enterprises_reproducibly(park, cl
         status=EnterpriseStatus.RESIDENT
     )
     EnterpriseFactory(park=park)  # a prospect is not in the population
-    campaign = services.spot_check_campaign_run(quarter="2026Q4", rate="0.2", seed="42")
+    campaign = intake_services.spot_check_campaign_run(quarter="2026Q4", rate="0.2", seed="42")
     assert campaign.population == sorted(e.pk for e in admitted)
     assert len(campaign.sample) == 3  # ceil(12 × 0.2)
     assert draws.draw(campaign.population, 3, "42") == campaign.sample
-    assert services.spot_check_campaign_run(quarter="2026Q4") == campaign  # idempotent per quarter
+    assert (
+        intake_services.spot_check_campaign_run(quarter="2026Q4") == campaign
+    )  # idempotent per quarter
     assert gates.latest_round(
         Enterprise.objects.get(pk=campaign.sample[0]), "enterprise.spot_check"
     )
@@ -182,8 +188,10 @@ def test_the_spot_check_reviewers_follow_from_the_campaign_seed_and_exclude_whoe
     Enterprise.objects.filter(pk__in=[e.pk for e in admitted]).update(
         status=EnterpriseStatus.RESIDENT
     )
-    campaign = services.spot_check_campaign_run(actor=office, quarter="2026Q4", rate="1", seed="7")
+    campaign = intake_services.spot_check_campaign_run(
+        actor=office, quarter="2026Q4", rate="1", seed="7"
+    )
     for draw in ReviewDraw.objects.filter(campaign=campaign):
         assert draw.seed == f"7:{draw.enterprise_id}"
         assert office.pk not in draw.pool
-        assert services.draw_rerun(draw) == draw.selected
+        assert intake_services.draw_rerun(draw) == draw.selected

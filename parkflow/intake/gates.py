@@ -1,4 +1,5 @@
-"""Review gates of the enterprise domain (R-CPL-1)."""
+"""Review gates of intake (R-CPL-1). The codes keep their ``enterprise.`` prefix: reviews store
+them. The admission gate's consequence is still performed by the enterprise lifecycle service."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -28,7 +29,7 @@ def _reviewed_content(enterprise):
 
 
 def _admission_decided(actor, review):
-    from .services import enterprise_record_admission_outcome
+    from parkflow.enterprises.services import enterprise_record_admission_outcome
 
     enterprise_record_admission_outcome(actor=actor, review=review)
 
