@@ -403,7 +403,7 @@ def review_detail(request, pk):
 # What a reviewer needs beside the hashed content (the uploaded document, the enterprise's
 # documents and flags) comes from the subject's domain: gate-code prefix -> a function
 # ``(user, review, subject) -> {"template": ..., ...} | None``. The kernel knows no domain.
-REVIEW_PANELS = {"enterprise.": "parkflow.intake.views.review_panel"}
+REVIEW_PANELS = {"enterprise.": "parkflow.intake.panels.review_panel"}
 
 
 def _review_panel(user, review, subject):
