@@ -2,7 +2,6 @@
 
 from django.db.models import Q
 
-from parkflow.intake.models import ConflictDeclaration
 from parkflow.org import access
 
 from .choices import EnterpriseStatus
@@ -35,12 +34,6 @@ def enterprise_get_for_user(*, actor, pk) -> Enterprise:
     return access.get_for_user(
         actor, Enterprise.objects.select_related("park", "account_manager", "created_by"), pk=pk
     )
-
-
-def has_active_conflict(user, enterprise) -> bool:
-    return ConflictDeclaration.objects.filter(
-        person=user, enterprise=enterprise, withdrawn_at__isnull=True
-    ).exists()
 
 
 LIFECYCLE = [

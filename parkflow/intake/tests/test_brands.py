@@ -370,14 +370,14 @@ def test_the_api_edits_a_reading_and_refuses_a_bad_one_naming_the_field(park):
 def test_the_admin_saves_a_brand_through_the_service_with_its_reading(client, park):
     admin_user = staff(Role.SYSTEM_ADMIN, park, is_staff=True, is_superuser=True)
     client.force_login(admin_user)
-    url = reverse("admin:enterprises_protectedbrand_add")
+    url = reverse("admin:intake_protectedbrand_add")
     values = {"name": "华为", "aliases": "", "owner": "", "distinct_words": "", "is_active": "on"}
     refused = client.post(url, {**values, "reading": "hua2 wei7"})
     assert refused.status_code == 200 and not ProtectedBrand.objects.exists()
     assert client.post(url, {**values, "reading": ""}).status_code == 302
     brand = ProtectedBrand.objects.get()
     assert brand.reading == "hua2 wei4"  # blank: the most common reading
-    change = reverse("admin:enterprises_protectedbrand_change", args=[brand.pk])
+    change = reverse("admin:intake_protectedbrand_change", args=[brand.pk])
     assert client.post(change, {**values, "reading": "hua2 wei2"}).status_code == 302
     brand.refresh_from_db()
     assert brand.reading == "hua2 wei2"

@@ -823,7 +823,7 @@ def test_sidebar_lists_the_intake_pages_each_user_may_open(client, clerk, park):
         "tariffs",
         "conflicts",
     ):
-        assert reverse(f"enterprises:{name}") in html, name
+        assert reverse(f"intake:{name}") in html, name
     assert reverse("intake:brands") not in html
     auditor = staff(Role.AUDITOR, park)
     html = login(client, auditor).get(reverse("core:workbench")).content.decode()
