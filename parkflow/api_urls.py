@@ -12,7 +12,7 @@ from parkflow.core.api import (
 )
 from parkflow.enterprises.api import EnterpriseViewSet
 from parkflow.enterprises.api_import import ImportBatchViewSet
-from parkflow.enterprises.api_intake import (
+from parkflow.intake.api import (
     AdmissionTariffViewSet,
     ConflictDeclarationViewSet,
     DocumentViewSet,

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "parkflow.core",
     "parkflow.org",
     "parkflow.enterprises",
+    "parkflow.intake",
     "parkflow.portal",
     "parkflow.workbench",
 ]

@@ -14,6 +14,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("org/", include("parkflow.org.urls")),
     path("enterprises/", include("parkflow.enterprises.urls")),
+    path("enterprises/", include("parkflow.intake.urls")),
     path("portal/", include("parkflow.portal.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("parkflow.api_urls")),

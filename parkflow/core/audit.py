@@ -55,7 +55,7 @@ def normalise(value):
     return json.loads(canonical(value))
 
 
-def event_payload(event: AuditEvent) -> dict:
+def event_payload(event: AuditEvent, object_type: str | None = None) -> dict:
     ct = event.content_type
     return {
         "occurred_at": event.occurred_at.astimezone(datetime.UTC).isoformat(
@@ -64,7 +64,9 @@ def event_payload(event: AuditEvent) -> dict:
         "actor_id": event.actor_id,
         "actor_name": event.actor_name,
         "action": event.action,
-        "object_type": f"{ct.app_label}.{ct.model}" if ct else "",
+        "object_type": object_type
+        if object_type is not None
+        else (f"{ct.app_label}.{ct.model}" if ct else ""),
         "object_id": event.object_id,
         "object_repr": event.object_repr,
         "before": event.before,
@@ -73,8 +75,31 @@ def event_payload(event: AuditEvent) -> dict:
     }
 
 
-def compute_hash(prev_hash: str, event: AuditEvent) -> str:
-    return hashlib.sha256((prev_hash + canonical(event_payload(event))).encode("utf-8")).hexdigest()
+def compute_hash(prev_hash: str, event: AuditEvent, object_type: str | None = None) -> str:
+    payload = canonical(event_payload(event, object_type))
+    return hashlib.sha256((prev_hash + payload).encode("utf-8")).hexdigest()
+
+
+def former_object_types() -> dict[str, str]:
+    """{"app.model": "former_app.model"} for models that moved between apps with their table and
+    content type (an app config's ``former_labels = {model: former app label}``): events recorded
+    before the move hashed the former label, and the chain must still verify."""
+    from django.apps import apps
+
+    return {
+        f"{config.label}.{model}": f"{former}.{model}"
+        for config in apps.get_app_configs()
+        for model, former in getattr(config, "former_labels", {}).items()
+    }
+
+
+def hash_matches(event: AuditEvent) -> bool:
+    """The event's hash is right for its content, under its type's current or former label."""
+    if compute_hash(event.prev_hash, event) == event.hash:
+        return True
+    ct = event.content_type
+    former = ct and former_object_types().get(f"{ct.app_label}.{ct.model}")
+    return bool(former) and compute_hash(event.prev_hash, event, former) == event.hash
 
 
 def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict:
@@ -150,7 +175,7 @@ def verify_chain(batch_size: int = 2000) -> ChainReport:
                 return ChainReport(
                     False, checked, event.id, "前一事件的摘要不一致（事件被删除、插入或重排）"
                 )
-            if compute_hash(event.prev_hash, event) != event.hash:
+            if not hash_matches(event):
                 return ChainReport(False, checked, event.id, "事件内容与摘要不符（事件被篡改）")
             expected_prev = event.hash
             checked += 1

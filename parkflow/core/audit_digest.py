@@ -29,7 +29,7 @@ from django.conf import settings
 from django.core.mail import mail_admins, send_mail
 
 from . import clock
-from .audit import GENESIS_HASH, canonical, compute_hash
+from .audit import GENESIS_HASH, canonical, hash_matches
 from .models import AuditEvent
 
 logger = logging.getLogger("parkflow.audit")
@@ -276,7 +276,7 @@ def _events(after_id: int = 0, upto_id: int | None = None, batch_size: int = BAT
 def _link_problem(event: AuditEvent, expected_prev: str) -> str:
     if event.prev_hash != expected_prev:
         return "前一事件的摘要不一致（事件被删除、插入或重排）"
-    if compute_hash(event.prev_hash, event) != event.hash:
+    if not hash_matches(event):
         return "事件内容与摘要不符（事件被篡改）"
     return ""
 

@@ -26,12 +26,8 @@ from parkflow.core.api import (
     staff_users,
 )
 from parkflow.core.validation import REASON_MAX_LENGTH
-from parkflow.org import access
-from parkflow.org.choices import UnitKind
-from parkflow.org.models import OrgUnit
-
-from . import guards, services
-from .api_intake import (
+from parkflow.intake import services as intake_services
+from parkflow.intake.api import (
     AdmissionFeeChargeSerializer,
     AdmissionFeeSerializer,
     BrandFlagSerializer,
@@ -43,8 +39,14 @@ from .api_intake import (
     people_names,
     with_is_current,
 )
+from parkflow.intake.models import BrandFlag, QualificationDocument, ReviewDraw
+from parkflow.org import access
+from parkflow.org.choices import UnitKind
+from parkflow.org.models import OrgUnit
+
+from . import guards, services
 from .choices import EnterpriseGrade, EnterpriseStatus, Industry
-from .models import BrandFlag, Enterprise, QualificationDocument, ReviewDraw
+from .models import Enterprise
 
 
 class EnterpriseSerializer(serializers.ModelSerializer):
@@ -305,7 +307,7 @@ class EnterpriseViewSet(
         enterprise = self.get_object()
         body = ConflictDeclareSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        declaration = services.conflict_declare(
+        declaration = intake_services.conflict_declare(
             actor=request.user, enterprise=enterprise, **body.validated_data
         )
         return Response(ConflictDeclarationSerializer(declaration).data, status=201)
@@ -372,7 +374,7 @@ class EnterpriseViewSet(
         body = DocumentUploadSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         values = dict(body.validated_data)
-        document = services.document_upload(
+        document = intake_services.document_upload(
             actor=request.user, enterprise=enterprise, upload=values.pop("file"), **values
         )
         shaped = with_is_current(QualificationDocument.objects.select_related("uploaded_by"))
@@ -441,7 +443,7 @@ class EnterpriseViewSet(
     def charge_admission_fee(self, request, pk=None):
         enterprise = self.get_object()
         AdmissionFeeChargeSerializer(data=request.data).is_valid(raise_exception=True)
-        fee = services.admission_fee_charge(actor=request.user, enterprise=enterprise)
+        fee = intake_services.admission_fee_charge(actor=request.user, enterprise=enterprise)
         return Response(AdmissionFeeSerializer(fee).data, status=201)
 
     @extend_schema(

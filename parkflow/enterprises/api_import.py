@@ -12,9 +12,9 @@ from rest_framework.response import Response
 
 from parkflow.core.api import PolicyViewMixin, is_storable_id
 from parkflow.core.errors import NotFound
+from parkflow.intake.api import IgnoreAcceptHeader
 
 from . import imports, services_import
-from .api_intake import IgnoreAcceptHeader
 from .models import ImportBatch
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -40,22 +40,16 @@ from parkflow.core.models import Alert, Review
 from parkflow.core.registry import DemoStep
 from parkflow.enterprises import guards
 from parkflow.enterprises import services as enterprise_services
-from parkflow.enterprises.choices import (
-    DocumentType,
-    DrawPurpose,
-    EnterpriseGrade,
-    EnterpriseStatus,
-    FlagStatus,
-    Industry,
-)
-from parkflow.enterprises.gates import ADMISSION, SPOT_CHECK
-from parkflow.enterprises.models import (
+from parkflow.enterprises.choices import EnterpriseGrade, EnterpriseStatus, Industry
+from parkflow.enterprises.models import Enterprise, PortalAccount
+from parkflow.intake import services as intake_services
+from parkflow.intake.choices import DocumentType, DrawPurpose, FlagStatus
+from parkflow.intake.gates import ADMISSION, SPOT_CHECK
+from parkflow.intake.models import (
     AdmissionFee,
     AdmissionFeeTariff,
     BrandFlag,
     ConflictDeclaration,
-    Enterprise,
-    PortalAccount,
     ProtectedBrand,
     PublishedResult,
     QualificationDocument,
@@ -262,7 +256,7 @@ def licence_pdf(enterprise, valid_from, valid_until) -> bytes:
 def build_brands(ctx):
     admin = ctx.users["admin"]
     for name, aliases, owner, reading in PROTECTED_BRANDS:
-        enterprise_services.protected_brand_create(
+        intake_services.protected_brand_create(
             actor=admin,
             name=name,
             aliases=aliases,
@@ -306,18 +300,18 @@ def _declare_conflicts(ctx, enterprise):
         if name != enterprise.name:
             continue
         person = ctx.users[username]
-        declaration = enterprise_services.conflict_declare(
+        declaration = intake_services.conflict_declare(
             actor=person, enterprise=enterprise, reason=reason
         )
         if withdrawal:
-            enterprise_services.conflict_withdraw(
+            intake_services.conflict_withdraw(
                 actor=person, declaration=declaration, reason=withdrawal
             )
 
 
 def _upload(ctx, enterprise, actor, doc_type, filename, content, *, valid=(None, None), note):
     upload = SimpleUploadedFile(filename, content, content_type="application/pdf")
-    return enterprise_services.document_upload(
+    return intake_services.document_upload(
         actor=actor,
         enterprise=enterprise,
         doc_type=doc_type,
@@ -514,20 +508,20 @@ def build_tariffs(ctx):
     office = ctx.users["office"]
     today = clock.today()
     for park_key, amount in TARIFFS.items():
-        enterprise_services.tariff_publish(
+        intake_services.tariff_publish(
             actor=office,
             park=ctx.units[f"park_{park_key}"],
             amount=amount,
             effective_from=today,
         )
     # Announced ahead: charged only from 1 January (先公布后执行).
-    enterprise_services.tariff_publish(
+    intake_services.tariff_publish(
         actor=office,
         park=ctx.units["park_a"],
         amount=NEXT_YEAR_TARIFF_A,
         effective_from=datetime.date(today.year + 1, 1, 1),
     )
-    enterprise_services.admission_fee_charge(
+    intake_services.admission_fee_charge(
         actor=ctx.users["finance"], enterprise=Enterprise.objects.get(name=FEE_ENTERPRISE)
     )
 
@@ -558,7 +552,7 @@ def expire_licence(ctx):
 def build_spot_check(ctx):
     """This quarter's spot check (R-ENT-3), as the quarterly task runs it (no actor), with a
     fixed seed for the sample. One re-check is decided, so a published result shows."""
-    campaign = enterprise_services.spot_check_campaign_run(seed=f"demo-{ctx.seed}-spot-check")
+    campaign = intake_services.spot_check_campaign_run(seed=f"demo-{ctx.seed}-spot-check")
     pending = [
         review
         for draw in campaign.draws.select_related("enterprise").order_by("pk")

@@ -8,9 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 from parkflow.core import clock, gates
 from parkflow.core.errors import Conflict
+from parkflow.intake.choices import DocumentType, FlagStatus
+from parkflow.intake.gates import ADMISSION
 
-from .choices import DocumentType, EnterpriseStatus, FlagStatus
-from .gates import ADMISSION
+from .choices import EnterpriseStatus
 
 ADMITTED = (EnterpriseStatus.APPROVED, EnterpriseStatus.RESIDENT)
 

@@ -20,7 +20,7 @@ NAVIGATION = [
     NavEntry(
         "enterprises",
         _("入驻申请"),
-        "enterprises:applications",
+        "intake:applications",
         "bi-inbox",
         action="enterprise.view",
         order=20,
@@ -46,7 +46,7 @@ NAVIGATION = [
     NavEntry(
         "enterprises",
         _("审查结果公示"),
-        "enterprises:results",
+        "intake:results",
         "bi-megaphone",
         action="result.view",
         order=50,
@@ -54,7 +54,7 @@ NAVIGATION = [
     NavEntry(
         "enterprises",
         _("季度抽查"),
-        "enterprises:spot_checks",
+        "intake:spot_checks",
         "bi-shuffle",
         action="spot_check.view",
         order=60,
@@ -62,7 +62,7 @@ NAVIGATION = [
     NavEntry(
         "enterprises",
         _("受保护品牌"),
-        "enterprises:brands",
+        "intake:brands",
         "bi-patch-check",
         action="brand.manage",
         order=70,
@@ -70,7 +70,7 @@ NAVIGATION = [
     NavEntry(
         "enterprises",
         _("入驻费标准"),
-        "enterprises:tariffs",
+        "intake:tariffs",
         "bi-cash-coin",
         action="tariff.view",
         order=80,
@@ -78,7 +78,7 @@ NAVIGATION = [
     NavEntry(
         "enterprises",
         _("利益冲突申报"),
-        "enterprises:conflicts",
+        "intake:conflicts",
         "bi-person-exclamation",
         action="enterprise.declare_conflict",
         order=90,

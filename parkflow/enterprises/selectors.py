@@ -4,7 +4,8 @@ from django.db.models import Q
 
 from parkflow.org import access
 
-from .models import ConflictDeclaration, Enterprise
+from .choices import EnterpriseStatus
+from .models import Enterprise
 
 
 def enterprise_list(
@@ -35,7 +36,35 @@ def enterprise_get_for_user(*, actor, pk) -> Enterprise:
     )
 
 
-def has_active_conflict(user, enterprise) -> bool:
-    return ConflictDeclaration.objects.filter(
-        person=user, enterprise=enterprise, withdrawn_at__isnull=True
-    ).exists()
+LIFECYCLE = [
+    EnterpriseStatus.PROSPECT,
+    EnterpriseStatus.APPLYING,
+    EnterpriseStatus.UNDER_REVIEW,
+    EnterpriseStatus.APPROVED,
+    EnterpriseStatus.RESIDENT,
+    EnterpriseStatus.EXITING,
+    EnterpriseStatus.EXITED,
+]
+
+
+def lifecycle(status: str) -> list[tuple[str, str]]:
+    """(label, done|current|todo) along the main path; a rejection shows at the review step."""
+    position = LIFECYCLE.index(
+        EnterpriseStatus.UNDER_REVIEW if status == EnterpriseStatus.REJECTED else status
+    )
+    steps = []
+    for index, step in enumerate(LIFECYCLE):
+        if index < position:
+            steps.append((step.label, "done"))
+        elif index == position:
+            label = (
+                EnterpriseStatus.REJECTED.label
+                if status == EnterpriseStatus.REJECTED
+                else step.label
+            )
+            steps.append(
+                (label, "current rejected" if status == EnterpriseStatus.REJECTED else "current")
+            )
+        else:
+            steps.append((step.label, "todo"))
+    return steps

@@ -4,9 +4,8 @@ scoped selector, so an enterprise outside the user's parks is a 404 (R-ORG-3).""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -14,33 +13,21 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from parkflow.core import audit, gates
 from parkflow.core.choices import ReviewDecision
-from parkflow.core.errors import DomainError, NotFound, ValidationFailed
+from parkflow.core.errors import DomainError, ValidationFailed
 from parkflow.core.forms import add_domain_error, domain_error_text
-from parkflow.core.views import LIST_PAGE_SIZE, get_or_404, paginate, safe_next, staff_page
+from parkflow.core.views import LIST_PAGE_SIZE, get_or_404, paginate, staff_page
+
+# Temporary (i7-intake): the detail page shows intake's cards until it is composed of panels.
+from parkflow.intake import selectors as intake_selectors
+from parkflow.intake.choices import DocumentType
+from parkflow.intake.forms import ConflictForm, ConflictWithdrawForm, DocumentForm
+from parkflow.intake.gates import ADMISSION
 from parkflow.org import access
 
 from . import exports, selectors, services
-from .choices import DocumentType, EnterpriseStatus
-from .forms import (
-    ConflictForm,
-    ConflictWithdrawForm,
-    DocumentForm,
-    EnterpriseCreateForm,
-    EnterpriseEditForm,
-    EnterpriseFilterForm,
-    TransitionForm,
-)
-from .gates import ADMISSION
-from .models import ConflictDeclaration, QualificationDocument, ReviewDraw
-from .views_intake import (
-    admission_state,
-    brand_state,
-    documents_of,
-    fee_state,
-    render_conflicts,
-    rerun_draw,
-    review_rounds,
-)
+from .choices import EnterpriseStatus
+from .forms import EnterpriseCreateForm, EnterpriseEditForm, EnterpriseFilterForm, TransitionForm
+from .selectors import lifecycle
 from .views_portal import portal_state
 
 
@@ -84,40 +71,6 @@ HINTS = {
     "start_exit": _lazy("启动服务退出流程，企业状态将变为“退出中”。"),
     "complete_exit": _lazy("完成退出后企业档案不能再修改。"),
 }
-
-
-LIFECYCLE = [
-    EnterpriseStatus.PROSPECT,
-    EnterpriseStatus.APPLYING,
-    EnterpriseStatus.UNDER_REVIEW,
-    EnterpriseStatus.APPROVED,
-    EnterpriseStatus.RESIDENT,
-    EnterpriseStatus.EXITING,
-    EnterpriseStatus.EXITED,
-]
-
-
-def lifecycle(status: str) -> list[tuple[str, str]]:
-    """(label, done|current|todo) along the main path; a rejection shows at the review step."""
-    position = LIFECYCLE.index(
-        EnterpriseStatus.UNDER_REVIEW if status == EnterpriseStatus.REJECTED else status
-    )
-    steps = []
-    for index, step in enumerate(LIFECYCLE):
-        if index < position:
-            steps.append((step.label, "done"))
-        elif index == position:
-            label = (
-                EnterpriseStatus.REJECTED.label
-                if status == EnterpriseStatus.REJECTED
-                else step.label
-            )
-            steps.append(
-                (label, "current rejected" if status == EnterpriseStatus.REJECTED else "current")
-            )
-        else:
-            steps.append((step.label, "todo"))
-    return steps
 
 
 def available_actions(user, enterprise, latest_review):
@@ -187,7 +140,7 @@ def enterprise_export(request):
     return response
 
 
-def _render_detail(
+def render_detail(
     request,
     enterprise,
     *,
@@ -205,7 +158,7 @@ def _render_detail(
         raise Http404
     reviews = list(gates.reviews_of(enterprise, ADMISSION).order_by("-requested_at", "-id")[:6])
     latest = gates.latest_decision(enterprise, ADMISSION)
-    has_conflict = selectors.has_active_conflict(user, enterprise)
+    has_conflict = intake_selectors.has_active_conflict(user, enterprise)
     can_upload = (
         access.may(user, "document.upload", enterprise)
         and enterprise.status != EnterpriseStatus.EXITED
@@ -215,14 +168,8 @@ def _render_detail(
     open_upload = can_upload and preset in DocumentType.values
     if document_form is None:
         document_form = DocumentForm(initial={"doc_type": preset} if open_upload else None)
-    conflicts = list(
-        ConflictDeclaration.objects.filter(
-            enterprise=enterprise, withdrawn_at__isnull=True
-        ).select_related("person")
-    )
-    for declaration in conflicts:
-        declaration.is_mine = declaration.person_id == user.pk
-    admission = admission_state(enterprise)
+    conflicts = intake_selectors.conflicts_active_on(user, enterprise)
+    admission = intake_selectors.admission_state(enterprise)
     context = {
         "enterprise": enterprise,
         "lifecycle": lifecycle(enterprise.status),
@@ -246,16 +193,18 @@ def _render_detail(
         "events": audit.events_for(enterprise)
         if access.may(user, "enterprise.timeline", enterprise)
         else None,
-        "documents": documents_of(enterprise),
+        "documents": intake_selectors.documents_of(enterprise),
         "document_form": document_form,
         "open_upload": open_upload,
         "can_upload": can_upload,
         "can_download": access.may(user, "document.download", enterprise),
         "admission": admission,
         "admission_problems": admission["problems"],
-        "review_rounds": review_rounds(enterprise),
-        "brand": brand_state(enterprise),
-        "fee": fee_state(user, enterprise, in_good_standing=admission["in_good_standing"]),
+        "review_rounds": intake_selectors.review_rounds(enterprise),
+        "brand": intake_selectors.brand_state(enterprise),
+        "fee": intake_selectors.fee_state(
+            user, enterprise, in_good_standing=admission["in_good_standing"]
+        ),
         "portal": portal_state(user, enterprise),
     }
     return render(request, "enterprises/enterprise_detail.html", context, status=status)
@@ -264,7 +213,7 @@ def _render_detail(
 @staff_page("enterprise.view")
 def enterprise_detail(request, pk):
     enterprise = get_or_404(selectors.enterprise_get_for_user, actor=request.user, pk=pk)
-    return _render_detail(request, enterprise)
+    return render_detail(request, enterprise)
 
 
 @require_POST
@@ -276,33 +225,15 @@ def enterprise_transition(request, pk, action):
         # A reason the form refuses (too long) must not be dropped silently while the step goes
         # ahead: nothing is done and the error names the field.
         error = ValidationFailed(dict(form.errors), requirement="R-PLT-1")
-        return _render_detail(request, enterprise, action_error=error, status=400)
+        return render_detail(request, enterprise, action_error=error, status=400)
     reason = form.cleaned_data["reason"]
     try:
         TRANSITIONS[action](actor=request.user, enterprise=enterprise, reason=reason)
     except DomainError as exc:
         enterprise.refresh_from_db()
-        return _render_detail(request, enterprise, action_error=exc, status=exc.status_code)
+        return render_detail(request, enterprise, action_error=exc, status=exc.status_code)
     messages.success(request, TRANSITION_DONE[action] % {"name": enterprise.name})
     return redirect("enterprises:detail", pk=enterprise.pk)
-
-
-@require_POST
-@staff_page("enterprise.view")
-def enterprise_declare_conflict(request, pk):
-    enterprise = get_or_404(selectors.enterprise_get_for_user, actor=request.user, pk=pk)
-    form = ConflictForm(request.POST)
-    if form.is_valid():
-        try:
-            services.conflict_declare(
-                actor=request.user, enterprise=enterprise, reason=form.cleaned_data["reason"]
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("利益冲突申报已登记，您将不参与该企业的审查与审批。"))
-            return redirect("enterprises:detail", pk=enterprise.pk)
-    return _render_detail(request, enterprise, conflict_form=form, status=400)
 
 
 # What the person just did, said as a person would (not "已办理“办理入驻”。").
@@ -378,162 +309,3 @@ def enterprise_edit(request, pk):
         "duplicate": _duplicate_in_scope(request.user, form),
     }
     return render(request, "enterprises/enterprise_form.html", context)
-
-
-# ---------------------------------------------------------------------------------------------
-# Qualification documents (R-ENT-2)
-
-
-def upload_document_from(request, enterprise, form):
-    """The upload form's one path into the service (staff detail page and portal alike): the new
-    version on success, or None with the refusal shown on the form's fields."""
-    if not form.is_valid():
-        return None
-    data = form.cleaned_data
-    try:
-        document = services.document_upload(
-            actor=request.user,
-            enterprise=enterprise,
-            doc_type=data["doc_type"],
-            upload=data["file"],
-            valid_from=data["valid_from"],
-            valid_until=data["valid_until"],
-            note=data["note"],
-        )
-    except DomainError as exc:
-        add_domain_error(form, exc)
-        return None
-    messages.success(
-        request,
-        _("已上传“%(doc)s”第 %(version)s 版。")
-        % {"doc": document.get_doc_type_display(), "version": document.version},
-    )
-    return document
-
-
-@require_POST
-@staff_page("enterprise.view")
-def enterprise_document_upload(request, pk):
-    enterprise = get_or_404(selectors.enterprise_get_for_user, actor=request.user, pk=pk)
-    form = DocumentForm(request.POST, request.FILES)
-    if upload_document_from(request, enterprise, form):
-        return redirect(f"{reverse('enterprises:detail', args=[enterprise.pk])}#documents")
-    return _render_detail(request, enterprise, document_form=form, status=400)
-
-
-def open_document(request, enterprise, document_pk):
-    """Stream one version of a document to someone who may see its enterprise; audited."""
-    try:
-        document = access.get_for_user(
-            request.user,
-            QualificationDocument.objects.filter(enterprise=enterprise),
-            pk=document_pk,
-        )
-    except NotFound:
-        raise Http404 from None
-    try:
-        handle = services.document_open(actor=request.user, document=document)
-    except DomainError:
-        raise PermissionDenied from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=document.original_name, content_type=document.mime_type
-    )
-    response["Cache-Control"] = (
-        "private, no-store"  # qualification documents stay off shared caches
-    )
-    return response
-
-
-@staff_page("enterprise.view")
-def enterprise_document_download(request, pk, document_pk):
-    enterprise = get_or_404(selectors.enterprise_get_for_user, actor=request.user, pk=pk)
-    return open_document(request, enterprise, document_pk)
-
-
-@staff_page("enterprise.view")
-def document_owner(request, document_pk):
-    """Where an alert about a document points: its enterprise's documents card."""
-    try:
-        document = access.get_for_user(
-            request.user, QualificationDocument.objects.all(), pk=document_pk
-        )
-    except NotFound:
-        raise Http404 from None
-    return redirect(f"{reverse('enterprises:detail', args=[document.enterprise_id])}#documents")
-
-
-# ---------------------------------------------------------------------------------------------
-# Intake actions on the detail page: draw re-run (R-ENT-3), conflict withdrawal (R-ENT-4),
-# admission fee (R-ENT-5)
-
-
-@require_POST
-@staff_page("enterprise.view")
-def draw_rerun(request, pk, draw_pk):
-    """Re-run a recorded draw from its pool and seed and say whether it gives the same
-    reviewers. Read-only: nothing is written."""
-    enterprise = get_or_404(selectors.enterprise_get_for_user, actor=request.user, pk=pk)
-    try:
-        draw = access.get_for_user(
-            request.user, ReviewDraw.objects.filter(enterprise=enterprise), pk=draw_pk
-        )
-    except NotFound:
-        raise Http404 from None
-    result = rerun_draw(draw)
-    if request.htmx:
-        return render(request, "enterprises/partials/_draw_rerun.html", result)
-    if result["matches"]:
-        messages.success(request, _("复现结果与记录一致 ✓"))
-    else:
-        messages.error(request, _("复现结果与记录不一致，请立即核查该次抽取。"))
-    return redirect(f"{reverse('enterprises:detail', args=[enterprise.pk])}#draw-{draw.pk}")
-
-
-@require_POST
-@staff_page("enterprise.declare_conflict")
-def conflict_withdraw(request, declaration_pk):
-    """Withdraw one's own declaration (someone else's is a 404); the reason is required."""
-    try:
-        declaration = access.get_for_user(
-            request.user,
-            ConflictDeclaration.objects.filter(person=request.user).select_related("enterprise"),
-            pk=declaration_pk,
-        )
-    except NotFound:
-        raise Http404 from None
-    form = ConflictWithdrawForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    try:
-        services.conflict_withdraw(actor=request.user, declaration=declaration, reason=reason)
-    except DomainError as exc:
-        add_domain_error(form, exc)
-        if request.POST.get("origin") == "detail":
-            enterprise = get_or_404(
-                selectors.enterprise_get_for_user,
-                actor=request.user,
-                pk=declaration.enterprise_id,
-            )
-            return _render_detail(request, enterprise, withdraw_form=form, status=exc.status_code)
-        return render_conflicts(request, failed=declaration, form=form, status=exc.status_code)
-    messages.success(
-        request,
-        _("已撤回与“%(name)s”的利益冲突申报。") % {"name": declaration.enterprise.name},
-    )
-    return redirect(safe_next(request, reverse("enterprises:conflicts")))
-
-
-@require_POST
-@staff_page("enterprise.view")
-def admission_fee_charge(request, pk):
-    """Charge the park's published tariff; no amount is taken from the page (R-ENT-5)."""
-    enterprise = get_or_404(selectors.enterprise_get_for_user, actor=request.user, pk=pk)
-    try:
-        fee = services.admission_fee_charge(actor=request.user, enterprise=enterprise)
-    except DomainError as exc:
-        enterprise.refresh_from_db()
-        return _render_detail(request, enterprise, action_error=exc, status=exc.status_code)
-    messages.success(
-        request,
-        _("已按公布的收费标准计收入驻费 ¥%(amount)s。") % {"amount": f"{fee.amount:,.2f}"},
-    )
-    return redirect(f"{reverse('enterprises:detail', args=[enterprise.pk])}#admission-fee")

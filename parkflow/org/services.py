@@ -81,7 +81,7 @@ def emergency_contact_confirm(
 def _checked_evidence(upload):
     """The evidence file passes the same content checks as any qualification document
     (type sniffed from the bytes, size limit, safe name); errors are reported on ``evidence``."""
-    from parkflow.enterprises.documents import check_upload
+    from parkflow.intake.documents import check_upload
 
     try:
         return check_upload(upload)

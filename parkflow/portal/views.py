@@ -21,13 +21,15 @@ from parkflow.core.forms import add_domain_error, domain_error_text
 from parkflow.core.models import Review
 from parkflow.core.views import LIST_PAGE_SIZE, get_or_404, paginate
 from parkflow.enterprises import guards, services
-from parkflow.enterprises.choices import DocumentType, EnterpriseStatus, FlagStatus
-from parkflow.enterprises.forms import DocumentForm, PortalApplicationForm, ResultFilterForm
-from parkflow.enterprises.gates import BRAND_AUTHORISATION
-from parkflow.enterprises.models import PublishedResult, QualificationDocument
-from parkflow.enterprises.selectors import enterprise_get_for_user
-from parkflow.enterprises.views import documents_of, lifecycle, open_document, upload_document_from
-from parkflow.enterprises.views_intake import published_results
+from parkflow.enterprises.choices import EnterpriseStatus
+from parkflow.enterprises.forms import PortalApplicationForm
+from parkflow.enterprises.selectors import enterprise_get_for_user, lifecycle
+from parkflow.intake.choices import DocumentType, FlagStatus
+from parkflow.intake.files import open_document, upload_document_from
+from parkflow.intake.forms import DocumentForm, ResultFilterForm
+from parkflow.intake.gates import BRAND_AUTHORISATION
+from parkflow.intake.models import PublishedResult, QualificationDocument
+from parkflow.intake.selectors import documents_of, published_results
 from parkflow.org import access
 from parkflow.portal import throttle
 

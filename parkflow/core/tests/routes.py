@@ -174,7 +174,7 @@ class World:
 
     def pending_review(self):
         from parkflow.core import gates
-        from parkflow.enterprises.gates import ADMISSION
+        from parkflow.intake.gates import ADMISSION
 
         enterprise = self.under_review()
         return gates.latest_round(enterprise, ADMISSION)[0]
@@ -183,7 +183,7 @@ class World:
         """An application whose admission round is decided but whose consequence has not run
         yet: the state in which a person approves or rejects it by hand."""
         from parkflow.core import gates
-        from parkflow.enterprises.gates import ADMISSION
+        from parkflow.intake.gates import ADMISSION
 
         enterprise = self.under_review()
         gate = gates.GATES[ADMISSION]
@@ -202,21 +202,21 @@ class World:
         return enterprise
 
     def draw(self):
-        from parkflow.enterprises.models import ReviewDraw
+        from parkflow.intake.models import ReviewDraw
 
         return ReviewDraw.objects.get(enterprise=self.under_review())
 
     def approved(self):
         """An approved, admissible enterprise and a published tariff: a fee may be charged."""
         from parkflow.core import gates
-        from parkflow.enterprises import services
-        from parkflow.enterprises.gates import ADMISSION
+        from parkflow.intake import services as intake_services
+        from parkflow.intake.gates import ADMISSION
 
         enterprise = self.under_review()
         for review in gates.latest_round(enterprise, ADMISSION):
             gates.review_decide(actor=review.assigned_to, review=review, decision="approve")
         enterprise.refresh_from_db()
-        services.tariff_publish(
+        intake_services.tariff_publish(
             actor=self.staff(Role.OFFICE_STAFF),
             park=self.park,
             amount=Decimal("5000.00"),
@@ -225,9 +225,10 @@ class World:
         return enterprise
 
     def tariff(self):
-        from parkflow.enterprises import services
 
-        return services.tariff_publish(
+        from parkflow.intake import services as intake_services
+
+        return intake_services.tariff_publish(
             actor=self.staff(Role.OFFICE_STAFF),
             park=self.park,
             amount=Decimal("4321.00"),
@@ -257,9 +258,10 @@ class World:
         return alert
 
     def declaration(self, actor):
-        from parkflow.enterprises import services
 
-        return services.conflict_declare(
+        from parkflow.intake import services as intake_services
+
+        return intake_services.conflict_declare(
             actor=actor, enterprise=self.enterprise(), reason="配偶持有该企业股份"
         )
 

@@ -247,7 +247,7 @@ def test_admin_index_lists_the_models_for_a_system_admin(admin_client):
 
 
 # Lists administrators maintain by design (changes audited); users are edited but never deleted.
-MAINTAINED_IN_ADMIN = {"core.CalendarDay", "org.AuthorityLimit", "enterprises.ProtectedBrand"}
+MAINTAINED_IN_ADMIN = {"core.CalendarDay", "org.AuthorityLimit", "intake.ProtectedBrand"}
 
 
 def test_every_domain_model_in_the_admin_is_read_only_except_the_maintained_lists(rf, admin_user):
@@ -259,7 +259,7 @@ def test_every_domain_model_in_the_admin_is_read_only_except_the_maintained_list
     domain = [
         (model, model_admin)
         for model, model_admin in admin.site._registry.items()
-        if model._meta.app_label in {"core", "org", "enterprises"}
+        if model._meta.app_label in {"core", "org", "enterprises", "intake"}
     ]
     assert len(domain) >= 12
     for model, model_admin in domain:

@@ -15,15 +15,17 @@ from stdnum.cn import uscc
 from parkflow.core import audit, audit_digest, clock, gates
 from parkflow.core.errors import Conflict
 from parkflow.core.models import Alert, AuditEvent, CalendarDay, Review
-from parkflow.enterprises import brands, demo, guards, services
-from parkflow.enterprises.choices import DocumentType, EnterpriseStatus
-from parkflow.enterprises.gates import ADMISSION, SPOT_CHECK
-from parkflow.enterprises.models import (
+from parkflow.enterprises import demo, guards
+from parkflow.enterprises.choices import EnterpriseStatus
+from parkflow.enterprises.models import Enterprise, PortalAccount
+from parkflow.intake import brands
+from parkflow.intake import services as intake_services
+from parkflow.intake.choices import DocumentType
+from parkflow.intake.gates import ADMISSION, SPOT_CHECK
+from parkflow.intake.models import (
     AdmissionFee,
     BrandFlag,
     ConflictDeclaration,
-    Enterprise,
-    PortalAccount,
     ProtectedBrand,
     PublishedResult,
     QualificationDocument,
@@ -218,7 +220,7 @@ def _assert_every_draw_reruns_to_its_selection_and_keeps_conflicts_out():
     draws = list(ReviewDraw.objects.all())
     assert len(draws) >= 25
     for draw in draws:
-        assert services.draw_rerun(draw) == draw.selected, draw
+        assert intake_services.draw_rerun(draw) == draw.selected, draw
     # The fixed seeds make the admission draws the same on every load.
     for draw in ReviewDraw.objects.filter(purpose="admission"):
         assert draw.seed.startswith(f"demo-{SEED}-")
@@ -282,14 +284,18 @@ def _assert_published_results_tariffs_fee_and_spot_check():
     assert spot_result.decision == "approve"
     # Tariffs in force for both parks, the fee charged at exactly the published amount.
     for park in {e.park for e in Enterprise.objects.select_related("park")}:
-        tariff = services.tariff_in_force(park)
+        tariff = intake_services.tariff_in_force(park)
         assert tariff is not None and tariff.amount > 0, park
     fee = AdmissionFee.objects.select_related("enterprise", "tariff").get()
     assert fee.enterprise.name == demo.FEE_ENTERPRISE
-    assert fee.amount == fee.tariff.amount == services.tariff_in_force(fee.enterprise.park).amount
+    assert (
+        fee.amount
+        == fee.tariff.amount
+        == intake_services.tariff_in_force(fee.enterprise.park).amount
+    )
     # This quarter's spot check: fixed seed, a reviewer drawn for every sampled enterprise.
     campaign = SpotCheckCampaign.objects.get()
-    assert campaign.quarter == services.quarter_of(clock.today())
+    assert campaign.quarter == intake_services.quarter_of(clock.today())
     assert campaign.seed == f"demo-{SEED}-spot-check" and campaign.sample
     reviews = Review.objects.filter(gate=SPOT_CHECK)
     assert sorted(int(pk) for pk in reviews.values_list("object_id", flat=True)) == sorted(

@@ -9,8 +9,9 @@ from parkflow.core.errors import Conflict, GateNotPassed, PermissionDenied, Vali
 from parkflow.core.models import AuditEvent, Review
 from parkflow.enterprises import services
 from parkflow.enterprises.choices import EnterpriseStatus
-from parkflow.enterprises.gates import ADMISSION
 from parkflow.enterprises.tests.factories import make_credit_code, upload_licence
+from parkflow.intake import services as intake_services
+from parkflow.intake.gates import ADMISSION
 from parkflow.org.choices import ComplianceKind, Role
 from parkflow.org.models import ComplianceRecord
 from parkflow.org.tests.factories import ParkFactory, grant_also, staff
@@ -93,7 +94,7 @@ def test_nobody_reviews_what_they_created(park, people):
 
 def test_a_declared_conflict_of_interest_excludes_the_reviewer(park, people):
     enterprise = _application(park, people["clerk"])
-    services.conflict_declare(
+    intake_services.conflict_declare(
         actor=people["reviewer"], enterprise=enterprise, reason="配偶在该企业任职"
     )
     with pytest.raises(PermissionDenied) as exc:

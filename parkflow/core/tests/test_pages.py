@@ -13,8 +13,9 @@ from parkflow.core import audit, gates, rules
 from parkflow.core.choices import AlertStatus, ReviewDecision
 from parkflow.core.models import Alert, AuditEvent, Review
 from parkflow.enterprises import services
-from parkflow.enterprises.gates import ADMISSION
 from parkflow.enterprises.tests.factories import EnterpriseFactory, enterprise_user
+from parkflow.intake import services as intake_services
+from parkflow.intake.gates import ADMISSION
 from parkflow.org.choices import Role
 from parkflow.org.models import EmergencyContact
 from parkflow.org.tests.factories import EmergencyContactFactory, OrgUnitFactory, staff
@@ -502,7 +503,7 @@ def test_requester_cannot_review_their_own_request_and_is_told_why(client, clerk
 def test_declared_conflict_excludes_the_reviewer_on_the_review_page(
     client, reviewer, pending_review
 ):
-    services.conflict_declare(
+    intake_services.conflict_declare(
         actor=reviewer, enterprise=pending_review.subject, reason="亲属在该企业任职"
     )
     html = (

@@ -350,10 +350,10 @@ def _strip_staff_page(monkeypatch, name):
     "name",
     [
         "enterprises:transition",
-        "enterprises:fee_charge",
-        "enterprises:declare_conflict",
+        "intake:fee_charge",
+        "intake:declare_conflict",
         "core:audit_verify",
-        "enterprises:spot_check_run",
+        "intake:spot_check_run",
         "org:contact_confirm",
         "core:alert_acknowledge",
     ],

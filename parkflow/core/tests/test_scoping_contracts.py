@@ -6,8 +6,8 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from parkflow.core.tests.routes import World
-from parkflow.enterprises.models import ConflictDeclaration
-from parkflow.enterprises.views_intake import draws_of, my_conflicts
+from parkflow.intake.models import ConflictDeclaration
+from parkflow.intake.selectors import draws_of, my_conflicts
 from parkflow.org import access
 from parkflow.org.choices import Role
 from parkflow.org.models import RoleAssignment
@@ -73,11 +73,11 @@ def test_a_missing_id_under_an_enterprise_i_may_see_is_a_plain_404(client, w, ro
     clerk = w.clerk()
     client.force_login(clerk)
     if route == "document":
-        url = reverse("enterprises:document_download", args=[enterprise.pk, 987654])
+        url = reverse("intake:document_download", args=[enterprise.pk, 987654])
         response = client.get(url)
     elif route == "draw":
-        response = client.post(reverse("enterprises:draw_rerun", args=[enterprise.pk, 987654]))
+        response = client.post(reverse("intake:draw_rerun", args=[enterprise.pk, 987654]))
     else:
-        url = reverse("enterprises:conflict_withdraw", args=[987654])
+        url = reverse("intake:conflict_withdraw", args=[987654])
         response = client.post(url, {"reason": "利益关系已解除"})
     assert response.status_code == 404

@@ -107,14 +107,17 @@ def _submittable(w):
 def _review_for_brand(w):
     """An approved brand-authorisation review of a flagged enterprise's authorisation."""
     from parkflow.core.models import Review
-    from parkflow.enterprises import services
-    from parkflow.enterprises.models import ProtectedBrand
+    from parkflow.intake.models import ProtectedBrand
 
     ProtectedBrand.objects.get_or_create(name="华为")
     enterprise = w.enterprise(name="华为服务表科技有限公司")
-    services.brand_check(enterprise=enterprise)
+    from parkflow.intake import services as intake_services
+
+    intake_services.brand_check(enterprise=enterprise)
     _s(w, Role.RISK_OFFICER)
-    document = services.document_upload(
+    from parkflow.intake import services as intake_services
+
+    document = intake_services.document_upload(
         actor=w.clerk(),
         enterprise=enterprise,
         doc_type="brand_authorisation",
@@ -232,19 +235,19 @@ SERVICES: dict[str, Service] = {
         refused=lambda w: [_s(w, Role.BUSINESS_STAFF, w.other_park), _s(w, Role.AUDITOR)],
         before=True,
     ),
-    "parkflow.enterprises.services.conflict_declare": Service(
+    "parkflow.intake.services.conflict_declare": Service(
         "conflict.declare",
         lambda w: {"enterprise": w.enterprise(), "reason": "亲属任职"},
         allowed=lambda w: w.clerk(),
         refused=lambda w: [_s(w, Role.BUSINESS_STAFF, w.other_park), _s(w, Role.AUDITOR)],
     ),
-    "parkflow.enterprises.services.conflict_withdraw": Service(
+    "parkflow.intake.services.conflict_withdraw": Service(
         "conflict.withdraw",
         lambda w: {"declaration": w.declaration(w.clerk()), "reason": "关系已解除"},
         allowed=lambda w: w.clerk(),
         refused=lambda w: [_s(w, Role.BUSINESS_STAFF), _s(w, Role.BUSINESS_STAFF, w.other_park)],
     ),
-    "parkflow.enterprises.services.document_upload": Service(
+    "parkflow.intake.services.document_upload": Service(
         "document.upload",
         lambda w: {
             "enterprise": w.enterprise(),
@@ -256,37 +259,37 @@ SERVICES: dict[str, Service] = {
         allowed=lambda w: w.clerk(),
         refused=lambda w: [_s(w, Role.BUSINESS_STAFF, w.other_park), _s(w, Role.AUDITOR)],
     ),
-    "parkflow.enterprises.services.document_open": Service(
+    "parkflow.intake.services.document_open": Service(
         "document.download",
         lambda w: {"document": w.licensed()[1]},
         allowed=lambda w: _s(w, Role.AUDITOR),
         refused=lambda w: [_s(w, Role.AUDITOR, w.other_park), _nobody(w)],
     ),
-    "parkflow.enterprises.services.spot_check_campaign_run": Service(
+    "parkflow.intake.services.spot_check_campaign_run": Service(
         "spot_check.draw",
         lambda w: {"quarter": "2026Q4", "seed": "7"},
         allowed=lambda w: _s(w, Role.OFFICE_STAFF),
         refused=lambda w: [_s(w, Role.AUDITOR), _s(w, Role.BUSINESS_STAFF), _nobody(w)],
     ),
-    "parkflow.enterprises.services.tariff_publish": Service(
+    "parkflow.intake.services.tariff_publish": Service(
         "tariff.publish",
         lambda w: {"park": w.park, "amount": Decimal("3000"), "effective_from": _today()},
         allowed=lambda w: _s(w, Role.OFFICE_STAFF),
         refused=lambda w: [_s(w, Role.OFFICE_STAFF, w.other_park), _s(w, Role.AUDITOR)],
     ),
-    "parkflow.enterprises.services.admission_fee_charge": Service(
+    "parkflow.intake.services.admission_fee_charge": Service(
         "admission_fee.charge",
         lambda w: {"enterprise": w.approved()},
         allowed=lambda w: _s(w, Role.FINANCE_STAFF),
         refused=lambda w: [_s(w, Role.FINANCE_STAFF, w.other_park), _s(w, Role.AUDITOR)],
     ),
-    "parkflow.enterprises.services.protected_brand_create": Service(
+    "parkflow.intake.services.protected_brand_create": Service(
         "brand.create",
         lambda w: {"name": "服务表品牌"},
         allowed=lambda w: _s(w, Role.RISK_OFFICER),
         refused=lambda w: [_s(w, Role.BUSINESS_STAFF), _s(w, Role.AUDITOR), _nobody(w)],
     ),
-    "parkflow.enterprises.services.protected_brand_update": Service(
+    "parkflow.intake.services.protected_brand_update": Service(
         "brand.update",
         lambda w: {"brand": _brand(w), "is_active": False},
         allowed=lambda w: _s(w, Role.RISK_OFFICER),
@@ -297,7 +300,7 @@ SERVICES: dict[str, Service] = {
     "parkflow.enterprises.services.enterprise_input": Service(
         None, lambda w: {"values": {"name": " 服务表科技有限公司 "}}, system=True, after=False
     ),
-    "parkflow.enterprises.services.brand_check": Service(
+    "parkflow.intake.services.brand_check": Service(
         "brand.flag",
         lambda w: {"enterprise": _brand_lookalike(w)},
         system=True,
@@ -318,23 +321,23 @@ SERVICES: dict[str, Service] = {
         lambda w: {"actor": w.clerk(), "review": _decided_review(w)},
         system=True,
     ),
-    "parkflow.enterprises.services.brand_authorisation_record_outcome": Service(
+    "parkflow.intake.services.brand_authorisation_record_outcome": Service(
         "brand.clear",
         lambda w: {"actor": w.clerk(), "review": _review_for_brand(w)},
         system=True,
     ),
-    "parkflow.enterprises.services.spot_check_record_outcome": Service(
+    "parkflow.intake.services.spot_check_record_outcome": Service(
         "review.publish",
         lambda w: {"actor": w.clerk(), "review": _spot_check_review(w)},
         system=True,
     ),
-    "parkflow.enterprises.services.draw_rerun": Service(
+    "parkflow.intake.services.draw_rerun": Service(
         None, lambda w: {"draw": w.draw()}, system=True, after=False
     ),
-    "parkflow.enterprises.services.quarter_of": Service(
+    "parkflow.intake.services.quarter_of": Service(
         None, lambda w: {"day": _today()}, system=True, after=False
     ),
-    "parkflow.enterprises.services.tariff_in_force": Service(
+    "parkflow.intake.services.tariff_in_force": Service(
         None, lambda w: {"park": w.park}, system=True, after=False
     ),
     # --- the register import -----------------------------------------------------------------
@@ -562,9 +565,12 @@ def _compliance_record(w):
 
 
 def _brand(w):
-    from parkflow.enterprises import services
 
-    return services.protected_brand_create(actor=_s(w, Role.RISK_OFFICER), name="服务表品牌乙")
+    from parkflow.intake import services as intake_services
+
+    return intake_services.protected_brand_create(
+        actor=_s(w, Role.RISK_OFFICER), name="服务表品牌乙"
+    )
 
 
 def _importer(w):
@@ -653,7 +659,7 @@ def _schedule_csv():
 
 
 def _brand_lookalike(w):
-    from parkflow.enterprises.models import ProtectedBrand
+    from parkflow.intake.models import ProtectedBrand
 
     ProtectedBrand.objects.get_or_create(name="华为")
     return w.enterprise(name="华为服务表科技有限公司")
@@ -661,7 +667,7 @@ def _brand_lookalike(w):
 
 def _decided_review(w):
     from parkflow.core import gates
-    from parkflow.enterprises.gates import ADMISSION
+    from parkflow.intake.gates import ADMISSION
 
     enterprise = w.decided_without_outcome("approve")
     return gates.latest_round(enterprise, ADMISSION)[-1]
@@ -669,13 +675,14 @@ def _decided_review(w):
 
 def _spot_check_review(w):
     from parkflow.core.models import Review
-    from parkflow.enterprises import services
 
     enterprise = w.approved()
     _s(w, Role.OFFICE_STAFF, w.other_park)  # a reviewer who did not run it
     for _i in range(2):
         _s(w, Role.RISK_OFFICER)
-    services.spot_check_campaign_run(quarter="2026Q4", rate="1", seed="9")
+    from parkflow.intake import services as intake_services
+
+    intake_services.spot_check_campaign_run(quarter="2026Q4", rate="1", seed="9")
     review = Review.objects.get(gate="enterprise.spot_check", object_id=str(enterprise.pk))
     review.decision = "approve"
     return review

@@ -69,7 +69,7 @@ def test_no_staff_page_shows_article_codes(client, park, django_capture_on_commi
         reverse("core:review_detail", args=[review.pk]),
         reverse("core:audit"),
         reverse("enterprises:detail", args=[enterprise.pk]),
-        reverse("enterprises:applications"),
+        reverse("intake:applications"),
         reverse("org:contacts"),
         reverse("org:people"),
     ]

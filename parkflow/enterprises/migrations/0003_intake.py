@@ -4,7 +4,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-import parkflow.enterprises.models
+import parkflow.intake.models
 
 
 class Migration(migrations.Migration):
@@ -217,7 +217,7 @@ class Migration(migrations.Migration):
                     "file",
                     models.FileField(
                         max_length=200,
-                        upload_to=parkflow.enterprises.models.document_path,
+                        upload_to=parkflow.intake.models.document_path,
                         verbose_name="文件",
                     ),
                 ),

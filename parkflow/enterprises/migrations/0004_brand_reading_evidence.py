@@ -8,7 +8,7 @@ KNOWN_READINGS = {"华为": "hua2 wei2"}
 
 def backfill_readings(apps, schema_editor):
     """Store each existing brand's reading (editable afterwards on the brands page)."""
-    from parkflow.enterprises.brands import default_reading
+    from parkflow.intake.brands import default_reading
 
     ProtectedBrand = apps.get_model("enterprises", "ProtectedBrand")
     for brand in ProtectedBrand.objects.filter(reading=""):

@@ -83,9 +83,9 @@ def upload_licence(enterprise, actor, *, valid_until=None, valid_from=None):
 
     from django.utils import timezone
 
-    from parkflow.enterprises import services
+    from parkflow.intake import services as intake_services
 
-    return services.document_upload(
+    return intake_services.document_upload(
         actor=actor,
         enterprise=enterprise,
         doc_type="business_licence",

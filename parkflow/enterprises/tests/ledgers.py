@@ -4,7 +4,7 @@ import io
 
 from openpyxl import Workbook
 
-from .factories import make_credit_code
+from parkflow.enterprises.tests.factories import make_credit_code
 
 ENTERPRISE_HEADERS = [
     "企业名称*",

@@ -111,14 +111,14 @@ def _create_case(w):
 
 
 def _brands_case(w):
-    from parkflow.enterprises.models import ProtectedBrand
     from parkflow.enterprises.tests.factories import EnterpriseFactory
+    from parkflow.intake.models import ProtectedBrand
 
     ProtectedBrand.objects.get_or_create(name="华为")
     flagged = EnterpriseFactory(park=w.park, name="华为甲园标记")
-    from parkflow.enterprises import services
+    from parkflow.intake import services as intake_services
 
-    services.brand_check(enterprise=flagged)
+    intake_services.brand_check(enterprise=flagged)
     return Case(
         marker="华为甲园标记", data={"POST": {"name": "甲园新品牌", "aliases": "", "owner": ""}}
     )
@@ -227,12 +227,12 @@ def _api_tariffs(w):
 
 
 def _api_brand_flags(w):
-    from parkflow.enterprises import services
-    from parkflow.enterprises.models import ProtectedBrand
+    from parkflow.intake import services as intake_services
+    from parkflow.intake.models import ProtectedBrand
 
     ProtectedBrand.objects.get_or_create(name="华为")
     flagged = w.enterprise(name="华为甲园标记")
-    services.brand_check(enterprise=flagged)
+    intake_services.brand_check(enterprise=flagged)
     return Case({"pk": flagged.pk}, enterprise=flagged)
 
 
@@ -255,11 +255,11 @@ def _results_case(w):
 
 
 def _spot_check_case(w):
-    from parkflow.enterprises import services
+    from parkflow.intake import services as intake_services
 
     enterprise = w.approved()
     w.staff(Role.OFFICE_STAFF, w.other_park)
-    services.spot_check_campaign_run(quarter="2026Q4", rate="1", seed="11")
+    intake_services.spot_check_campaign_run(quarter="2026Q4", rate="1", seed="11")
     return Case(secret=enterprise.name)
 
 
@@ -329,9 +329,11 @@ def _invitation_revoke_case(w):
 
 
 def _brand_case(w):
-    from parkflow.enterprises import services
+    from parkflow.intake import services as intake_services
 
-    brand = services.protected_brand_create(actor=w.staff(Role.RISK_OFFICER), name="甲园标记牌")
+    brand = intake_services.protected_brand_create(
+        actor=w.staff(Role.RISK_OFFICER), name="甲园标记牌"
+    )
     return Case({"pk": brand.pk}, data={"PATCH": {"aliases": "甲园标记别名"}})
 
 
@@ -352,19 +354,19 @@ ROUTES = {
         _create_case,
         other_park={"GET": ALLOWED, "POST": REFUSED},
     ),
-    "enterprises:applications": Route(
+    "intake:applications": Route(
         STAFF, {"GET": 200}, "enterprise.view", R.AUDITOR, _marker_enterprise, other_park=HIDDEN
     ),
-    "enterprises:results": Route(
+    "intake:results": Route(
         STAFF, {"GET": 200}, "result.view", R.AUDITOR, _results_case, other_park=ALLOWED
     ),
-    "enterprises:spot_checks": Route(
+    "intake:spot_checks": Route(
         STAFF, {"GET": 200}, "spot_check.view", R.AUDITOR, _spot_check_case, other_park=ALLOWED
     ),
-    "enterprises:spot_check_run": Route(
+    "intake:spot_check_run": Route(
         STAFF, {"POST": 302}, "spot_check.run", R.OFFICE_STAFF, _nothing, other_park=ALLOWED
     ),
-    "enterprises:brands": Route(
+    "intake:brands": Route(
         STAFF,
         {"GET": 200, "POST": 302},
         "brand.manage",
@@ -372,7 +374,7 @@ ROUTES = {
         _brands_case,
         other_park={"GET": HIDDEN, "POST": ALLOWED},
     ),
-    "enterprises:tariffs": Route(
+    "intake:tariffs": Route(
         STAFF,
         {"GET": 200, "POST": 302},
         {"GET": "tariff.view", "POST": "tariff.publish"},
@@ -380,7 +382,7 @@ ROUTES = {
         _tariffs_case,
         other_park={"GET": HIDDEN, "POST": REFUSED},
     ),
-    "enterprises:conflicts": Route(
+    "intake:conflicts": Route(
         STAFF,
         {"GET": 200},
         "enterprise.declare_conflict",
@@ -388,7 +390,7 @@ ROUTES = {
         _conflicts_case,
         other_park=HIDDEN,
     ),
-    "enterprises:conflict_withdraw": Route(
+    "intake:conflict_withdraw": Route(
         STAFF, {"POST": 302}, "enterprise.declare_conflict", R.BUSINESS_STAFF, _withdraw_case
     ),
     "enterprises:detail": Route(
@@ -397,20 +399,20 @@ ROUTES = {
     "enterprises:edit": Route(
         STAFF, {"GET": 200, "POST": 302}, "enterprise.edit", R.BUSINESS_STAFF, _edit_case
     ),
-    "enterprises:declare_conflict": Route(
+    "intake:declare_conflict": Route(
         STAFF, {"POST": 302}, "enterprise.declare_conflict", R.BUSINESS_STAFF, _declare_case
     ),
-    "enterprises:draw_rerun": Route(
+    "intake:draw_rerun": Route(
         STAFF, {"POST": 302}, "enterprise.view", R.BUSINESS_STAFF, _draw_case, writes=False
     ),
-    "enterprises:fee_charge": Route(STAFF, {"POST": 302}, "fee.charge", R.FINANCE_STAFF, _fee_case),
-    "enterprises:document_upload": Route(
+    "intake:fee_charge": Route(STAFF, {"POST": 302}, "fee.charge", R.FINANCE_STAFF, _fee_case),
+    "intake:document_upload": Route(
         STAFF, {"POST": 302}, "document.upload", R.BUSINESS_STAFF, _upload_case
     ),
-    "enterprises:document_download": Route(
+    "intake:document_download": Route(
         STAFF, {"GET": 200}, "document.download", R.AUDITOR, _document_case
     ),
-    "enterprises:document": Route(
+    "intake:document": Route(
         STAFF, {"GET": 302}, "enterprise.view", R.AUDITOR, _document_only_case
     ),
     "enterprises:transition": Route(

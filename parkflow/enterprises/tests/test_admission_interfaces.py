@@ -15,9 +15,10 @@ from parkflow.core.errors import Conflict
 from parkflow.core.models import AuditEvent
 from parkflow.enterprises import services
 from parkflow.enterprises.choices import EnterpriseStatus
-from parkflow.enterprises.gates import ADMISSION
-from parkflow.enterprises.models import Enterprise, ProtectedBrand
+from parkflow.enterprises.models import Enterprise
 from parkflow.enterprises.tests.factories import make_credit_code, upload_licence
+from parkflow.intake.gates import ADMISSION
+from parkflow.intake.models import ProtectedBrand
 from parkflow.org.choices import Role
 from parkflow.org.models import RoleAssignment
 from parkflow.org.tests.factories import OrgUnitFactory, staff

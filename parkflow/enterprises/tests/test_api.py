@@ -9,8 +9,7 @@ from parkflow.core import gates
 from parkflow.core.models import AuditEvent, Review
 from parkflow.enterprises import services
 from parkflow.enterprises.choices import EnterpriseStatus
-from parkflow.enterprises.gates import ADMISSION
-from parkflow.enterprises.models import ConflictDeclaration, Enterprise
+from parkflow.enterprises.models import Enterprise
 from parkflow.enterprises.tests.factories import (
     EnterpriseFactory,
     application_under_review,
@@ -18,6 +17,9 @@ from parkflow.enterprises.tests.factories import (
     make_credit_code,
     upload_licence,
 )
+from parkflow.intake import services as intake_services
+from parkflow.intake.gates import ADMISSION
+from parkflow.intake.models import ConflictDeclaration
 from parkflow.org.choices import Role
 from parkflow.org.tests.factories import DepartmentFactory, OrgUnitFactory, staff
 
@@ -365,7 +367,7 @@ def test_submit_for_review_without_a_licence_is_409_and_changes_nothing(park, pe
 def test_submit_for_review_with_too_few_eligible_reviewers_is_409_and_changes_nothing(park, people):
     enterprise = EnterpriseFactory(park=park, account_manager=people["reviewer"])
     upload_licence(enterprise, people["clerk"])
-    services.conflict_declare(actor=people["lead"], enterprise=enterprise, reason="亲属持股")
+    intake_services.conflict_declare(actor=people["lead"], enterprise=enterprise, reason="亲属持股")
     services.enterprise_apply(actor=people["clerk"], enterprise=enterprise)
     before = writes()
     response = client_for(people["clerk"]).post(detail(enterprise.pk, "submit-for-review"))
@@ -444,7 +446,7 @@ def test_self_review_through_the_api_is_403_and_changes_nothing(park, people):
 
 def test_reviewer_with_a_declared_conflict_is_refused_through_the_api(park, people):
     enterprise = _with_open_review(park, people["clerk"])
-    services.conflict_declare(
+    intake_services.conflict_declare(
         actor=people["reviewer"], enterprise=enterprise, reason="配偶在该企业任职"
     )
     before = writes()

@@ -15,8 +15,9 @@ from rest_framework.test import APIClient
 from parkflow.core.errors import ValidationFailed
 from parkflow.core.models import AuditEvent
 from parkflow.enterprises import services
-from parkflow.enterprises.models import QualificationDocument
 from parkflow.enterprises.tests.factories import EnterpriseFactory, build_pdf
+from parkflow.intake import services as intake_services
+from parkflow.intake.models import QualificationDocument
 from parkflow.org.choices import Role
 from parkflow.org.tests.factories import staff
 
@@ -57,7 +58,7 @@ def _reportlab_pdf(text="营业执照 副本") -> bytes:
 
 
 def _upload(actor, enterprise, name, content):
-    return services.document_upload(
+    return intake_services.document_upload(
         actor=actor,
         enterprise=enterprise,
         doc_type="financial_statement",
@@ -454,7 +455,7 @@ def test_a_long_reason_on_the_page_is_an_error_and_the_step_is_not_taken(
 
 def test_a_long_conflict_reason_is_refused_by_the_service(park, clerk, enterprise):
     with pytest.raises(ValidationFailed) as exc:
-        services.conflict_declare(actor=clerk, enterprise=enterprise, reason="长" * 301)
+        intake_services.conflict_declare(actor=clerk, enterprise=enterprise, reason="长" * 301)
     assert "300" in exc.value.errors["reason"][0]
     assert not AuditEvent.objects.filter(action="conflict.declare").exists()
 

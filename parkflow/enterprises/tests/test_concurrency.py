@@ -25,8 +25,9 @@ from django.test.testcases import LiveServerThread, _StaticFilesHandler
 from parkflow.core import audit
 from parkflow.core.models import AuditEvent
 from parkflow.enterprises import services
-from parkflow.enterprises.models import ConflictDeclaration, Enterprise, QualificationDocument
+from parkflow.enterprises.models import Enterprise
 from parkflow.enterprises.tests.factories import MINIMAL_PDF, make_credit_code
+from parkflow.intake.models import ConflictDeclaration, QualificationDocument
 from parkflow.org.choices import Role
 from parkflow.org.tests.factories import ParkFactory, staff
 

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from parkflow.core.models import AuditEvent
 from parkflow.enterprises import guards, services_import
 from parkflow.enterprises.choices import EnterpriseStatus, ImportStatus
-from parkflow.enterprises.models import Enterprise, ImportBatch, LegacyAdmission, ProtectedBrand
+from parkflow.enterprises.models import Enterprise, ImportBatch, LegacyAdmission
 from parkflow.enterprises.tests import ledgers
 from parkflow.enterprises.tests.factories import (
     EnterpriseFactory,
@@ -18,6 +18,7 @@ from parkflow.enterprises.tests.factories import (
     make_credit_code,
     pdf_upload,
 )
+from parkflow.intake.models import ProtectedBrand
 from parkflow.org.choices import Role
 from parkflow.org.models import EmergencyContact
 from parkflow.org.tests.factories import staff
@@ -264,7 +265,7 @@ def test_a_legacy_resident_is_in_good_standing_once_its_licence_is_on_file(
     importer, park, django_capture_on_commit_callbacks
 ):
     from parkflow.core.errors import Conflict
-    from parkflow.enterprises import services
+    from parkflow.intake import services as intake_services
 
     row = ledgers.enterprise_row(7, park.name, status="在园")
     run_import(importer, ledgers.workbook([row]), django_capture_on_commit_callbacks)
@@ -273,7 +274,7 @@ def test_a_legacy_resident_is_in_good_standing_once_its_licence_is_on_file(
     with pytest.raises(Conflict, match="未上传营业执照"):
         guards.ensure_in_good_standing(enterprise)
 
-    services.document_upload(
+    intake_services.document_upload(
         actor=importer,
         enterprise=enterprise,
         upload=pdf_upload(),

@@ -11,14 +11,15 @@ from parkflow.core import gates
 from parkflow.core.models import AuditEvent
 from parkflow.enterprises import services
 from parkflow.enterprises.choices import EnterpriseStatus
-from parkflow.enterprises.gates import ADMISSION
-from parkflow.enterprises.models import ConflictDeclaration, Enterprise
+from parkflow.enterprises.models import Enterprise
 from parkflow.enterprises.tests.factories import (
     EnterpriseFactory,
     enterprise_user,
     make_credit_code,
     upload_licence,
 )
+from parkflow.intake.gates import ADMISSION
+from parkflow.intake.models import ConflictDeclaration
 from parkflow.org.choices import Role
 from parkflow.org.tests.factories import OrgUnitFactory, staff
 
@@ -401,7 +402,7 @@ def test_irreversible_steps_ask_for_confirmation_in_a_modal(client, park, clerk)
 def test_declaring_a_conflict_of_interest_from_the_detail_page(client, clerk, mine):
     login(client, clerk)
     response = client.post(
-        reverse("enterprises:declare_conflict", args=[mine.pk]), {"reason": "配偶在该企业任职"}
+        reverse("intake:declare_conflict", args=[mine.pk]), {"reason": "配偶在该企业任职"}
     )
     assert response.status_code == 302
     assert (
@@ -415,7 +416,7 @@ def test_conflict_declaration_without_a_reason_is_an_inline_error_and_writes_not
     client, clerk, mine
 ):
     response = login(client, clerk).post(
-        reverse("enterprises:declare_conflict", args=[mine.pk]), {"reason": " "}
+        reverse("intake:declare_conflict", args=[mine.pk]), {"reason": " "}
     )
     assert response.status_code == 400
     assert "请说明利益关系" in response.content.decode()
@@ -453,11 +454,11 @@ def test_uploading_a_licence_from_the_detail_page_adds_a_version(client, clerk, 
         "note": "",
     }
     response = client.post(
-        reverse("enterprises:document_upload", args=[mine.pk]), {**values, "file": pdf_upload()}
+        reverse("intake:document_upload", args=[mine.pk]), {**values, "file": pdf_upload()}
     )
     assert response.status_code == 302
     response = client.post(
-        reverse("enterprises:document_upload", args=[mine.pk]), {**values, "file": pdf_upload()}
+        reverse("intake:document_upload", args=[mine.pk]), {**values, "file": pdf_upload()}
     )
     versions = list(mine.documents.order_by("version").values_list("version", flat=True))
     assert versions == [1, 2]
@@ -475,7 +476,7 @@ def test_a_file_that_is_not_a_pdf_or_image_is_refused_on_the_file_field_and_noth
         "营业执照.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf"
     )
     response = client.post(
-        reverse("enterprises:document_upload", args=[mine.pk]),
+        reverse("intake:document_upload", args=[mine.pk]),
         {"doc_type": "business_licence", "valid_until": "2034-12-31", "file": fake},
     )
     assert response.status_code == 400
@@ -488,7 +489,7 @@ def test_licence_without_expiry_date_is_refused_on_the_valid_until_field(client,
     from parkflow.enterprises.tests.factories import pdf_upload
 
     response = login(client, clerk).post(
-        reverse("enterprises:document_upload", args=[mine.pk]),
+        reverse("intake:document_upload", args=[mine.pk]),
         {"doc_type": "business_licence", "file": pdf_upload()},
     )
     assert response.status_code == 400
@@ -501,7 +502,7 @@ def test_downloading_a_document_is_audited_and_impossible_from_another_park(
 ):
     document = upload_licence(mine, clerk)
     response = login(client, clerk).get(
-        reverse("enterprises:document_download", args=[mine.pk, document.pk])
+        reverse("intake:document_download", args=[mine.pk, document.pk])
     )
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"%PDF")
@@ -509,12 +510,10 @@ def test_downloading_a_document_is_audited_and_impossible_from_another_park(
     outsider = staff(Role.BUSINESS_STAFF, other_park)
     login(client, outsider)
     assert (
-        client.get(
-            reverse("enterprises:document_download", args=[mine.pk, document.pk])
-        ).status_code
+        client.get(reverse("intake:document_download", args=[mine.pk, document.pk])).status_code
         == 404
     )
-    assert client.get(reverse("enterprises:document", args=[document.pk])).status_code == 404
+    assert client.get(reverse("intake:document", args=[document.pk])).status_code == 404
     assert AuditEvent.objects.filter(action="document.download").count() == 1
 
 

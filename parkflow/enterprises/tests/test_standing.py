@@ -13,13 +13,15 @@ from parkflow.core.errors import Conflict, PermissionDenied, ValidationFailed
 from parkflow.core.models import Alert
 from parkflow.enterprises import guards, services
 from parkflow.enterprises.choices import EnterpriseStatus
-from parkflow.enterprises.gates import ADMISSION
-from parkflow.enterprises.models import AdmissionFee, Enterprise
+from parkflow.enterprises.models import Enterprise
 from parkflow.enterprises.tests.factories import (
     EnterpriseFactory,
     application_under_review,
     upload_licence,
 )
+from parkflow.intake import services as intake_services
+from parkflow.intake.gates import ADMISSION
+from parkflow.intake.models import AdmissionFee
 from parkflow.org.choices import Role
 from parkflow.org.tests.factories import staff
 
@@ -179,35 +181,35 @@ def test_admission_fee_is_the_published_tariff_and_cannot_be_discounted(approved
     lead = staff(Role.LEAD_STAFF, park)
     finance = staff(Role.FINANCE_STAFF, park)
     with pytest.raises(ValidationFailed):
-        services.tariff_publish(
+        intake_services.tariff_publish(
             actor=lead,
             park=park,
             amount="5000",
             effective_from=TODAY() - datetime.timedelta(days=1),
         )
-    services.tariff_publish(actor=lead, park=park, amount="5000", effective_from=TODAY())
+    intake_services.tariff_publish(actor=lead, park=park, amount="5000", effective_from=TODAY())
     with pytest.raises(TypeError):
-        services.admission_fee_charge(
+        intake_services.admission_fee_charge(
             actor=finance, enterprise=approved, amount=Decimal("100")
         )  # no such argument
-    fee = services.admission_fee_charge(actor=finance, enterprise=approved)
+    fee = intake_services.admission_fee_charge(actor=finance, enterprise=approved)
     assert fee.amount == Decimal("5000.00")
     with pytest.raises(Conflict):
-        services.admission_fee_charge(actor=finance, enterprise=approved)
+        intake_services.admission_fee_charge(actor=finance, enterprise=approved)
     assert AdmissionFee.objects.count() == 1
 
 
 def test_frontline_staff_cannot_publish_a_tariff(park):
     with pytest.raises(PermissionDenied):
-        services.tariff_publish(
+        intake_services.tariff_publish(
             actor=staff(Role.BUSINESS_STAFF, park), park=park, amount="1", effective_from=TODAY()
         )
 
 
 def test_no_fee_is_charged_to_an_enterprise_not_in_good_standing(park, clerk):
     lead = staff(Role.LEAD_STAFF, park)
-    services.tariff_publish(actor=lead, park=park, amount="5000", effective_from=TODAY())
+    intake_services.tariff_publish(actor=lead, park=park, amount="5000", effective_from=TODAY())
     with pytest.raises(Conflict):
-        services.admission_fee_charge(
+        intake_services.admission_fee_charge(
             actor=staff(Role.FINANCE_STAFF, park), enterprise=EnterpriseFactory(park=park)
         )

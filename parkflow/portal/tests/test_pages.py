@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from parkflow.enterprises import services
 from parkflow.enterprises.tests.factories import EnterpriseFactory, enterprise_user
+from parkflow.intake import services as intake_services
 from parkflow.org.choices import Role
 from parkflow.org.tests.factories import staff
 
@@ -53,7 +54,7 @@ def test_enterprise_user_sees_nothing_of_another_enterprise(client, user, neighb
 def test_portal_shows_the_steps_of_the_case_but_no_internal_audit_details(client, park, user, mine):
     clerk = staff(Role.BUSINESS_STAFF, park, display_name="王晓明")
     services.enterprise_apply(actor=clerk, enterprise=mine, reason="内部备注：客户经理已面谈")
-    services.conflict_declare(actor=clerk, enterprise=mine, reason="亲属在该企业任职")
+    intake_services.conflict_declare(actor=clerk, enterprise=mine, reason="亲属在该企业任职")
     html = login(client, user).get(reverse("portal:home")).content.decode()
     assert "提交入驻申请" in html
     assert "内部备注" not in html

@@ -11,14 +11,7 @@ from django.utils import timezone
 from parkflow.core import gates
 from parkflow.core.models import Review
 from parkflow.enterprises.choices import EnterpriseStatus
-from parkflow.enterprises.gates import ADMISSION, BRAND_AUTHORISATION
-from parkflow.enterprises.models import (
-    Enterprise,
-    PortalAccount,
-    ProtectedBrand,
-    PublishedResult,
-    ReviewDraw,
-)
+from parkflow.enterprises.models import Enterprise, PortalAccount
 from parkflow.enterprises.tests.factories import (
     EnterpriseFactory,
     application_under_review,
@@ -27,6 +20,8 @@ from parkflow.enterprises.tests.factories import (
     pdf_upload,
     upload_licence,
 )
+from parkflow.intake.gates import ADMISSION, BRAND_AUTHORISATION
+from parkflow.intake.models import ProtectedBrand, PublishedResult, ReviewDraw
 from parkflow.org.choices import Role
 from parkflow.org.models import User
 from parkflow.org.tests.factories import OrgUnitFactory, staff
