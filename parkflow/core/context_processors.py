@@ -1,13 +1,12 @@
 """The staff sidebar: modules that exist, each shown only to people the policy lets in
-(``org.access.may``). Enterprise users get the portal layout and no sidebar."""
+(``core.access.may``). Enterprise users get the portal layout and no sidebar."""
 
 from dataclasses import dataclass, field
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from parkflow.org import access
-from parkflow.org.choices import Role
+from . import access
 
 
 @dataclass
@@ -142,7 +141,7 @@ def _sections(user) -> list[NavSection]:
                 ("core:calendar", "core:calendar_enter"),
             )
         )
-    if user.is_staff and (user.is_superuser or access.has_role(user, Role.SYSTEM_ADMIN)):
+    if user.is_staff and (user.is_superuser or access.may(user, "admin.site")):
         platform.items.append(
             NavItem(_("系统管理"), reverse("admin:index"), "bi-gear", external=True)
         )
@@ -164,5 +163,5 @@ def navigation(request):
     roles = sorted(access.roles_of(user))
     return {
         "nav_sections": sections,
-        "nav_roles": [Role(r).label for r in roles if r in Role.values],
+        "nav_roles": [access.role_label(r) for r in roles if access.role_label(r) is not None],
     }

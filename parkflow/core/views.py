@@ -1,12 +1,13 @@
 """Kernel pages: workbench, alert inbox, review decisions, audit chain.
 
-Views are thin: parse, call the service or selector, render. Every page asks ``org.access``;
+Views are thin: parse, call the service or selector, render. Every page asks ``core.access``;
 enterprise users get 404 on staff pages and out-of-scope objects are 404 (R-ORG-3).
 """
 
 from functools import wraps
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -19,11 +20,8 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from parkflow.org import access, compliance
-from parkflow.org.models import User
-
+from . import access, audit, audit_actions, audit_digest, gates, hooks
 from . import alerts as alert_services
-from . import audit, audit_actions, audit_digest, clock, gates
 from .choices import Severity
 from .errors import DomainError, NotFound
 from .forms import (
@@ -107,15 +105,8 @@ def safe_next(request, fallback: str) -> str:
 
 
 def _my_compliance(user):
-    """The user's own compliance status (R-ORG-5), read exactly as the compliance page reads it:
-    what lapsed for which role, and per record kind its validity or "不适用"."""
-    lapses = [
-        reason
-        for role in sorted(access.roles_of(user))
-        if (reason := compliance.lapse_reason(user, role))
-    ]
-    row = compliance.status_rows([user], clock.today())[0]
-    return {"lapses": lapses, "records": row["kinds"]}
+    """The user's own compliance status (R-ORG-5), from the app that owns compliance (a hook)."""
+    return hooks.call("my_compliance", user, default={"lapses": [], "records": []})
 
 
 @login_required
@@ -186,8 +177,11 @@ def _assignee_candidates(alert):
     if alert.park_id:
         where_park |= Q(role_assignments__unit__park_id=alert.park_id)
     return (
-        User.objects.filter(
-            Q(is_active=True) & Q(role_assignments__role__in=access.OPERATORS) & where_park
+        get_user_model()
+        .objects.filter(
+            Q(is_active=True)
+            & Q(role_assignments__role__in=access.roles_for("alert.handle"))
+            & where_park
         )
         .distinct()
         .order_by("display_name", "username")

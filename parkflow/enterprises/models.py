@@ -72,8 +72,6 @@ class Enterprise(NormalisedPhoneMixin, FSMModelMixin, models.Model):
     updated_at = models.DateTimeField(_("更新时间"))
     status_changed_at = models.DateTimeField(_("状态变更时间"))
 
-    scope_park_lookup = "park"
-    scope_enterprise_lookup = "pk"
     # What the admission review looks at; editing any of these after approval voids it (R-CPL-1).
     REVIEWED_FIELDS = (
         "name",
@@ -162,9 +160,6 @@ class PortalAccount(models.Model):
         Enterprise, on_delete=models.PROTECT, related_name="portal_accounts"
     )
 
-    scope_park_lookup = "enterprise__park"
-    scope_enterprise_lookup = "enterprise"
-
     class Meta:
         verbose_name = _("企业门户账号")
         verbose_name_plural = _("企业门户账号")
@@ -203,8 +198,6 @@ class PortalInvitation(models.Model):
         related_name="+",
     )
     revoked_at = models.DateTimeField(_("作废时间"), null=True, blank=True)
-
-    scope_park_lookup = "enterprise__park"
 
     class Meta:
         verbose_name = _("门户开通邀请")
@@ -250,8 +243,6 @@ class ConflictDeclaration(models.Model):
     reason = models.CharField(_("利益关系说明"), max_length=300)
     declared_at = models.DateTimeField(_("申报时间"))
     withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
-
-    scope_park_lookup = "enterprise__park"
 
     class Meta:
         verbose_name = _("利益冲突申报")
@@ -301,8 +292,6 @@ class QualificationDocument(models.Model):
     )
     uploaded_at = models.DateTimeField(_("上传时间"))
 
-    scope_park_lookup = "enterprise__park"
-    scope_enterprise_lookup = "enterprise"
     EXTENSIONS = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}
 
     class Meta:
@@ -357,8 +346,6 @@ class ReviewDraw(models.Model):
     campaign = models.ForeignKey(
         "SpotCheckCampaign", null=True, blank=True, on_delete=models.PROTECT, related_name="draws"
     )
-
-    scope_park_lookup = "enterprise__park"
 
     class Meta:
         verbose_name = _("双随机抽取记录")
@@ -499,9 +486,6 @@ class BrandFlag(models.Model):
         QualificationDocument, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
-    scope_park_lookup = "enterprise__park"
-    scope_enterprise_lookup = "enterprise"
-
     class Meta:
         verbose_name = _("品牌冒用嫌疑")
         verbose_name_plural = _("品牌冒用嫌疑")
@@ -540,8 +524,6 @@ class AdmissionFeeTariff(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
 
-    scope_park_lookup = "park"
-
     class Meta:
         verbose_name = _("入驻费标准")
         verbose_name_plural = _("入驻费标准")
@@ -567,9 +549,6 @@ class AdmissionFee(models.Model):
     charged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-
-    scope_park_lookup = "enterprise__park"
-    scope_enterprise_lookup = "enterprise"
 
     class Meta:
         verbose_name = _("入驻费")
@@ -663,8 +642,6 @@ class LegacyAdmission(models.Model):
         ImportBatch, verbose_name=_("导入批次"), on_delete=models.PROTECT, related_name="+"
     )
     source_row = models.PositiveIntegerField(_("来源行号"))
-
-    scope_park_lookup = "enterprise__park"
 
     class Meta:
         verbose_name = _("历史入驻记录")

@@ -11,12 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import can_proceed
 
-from parkflow.core import audit, clock, gates
+from parkflow.core import access, audit, clock, gates
 from parkflow.core.db import service
 from parkflow.core.errors import Conflict, PermissionDenied, ValidationFailed
 from parkflow.core.rules import evaluate_on_commit
 from parkflow.core.validation import check_length, full_clean
-from parkflow.org import access
 from parkflow.org.choices import Role
 
 from . import brands, draws, guards
@@ -444,11 +443,8 @@ def conflict_withdraw(
     declaration = ConflictDeclaration.objects.select_for_update(of=("self",), no_key=True).get(
         pk=declaration.pk
     )
+    # Only the declarer: the declaration's owner rule (enterprises/permissions.py).
     access.ensure(actor, "enterprise.declare_conflict", declaration, requirement="R-ENT-4")
-    if declaration.person_id != actor.pk:
-        raise PermissionDenied(
-            "forbidden", _("只能撤回本人的利益冲突申报。"), requirement="R-ENT-4"
-        )
     if declaration.withdrawn_at:
         raise Conflict("conflict_withdrawn", _("该申报已撤回。"), requirement="R-ENT-4")
     if not (reason or "").strip():

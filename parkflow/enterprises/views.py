@@ -12,12 +12,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from parkflow.core import audit, gates
+from parkflow.core import access, audit, gates
 from parkflow.core.choices import ReviewDecision
 from parkflow.core.errors import DomainError, NotFound, ValidationFailed
 from parkflow.core.forms import add_domain_error, domain_error_text
 from parkflow.core.views import LIST_PAGE_SIZE, get_or_404, paginate, safe_next, staff_page
-from parkflow.org import access
 
 from . import exports, selectors, services
 from .choices import DocumentType, EnterpriseStatus
@@ -496,9 +495,10 @@ def draw_rerun(request, pk, draw_pk):
 def conflict_withdraw(request, declaration_pk):
     """Withdraw one's own declaration (someone else's is a 404); the reason is required."""
     try:
-        declaration = access.get_for_user(
+        declaration = access.get_restricted(
             request.user,
-            ConflictDeclaration.objects.filter(person=request.user).select_related("enterprise"),
+            "enterprise.declare_conflict",
+            ConflictDeclaration.objects.select_related("enterprise"),
             pk=declaration_pk,
         )
     except NotFound:

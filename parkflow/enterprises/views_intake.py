@@ -3,7 +3,7 @@ spot checks, protected brands, admission-fee tariffs and my conflict-of-interest
 and the reads behind the intake cards of the enterprise detail and review pages (draws, review
 rounds, brand flags, admission conditions, the admission fee).
 
-Views parse, call ``services``, render. Every read starts from ``org.access.scope``; an object
+Views parse, call ``services``, render. Every read starts from ``core.access.scope``; an object
 outside the user's parks is a 404 (R-ORG-3). Enterprise users never reach these pages."""
 
 import datetime
@@ -30,14 +30,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from parkflow.core import clock, gates
+from parkflow.core import access, clock, gates
 from parkflow.core.choices import ReviewDecision
 from parkflow.core.errors import DomainError
 from parkflow.core.forms import add_domain_error, domain_error_text
 from parkflow.core.models import Review
 from parkflow.core.rules import params_for
 from parkflow.core.views import LIST_PAGE_SIZE, paginate, staff_page
-from parkflow.org import access
 from parkflow.org.models import OrgUnit, User
 
 from . import guards, selectors, services
@@ -392,10 +391,10 @@ def application_list(request):
 # 审查结果公示 ("一公开", R-ENT-3)
 
 
-def published_results(*, search: str = "", purpose: str = "", decision: str = ""):
-    """Published outcomes, deliberately unscoped: publication is their point. Name, matter,
-    decision and date only — never reviewers or opinions."""
-    qs = PublishedResult.objects.all()
+def published_results(*, actor, search: str = "", purpose: str = "", decision: str = ""):
+    """Published outcomes; public across parks by their permission declaration (publication is
+    their point). Name, matter, decision and date only — never reviewers or opinions."""
+    qs = access.scope(actor, PublishedResult.objects.all())
     if search:
         qs = qs.filter(enterprise_name__icontains=search)
     if purpose:
@@ -409,7 +408,7 @@ def published_results(*, search: str = "", purpose: str = "", decision: str = ""
 def result_list(request):
     form = ResultFilterForm(request.GET or None)
     filters = form.filters()
-    page = paginate(request, published_results(**filters), LIST_PAGE_SIZE)
+    page = paginate(request, published_results(actor=request.user, **filters), LIST_PAGE_SIZE)
     # Link the enterprises the user may open; the others are shown by name only.
     visible = set(
         access.scope(
@@ -651,11 +650,11 @@ def tariff_list(request):
 
 
 def my_conflicts(user):
-    return access.scope(
+    # Only one's own: the declaration's owner rule (enterprises/permissions.py).
+    return access.restrict(
         user,
-        ConflictDeclaration.objects.filter(person=user).select_related(
-            "enterprise", "enterprise__park"
-        ),
+        "enterprise.declare_conflict",
+        ConflictDeclaration.objects.select_related("enterprise", "enterprise__park"),
     ).order_by(F("withdrawn_at").asc(nulls_first=True), "-declared_at")
 
 

@@ -13,7 +13,7 @@ from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from parkflow.core import audit_actions
+from parkflow.core import access, audit_actions
 from parkflow.core.choices import AlertStatus, ReviewDecision, Severity
 from parkflow.enterprises.choices import (
     DrawPurpose,
@@ -218,8 +218,6 @@ def _field_label(model, key):
 
 
 def _choice_label(model, key, value):
-    from parkflow.org.choices import Role
-
     if model is not None:
         try:
             field = model._meta.get_field(key.removesuffix("_id"))
@@ -227,8 +225,8 @@ def _choice_label(model, key, value):
             field = None
         if field is not None and field.choices:
             return dict(field.flatchoices).get(value, value)
-    if key == "role" and value in Role.values:
-        return Role(value).label
+    if key == "role" and access.role_label(value) is not None:
+        return access.role_label(value)
     if isinstance(value, str) and value in EXTRA_VALUES.get(key, {}):
         return EXTRA_VALUES[key][value]
     if key == "rule":

@@ -12,7 +12,7 @@ from django.db import connection
 from django.db.models import F
 from stdnum.cn import uscc
 
-from parkflow.core import audit, audit_digest, clock, gates
+from parkflow.core import access, audit, audit_digest, clock, gates
 from parkflow.core.errors import Conflict
 from parkflow.core.management.commands import _demo_data as demo
 from parkflow.core.models import Alert, AuditEvent, CalendarDay, Review
@@ -31,7 +31,6 @@ from parkflow.enterprises.models import (
     ReviewDraw,
     SpotCheckCampaign,
 )
-from parkflow.org import access
 from parkflow.org.choices import DepartmentKind, Role
 from parkflow.org.compliance import lapse_reason
 from parkflow.org.models import OrgUnit, User

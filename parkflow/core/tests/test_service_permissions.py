@@ -827,7 +827,7 @@ def test_every_service_calls_the_access_layer_or_is_a_declared_system_operation(
             elif not system.get(name):
                 offenders.append(f"{dotted}.{name}")
     assert not offenders, (
-        "these services neither call org.access nor are listed with a reason in their module's "
+        "these services neither call core.access nor are listed with a reason in their module's "
         f"SYSTEM_OPERATIONS: {offenders}"
     )
 
