@@ -414,11 +414,13 @@ def get_restricted(user, action: str | None, qs: models.QuerySet, **lookup):
 
 
 _NO_PARK = object()
+REFUSED = _("您没有执行此操作的权限。")  # lazy: translated when shown
 
 
 def _problem(user, action: str, obj=None, park=_NO_PARK) -> str | None:
-    """None if ``user`` may take ``action`` (on ``obj`` / in ``park``), else why not (a message)."""
-    refused = str(_("您没有执行此操作的权限。"))
+    """None if ``user`` may take ``action`` (on ``obj`` / in ``park``), else why not (a message,
+    possibly lazy)."""
+    refused = REFUSED
     entry = ACTIONS.get(action)
     if entry is None:
         return refused  # an action nobody declared is nobody's
@@ -450,11 +452,11 @@ def _problem(user, action: str, obj=None, park=_NO_PARK) -> str | None:
                 return refused
             owner = _owner_path(decl, action)
             if owner is not None and (obj is None or _follow_id(obj, owner) != user.pk):
-                return str(_owner_message(decl, action) or refused)
+                return _owner_message(decl, action) or refused
     for check in decl.checks.get(action, ()):
         message = check(user, obj)
         if message:
-            return str(message)
+            return message
     return None
 
 
