@@ -374,7 +374,7 @@ def restrict(user, action: str | None, qs_or_model) -> models.QuerySet:
         roles = entry.roles if entry else frozenset()
         parks = parks_with_roles(user, roles)
         allowed = parks is None or bool(parks)
-        if public is not None and public.staff and allowed:
+        if public is not None and public.staff and may_somewhere(user, action):
             return qs
     condition = None
     if allowed and parks is None:
