@@ -46,7 +46,16 @@ SERVICE_MODULES = [
     "parkflow.core.alerts",
     "parkflow.core.calendar_schedule",
 ]
-ACCESS_CALLS = {"ensure", "ensure_somewhere", "may", "may_somewhere", "get_for_user", "scope"}
+ACCESS_CALLS = {
+    "ensure",
+    "ensure_somewhere",
+    "may",
+    "may_somewhere",
+    "get_for_user",
+    "get_restricted",
+    "scope",
+    "restrict",
+}
 
 
 @dataclasses.dataclass(frozen=True)
