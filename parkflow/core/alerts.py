@@ -3,7 +3,7 @@ allows it (findings about past events). Opening and automatic resolution are the
 
 from django.utils.translation import gettext_lazy as _
 
-from . import audit, clock
+from . import access, audit, clock
 from .choices import AlertStatus
 from .db import service
 from .errors import Conflict, ValidationFailed
@@ -15,8 +15,6 @@ from .validation import REASON_MAX_LENGTH, check_length
 def alert_list(
     *, actor, status: str = "active", severity: str = "", rule_code: str = "", mine: bool = False
 ):
-    from parkflow.org import access
-
     if not access.may_somewhere(actor, "alert.view"):
         return Alert.objects.none()
     qs = access.scope(actor, Alert.objects.select_related("park", "assignee", "content_type"))
@@ -34,14 +32,10 @@ def alert_list(
 
 
 def alert_get_for_user(*, actor, pk) -> Alert:
-    from parkflow.org import access
-
     return access.get_for_user(actor, alert_list(actor=actor, status=""), pk=pk)
 
 
 def _locked(alert: Alert, actor) -> Alert:
-    from parkflow.org import access
-
     alert = Alert.objects.select_for_update(of=("self",), no_key=True).get(pk=alert.pk)
     access.ensure(actor, "alert.handle", alert, requirement="R-MON-1")
     return alert
@@ -65,8 +59,6 @@ def alert_acknowledge(*, actor, alert: Alert, note: str = "") -> Alert:
 
 @service
 def alert_assign(*, actor, alert: Alert, assignee) -> Alert:
-    from parkflow.org import access
-
     alert = _locked(alert, actor)
     if not alert.is_active:
         raise Conflict("alert_closed", _("预警已解除，不能再指派。"), requirement="R-MON-1")

@@ -3,10 +3,10 @@
 * ``exception_handler`` turns every error into one body, ``{"code", "detail", "requirement"}``
   (plus ``errors`` for bad input and ``field`` naming the first bad field), in the user's
   language; "missing" and "not yours" are the same 404 (R-ORG-3).
-* ``ActionPolicy`` asks ``org.access.may`` for each view action through the viewset's ``policy``
+* ``ActionPolicy`` asks ``core.access.may`` for each view action through the viewset's ``policy``
   map; an action missing from the map is refused (deny by default).
-* ``ScopedViewSetMixin`` starts every queryset from ``org.access.scope`` and fetches single
-  objects with ``org.access.get_for_user``.
+* ``ScopedViewSetMixin`` starts every queryset from ``core.access.scope`` and fetches single
+  objects with ``core.access.get_for_user``.
 * Alerts, reviews, rules and regulation articles: serializers parse and shape, the services in
   ``core.alerts``, ``core.gates`` and ``core.rules`` decide.
 """
@@ -33,7 +33,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
-from parkflow.org import access
+from parkflow.core import access
 
 from . import alerts, gates, regulation, rules
 from .choices import AlertStatus, ReviewDecision, Severity
@@ -183,7 +183,7 @@ def is_storable_id(value) -> bool:
 class ActionPolicy(permissions.BasePermission):
     """Deny by default: each view action must be named in the view's ``policy`` map
     (``{"list": "enterprise.view", ...}``) and the user must be allowed that action by
-    ``org.access.may`` — for the object too, once it is fetched."""
+    ``core.access.may`` — for the object too, once it is fetched."""
 
     message = _("您没有执行此操作的权限。")
     code = "forbidden"
@@ -212,10 +212,7 @@ class ActionPolicy(permissions.BasePermission):
 
 
 def _is_scoped(obj) -> bool:
-    model = type(obj)
-    return bool(
-        getattr(model, "scope_park_lookup", None) or getattr(model, "scope_enterprise_lookup", None)
-    )
+    return access.is_scoped(type(obj))
 
 
 class PolicyViewMixin:
@@ -226,17 +223,26 @@ class PolicyViewMixin:
 
 class ScopedViewSetMixin(PolicyViewMixin):
     """Every row comes through ``access.scope``; a single object through ``access.get_for_user``,
-    so a missing id and another park's id get the same 404 (R-ORG-3)."""
+    so a missing id and another park's id get the same 404 (R-ORG-3). With
+    ``restrict_to_action`` the rows are those the route's own action allows
+    (``access.restrict``), e.g. only one's own declarations."""
+
+    restrict_to_action = False
+
+    def _action(self):
+        if not self.restrict_to_action:
+            return None
+        return ActionPolicy.required(self.request, self)
 
     def get_queryset(self):
-        return access.scope(self.request.user, super().get_queryset())
+        return access.restrict(self.request.user, self._action(), super().get_queryset())
 
     def get_object(self):
         value = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
         if self.lookup_field == "pk" and not is_storable_id(value):
             raise NotFound()
-        obj = access.get_for_user(
-            self.request.user, super().get_queryset(), **{self.lookup_field: value}
+        obj = access.get_restricted(
+            self.request.user, self._action(), super().get_queryset(), **{self.lookup_field: value}
         )
         self.check_object_permissions(self.request, obj)
         return obj
@@ -288,9 +294,9 @@ def person_field(**kwargs):
 
 def staff_users():
     """People who may be named as a reviewer or assignee (not enterprise portal accounts)."""
-    from parkflow.org.models import User
+    from django.contrib.auth import get_user_model
 
-    return User.objects.filter(is_active=True, portal_account__isnull=True)
+    return get_user_model().objects.filter(access.staff_filter(), is_active=True)
 
 
 class SubjectMixin(serializers.Serializer):

@@ -19,7 +19,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from . import audit, clock
+from . import access, audit, clock
 from .audit import canonical
 from .choices import ReviewDecision
 from .db import service
@@ -146,11 +146,22 @@ def require_approved(obj, gate_code: str) -> list[Review]:
     return reviews
 
 
+# Reviewer eligibility checks other apps add: ``check(user, obj, gate, held_roles)`` returns
+# (code, message, requirement) to refuse, or None. org registers the compliance check (D27).
+REVIEWER_CHECKS: list = []
+
+
+def register_reviewer_check(check) -> None:
+    if check not in REVIEWER_CHECKS:
+        REVIEWER_CHECKS.append(check)
+
+
 def reviewer_refusal(
     user, obj, gate: Gate, review: Review | None = None
 ) -> PermissionDenied | None:
-    """Why ``user`` may not review ``obj`` at ``gate`` (as an error to raise), or None if they may."""
-    from parkflow.org import access, compliance
+    """Why ``user`` may not review ``obj`` at ``gate`` (as an error to raise), or None if they may.
+    After the kernel's own checks, the registered reviewer eligibility checks run (org's
+    compliance status, R-ORG-5)."""
 
     def refuse(code, message, requirement="R-ORG-4"):
         return PermissionDenied(code, message, requirement=requirement)
@@ -169,9 +180,11 @@ def reviewer_refusal(
         if excluded:
             message, requirement = excluded
             return refuse("reviewer_excluded", message, requirement)
-    lapses = [compliance.lapse_reason(user, role) for role in held]
-    if all(lapses):
-        return refuse("compliance_lapsed", lapses[0], "R-ORG-5")
+    for check in REVIEWER_CHECKS:
+        refusal = check(user, obj, gate, held)
+        if refusal:
+            code, message, requirement = refusal
+            return refuse(code, message, requirement)
     return None
 
 
@@ -313,7 +326,6 @@ def _withdraw_rest_of_round(review: Review) -> None:
 def pending_for(user):
     """Reviews waiting for this user: assigned to them, or open to holders of the gate's reviewer
     roles in the parks where the user holds such a role."""
-    from parkflow.org import access
 
     open_to_me = models.Q(pk__in=[])
     for code, gate in GATES.items():

@@ -232,8 +232,6 @@ class Alert(FSMModelMixin, models.Model):
     )
     resolution = models.CharField(_("解除方式"), max_length=200, blank=True)
 
-    scope_park_lookup = "park"
-
     class Meta:
         verbose_name = _("预警")
         verbose_name_plural = _("预警")
@@ -324,8 +322,6 @@ class Review(models.Model):
     )
     content_hash = models.CharField(_("内容摘要"), max_length=64)
     decided_at = models.DateTimeField(_("审查时间"), null=True, blank=True)
-
-    scope_park_lookup = "park"
 
     class Meta:
         verbose_name = _("合规审查")

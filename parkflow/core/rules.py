@@ -29,7 +29,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
-from . import audit, clock
+from . import access, audit, clock
 from .choices import AlertStatus, Severity
 from .db import service
 from .errors import DomainError, PermissionDenied, ValidationFailed
@@ -473,8 +473,6 @@ def rule_setting_update(
 ):
     """Change a rule's parameters (R-MON-1). Only system administrators; audited; the rule is
     re-swept after commit so the change takes effect at once."""
-    from parkflow.org import access
-
     if not access.may(actor, "rules.configure"):
         raise PermissionDenied(
             "forbidden", _("只有系统管理员可以修改规则参数。"), requirement="R-MON-1"

@@ -1,6 +1,6 @@
 """Kernel pages: alert inbox, review decisions, audit chain.
 
-Views are thin: parse, call the service or selector, render. Every page asks ``org.access``;
+Views are thin: parse, call the service or selector, render. Every page asks ``core.access``;
 enterprise users get 404 on staff pages and out-of-scope objects are 404 (R-ORG-3).
 """
 
@@ -19,10 +19,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from parkflow.org import access
-
+from . import access, audit, audit_actions, audit_digest, gates, registry
 from . import alerts as alert_services
-from . import audit, audit_actions, audit_digest, gates, registry
 from .errors import DomainError, NotFound
 from .forms import (
     AlertAssignForm,
@@ -106,7 +104,9 @@ def _assignee_candidates(alert):
     return (
         get_user_model()
         .objects.filter(
-            Q(is_active=True) & Q(role_assignments__role__in=access.OPERATORS) & where_park
+            Q(is_active=True)
+            & Q(role_assignments__role__in=access.roles_for("alert.handle"))
+            & where_park
         )
         .distinct()
         .order_by("display_name", "username")

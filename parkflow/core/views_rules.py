@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from parkflow.org import access
+from parkflow.core import access
 
 from . import rules
 from .choices import AlertStatus

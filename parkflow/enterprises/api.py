@@ -13,8 +13,8 @@ from rest_framework.filters import OrderingFilter, SearchFilter
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
+from parkflow.core import access, gates
 from parkflow.core import audit as audit_trail
-from parkflow.core import gates
 from parkflow.core.api import (
     AuditEventSerializer,
     IdField,
@@ -40,7 +40,6 @@ from parkflow.intake.api import (
     with_is_current,
 )
 from parkflow.intake.models import BrandFlag, QualificationDocument, ReviewDraw
-from parkflow.org import access
 from parkflow.org.choices import UnitKind
 from parkflow.org.models import OrgUnit
 

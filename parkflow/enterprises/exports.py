@@ -9,9 +9,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from parkflow.core import audit, clock
+from parkflow.core import access, audit, clock
 from parkflow.core.xlsx import append_row
-from parkflow.org import access
 
 from .selectors import enterprise_list
 

@@ -5,8 +5,8 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from parkflow.core import access
 from parkflow.core.forms import StyledForm
-from parkflow.org import access
 from parkflow.org.choices import Role, UnitKind
 from parkflow.org.models import OrgUnit, User
 

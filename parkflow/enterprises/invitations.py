@@ -23,11 +23,10 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from parkflow.core import audit, clock
+from parkflow.core import access, audit, clock
 from parkflow.core.db import service
 from parkflow.core.errors import Conflict, NotFound, ValidationFailed
 from parkflow.core.validation import full_clean
-from parkflow.org import access
 
 from .choices import EnterpriseStatus
 from .models import Enterprise, PortalAccount, PortalInvitation

@@ -63,8 +63,6 @@ class Enterprise(NormalisedPhoneMixin, FSMModelMixin, models.Model):
     updated_at = models.DateTimeField(_("更新时间"))
     status_changed_at = models.DateTimeField(_("状态变更时间"))
 
-    scope_park_lookup = "park"
-    scope_enterprise_lookup = "pk"
     # What the admission review looks at; editing any of these after approval voids it (R-CPL-1).
     REVIEWED_FIELDS = (
         "name",
@@ -157,9 +155,6 @@ class PortalAccount(models.Model):
         Enterprise, on_delete=models.PROTECT, related_name="portal_accounts"
     )
 
-    scope_park_lookup = "enterprise__park"
-    scope_enterprise_lookup = "enterprise"
-
     class Meta:
         verbose_name = _("企业门户账号")
         verbose_name_plural = _("企业门户账号")
@@ -198,8 +193,6 @@ class PortalInvitation(models.Model):
         related_name="+",
     )
     revoked_at = models.DateTimeField(_("作废时间"), null=True, blank=True)
-
-    scope_park_lookup = "enterprise__park"
 
     class Meta:
         verbose_name = _("门户开通邀请")
@@ -317,8 +310,6 @@ class LegacyAdmission(models.Model):
         ImportBatch, verbose_name=_("导入批次"), on_delete=models.PROTECT, related_name="+"
     )
     source_row = models.PositiveIntegerField(_("来源行号"))
-
-    scope_park_lookup = "enterprise__park"
 
     class Meta:
         verbose_name = _("历史入驻记录")

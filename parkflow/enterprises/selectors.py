@@ -2,7 +2,7 @@
 
 from django.db.models import Q
 
-from parkflow.org import access
+from parkflow.core import access
 
 from .choices import EnterpriseStatus
 from .models import Enterprise

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import can_proceed
 
-from parkflow.core import audit, clock, gates
+from parkflow.core import access, audit, clock, gates
 from parkflow.core.db import service
 from parkflow.core.errors import Conflict, PermissionDenied, ValidationFailed
 from parkflow.core.rules import evaluate_on_commit
@@ -18,7 +18,6 @@ from parkflow.intake.choices import DrawPurpose
 from parkflow.intake.gates import ADMISSION
 from parkflow.intake.models import PublishedResult
 from parkflow.intake.services import _draw_reviewers, _user, brand_check
-from parkflow.org import access
 from parkflow.org.choices import Role
 
 from . import guards

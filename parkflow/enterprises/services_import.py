@@ -22,10 +22,9 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from huey.contrib.djhuey import HUEY
 
-from parkflow.core import audit, clock
+from parkflow.core import access, audit, clock
 from parkflow.core.db import service
 from parkflow.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from parkflow.org import access
 from parkflow.org.models import OrgUnit
 from parkflow.org.services import emergency_contact_create
 

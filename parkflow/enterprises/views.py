@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from parkflow.core import audit, gates
+from parkflow.core import access, audit, gates
 from parkflow.core.choices import ReviewDecision
 from parkflow.core.errors import DomainError, ValidationFailed
 from parkflow.core.forms import add_domain_error, domain_error_text
@@ -22,7 +22,6 @@ from parkflow.intake import selectors as intake_selectors
 from parkflow.intake.choices import DocumentType
 from parkflow.intake.forms import ConflictForm, ConflictWithdrawForm, DocumentForm
 from parkflow.intake.gates import ADMISSION
-from parkflow.org import access
 
 from . import exports, selectors, services
 from .choices import EnterpriseStatus

@@ -8,11 +8,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from parkflow.core import clock
+from parkflow.core import access, clock
 from parkflow.core.errors import DomainError
 from parkflow.core.forms import StyledForm, domain_error_text
 from parkflow.core.views import get_or_404, staff_page
-from parkflow.org import access
 
 from . import invitations, selectors
 from .models import PortalInvitation

@@ -19,7 +19,7 @@ from rest_framework.filters import SearchFilter
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.response import Response
 
-from parkflow.core import clock
+from parkflow.core import access, clock
 from parkflow.core.api import (
     IdFilter,
     PolicyViewMixin,
@@ -45,7 +45,6 @@ from parkflow.intake.models import (
     ReviewDraw,
     SpotCheckCampaign,
 )
-from parkflow.org import access
 from parkflow.org.choices import UnitKind
 from parkflow.org.models import OrgUnit, User
 
@@ -359,25 +358,18 @@ class PublishedResultFilter(filters.FilterSet):
 @extend_schema_view(
     list=extend_schema(summary="Published review results (审查结果公示)", tags=["results"])
 )
-class PublishedResultViewSet(PolicyViewMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+class PublishedResultViewSet(ScopedViewSetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """The outcomes of admission reviews and spot checks, published (一公开, R-ENT-3).
 
-    Deliberately not scoped: PublishedResult declares no park or enterprise lookup because
-    publication is its point — every signed-in staff member and every enterprise user reads the
-    whole list, across parks. It holds only name, matter, decision and date."""
+    Public across parks by its permission declaration: every staff member with ``result.view``
+    and every enterprise user reads the whole list (``intake/permissions.py``). It holds
+    only name, matter, decision and date."""
 
     queryset = PublishedResult.objects.all()
     serializer_class = PublishedResultSerializer
     filter_backends = [filters.DjangoFilterBackend]
     filterset_class = PublishedResultFilter
     policy = {"list": "result.view"}
-
-    def check_permissions(self, request):
-        # Staff need ``result.view``. Enterprise users read the list too (the portal's "一公开"),
-        # which ``org.access`` cannot grant: their rights are scoped to their own enterprise.
-        if self.action == "list" and access.is_enterprise_user(request.user):
-            return
-        super().check_permissions(request)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -548,15 +540,9 @@ class ConflictDeclarationViewSet(
     filter_backends = [filters.DjangoFilterBackend]
     filterset_class = ConflictFilter
     policy = {"list": "enterprise.declare_conflict", "withdraw": "enterprise.declare_conflict"}
-
-    def get_queryset(self):
-        return super().get_queryset().filter(person=self.request.user)
-
-    def get_object(self):
-        declaration = super().get_object()
-        if declaration.person_id != self.request.user.pk:
-            raise NotFound()  # someone else's declaration: as if it did not exist
-        return declaration
+    # Rows come through ``restrict`` for the route's action: the declaration's owner rule
+    # leaves only one's own (someone else's is a 404, as if it did not exist).
+    restrict_to_action = True
 
     @extend_schema(
         summary="Withdraw my declaration (e.g. the interest has ended)",

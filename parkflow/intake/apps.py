@@ -22,3 +22,12 @@ class IntakeConfig(AppConfig):
         ),
         "enterprises",
     )
+
+    def ready(self):
+        # Uploaded evidence elsewhere (org's compliance records) is checked like a qualification
+        # document: the kernel hands the check out through a hook (D27).
+        from parkflow.core import hooks
+
+        from .documents import check_upload
+
+        hooks.register("check_upload", check_upload)

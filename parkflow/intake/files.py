@@ -7,9 +7,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 
+from parkflow.core import access
 from parkflow.core.errors import DomainError, NotFound
 from parkflow.core.forms import add_domain_error
-from parkflow.org import access
 
 from . import services
 from .models import QualificationDocument

@@ -1,9 +1,9 @@
 """What a reviewer of an intake gate sees beside the hashed content, and the sections intake
 adds to the enterprise page (both discovered by core.registry)."""
 
+from parkflow.core import access
 from parkflow.core.registry import DetailPanel
 from parkflow.enterprises import guards
-from parkflow.org import access
 
 from .gates import ADMISSION, BRAND_AUTHORISATION, SPOT_CHECK
 from .models import ReviewDraw

@@ -20,14 +20,13 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from parkflow.core import clock, gates
+from parkflow.core import access, clock, gates
 from parkflow.core.choices import ReviewDecision
 from parkflow.core.models import Review
 from parkflow.core.rules import params_for
 from parkflow.enterprises import guards
 from parkflow.enterprises import selectors as enterprise_selectors
 from parkflow.enterprises.models import Enterprise
-from parkflow.org import access
 from parkflow.org.models import User
 
 from . import services
@@ -326,10 +325,10 @@ def decorate_applications(enterprises, window) -> None:
         }
 
 
-def published_results(*, search: str = "", purpose: str = "", decision: str = ""):
-    """Published outcomes, deliberately unscoped: publication is their point. Name, matter,
-    decision and date only — never reviewers or opinions."""
-    qs = PublishedResult.objects.all()
+def published_results(*, actor, search: str = "", purpose: str = "", decision: str = ""):
+    """Published outcomes; public across parks by their permission declaration (publication is
+    their point). Name, matter, decision and date only — never reviewers or opinions."""
+    qs = access.scope(actor, PublishedResult.objects.all())
     if search:
         qs = qs.filter(enterprise_name__icontains=search)
     if purpose:
@@ -394,11 +393,11 @@ def tariffs_with_in_force(tariffs):
 
 
 def my_conflicts(user):
-    return access.scope(
+    # Only one's own: the declaration's owner rule (intake/permissions.py).
+    return access.restrict(
         user,
-        ConflictDeclaration.objects.filter(person=user).select_related(
-            "enterprise", "enterprise__park"
-        ),
+        "enterprise.declare_conflict",
+        ConflictDeclaration.objects.select_related("enterprise", "enterprise__park"),
     ).order_by(F("withdrawn_at").asc(nulls_first=True), "-declared_at")
 
 

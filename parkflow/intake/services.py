@@ -11,15 +11,14 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
-from parkflow.core import audit, clock, gates
+from parkflow.core import access, audit, clock, gates
 from parkflow.core.db import service
-from parkflow.core.errors import Conflict, PermissionDenied, ValidationFailed
+from parkflow.core.errors import Conflict, ValidationFailed
 from parkflow.core.rules import evaluate_on_commit
 from parkflow.core.validation import check_length, full_clean
 from parkflow.enterprises import guards
 from parkflow.enterprises.choices import EnterpriseStatus
 from parkflow.enterprises.models import Enterprise
-from parkflow.org import access
 
 from . import brands, draws
 from .choices import DocumentType, DrawPurpose, FlagStatus
@@ -143,11 +142,8 @@ def conflict_withdraw(
     declaration = ConflictDeclaration.objects.select_for_update(of=("self",), no_key=True).get(
         pk=declaration.pk
     )
+    # Only the declarer: the declaration's owner rule (intake/permissions.py).
     access.ensure(actor, "enterprise.declare_conflict", declaration, requirement="R-ENT-4")
-    if declaration.person_id != actor.pk:
-        raise PermissionDenied(
-            "forbidden", _("只能撤回本人的利益冲突申报。"), requirement="R-ENT-4"
-        )
     if declaration.withdrawn_at:
         raise Conflict("conflict_withdrawn", _("该申报已撤回。"), requirement="R-ENT-4")
     if not (reason or "").strip():

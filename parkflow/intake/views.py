@@ -14,13 +14,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from parkflow.core import clock
+from parkflow.core import access, clock
 from parkflow.core.errors import DomainError, NotFound
 from parkflow.core.forms import add_domain_error, domain_error_text
 from parkflow.core.views import LIST_PAGE_SIZE, get_or_404, paginate, safe_next, staff_page
 from parkflow.enterprises import selectors as enterprise_selectors
 from parkflow.enterprises.forms import parks_for
-from parkflow.org import access
 from parkflow.org.models import OrgUnit
 
 from . import selectors, services
@@ -76,7 +75,9 @@ def application_list(request):
 def result_list(request):
     form = ResultFilterForm(request.GET or None)
     filters = form.filters()
-    page = paginate(request, selectors.published_results(**filters), LIST_PAGE_SIZE)
+    page = paginate(
+        request, selectors.published_results(actor=request.user, **filters), LIST_PAGE_SIZE
+    )
     # Link the enterprises the user may open; the others are shown by name only.
     visible = selectors.visible_enterprise_ids(
         request.user, [r.enterprise_id for r in page.object_list]
@@ -345,9 +346,10 @@ def draw_rerun(request, pk, draw_pk):
 def conflict_withdraw(request, declaration_pk):
     """Withdraw one's own declaration (someone else's is a 404); the reason is required."""
     try:
-        declaration = access.get_for_user(
+        declaration = access.get_restricted(
             request.user,
-            ConflictDeclaration.objects.filter(person=request.user).select_related("enterprise"),
+            "enterprise.declare_conflict",
+            ConflictDeclaration.objects.select_related("enterprise"),
             pk=declaration_pk,
         )
     except NotFound:

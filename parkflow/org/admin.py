@@ -6,10 +6,9 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from parkflow.core import audit
+from parkflow.core import access, audit
 from parkflow.core.admin import AuditedAdmin, ReadOnlyAdmin
 
-from . import access
 from . import services as org_services
 from .models import (
     ApiToken,
@@ -47,7 +46,7 @@ class RoleAssignmentInline(admin.TabularInline):
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     """Staff and portal users. Django's own groups and permissions are not used: access follows
-    the ParkFlow roles below (org.access). Users are deactivated, never deleted, so the trail
+    the ParkFlow roles below (core.access). Users are deactivated, never deleted, so the trail
     and every record that names them stay intact."""
 
     inlines = [RoleAssignmentInline]

@@ -10,6 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from parkflow.core import access
 from parkflow.core.api import (
     ANY_USER,
     IdFilter,
@@ -20,7 +21,7 @@ from parkflow.core.api import (
 )
 from parkflow.core.errors import NotFound, ValidationFailed
 
-from . import access, compliance, selectors, services
+from . import compliance, selectors, services
 from .choices import ComplianceKind, DepartmentKind, Role
 from .models import ComplianceRecord, EmergencyContact, OrgUnit
 
@@ -175,7 +176,7 @@ def _me(user) -> dict:
     if access.is_enterprise_user(user):
         account = user.portal_account
         enterprise = {"id": account.enterprise_id, "name": account.enterprise.name}
-    actions = sorted(access.PORTAL_ACTIONS if enterprise else access.POLICY)
+    actions = sorted(access.PORTAL_ACTIONS) if enterprise else access.actions()
     return {
         "id": user.pk,
         "username": user.get_username(),

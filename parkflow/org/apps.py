@@ -6,3 +6,18 @@ class OrgConfig(AppConfig):
     name = "parkflow.org"
     label = "org"
     verbose_name = _("组织与人员")
+
+    def ready(self):
+        # org owns roles and compliance; the kernel asks for them through hooks (D27).
+        from parkflow.core import access, gates, hooks
+
+        from . import compliance, selectors
+        from .choices import Role
+
+        access.register_role_source(
+            lambda user: user.role_assignments.values_list("role", "unit__park_id")
+        )
+        access.register_role_labels(Role)
+        gates.register_reviewer_check(compliance.reviewer_lapse)
+        hooks.register("my_compliance", compliance.my_status)
+        hooks.register("calendar_admin", selectors.calendar_admin)

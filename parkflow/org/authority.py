@@ -2,7 +2,8 @@
 
 from decimal import Decimal
 
-from . import access
+from parkflow.core import access
+
 from .choices import Role
 from .models import AuthorityLimit
 

@@ -107,3 +107,24 @@ def status_rows(people, today: datetime.date) -> list[dict]:
 
 def forget(user) -> None:
     user.__dict__.pop("_parkflow_compliance", None)
+
+
+def my_status(user) -> dict:
+    """The user's own compliance status (R-ORG-5), read exactly as the compliance page reads it:
+    what lapsed for which role, and per record kind its validity or "不适用" (the workbench)."""
+    from parkflow.core import access
+
+    lapses = [
+        reason for role in sorted(access.roles_of(user)) if (reason := lapse_reason(user, role))
+    ]
+    row = status_rows([user], clock.today())[0]
+    return {"lapses": lapses, "records": row["kinds"]}
+
+
+def reviewer_lapse(user, obj, gate, held_roles):
+    """Reviewer eligibility (R-ORG-5): refused when the compliance status of every reviewer role
+    the user holds has lapsed. Registered with the kernel's gates by ``OrgConfig.ready``."""
+    lapses = [lapse_reason(user, role) for role in held_roles]
+    if lapses and all(lapses):
+        return "compliance_lapsed", lapses[0], "R-ORG-5"
+    return None

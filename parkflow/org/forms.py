@@ -3,9 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from parkflow.core import access
 from parkflow.core.forms import StyledForm
 
-from . import access
 from .choices import ComplianceKind, UnitKind
 from .models import OrgUnit
 

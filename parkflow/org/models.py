@@ -66,8 +66,6 @@ class OrgUnit(models.Model):
     hosts_special_office = models.BooleanField(_("承担专项管理办公室"), default=False)
     sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
-    scope_park_lookup = "park"
-
     class Meta:
         verbose_name = _("组织单元")
         verbose_name_plural = _("组织单元")
@@ -250,8 +248,6 @@ class EmergencyContact(NormalisedPhoneMixin, models.Model):
         User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     is_active = models.BooleanField(_("有效"), default=True)
-
-    scope_park_lookup = "park"
 
     class Meta:
         verbose_name = _("应急联系人")

@@ -6,10 +6,9 @@ from parkflow.core.registry import NavEntry, NavSection
 
 
 def _system_admin(user):
-    from parkflow.org import access
-    from parkflow.org.choices import Role
+    from parkflow.core import access
 
-    return user.is_staff and (user.is_superuser or access.has_role(user, Role.SYSTEM_ADMIN))
+    return user.is_staff and (user.is_superuser or access.may(user, "admin.site"))
 
 
 SECTIONS = [NavSection("org", _("组织与人员"), order=40)]

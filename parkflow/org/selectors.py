@@ -2,7 +2,9 @@
 
 from django.db.models import Prefetch
 
-from . import access
+from parkflow.core import access
+
+from .choices import Role
 from .models import ComplianceRecord, RoleAssignment, User
 
 
@@ -42,3 +44,17 @@ def compliance_records_for(*, actor, person=None):
     if person is not None:
         qs = qs.filter(user=person)
     return qs.select_related("user", "recorded_by").order_by("-completed_on", "-id")
+
+
+def calendar_admin():
+    """Who answers for the national holiday calendar: the first headquarters system
+    administrator (the kernel's calendar-coverage rule asks through a hook)."""
+    return (
+        User.objects.filter(
+            is_active=True,
+            role_assignments__role=Role.SYSTEM_ADMIN,
+            role_assignments__unit__park__isnull=True,
+        )
+        .order_by("pk")
+        .first()
+    )

@@ -5,13 +5,13 @@ import datetime
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext_lazy as _
 
-from parkflow.core import audit, clock
+from parkflow.core import access, audit, clock, hooks
 from parkflow.core.db import service
 from parkflow.core.errors import NotFound, PermissionDenied, ValidationFailed
 from parkflow.core.rules import evaluate_on_commit
 from parkflow.core.validation import full_clean
 
-from . import access, compliance
+from . import compliance
 from .models import (
     ComplianceRecord,
     EmergencyContact,
@@ -81,10 +81,9 @@ def emergency_contact_confirm(
 def _checked_evidence(upload):
     """The evidence file passes the same content checks as any qualification document
     (type sniffed from the bytes, size limit, safe name); errors are reported on ``evidence``."""
-    from parkflow.intake.documents import check_upload
-
+    # The checks belong to the app that owns uploaded documents; it registers them (D27).
     try:
-        return check_upload(upload)
+        return hooks.require("check_upload")(upload)
     except ValidationFailed as exc:
         messages = [m for field_messages in exc.errors.values() for m in field_messages]
         raise ValidationFailed({"evidence": messages}, requirement="R-ORG-5") from None

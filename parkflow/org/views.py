@@ -13,13 +13,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from parkflow.core import clock
+from parkflow.core import access, clock
 from parkflow.core.errors import DomainError, NotFound
 from parkflow.core.forms import add_domain_error, domain_error_text
 from parkflow.core.rules import params_for
 from parkflow.core.views import get_or_404, paginate, staff_page
 
-from . import access, compliance, selectors, services
+from . import compliance, selectors, services
 from .choices import ComplianceKind, Role, UnitKind
 from .compliance import lapse_reason, required_for
 from .forms import (

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from parkflow.core import audit
+from parkflow.core import access, audit
 from parkflow.core.choices import ReviewDecision
 from parkflow.core.errors import DomainError
 from parkflow.core.forms import add_domain_error, domain_error_text
@@ -30,7 +30,6 @@ from parkflow.intake.forms import DocumentForm, ResultFilterForm
 from parkflow.intake.gates import BRAND_AUTHORISATION
 from parkflow.intake.models import PublishedResult, QualificationDocument
 from parkflow.intake.selectors import documents_of, published_results
-from parkflow.org import access
 from parkflow.portal import throttle
 
 # What the enterprise sees of its own case: the steps it went through, when — not who did them,
@@ -264,7 +263,7 @@ def results(request, enterprise):
     reviewers, draw pools or opinions."""
     form = ResultFilterForm(request.GET or None)
     filters = form.filters()
-    page = paginate(request, published_results(**filters), LIST_PAGE_SIZE)
+    page = paginate(request, published_results(actor=request.user, **filters), LIST_PAGE_SIZE)
     context = {
         "form": form,
         "page_obj": page,

@@ -6,9 +6,7 @@ from dataclasses import dataclass, field
 
 from django.urls import reverse
 
-from parkflow.core import registry
-from parkflow.org import access
-from parkflow.org.choices import Role
+from parkflow.core import access, registry
 
 
 @dataclass
@@ -66,5 +64,5 @@ def navigation(request):
     roles = sorted(access.roles_of(user))
     return {
         "nav_sections": sections_for(user, current),
-        "nav_roles": [Role(r).label for r in roles if r in Role.values],
+        "nav_roles": [access.role_label(r) for r in roles if access.role_label(r) is not None],
     }

@@ -5,10 +5,10 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 
+from parkflow.core import access, clock, gates, registry
 from parkflow.core import alerts as alert_services
-from parkflow.core import clock, gates, registry
 from parkflow.core.choices import Severity
-from parkflow.org import access, compliance
+from parkflow.org import compliance
 
 SEVERITY_COLOURS = {
     "info": "#0b9fc6",

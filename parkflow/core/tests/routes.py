@@ -22,7 +22,7 @@ edit here. An entry reads ``"ns:name": Route(...)``::
     "enterprises:detail": Route(
         STAFF,                      # audience: STAFF, PORTAL, API, PUBLIC, SIGNED_IN
         {"GET": 200},               # every method the route serves -> success status
-        action="enterprise.view",   # the access.POLICY action the route checks
+        action="enterprise.view",   # the declared action the route checks (permissions.py)
         role=Role.AUDITOR,          # the least role that may use it (held in park A)
         make=lambda w: Case({"pk": w.enterprise().pk}, marker=...),  # real objects of park A
         other_park=OBJECT,          # OBJECT (404) | HIDDEN (list) | REFUSED | ALLOWED
@@ -86,7 +86,7 @@ class Case:
 class Route:
     audience: str
     methods: dict[str, int]
-    action: str | dict | None = None  # the POLICY action (or per method: {"GET": ..., ...})
+    action: str | dict | None = None  # the declared action (or per method: {"GET": ..., ...})
     role: str | None = None
     make: Callable | None = None
     other_park: str | dict = OBJECT

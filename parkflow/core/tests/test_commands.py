@@ -12,7 +12,7 @@ from django.db import connection
 from django.db.models import F
 from stdnum.cn import uscc
 
-from parkflow.core import audit, audit_digest, clock, gates
+from parkflow.core import access, audit, audit_digest, clock, gates
 from parkflow.core.errors import Conflict
 from parkflow.core.models import Alert, AuditEvent, CalendarDay, Review
 from parkflow.enterprises import demo, guards
@@ -32,7 +32,6 @@ from parkflow.intake.models import (
     ReviewDraw,
     SpotCheckCampaign,
 )
-from parkflow.org import access
 from parkflow.org.choices import DepartmentKind, Role
 from parkflow.org.compliance import lapse_reason
 from parkflow.org.models import OrgUnit, User

@@ -5,10 +5,10 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from parkflow.core import access
 from parkflow.core.tests.routes import World
 from parkflow.intake.models import ConflictDeclaration
 from parkflow.intake.selectors import draws_of, my_conflicts
-from parkflow.org import access
 from parkflow.org.choices import Role
 from parkflow.org.models import RoleAssignment
 

@@ -46,7 +46,16 @@ SERVICE_MODULES = [
     "parkflow.core.alerts",
     "parkflow.core.calendar_schedule",
 ]
-ACCESS_CALLS = {"ensure", "ensure_somewhere", "may", "may_somewhere", "get_for_user", "scope"}
+ACCESS_CALLS = {
+    "ensure",
+    "ensure_somewhere",
+    "may",
+    "may_somewhere",
+    "get_for_user",
+    "get_restricted",
+    "scope",
+    "restrict",
+}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -834,7 +843,7 @@ def test_every_service_calls_the_access_layer_or_is_a_declared_system_operation(
             elif not system.get(name):
                 offenders.append(f"{dotted}.{name}")
     assert not offenders, (
-        "these services neither call org.access nor are listed with a reason in their module's "
+        "these services neither call core.access nor are listed with a reason in their module's "
         f"SYSTEM_OPERATIONS: {offenders}"
     )
 

@@ -206,7 +206,7 @@ def _portal_values(park, **overrides):
 
 
 def test_an_enterprise_applies_through_the_portal_and_sees_only_itself(park):
-    from parkflow.org import access
+    from parkflow.core import access
 
     user, enterprise = services.portal_application_register(**_portal_values(park))
     assert enterprise.status == S.APPLYING

@@ -95,7 +95,7 @@ class RoleAssignmentFactory(factory.django.DjangoModelFactory):
 
 def grant_also(user: User, role: str, unit: OrgUnit) -> RoleAssignment:
     """Give a staff member a further role (e.g. a reviewer who is also an account manager)."""
-    from parkflow.org import access
+    from parkflow.core import access
 
     assignment = RoleAssignment.objects.create(user=user, role=role, unit=unit)
     access.forget(user)

@@ -2,10 +2,10 @@
 
 import pytest
 
+from parkflow.core import access
 from parkflow.core.errors import NotFound
 from parkflow.enterprises.models import Enterprise
 from parkflow.enterprises.tests.factories import EnterpriseFactory, enterprise_user
-from parkflow.org import access
 from parkflow.org.choices import DepartmentKind, Role
 from parkflow.org.tests.factories import DepartmentFactory, OrgUnitFactory, UserFactory, staff
 
@@ -57,7 +57,8 @@ def test_missing_and_out_of_scope_objects_give_the_same_answer(park, two_parks):
 def test_a_user_without_roles_sees_nothing_and_may_do_nothing(two_parks):
     user = UserFactory()
     assert _visible(user) == set()
-    assert not access.may(user, "enterprise.view")
+    assert not access.may_somewhere(user, "enterprise.view")
+    assert not access.may(user, "enterprise.view", two_parks[0])
 
 
 def test_inactive_users_see_nothing(park, two_parks):
@@ -84,7 +85,7 @@ def test_auditors_are_read_only(park, two_parks):
     assert access.may_somewhere(auditor, "audit.view")
     assert access.may(auditor, "audit.view", park=park)
     assert not access.may(auditor, "enterprise.edit", own)
-    assert not access.may(auditor, "alert.handle")
+    assert not access.may(auditor, "alert.handle", park=park)
 
 
 def test_enterprise_users_get_only_portal_actions(two_parks):
@@ -96,29 +97,41 @@ def test_enterprise_users_get_only_portal_actions(two_parks):
 
 
 def test_a_role_held_in_one_park_is_not_a_yes_without_an_object(park, other_park):
-    """D21: ``may(user, action)`` without an object or park is headquarters business; holding
-    the role in some park answers yes only for that park."""
+    """D21, D27: a park-scoped action asked without an object or park is a programming error
+    (never a silent headquarters-only answer); holding the role in some park answers yes only
+    for that park."""
     admin = staff(Role.SYSTEM_ADMIN, park)
-    assert not access.may(admin, "org.manage")
+    with pytest.raises(access.ScopeRequired):
+        access.may(admin, "org.manage")
     assert access.may(admin, "org.manage", park=park)
     assert not access.may(admin, "org.manage", park=other_park)
     assert access.may_somewhere(admin, "org.manage")
     hq_admin = staff(Role.SYSTEM_ADMIN, OrgUnitFactory())
-    assert access.may(hq_admin, "org.manage")
+    with pytest.raises(access.ScopeRequired):
+        access.may(hq_admin, "org.manage")
     assert access.may(hq_admin, "org.manage", park=other_park)
+
+
+def test_headquarters_business_needs_no_object_and_a_headquarters_role(park):
+    """Actions declared on models that belong to no park (rules, calendar, audit chain)."""
+    assert not access.may(staff(Role.SYSTEM_ADMIN, park), "rules.configure")
+    assert access.may(staff(Role.SYSTEM_ADMIN, OrgUnitFactory()), "rules.configure")
 
 
 def test_ensure_without_an_object_refuses_a_park_level_role(park):
     from parkflow.core.errors import PermissionDenied
 
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(access.ScopeRequired):
         access.ensure(staff(Role.SYSTEM_ADMIN, park), "org.manage")
+    with pytest.raises(PermissionDenied):
+        access.ensure(staff(Role.SYSTEM_ADMIN, park), "rules.configure")
     access.ensure(staff(Role.SYSTEM_ADMIN, park), "org.manage", park=park)
 
 
 def test_enterprise_users_get_no_portal_action_without_their_object(two_parks):
     own, _ = two_parks
     user = enterprise_user(own)
-    assert not access.may(user, "enterprise.view")
+    with pytest.raises(access.ScopeRequired):
+        access.may(user, "enterprise.view")
     assert access.may_somewhere(user, "enterprise.view")
     assert not access.may_somewhere(user, "enterprise.edit")

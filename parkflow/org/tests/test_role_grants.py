@@ -6,11 +6,11 @@ import datetime
 
 import pytest
 
-from parkflow.core import clock
+from parkflow.core import access, clock
 from parkflow.core.errors import PermissionDenied, ValidationFailed
 from parkflow.core.models import AuditEvent
 from parkflow.enterprises.tests.factories import EnterpriseFactory, enterprise_user
-from parkflow.org import access, services
+from parkflow.org import services
 from parkflow.org.choices import ComplianceKind, DepartmentKind, Role
 from parkflow.org.models import ComplianceRecord, RoleAssignment
 from parkflow.org.tests.factories import DepartmentFactory, OrgUnitFactory, UserFactory, staff
