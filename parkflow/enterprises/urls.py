@@ -28,6 +28,7 @@ urlpatterns = [
     ),
     path("<int:pk>/", views.enterprise_detail, name="detail"),
     path("<int:pk>/edit/", views.enterprise_edit, name="edit"),
+    path("<int:pk>/timeline/", views.enterprise_timeline, name="timeline"),
     path("<int:pk>/conflict/", views.enterprise_declare_conflict, name="declare_conflict"),
     path("<int:pk>/draws/<int:draw_pk>/rerun/", views.draw_rerun, name="draw_rerun"),
     path("<int:pk>/admission-fee/", views.admission_fee_charge, name="fee_charge"),
