@@ -250,6 +250,18 @@ class Alert(FSMModelMixin, models.Model):
             models.Index(fields=["status", "park"]),
             models.Index(fields=["-opened_at", "-id"], name="alert_recent"),
             models.Index(fields=["status", "-opened_at", "-id"], name="alert_status_recent"),
+            # The inbox's default filter is "active" (two states): partial indexes hold exactly
+            # those rows in list order, so the newest twenty are read, not every alert's status.
+            models.Index(
+                fields=["-opened_at", "-id"],
+                condition=Q(status__in=["open", "acknowledged"]),
+                name="alert_active_recent",
+            ),
+            models.Index(
+                fields=["park", "-opened_at", "-id"],
+                condition=Q(status__in=["open", "acknowledged"]),
+                name="alert_park_active_recent",
+            ),
             models.Index(fields=["park", "status", "-opened_at", "-id"], name="alert_park_recent"),
             models.Index(fields=["assignee", "status"], name="alert_assignee_status"),
         ]

@@ -326,14 +326,16 @@ class Command(BaseCommand):
             "object_repr", "park_id", "status", "opened_at", "last_seen_at", "acknowledged_at",
             "resolved_at", "resolution",
         ]  # fmt: skip
-        # Active alerts take distinct (enterprise, rule) pairs; the rest are resolved history.
+        # One alert in five is active, spread over time like the rest (the newer ones a little
+        # more often); active ones take distinct (enterprise, rule) pairs, the constraint's rule.
         active_slots = len(ents) * len(codes)
 
         def row(i):
             rng = random.Random(1_000_000 + i)
-            if i < min(active_slots, target // 5):
-                ent = ents[i % len(ents)]
-                code = codes[i // len(ents)]
+            slot = i // 5
+            if i % 5 == 0 and slot < active_slots:
+                ent = ents[slot % len(ents)]
+                code = codes[slot // len(ents)]
                 status = AlertStatus.OPEN if rng.random() < 0.7 else AlertStatus.ACKNOWLEDGED
             else:
                 ent = ents[rng.randrange(len(ents))]
