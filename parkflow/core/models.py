@@ -262,6 +262,17 @@ class Alert(FSMModelMixin, models.Model):
                 condition=Q(status__in=["open", "acknowledged"]),
                 name="alert_park_active_recent",
             ),
+            # The workbench counts the active alerts by severity and "mine or nobody's".
+            models.Index(
+                fields=["assignee", "severity"],
+                condition=Q(status__in=["open", "acknowledged"]),
+                name="alert_active_assignee",
+            ),
+            models.Index(
+                fields=["severity"],
+                condition=Q(status__in=["open", "acknowledged"]),
+                name="alert_active_severity",
+            ),
             models.Index(fields=["park", "status", "-opened_at", "-id"], name="alert_park_recent"),
             models.Index(fields=["assignee", "status"], name="alert_assignee_status"),
         ]

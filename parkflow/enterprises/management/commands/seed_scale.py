@@ -476,7 +476,8 @@ class Command(BaseCommand):
         if self._pg:
             with connection.cursor() as cursor:
                 for model in (OrgUnit, Enterprise, Alert, AuditEvent, RoleAssignment, User):
-                    cursor.execute(f"ANALYZE {model._meta.db_table}")
+                    # VACUUM too: index-only scans (the counts) need the visibility map.
+                    cursor.execute(f"VACUUM ANALYZE {model._meta.db_table}")
             self._say("analysed")
 
     def _anchor(self) -> None:
