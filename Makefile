@@ -52,8 +52,15 @@ e2e: install
 	@$(PY) -m pytest -m e2e parkflow/e2e $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "make e2e: no tests were collected" >&2; exit 1; fi; exit $$rc
 
+# make bench: the kernel benchmark on a throw-away database. make bench SCALE=1: every list at
+# demo size and at group scale on PostgreSQL (bench/scale.py; BENCH_DEMO_DATABASE_URL,
+# BENCH_SCALE_DATABASE_URL), results in bench/results/scale-latest.txt.
 bench: install
+ifeq ($(SCALE),1)
+	$(PY) bench/scale.py
+else
 	$(PY) bench/run.py
+endif
 
 lint: install
 	$(VENV)/bin/ruff check .

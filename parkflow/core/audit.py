@@ -191,3 +191,19 @@ def events_for(obj: models.Model):
         .select_related("actor")
         .order_by("id")
     )
+
+
+TIMELINE_LIMIT = 50
+
+
+def timeline(obj: models.Model, *, before: int | None = None, limit: int = TIMELINE_LIMIT):
+    """The latest ``limit`` events of one object (older than event ``before`` when given),
+    oldest first as the page shows them, and the cursor of the next older slice (None when
+    there is none). One query of ``limit + 1`` rows on the (content type, object, id) index: a
+    timeline of thousands of events renders in the time of fifty (issue 7 §6)."""
+    qs = events_for(obj)
+    if before:
+        qs = qs.filter(id__lt=before)
+    rows = list(qs.order_by("-id")[: limit + 1])
+    older = rows[limit - 1].id if len(rows) > limit else None
+    return rows[:limit][::-1], older

@@ -53,7 +53,11 @@ class AuditEvent(models.Model):
             # A fork (two events claiming the same predecessor) is impossible by construction.
             models.UniqueConstraint(fields=["prev_hash"], name="audit_chain_no_fork"),
         ]
-        indexes = [models.Index(fields=["content_type", "object_id", "id"])]
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "id"]),
+            # The audit page's action filter, newest first within the keyset.
+            models.Index(fields=["action", "-id"], name="audit_action_recent"),
+        ]
 
     def __str__(self):
         return f"#{self.pk} {self.action} {self.object_repr}"
@@ -243,7 +247,38 @@ class Alert(FSMModelMixin, models.Model):
                 name="alert_one_open_per_rule_and_object",
             )
         ]
-        indexes = [models.Index(fields=["status", "park"])]
+        # Every list order and filter has its index (issue 7 §6): the inbox is "active, newest
+        # first" for headquarters (status) and for one park (park, status).
+        indexes = [
+            models.Index(fields=["status", "park"]),
+            models.Index(fields=["-opened_at", "-id"], name="alert_recent"),
+            models.Index(fields=["status", "-opened_at", "-id"], name="alert_status_recent"),
+            # The inbox's default filter is "active" (two states): partial indexes hold exactly
+            # those rows in list order, so the newest twenty are read, not every alert's status.
+            models.Index(
+                fields=["-opened_at", "-id"],
+                condition=Q(status__in=["open", "acknowledged"]),
+                name="alert_active_recent",
+            ),
+            models.Index(
+                fields=["park", "-opened_at", "-id"],
+                condition=Q(status__in=["open", "acknowledged"]),
+                name="alert_park_active_recent",
+            ),
+            # The workbench counts the active alerts by severity and "mine or nobody's".
+            models.Index(
+                fields=["assignee", "severity"],
+                condition=Q(status__in=["open", "acknowledged"]),
+                name="alert_active_assignee",
+            ),
+            models.Index(
+                fields=["severity"],
+                condition=Q(status__in=["open", "acknowledged"]),
+                name="alert_active_severity",
+            ),
+            models.Index(fields=["park", "status", "-opened_at", "-id"], name="alert_park_recent"),
+            models.Index(fields=["assignee", "status"], name="alert_assignee_status"),
+        ]
 
     def __str__(self):
         return self.title
@@ -327,7 +362,12 @@ class Review(models.Model):
         verbose_name = _("合规审查")
         verbose_name_plural = _("合规审查")
         ordering = ["-requested_at", "-id"]
-        indexes = [models.Index(fields=["content_type", "object_id", "gate"])]
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "gate"]),
+            models.Index(fields=["-requested_at", "-id"], name="review_recent"),
+            models.Index(fields=["park", "-requested_at", "-id"], name="review_park_recent"),
+            models.Index(fields=["assigned_to", "decision"], name="review_assignee_decision"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["content_type", "object_id", "gate", "assigned_to"],

@@ -31,6 +31,7 @@ from .forms import (
     add_domain_error,
     domain_error_text,
 )
+from .keyset import estimated_count, keyset_page
 from .models import AuditEvent, Review
 from .rules import REGISTRY
 
@@ -341,9 +342,8 @@ def _subject_url(review):
 def audit_list(request):
     form = AuditFilterForm(request.GET or None)
     # Audit events name objects of every park, so only people who see every park read them all.
-    qs = access.scope(request.user, AuditEvent.objects.select_related("content_type")).order_by(
-        "-id"
-    )
+    qs = access.scope(request.user, AuditEvent.objects.select_related("content_type"))
+    filtered = False
     if form.is_valid():
         if action := form.cleaned_data["action"]:
             # A Chinese label ("办理入驻"), a code or a code prefix ("enterprise.").
@@ -353,7 +353,12 @@ def audit_list(request):
             qs = qs.filter(Q(object_repr__icontains=q) | Q(object_id=q))
         if actor := form.cleaned_data["actor"]:
             qs = qs.filter(actor_name__icontains=actor)
-    page = paginate(request, qs, AUDIT_PAGE_SIZE)
+        filtered = any(form.cleaned_data.values())
+    # Keyset pages ("older than" an id) and an estimated total: no OFFSET and no COUNT(*) over
+    # the audit table per request (issue 7 §6); a filtered page shows no total at all.
+    page = keyset_page(qs, request.GET, AUDIT_PAGE_SIZE)
+    if not filtered and access.visible_park_ids(request.user) is None:
+        page.estimated_total = estimated_count(AuditEvent)
     context = {
         "form": form,
         "page_obj": page,

@@ -8,7 +8,8 @@ plain string (``data_type "s"``) and marked ``quotePrefix`` so Excel shows and k
 even when someone edits the cell. The value itself is unchanged — the name reads as entered.
 """
 
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import Cell, WriteOnlyCell
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
 # ASCII triggers and their full-width forms (which an NFKC-normalising reader would turn into them).
@@ -27,8 +28,19 @@ def neutralise(cell: Cell) -> Cell:
     return cell
 
 
-def append_row(sheet: Worksheet, values) -> None:
-    """``sheet.append(values)`` with every cell of the new row neutralised."""
+def append_row(sheet: Worksheet | WriteOnlyWorksheet, values) -> None:
+    """``sheet.append(values)`` with every cell of the new row neutralised. A write-only sheet
+    (a streamed export, issue 7 §6) cannot be read back, so its cells are neutralised before
+    they are written; values may be cells already (a styled header, a number format)."""
+    if isinstance(sheet, WriteOnlyWorksheet):
+        cells = []
+        for value in values:
+            cell = value if isinstance(value, Cell) else WriteOnlyCell(sheet, value)
+            if is_formula_like(cell.value) or cell.data_type == "f":
+                cell = neutralise(cell)
+            cells.append(cell)
+        sheet.append(cells)
+        return
     sheet.append(list(values))
     for cell in sheet[sheet.max_row]:
         neutralise(cell)

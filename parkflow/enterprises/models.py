@@ -90,7 +90,18 @@ class Enterprise(NormalisedPhoneMixin, FSMModelMixin, models.Model):
         verbose_name = _("企业")
         verbose_name_plural = _("企业")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["park", "status"]), models.Index(fields=["name"])]
+        indexes = [
+            models.Index(fields=["park", "status"]),
+            models.Index(fields=["name"]),
+            # The register's default order, for headquarters and for one park; the applications
+            # list (status, newest change first).
+            models.Index(fields=["-created_at", "-id"], name="enterprise_recent"),
+            models.Index(fields=["park", "-created_at", "-id"], name="enterprise_park_recent"),
+            models.Index(fields=["status", "-created_at", "-id"], name="enterprise_status_recent"),
+            models.Index(
+                fields=["status", "-status_changed_at", "-id"], name="enterprise_status_changed"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(registered_capital__gte=0), name="enterprise_capital_not_negative"
@@ -255,7 +266,10 @@ class ImportBatch(FSMModelMixin, models.Model):
         verbose_name = _("企业名录导入批次")
         verbose_name_plural = _("企业名录导入批次")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["created_by", "-created_at"])]
+        indexes = [
+            models.Index(fields=["created_by", "-created_at"]),
+            models.Index(fields=["-created_at", "-id"], name="import_batch_recent"),
+        ]
 
     def __str__(self):
         return self.original_name

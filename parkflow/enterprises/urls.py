@@ -16,6 +16,7 @@ urlpatterns = [
     path("import/<int:pk>/errors.xlsx", views_import.import_errors, name="import_errors"),
     path("<int:pk>/", views.enterprise_detail, name="detail"),
     path("<int:pk>/edit/", views.enterprise_edit, name="edit"),
+    path("<int:pk>/timeline/", views.enterprise_timeline, name="timeline"),
     path("<int:pk>/portal-invitation/", views_portal.invitation_create, name="invite"),
     path(
         "<int:pk>/portal-invitation/link/",

@@ -4,9 +4,8 @@ scoped selector, so an enterprise outside the user's parks is a 404 (R-ORG-3).""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -128,15 +127,17 @@ def enterprise_list(request):
 def enterprise_export(request):
     form = EnterpriseFilterForm(request.GET or None, user=request.user)
     try:
-        content, _count = exports.enterprise_export(actor=request.user, filters=form.filters())
+        workbook, _count = exports.enterprise_export(actor=request.user, filters=form.filters())
     except DomainError as exc:
         messages.error(request, domain_error_text(exc))
         return redirect("enterprises:list")
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    # Streamed from the temporary file (closed, and so deleted, when the response is done).
+    return FileResponse(
+        workbook,
+        as_attachment=True,
+        filename=exports.export_filename(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Content-Disposition"] = content_disposition_header(True, exports.export_filename())
-    return response
 
 
 def render_detail(
@@ -189,9 +190,7 @@ def render_detail(
         "conflict_form": conflict_form or ConflictForm(),
         "withdraw_form": withdraw_form or ConflictWithdrawForm(),
         "conflicts": conflicts,
-        "events": audit.events_for(enterprise)
-        if access.may(user, "enterprise.timeline", enterprise)
-        else None,
+        **_timeline_context(user, enterprise),
         "documents": intake_selectors.documents_of(enterprise),
         "document_form": document_form,
         "open_upload": open_upload,
@@ -207,6 +206,29 @@ def render_detail(
         "portal": portal_state(user, enterprise),
     }
     return render(request, "enterprises/enterprise_detail.html", context, status=status)
+
+
+def _timeline_context(user, enterprise, before=None) -> dict:
+    """The capped audit timeline: the latest events and the cursor of the older ones."""
+    if not access.may(user, "enterprise.timeline", enterprise):
+        return {"events": None, "older": None}
+    events, older = audit.timeline(enterprise, before=before)
+    return {"events": events, "older": older}
+
+
+@staff_page("enterprise.timeline")
+def enterprise_timeline(request, pk):
+    """HTMX: the next older slice of the timeline (加载更早记录), keyset by event id."""
+    enterprise = get_or_404(selectors.enterprise_get_for_user, actor=request.user, pk=pk)
+    try:
+        before = int(request.GET.get("before", ""))
+    except ValueError:
+        before = None
+    context = _timeline_context(request.user, enterprise, before=before)
+    if context["events"] is None:
+        raise Http404
+    context.update(subject=enterprise, enterprise=enterprise)
+    return render(request, "enterprises/partials/_timeline_slice.html", context)
 
 
 @staff_page("enterprise.view")

@@ -215,6 +215,9 @@ class ComplianceRecord(models.Model):
         verbose_name = _("合规履职记录")
         verbose_name_plural = _("合规履职记录")
         ordering = ["-completed_on"]
+        indexes = [
+            models.Index(fields=["user", "kind", "-completed_on"], name="compliance_user_kind")
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(valid_until__gte=models.F("completed_on")),
@@ -253,6 +256,7 @@ class EmergencyContact(NormalisedPhoneMixin, models.Model):
         verbose_name = _("应急联系人")
         verbose_name_plural = _("应急联系人")
         ordering = ["unit", "name"]
+        indexes = [models.Index(fields=["park", "unit", "name"], name="contact_park_unit_name")]
 
     def __str__(self):
         return f"{self.unit} · {self.name}"

@@ -396,6 +396,9 @@ ROUTES = {
     "enterprises:detail": Route(
         STAFF, {"GET": 200}, "enterprise.view", R.AUDITOR, _enterprise_case
     ),
+    "enterprises:timeline": Route(
+        STAFF, {"GET": 200}, "enterprise.timeline", R.AUDITOR, _enterprise_case
+    ),
     "enterprises:edit": Route(
         STAFF, {"GET": 200, "POST": 302}, "enterprise.edit", R.BUSINESS_STAFF, _edit_case
     ),

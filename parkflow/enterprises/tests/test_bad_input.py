@@ -211,7 +211,7 @@ def test_the_excel_export_writes_formula_like_text_as_plain_text(client, park, c
     client.force_login(clerk)
     response = client.get(reverse("enterprises:export"))
     assert response.status_code == 200
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
     names = {sheet.cell(row=r, column=1).value for r in range(2, sheet.max_row + 1)}
     # The value reads as entered, only inert (XML reads a carriage return back as a newline).

@@ -99,7 +99,7 @@ def test_park_staff_export_excludes_enterprises_of_another_park(client, clerk, m
     response = login(client, clerk).get(reverse("enterprises:export"))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     names = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert names == [mine.name]
     assert sheet.cell(row=1, column=2).value == "统一社会信用代码"
@@ -157,7 +157,7 @@ def test_export_uses_the_filters_and_is_audited(client, park, clerk):
     EnterpriseFactory(park=park, name="苏州博瑞生物医药有限公司", industry="biomed")
     EnterpriseFactory(park=park, name="苏州墨韵文化创意有限公司", industry="creative")
     response = login(client, clerk).get(reverse("enterprises:export"), {"industry": "biomed"})
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == [
         "苏州博瑞生物医药有限公司"
     ]

@@ -1,4 +1,4 @@
-"""The enterprise domain's permission declarations (enterprises/permissions.py, D27) drive the
+"""The permission declarations of enterprises and intake (their permissions.py, D27) drive the
 kernel's engine: action-aware ``restrict``, the portal grant, and the two public exceptions
 ("一公开" results, one's own conflict declarations) — each declared once, nowhere hand-coded."""
 
@@ -10,14 +10,10 @@ from django.test.utils import CaptureQueriesContext
 
 from parkflow.core import access, clock
 from parkflow.core.errors import PermissionDenied
-from parkflow.enterprises import services
-from parkflow.enterprises.models import (
-    ConflictDeclaration,
-    Enterprise,
-    PublishedResult,
-    QualificationDocument,
-)
+from parkflow.enterprises.models import Enterprise
 from parkflow.enterprises.tests.factories import EnterpriseFactory, enterprise_user, upload_licence
+from parkflow.intake import services as intake_services
+from parkflow.intake.models import ConflictDeclaration, PublishedResult, QualificationDocument
 from parkflow.org.choices import Role
 from parkflow.org.tests.factories import UserFactory, staff
 
@@ -152,7 +148,7 @@ def test_published_results_are_public_to_staff_of_any_park_and_every_enterprise(
 
 
 def _declare(person, enterprise):
-    return services.conflict_declare(actor=person, enterprise=enterprise, reason="亲属任职")
+    return intake_services.conflict_declare(actor=person, enterprise=enterprise, reason="亲属任职")
 
 
 def test_only_my_own_declarations_are_listed_and_withdrawn(park, own):
@@ -168,7 +164,7 @@ def test_only_my_own_declarations_are_listed_and_withdrawn(park, own):
     assert access.may(mine_person, "enterprise.declare_conflict", mine)
     assert not access.may(mine_person, "enterprise.declare_conflict", theirs)
     with pytest.raises(PermissionDenied) as refused:
-        services.conflict_withdraw(actor=mine_person, declaration=theirs, reason="已解除")
+        intake_services.conflict_withdraw(actor=mine_person, declaration=theirs, reason="已解除")
     assert "本人" in str(refused.value.as_dict()["detail"])
     theirs.refresh_from_db()
     assert theirs.withdrawn_at is None
@@ -179,7 +175,7 @@ def test_only_my_own_declarations_are_listed_and_withdrawn(park, own):
 
 
 def test_the_owner_rule_test_fails_when_the_declaration_loses_it(park, own, monkeypatch):
-    key = "enterprises.conflictdeclaration"
+    key = "intake.conflictdeclaration"
     without_owner = dataclasses.replace(access.DECLARATIONS[key], owners={})
     monkeypatch.setitem(access.DECLARATIONS, key, without_owner)
     with pytest.raises(AssertionError):
@@ -187,7 +183,7 @@ def test_the_owner_rule_test_fails_when_the_declaration_loses_it(park, own, monk
 
 
 def test_the_public_result_test_fails_when_the_exception_is_removed(park, other_park, monkeypatch):
-    key = "enterprises.publishedresult"
+    key = "intake.publishedresult"
     monkeypatch.setitem(
         access.DECLARATIONS, key, dataclasses.replace(access.DECLARATIONS[key], public={})
     )
