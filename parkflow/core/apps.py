@@ -22,3 +22,8 @@ class CoreConfig(AppConfig):
         )
 
         audit_actions.autodiscover()
+        # Each app declares its workflows' transitions (workflows.py); they name their audit
+        # actions too.
+        from . import workflow
+
+        workflow.autodiscover()

@@ -148,12 +148,6 @@ class ConflictForm(StyledForm):
     )
 
 
-class TransitionForm(StyledForm):
-    reason = forms.CharField(
-        label=_("说明"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-
-
 class DocumentForm(StyledForm):
     """A new version of a qualification document (R-ENT-2); the file is checked by the service."""
 

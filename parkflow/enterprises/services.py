@@ -9,9 +9,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import can_proceed
 
-from parkflow.core import audit, clock, gates
+from parkflow.core import audit, clock, gates, workflow
 from parkflow.core.db import service
 from parkflow.core.errors import Conflict, PermissionDenied, ValidationFailed
 from parkflow.core.rules import evaluate_on_commit
@@ -38,16 +37,6 @@ from .models import (
 )
 from .selectors import has_active_conflict
 from .validators import normalise_credit_code
-
-TRANSITION_LABELS = {
-    "apply": _("提交入驻申请"),
-    "start_review": _("提交资质审核"),
-    "approve": _("审核通过"),
-    "reject": _("审核不通过"),
-    "move_in": _("办理入驻"),
-    "start_exit": _("启动退出"),
-    "complete_exit": _("完成退出"),
-}
 
 
 def _duplicate_credit_code_message(enterprise: Enterprise):
@@ -201,90 +190,43 @@ def enterprise_update(*, actor, enterprise: Enterprise, reason: str = "", **valu
     return enterprise
 
 
-def _guards(enterprise: Enterprise, action: str, actor) -> None:
-    """The regulation's conditions on each step (R-ENT-5, R-CPL-1)."""
-    if action in ("approve", "move_in"):
-        guards.ensure_admissible(enterprise)
-        gates.require_approved(enterprise, ADMISSION)
-    if action == "reject":
-        review = gates.latest_decision(enterprise, ADMISSION)
-        if review is None or review.decision == "approve":
-            raise Conflict(
-                "reject_needs_review",
-                _("只能依据“不通过”或“退回”的审查结论驳回申请。"),
-                requirement="R-ENT-3",
-            )
+# ---------------------------------------------------------------------------------------------
+# The lifecycle: declared in workflows.py, performed by core.workflow.transition (D27). These
+# wrappers keep the service names the rest of the code calls.
 
 
-@service
-def enterprise_transition(
-    *, actor, enterprise: Enterprise, action: str, reason: str = ""
-) -> Enterprise:
-    """The one place the enterprise status changes (django-fsm-2, protected field)."""
-    enterprise = (
-        Enterprise.objects.select_for_update(of=("self",), no_key=True)
-        .select_related("park")
-        .get(pk=enterprise.pk)
-    )
-    access.ensure(actor, "enterprise.transition", enterprise, requirement="R-ORG-3")
-    return _apply_transition(actor, enterprise, action, reason)
-
-
-def _apply_transition(actor, enterprise: Enterprise, action: str, reason: str) -> Enterprise:
-    method = getattr(enterprise, action, None) if action in TRANSITION_LABELS else None
-    if method is None:
-        raise ValidationFailed({"action": [_("未知操作。")]}, requirement="R-ENT-1")
-    if not can_proceed(method):
-        raise Conflict(
-            "invalid_transition",
-            _("企业当前状态为“%(status)s”，不能%(action)s。")
-            % {"status": enterprise.get_status_display(), "action": TRANSITION_LABELS[action]},
-            requirement="R-ENT-1",
-        )
-    _guards(enterprise, action, actor)
-    before = {"status": enterprise.status}
-    method()
-    enterprise.status_changed_at = clock.now()
-    enterprise.save(update_fields=["status", "status_changed_at"])
-    audit.record(
-        actor,
-        f"enterprise.{action}",
-        enterprise,
-        before=before,
-        after={"status": enterprise.status},
-        reason=reason,
-    )
-    evaluate_on_commit(enterprise)  # rules that read the enterprise's status (licence alerts)
-    return enterprise
+def enterprise_transition(*, actor, enterprise: Enterprise, action: str, reason: str = ""):
+    """Any declared step of the enterprise lifecycle, by name."""
+    inputs = {"reason": reason} if reason else {}
+    return workflow.transition(actor=actor, obj=enterprise, name=action, **inputs)
 
 
 def enterprise_apply(*, actor, enterprise, reason=""):
-    return enterprise_transition(actor=actor, enterprise=enterprise, action="apply", reason=reason)
+    return workflow.transition(actor=actor, obj=enterprise, name="apply", reason=reason)
 
 
-@service
 def enterprise_submit_for_review(
     *, actor, enterprise, count: int | None = None, seed: str | None = None
 ):
     """Put an application under review (Art.10 双随机): check the licence is there, draw the
     reviewers at random from the eligible pool and open one review for each in a new round.
     Staff submit for enterprises of their park; an enterprise user submits its own application."""
-    enterprise = (
-        Enterprise.objects.select_for_update(of=("self",), no_key=True)
-        .select_related("park")
-        .get(pk=enterprise.pk)
+    return workflow.transition(
+        actor=actor, obj=enterprise, name="start_review", count=count, seed=seed
     )
-    if not (
-        access.may(actor, "enterprise.transition", enterprise)
-        or access.may(actor, "enterprise.submit", enterprise)
-    ):
-        raise PermissionDenied("forbidden", _("您没有执行此操作的权限。"), requirement="R-ORG-3")
-    problem = guards.licence_problem(enterprise)
-    if problem:
-        raise Conflict(
-            "licence_required", _("%(p)s，不能提交审核。") % {"p": problem}, requirement="R-ENT-2"
-        )
-    _apply_transition(actor, enterprise, "start_review", "")
+
+
+def enterprise_approve(*, actor, enterprise, reason=""):
+    """Gated (R-CPL-1): needs a current approval of the admission review."""
+    return workflow.transition(actor=actor, obj=enterprise, name="approve", reason=reason)
+
+
+def enterprise_reject(*, actor, enterprise, reason=""):
+    return workflow.transition(actor=actor, obj=enterprise, name="reject", reason=reason)
+
+
+def _open_admission_review(*, actor, enterprise, count=None, seed=None):
+    """The side effect of ``start_review`` (workflows.py), inside its transaction."""
     draw = _draw_reviewers(
         actor=actor,
         enterprise=enterprise,
@@ -302,7 +244,6 @@ def enterprise_submit_for_review(
             assigned_to=_user(reviewer_id),
             round=draw.round,
         )
-    return enterprise
 
 
 def _user(pk):
@@ -360,17 +301,6 @@ def draw_rerun(draw: ReviewDraw) -> list[int]:
     return draws.draw(draw.pool, draw.count, draw.seed)
 
 
-def enterprise_approve(*, actor, enterprise, reason=""):
-    """Gated (R-CPL-1): needs a current approval of the admission review."""
-    return enterprise_transition(
-        actor=actor, enterprise=enterprise, action="approve", reason=reason
-    )
-
-
-def enterprise_reject(*, actor, enterprise, reason=""):
-    return enterprise_transition(actor=actor, enterprise=enterprise, action="reject", reason=reason)
-
-
 def enterprise_record_admission_outcome(*, actor, review):
     """Consequence of an admission review decision (called by the gate, in its transaction):
     approval admits the enterprise, rejection or return suspends it (Art.20(二) "暂缓推进").
@@ -383,8 +313,12 @@ def enterprise_record_admission_outcome(*, actor, review):
     outcome = gates.round_outcome(gates.latest_round(enterprise, ADMISSION))
     if outcome == "pending":
         return  # another drawn reviewer has yet to decide
-    _apply_transition(
-        actor, enterprise, "approve" if outcome == "approve" else "reject", review.opinion
+    workflow.perform(
+        actor=actor,
+        obj=enterprise,
+        name="approve" if outcome == "approve" else "reject",
+        reason=review.opinion,
+        authorised_by="the admission review's decision (gates.review_decide checked the reviewer)",
     )
     _publish(enterprise, DrawPurpose.ADMISSION, outcome)
 
@@ -903,6 +837,12 @@ def portal_application_register(
         after=audit.snapshot(enterprise),
         reason="门户自助申请",
     )
-    _apply_transition(user, enterprise, "apply", "门户自助申请")
+    workflow.perform(
+        actor=user,
+        obj=enterprise,
+        name="apply",
+        reason="门户自助申请",
+        authorised_by="the public self-service application of this new record",
+    )
     brand_check(enterprise=enterprise)
     return user, enterprise

@@ -383,7 +383,7 @@ def _people_case(w):
 
 def _transition_case(w):
     enterprise, _licence = w.licensed()
-    return Case({"pk": enterprise.pk, "action": "apply"}, data={"POST": {"reason": ""}})
+    return Case({"pk": enterprise.pk, "name": "apply"}, data={"POST": {"reason": ""}})
 
 
 def _declare_case(w):
@@ -508,7 +508,9 @@ def _portal_submit_case(w):
     services.enterprise_apply(actor=w.clerk(), enterprise=enterprise)
     for _i in range(2):
         w.staff(Role.RISK_OFFICER)  # the eligible reviewers the draw needs
-    return Case(enterprise=enterprise, actor=w.enterprise_user(enterprise))
+    return Case(
+        {"name": "start_review"}, enterprise=enterprise, actor=w.enterprise_user(enterprise)
+    )
 
 
 # API cases --------------------------------------------------------------------------------------
@@ -546,6 +548,28 @@ def _api_reject(w):
 def _api_approve(w):
     enterprise = w.decided_without_outcome("approve")
     return Case({"pk": enterprise.pk}, data={"POST": {"reason": ""}}, actor=w.clerk())
+
+
+def _api_move_in(w):
+    enterprise = w.approved()
+    return Case({"pk": enterprise.pk}, data={"POST": {"reason": "签约入驻"}})
+
+
+def _api_start_exit(w):
+    from parkflow.enterprises import services
+
+    enterprise = w.approved()
+    services.enterprise_transition(actor=w.clerk(), enterprise=enterprise, action="move_in")
+    return Case({"pk": enterprise.pk}, data={"POST": {"reason": "租约到期"}})
+
+
+def _api_complete_exit(w):
+    from parkflow.enterprises import services
+
+    enterprise = w.approved()
+    for step in ("move_in", "start_exit"):
+        services.enterprise_transition(actor=w.clerk(), enterprise=enterprise, action=step)
+    return Case({"pk": enterprise.pk}, data={"POST": {"reason": ""}})
 
 
 def _api_declare(w):
@@ -871,7 +895,7 @@ ROUTES: dict[str, Route] = {
     "portal:document_download": Route(
         PORTAL, {"GET": 200}, "document.download", make=_portal_download_case
     ),
-    "portal:submit": Route(
+    "portal:transition": Route(
         PORTAL, {"POST": 302}, "enterprise.submit", make=_portal_submit_case, other_park=ALLOWED
     ),
     # --- API ------------------------------------------------------------------------------------
@@ -903,6 +927,15 @@ ROUTES: dict[str, Route] = {
     ),
     "api:enterprise-approve": Route(
         API, {"POST": 200}, "enterprise.transition", R.BUSINESS_STAFF, _api_approve
+    ),
+    "api:enterprise-move-in": Route(
+        API, {"POST": 200}, "enterprise.transition", R.BUSINESS_STAFF, _api_move_in
+    ),
+    "api:enterprise-start-exit": Route(
+        API, {"POST": 200}, "enterprise.transition", R.BUSINESS_STAFF, _api_start_exit
+    ),
+    "api:enterprise-complete-exit": Route(
+        API, {"POST": 200}, "enterprise.transition", R.BUSINESS_STAFF, _api_complete_exit
     ),
     "api:enterprise-reject": Route(
         API, {"POST": 200}, "enterprise.transition", R.BUSINESS_STAFF, _api_reject

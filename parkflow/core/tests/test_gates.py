@@ -10,7 +10,11 @@ from parkflow.core.models import AuditEvent, Review
 from parkflow.enterprises import services
 from parkflow.enterprises.choices import EnterpriseStatus
 from parkflow.enterprises.gates import ADMISSION
-from parkflow.enterprises.tests.factories import make_credit_code, upload_licence
+from parkflow.enterprises.tests.factories import (
+    make_credit_code,
+    under_review_without_draw,
+    upload_licence,
+)
 from parkflow.org.choices import ComplianceKind, Role
 from parkflow.org.models import ComplianceRecord
 from parkflow.org.tests.factories import ParkFactory, grant_also, staff
@@ -41,7 +45,7 @@ def _application(park, clerk, **overrides):
     enterprise = services.enterprise_create(actor=clerk, park=park, **values)
     upload_licence(enterprise, clerk)
     services.enterprise_apply(actor=clerk, enterprise=enterprise)
-    services.enterprise_transition(actor=clerk, enterprise=enterprise, action="start_review")
+    under_review_without_draw(enterprise)
     gates.review_request(actor=clerk, obj=enterprise, gate_code=ADMISSION)
     return enterprise
 

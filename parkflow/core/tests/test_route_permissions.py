@@ -367,8 +367,9 @@ def test_removing_the_services_access_check_fails_the_generated_tests(
     park, other_park, monkeypatch
 ):
     """The same for a check in the service layer: ``access.ensure`` made a no-op for the
-    enterprise services lets a park A reader act with a role he holds only in park B."""
-    from parkflow.enterprises import services
+    enterprise services — here the workflow engine's, which performs every transition — lets a
+    park A reader act with a role he holds only in park B."""
+    from parkflow.core import workflow
 
     class NoChecks:
         def __getattr__(self, attr):
@@ -378,6 +379,6 @@ def test_removing_the_services_access_check_fails_the_generated_tests(
         def ensure(*args, **kwargs):
             return None
 
-    monkeypatch.setattr(services, "access", NoChecks())
+    monkeypatch.setattr(workflow, "access", NoChecks())
     with pytest.raises(AssertionError):
         check_route("enterprises:transition", "POST", World(park, other_park, monkeypatch))
