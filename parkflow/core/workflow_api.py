@@ -49,14 +49,14 @@ def _action(declared: workflow.Transition, serializer_class, tags):
 
     run.__name__ = declared.name
     run.__doc__ = f"{declared.api_summary or declared.label}"
-    described = extend_schema(
+    routed = action(
+        detail=True, methods=["post"], url_path=declared.url_path, url_name=declared.url_path
+    )(run)
+    return extend_schema(
         summary=declared.api_summary or str(declared.label),
         description=declared.api_description
         or f"{declared.label}: {', '.join(declared.source)} → {declared.target}",
         request=TransitionReasonSerializer if takes_reason else None,
         responses=serializer_class,
         tags=tags,
-    )(run)
-    return action(
-        detail=True, methods=["post"], url_path=declared.url_path, url_name=declared.url_path
-    )(described)
+    )(routed)

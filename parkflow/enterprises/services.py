@@ -313,7 +313,7 @@ def enterprise_record_admission_outcome(*, actor, review):
     outcome = gates.round_outcome(gates.latest_round(enterprise, ADMISSION))
     if outcome == "pending":
         return  # another drawn reviewer has yet to decide
-    workflow.perform(
+    enterprise = workflow.perform(
         actor=actor,
         obj=enterprise,
         name="approve" if outcome == "approve" else "reject",
@@ -837,7 +837,7 @@ def portal_application_register(
         after=audit.snapshot(enterprise),
         reason="门户自助申请",
     )
-    workflow.perform(
+    enterprise = workflow.perform(
         actor=user,
         obj=enterprise,
         name="apply",

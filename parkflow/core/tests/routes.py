@@ -67,6 +67,9 @@ class Case:
     actor: object | None = None  # the one person the route is for (default: staff(role, A))
     enterprise: object | None = None  # the enterprise the object belongs to (portal/own user)
     multipart: bool = False
+    # The URL's kwargs name no object (a workflow step's name): the user acts on their own
+    # enterprise, so another enterprise's user is tried like on a route without kwargs.
+    names_no_object: bool = False
 
     def body(self, method: str, w) -> dict | None:
         data = self.data
@@ -509,7 +512,10 @@ def _portal_submit_case(w):
     for _i in range(2):
         w.staff(Role.RISK_OFFICER)  # the eligible reviewers the draw needs
     return Case(
-        {"name": "start_review"}, enterprise=enterprise, actor=w.enterprise_user(enterprise)
+        {"name": "start_review"},
+        enterprise=enterprise,
+        actor=w.enterprise_user(enterprise),
+        names_no_object=True,
     )
 
 

@@ -188,7 +188,7 @@ def check_route(name: str, method: str, w: World) -> None:
                     lambda s, r: s == 404,
                 )
     elif route.audience == PORTAL:
-        if case.kwargs:
+        if case.kwargs and not case.names_no_object:
             attempt("another enterprise's user", stranger, lambda s, r: s == 404)
         elif method == "GET":
             attempt(
