@@ -26,3 +26,9 @@ class CoreConfig(AppConfig):
         from . import access
 
         access.autodiscover()
+
+        # Each app declares its workflows' transitions (workflows.py); they name their audit
+        # actions too.
+        from . import workflow
+
+        workflow.autodiscover()

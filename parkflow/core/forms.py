@@ -57,6 +57,14 @@ class StyledForm(forms.Form):
             style_widget(field)
 
 
+class TransitionForm(StyledForm):
+    """The optional reason given with a workflow step (core.workflow)."""
+
+    reason = forms.CharField(
+        label=_("说明"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
 class AlertFilterForm(StyledForm):
     STATUS_CHOICES = [
         ("active", _("处理中（待处理 + 已确认）")),

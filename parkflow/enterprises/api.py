@@ -26,6 +26,7 @@ from parkflow.core.api import (
     staff_users,
 )
 from parkflow.core.validation import REASON_MAX_LENGTH
+from parkflow.core.workflow_api import transition_actions
 from parkflow.intake import services as intake_services
 from parkflow.intake.api import (
     AdmissionFeeChargeSerializer,
@@ -117,12 +118,6 @@ class EnterpriseUpdateSerializer(EnterpriseCreateSerializer):
     )
 
 
-class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(
-        max_length=REASON_MAX_LENGTH, required=False, allow_blank=True, default=""
-    )
-
-
 class ConflictDeclareSerializer(serializers.Serializer):
     reason = serializers.CharField(
         max_length=REASON_MAX_LENGTH, allow_blank=True, help_text="The interest that conflicts"
@@ -145,16 +140,6 @@ class EnterpriseFilter(filters.FilterSet):
 _TAGS = ["enterprises"]
 
 
-def _transition_schema(summary: str, request=ReasonSerializer, description: str = ""):
-    return extend_schema(
-        summary=summary,
-        description=description,
-        request=request,
-        responses=EnterpriseSerializer,
-        tags=_TAGS,
-    )
-
-
 class PortalInvitationCreateSerializer(serializers.Serializer):
     email = serializers.EmailField(required=False, allow_blank=True, default="")
     send = serializers.BooleanField(required=False, default=False)
@@ -172,6 +157,7 @@ class PortalInvitationCreatedSerializer(serializers.Serializer):
     list=extend_schema(summary="Enterprises in my scope (企业名录)", tags=_TAGS),
     retrieve=extend_schema(summary="One enterprise", tags=_TAGS),
 )
+@transition_actions(Enterprise, tags=_TAGS)  # POST /{id}/<step>/ for each step of workflows.py
 class EnterpriseViewSet(
     ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
@@ -190,10 +176,6 @@ class EnterpriseViewSet(
         "retrieve": "enterprise.view",
         "create": "enterprise.create",
         "partial_update": "enterprise.edit",
-        "apply": "enterprise.transition",
-        "submit_for_review": "enterprise.submit",
-        "approve": "enterprise.transition",
-        "reject": "enterprise.transition",
         "declare_conflict": "enterprise.declare_conflict",
         "reviews": "review.view",
         "audit": "enterprise.timeline",
@@ -238,60 +220,6 @@ class EnterpriseViewSet(
         services.enterprise_update(
             actor=request.user, enterprise=enterprise, reason=reason, **values
         )
-        return Response(self._shaped(enterprise))
-
-    @_transition_schema(
-        "Submit the admission application (提交入驻申请): prospect/rejected → applying"
-    )
-    @action(detail=True, methods=["post"])
-    def apply(self, request, pk=None):
-        enterprise = self.get_object()
-        body = ReasonSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        services.enterprise_apply(actor=request.user, enterprise=enterprise, **body.validated_data)
-        return Response(self._shaped(enterprise))
-
-    @_transition_schema(
-        "Submit for the admission review (提交资质审核): applying → under review",
-        request=None,
-        description="Needs a current business licence (R-ENT-2). The reviewers are drawn at "
-        "random from the eligible pool — not the submitter, not the account manager, nobody "
-        "with a declared conflict or a lapsed compliance status — and the draw's seed and pool "
-        "are recorded so anyone can re-run it (双随机, R-ENT-3). The caller cannot choose them.",
-    )
-    @action(detail=True, methods=["post"], url_path="submit-for-review")
-    def submit_for_review(self, request, pk=None):
-        enterprise = self.get_object()
-        services.enterprise_submit_for_review(actor=request.user, enterprise=enterprise)
-        return Response(self._shaped(enterprise))
-
-    @_transition_schema(
-        "Approve (审核通过) — gated",
-        description="Refused with 409 gate_not_passed / gate_rejected / gate_stale unless the "
-        "latest admission review round approved the current content (R-CPL-1, R-ENT-3), and "
-        "with 409 enterprise_not_admissible without a valid licence or with an open brand "
-        "flag (R-ENT-5). Normally the reviewers' approval admits the enterprise by itself.",
-    )
-    @action(detail=True, methods=["post"])
-    def approve(self, request, pk=None):
-        enterprise = self.get_object()
-        body = ReasonSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        services.enterprise_approve(
-            actor=request.user, enterprise=enterprise, **body.validated_data
-        )
-        return Response(self._shaped(enterprise))
-
-    @_transition_schema(
-        "Reject (审核不通过)",
-        description="Only on the strength of a rejecting or returning admission review.",
-    )
-    @action(detail=True, methods=["post"])
-    def reject(self, request, pk=None):
-        enterprise = self.get_object()
-        body = ReasonSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        services.enterprise_reject(actor=request.user, enterprise=enterprise, **body.validated_data)
         return Response(self._shaped(enterprise))
 
     @extend_schema(

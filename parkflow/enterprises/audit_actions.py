@@ -1,26 +1,16 @@
-"""Audit actions of the enterprise domain: label and one-line summary (see core.audit_actions)."""
+"""Audit actions of the enterprise domain: label and one-line summary (see core.audit_actions).
+The lifecycle's transitions name theirs in workflows.py."""
 
 from django.utils.translation import gettext_lazy as _
 
 AUDIT_ACTIONS = {
     "enterprise.create": (_("建档"), _("{actor} 为“{object}”建立企业档案")),
     "enterprise.update": (_("修改档案"), _("{actor} 修改了“{object}”的企业档案")),
-    "enterprise.apply": (_("提交入驻申请"), _("{actor} 为“{object}”提交入驻申请")),
-    "enterprise.start_review": (_("提交资质审核"), _("{actor} 将“{object}”提交资质审核")),
-    "enterprise.approve": (_("审核通过"), _("{actor} 确认“{object}”准入审核通过")),
-    "enterprise.reject": (_("审核不通过"), _("{actor} 确认“{object}”准入审核不通过")),
-    "enterprise.move_in": (_("办理入驻"), _("{actor} 为“{object}”办理了入驻")),
-    "enterprise.start_exit": (_("启动退出"), _("{actor} 启动了“{object}”的退出流程")),
-    "enterprise.complete_exit": (_("完成退出"), _("{actor} 办结了“{object}”的退出")),
     "enterprise.export": (_("导出企业名录"), _("{actor} 导出了企业名录")),
     "portal_account.create": (_("开通门户账号"), _("{actor} 开通了“{object}”的企业门户账号")),
     "portal_invitation.create": (_("邀请开通门户"), _("{actor} 发出“{object}”")),
     "portal_invitation.accept": (_("接受门户邀请"), _("{actor} 通过“{object}”开通了门户账号")),
     "portal_invitation.revoke": (_("作废门户邀请"), _("{actor} 作废了“{object}”")),
-    "enterprise.import_resident": (
-        _("导入历史入驻企业"),
-        _("{actor} 将“{object}”作为上线前已入驻的企业导入"),
-    ),
     "enterprise_import.upload": (_("上传名录导入文件"), _("{actor} 上传了名录导入文件“{object}”")),
     "enterprise_import.check": (_("检查名录导入文件"), _("系统检查了名录导入文件“{object}”")),
     "enterprise_import.confirm": (_("确认导入企业名录"), _("{actor} 确认导入“{object}”")),

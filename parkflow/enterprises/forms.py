@@ -136,12 +136,6 @@ class EnterpriseEditForm(EnterpriseForm):
         return {name: getattr(enterprise, name) for name in enterprise.EDITABLE_FIELDS}
 
 
-class TransitionForm(StyledForm):
-    reason = forms.CharField(
-        label=_("说明"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-
-
 class PortalApplicationForm(StyledForm):
     """The public application form (R-PLT-3). Only the fields an applicant may set: no grade, no
     account manager; the service validates everything and creates account and application

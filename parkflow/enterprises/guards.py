@@ -73,14 +73,21 @@ def _admitted_before_parkflow(enterprise) -> bool:
     )
 
 
-def ensure_admissible(enterprise) -> None:
+def admission_refusal(enterprise) -> Conflict | None:
     problems = admission_problems(enterprise)
-    if problems:
-        raise Conflict(
-            "enterprise_not_admissible",
-            _("不能通过准入：%(p)s。") % {"p": "；".join(problems)},
-            requirement="R-ENT-5",
-        )
+    if not problems:
+        return None
+    return Conflict(
+        "enterprise_not_admissible",
+        _("不能通过准入：%(p)s。") % {"p": "；".join(problems)},
+        requirement="R-ENT-5",
+    )
+
+
+def ensure_admissible(enterprise) -> None:
+    refusal = admission_refusal(enterprise)
+    if refusal:
+        raise refusal
 
 
 def ensure_in_good_standing(enterprise, *, purpose: str = "") -> None:

@@ -122,38 +122,8 @@ class Enterprise(NormalisedPhoneMixin, FSMModelMixin, models.Model):
             self.credit_code = normalise_credit_code(self.credit_code)
         super().clean_fields(exclude=exclude)
 
-    # Transitions: declared here, performed only by services.enterprise_transition.
-    @transition(field=status, source=[S.PROSPECT, S.REJECTED], target=S.APPLYING)
-    def apply(self):
-        pass
-
-    @transition(field=status, source=S.APPLYING, target=S.UNDER_REVIEW)
-    def start_review(self):
-        pass
-
-    @transition(field=status, source=S.UNDER_REVIEW, target=S.APPROVED)
-    def approve(self):
-        pass
-
-    @transition(field=status, source=S.UNDER_REVIEW, target=S.REJECTED)
-    def reject(self):
-        pass
-
-    @transition(field=status, source=S.APPROVED, target=S.RESIDENT)
-    def move_in(self):
-        pass
-
-    @transition(field=status, source=S.PROSPECT, target=S.RESIDENT)
-    def import_resident(self):
-        """Only the register import (a resident admitted before ParkFlow, LegacyAdmission)."""
-
-    @transition(field=status, source=S.RESIDENT, target=S.EXITING)
-    def start_exit(self):
-        pass
-
-    @transition(field=status, source=S.EXITING, target=S.EXITED)
-    def complete_exit(self):
-        pass
+    # The lifecycle's transitions are declared in workflows.py and performed only by
+    # core.workflow.transition(); the protected status field refuses any other assignment.
 
 
 class PortalAccount(models.Model):

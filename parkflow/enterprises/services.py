@@ -5,12 +5,10 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import can_proceed
 
-from parkflow.core import access, audit, clock, gates
+from parkflow.core import access, audit, clock, gates, workflow
 from parkflow.core.db import service
-from parkflow.core.errors import Conflict, PermissionDenied, ValidationFailed
-from parkflow.core.rules import evaluate_on_commit
+from parkflow.core.errors import Conflict, ValidationFailed
 from parkflow.core.validation import full_clean
 
 # Temporary (i7-intake): the admission steps below move to intake with the workflow engine.
@@ -20,20 +18,9 @@ from parkflow.intake.models import PublishedResult
 from parkflow.intake.services import _draw_reviewers, _user, brand_check
 from parkflow.org.choices import Role
 
-from . import guards
 from .choices import EnterpriseStatus
 from .models import Enterprise
 from .validators import normalise_credit_code
-
-TRANSITION_LABELS = {
-    "apply": _("提交入驻申请"),
-    "start_review": _("提交资质审核"),
-    "approve": _("审核通过"),
-    "reject": _("审核不通过"),
-    "move_in": _("办理入驻"),
-    "start_exit": _("启动退出"),
-    "complete_exit": _("完成退出"),
-}
 
 
 def _duplicate_credit_code_message(enterprise: Enterprise):
@@ -57,8 +44,15 @@ def _duplicate_credit_code_message(enterprise: Enterprise):
 # Public functions of this module that do not call the access layer themselves, and why (D21;
 # ``parkflow/core/tests/test_service_permissions.py`` fails on any other).
 SYSTEM_OPERATIONS = {
+    "draw_rerun": "pure: re-runs a recorded draw from its pool and seed; reads and writes nothing",
+    "quarter_of": "pure helper: the quarter a date falls in",
+    "tariff_in_force": "read helper for callers that already checked access to the park",
     "enterprise_record_admission_outcome": "a review decision's consequence, run by "
     "gates.review_decide in its transaction after it checked the reviewer (R-CPL-1)",
+    "brand_authorisation_record_outcome": "a review decision's consequence (see above)",
+    "spot_check_record_outcome": "a review decision's consequence (see above)",
+    "brand_check": "run inside enterprise_create/update and the portal registration, after "
+    "their checks; the system raises the flags (R-ENT-6)",
     "enterprise_input": "pure helper: the register fields as the services store them; the "
     "import's dry run (imports.py) checks its rows with it, reads and writes nothing",
     "portal_application_register": "public self-service application (R-PLT-3): the applicant "
@@ -180,90 +174,43 @@ def enterprise_update(*, actor, enterprise: Enterprise, reason: str = "", **valu
     return enterprise
 
 
-def _guards(enterprise: Enterprise, action: str, actor) -> None:
-    """The regulation's conditions on each step (R-ENT-5, R-CPL-1)."""
-    if action in ("approve", "move_in"):
-        guards.ensure_admissible(enterprise)
-        gates.require_approved(enterprise, ADMISSION)
-    if action == "reject":
-        review = gates.latest_decision(enterprise, ADMISSION)
-        if review is None or review.decision == "approve":
-            raise Conflict(
-                "reject_needs_review",
-                _("只能依据“不通过”或“退回”的审查结论驳回申请。"),
-                requirement="R-ENT-3",
-            )
+# ---------------------------------------------------------------------------------------------
+# The lifecycle: declared in workflows.py, performed by core.workflow.transition (D27). These
+# wrappers keep the service names the rest of the code calls.
 
 
-@service
-def enterprise_transition(
-    *, actor, enterprise: Enterprise, action: str, reason: str = ""
-) -> Enterprise:
-    """The one place the enterprise status changes (django-fsm-2, protected field)."""
-    enterprise = (
-        Enterprise.objects.select_for_update(of=("self",), no_key=True)
-        .select_related("park")
-        .get(pk=enterprise.pk)
-    )
-    access.ensure(actor, "enterprise.transition", enterprise, requirement="R-ORG-3")
-    return _apply_transition(actor, enterprise, action, reason)
-
-
-def _apply_transition(actor, enterprise: Enterprise, action: str, reason: str) -> Enterprise:
-    method = getattr(enterprise, action, None) if action in TRANSITION_LABELS else None
-    if method is None:
-        raise ValidationFailed({"action": [_("未知操作。")]}, requirement="R-ENT-1")
-    if not can_proceed(method):
-        raise Conflict(
-            "invalid_transition",
-            _("企业当前状态为“%(status)s”，不能%(action)s。")
-            % {"status": enterprise.get_status_display(), "action": TRANSITION_LABELS[action]},
-            requirement="R-ENT-1",
-        )
-    _guards(enterprise, action, actor)
-    before = {"status": enterprise.status}
-    method()
-    enterprise.status_changed_at = clock.now()
-    enterprise.save(update_fields=["status", "status_changed_at"])
-    audit.record(
-        actor,
-        f"enterprise.{action}",
-        enterprise,
-        before=before,
-        after={"status": enterprise.status},
-        reason=reason,
-    )
-    evaluate_on_commit(enterprise)  # rules that read the enterprise's status (licence alerts)
-    return enterprise
+def enterprise_transition(*, actor, enterprise: Enterprise, action: str, reason: str = ""):
+    """Any declared step of the enterprise lifecycle, by name."""
+    inputs = {"reason": reason} if reason else {}
+    return workflow.transition(actor=actor, obj=enterprise, name=action, **inputs)
 
 
 def enterprise_apply(*, actor, enterprise, reason=""):
-    return enterprise_transition(actor=actor, enterprise=enterprise, action="apply", reason=reason)
+    return workflow.transition(actor=actor, obj=enterprise, name="apply", reason=reason)
 
 
-@service
 def enterprise_submit_for_review(
     *, actor, enterprise, count: int | None = None, seed: str | None = None
 ):
     """Put an application under review (Art.10 双随机): check the licence is there, draw the
     reviewers at random from the eligible pool and open one review for each in a new round.
     Staff submit for enterprises of their park; an enterprise user submits its own application."""
-    enterprise = (
-        Enterprise.objects.select_for_update(of=("self",), no_key=True)
-        .select_related("park")
-        .get(pk=enterprise.pk)
+    return workflow.transition(
+        actor=actor, obj=enterprise, name="start_review", count=count, seed=seed
     )
-    if not (
-        access.may(actor, "enterprise.transition", enterprise)
-        or access.may(actor, "enterprise.submit", enterprise)
-    ):
-        raise PermissionDenied("forbidden", _("您没有执行此操作的权限。"), requirement="R-ORG-3")
-    problem = guards.licence_problem(enterprise)
-    if problem:
-        raise Conflict(
-            "licence_required", _("%(p)s，不能提交审核。") % {"p": problem}, requirement="R-ENT-2"
-        )
-    _apply_transition(actor, enterprise, "start_review", "")
+
+
+def enterprise_approve(*, actor, enterprise, reason=""):
+    """Gated (R-CPL-1): needs a current approval of the admission review."""
+    return workflow.transition(actor=actor, obj=enterprise, name="approve", reason=reason)
+
+
+def enterprise_reject(*, actor, enterprise, reason=""):
+    return workflow.transition(actor=actor, obj=enterprise, name="reject", reason=reason)
+
+
+def _open_admission_review(*, actor, enterprise, count=None, seed=None):
+    """The side effect of ``start_review`` (workflows.py), inside its transaction."""
     draw = _draw_reviewers(
         actor=actor,
         enterprise=enterprise,
@@ -281,18 +228,6 @@ def enterprise_submit_for_review(
             assigned_to=_user(reviewer_id),
             round=draw.round,
         )
-    return enterprise
-
-
-def enterprise_approve(*, actor, enterprise, reason=""):
-    """Gated (R-CPL-1): needs a current approval of the admission review."""
-    return enterprise_transition(
-        actor=actor, enterprise=enterprise, action="approve", reason=reason
-    )
-
-
-def enterprise_reject(*, actor, enterprise, reason=""):
-    return enterprise_transition(actor=actor, enterprise=enterprise, action="reject", reason=reason)
 
 
 def enterprise_record_admission_outcome(*, actor, review):
@@ -307,8 +242,12 @@ def enterprise_record_admission_outcome(*, actor, review):
     outcome = gates.round_outcome(gates.latest_round(enterprise, ADMISSION))
     if outcome == "pending":
         return  # another drawn reviewer has yet to decide
-    _apply_transition(
-        actor, enterprise, "approve" if outcome == "approve" else "reject", review.opinion
+    enterprise = workflow.perform(
+        actor=actor,
+        obj=enterprise,
+        name="approve" if outcome == "approve" else "reject",
+        reason=review.opinion,
+        authorised_by="the admission review's decision (gates.review_decide checked the reviewer)",
     )
     _publish(enterprise, DrawPurpose.ADMISSION, outcome)
 
@@ -393,6 +332,12 @@ def portal_application_register(
         after=audit.snapshot(enterprise),
         reason="门户自助申请",
     )
-    _apply_transition(user, enterprise, "apply", "门户自助申请")
+    enterprise = workflow.perform(
+        actor=user,
+        obj=enterprise,
+        name="apply",
+        reason="门户自助申请",
+        authorised_by="the public self-service application of this new record",
+    )
     brand_check(enterprise=enterprise)
     return user, enterprise

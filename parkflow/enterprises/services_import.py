@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from huey.contrib.djhuey import HUEY
 
-from parkflow.core import access, audit, clock
+from parkflow.core import access, audit, clock, workflow
 from parkflow.core.db import service
 from parkflow.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from parkflow.org.models import OrgUnit
@@ -30,7 +30,7 @@ from parkflow.org.services import emergency_contact_create
 
 from . import imports
 from .choices import EnterpriseStatus, ImportStatus
-from .models import Enterprise, ImportBatch, LegacyAdmission
+from .models import Enterprise, ImportBatch
 from .services import enterprise_create
 
 logger = logging.getLogger(__name__)
@@ -288,18 +288,14 @@ def _import_all(batch_id: int) -> ImportBatch:
 
 
 def _admit_legacy_resident(actor, enterprise: Enterprise, row, batch: ImportBatch) -> None:
-    enterprise.import_resident()
-    enterprise.status_changed_at = clock.now()
-    enterprise.save(update_fields=["status", "status_changed_at"])
-    LegacyAdmission.objects.create(
-        enterprise=enterprise, admitted_on=row.admitted_on, batch=batch, source_row=row.row
-    )
-    audit.record(
-        actor,
-        "enterprise.import_resident",
-        enterprise,
-        before={"status": EnterpriseStatus.PROSPECT},
-        after={"status": enterprise.status, "admitted_on": row.admitted_on, "batch": batch.pk},
+    workflow.perform(
+        actor=actor,
+        obj=enterprise,
+        name="import_resident",
+        admitted_on=row.admitted_on,
+        batch=batch,
+        source_row=row.row,
+        authorised_by="the register import (enterprise.import checked on the batch)",
     )
 
 

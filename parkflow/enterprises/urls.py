@@ -1,7 +1,9 @@
-from django.urls import path, re_path
+from django.urls import path
+
+from parkflow.core.workflow_views import page_urls
 
 from . import views, views_import, views_portal
-from .services import TRANSITION_LABELS
+from .models import Enterprise
 
 app_name = "enterprises"
 
@@ -28,9 +30,6 @@ urlpatterns = [
         views_portal.invitation_revoke,
         name="invitation_revoke",
     ),
-    re_path(
-        r"^(?P<pk>\d+)/(?P<action>{})/$".format("|".join(TRANSITION_LABELS)),
-        views.enterprise_transition,
-        name="transition",
-    ),
+    # POST <pk>/transitions/<name>/ for every declared step of the lifecycle (workflows.py).
+    *page_urls(Enterprise, views.enterprise_transition),
 ]

@@ -6,14 +6,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from parkflow.core import access, audit, gates
-from parkflow.core.choices import ReviewDecision
-from parkflow.core.errors import DomainError, ValidationFailed
-from parkflow.core.forms import add_domain_error, domain_error_text
+from parkflow.core import access, audit, gates, workflow, workflow_views
+from parkflow.core.errors import DomainError
+from parkflow.core.forms import TransitionForm, add_domain_error, domain_error_text
 from parkflow.core.views import LIST_PAGE_SIZE, get_or_404, paginate, staff_page
 
 # Temporary (i7-intake): the detail page shows intake's cards until it is composed of panels.
@@ -24,82 +23,10 @@ from parkflow.intake.gates import ADMISSION
 
 from . import exports, selectors, services
 from .choices import EnterpriseStatus
-from .forms import EnterpriseCreateForm, EnterpriseEditForm, EnterpriseFilterForm, TransitionForm
+from .forms import EnterpriseCreateForm, EnterpriseEditForm, EnterpriseFilterForm
+from .models import Enterprise
 from .selectors import lifecycle
 from .views_portal import portal_state
-
-
-def _run_transition(action):
-    def run(*, actor, enterprise, reason):
-        if action == "start_review":
-            return services.enterprise_submit_for_review(actor=actor, enterprise=enterprise)
-        wrappers = {
-            "apply": services.enterprise_apply,
-            "approve": services.enterprise_approve,
-            "reject": services.enterprise_reject,
-        }
-        if action in wrappers:
-            return wrappers[action](actor=actor, enterprise=enterprise, reason=reason)
-        return services.enterprise_transition(
-            actor=actor, enterprise=enterprise, action=action, reason=reason
-        )
-
-    return run
-
-
-TRANSITIONS = {action: _run_transition(action) for action in services.TRANSITION_LABELS}
-# Steps that cannot be undone from the page; they ask for confirmation with a stated reason.
-IRREVERSIBLE = {"approve", "reject", "move_in", "start_exit", "complete_exit"}
-TRANSITION_STYLE = {
-    "apply": ("btn-primary", "bi-send"),
-    "start_review": ("btn-primary", "bi-clipboard-check"),
-    "approve": ("btn-success", "bi-check2-circle"),
-    "reject": ("btn-danger", "bi-x-circle"),
-    "move_in": ("btn-success", "bi-door-open"),
-    "start_exit": ("btn-outline-danger", "bi-box-arrow-right"),
-    "complete_exit": ("btn-danger", "bi-archive"),
-}
-HINTS = {
-    "start_review": _lazy(
-        "提交后将发起“企业准入资质审核”，由风控、牵头部门或专项办公室人员审查（不得为客户经理或提交人）。"
-    ),
-    "approve": _lazy("依据已通过且内容未变更的准入审查结论办理。"),
-    "reject": _lazy("依据“不通过”或“退回”的审查结论驳回申请。"),
-    "move_in": _lazy("确认企业已完成入驻手续，状态将变为“在园”。"),
-    "start_exit": _lazy("启动服务退出流程，企业状态将变为“退出中”。"),
-    "complete_exit": _lazy("完成退出后企业档案不能再修改。"),
-}
-
-
-def available_actions(user, enterprise, latest_review):
-    """Transitions valid from the current status (django-fsm) that the user may perform and
-    whose gate condition holds now; nothing else is offered."""
-    if not access.may(user, "enterprise.transition", enterprise):
-        return []
-    actions = []
-    for transition in enterprise.get_available_status_transitions():
-        name = transition.name
-        if name not in TRANSITIONS:
-            continue
-        if name == "approve" and not gates.is_approved(enterprise, ADMISSION):
-            continue
-        if name == "reject" and (
-            latest_review is None or latest_review.decision == ReviewDecision.APPROVE
-        ):
-            continue
-        style, icon = TRANSITION_STYLE.get(name, ("btn-outline-primary", "bi-arrow-right"))
-        actions.append(
-            {
-                "name": name,
-                "label": services.TRANSITION_LABELS[name],
-                "target": EnterpriseStatus(transition.target).label,
-                "irreversible": name in IRREVERSIBLE,
-                "style": style,
-                "icon": icon,
-                "hint": HINTS.get(name, ""),
-            }
-        )
-    return actions
 
 
 @staff_page("enterprise.view")
@@ -170,6 +97,7 @@ def render_detail(
         document_form = DocumentForm(initial={"doc_type": preset} if open_upload else None)
     conflicts = intake_selectors.conflicts_active_on(user, enterprise)
     admission = intake_selectors.admission_state(enterprise)
+    actions = workflow.available_transitions(user, enterprise, portal=None)
     context = {
         "enterprise": enterprise,
         "lifecycle": lifecycle(enterprise.status),
@@ -178,7 +106,8 @@ def render_detail(
         "latest_review": latest,
         "admission_approved": gates.is_approved(enterprise, ADMISSION) if latest else False,
         "gate": gates.get_gate(ADMISSION),
-        "actions": available_actions(user, enterprise, latest),
+        "actions": actions,
+        "can_act": any(action.enabled for action in actions),
         "action_error": action_error,
         "open_action": open_action,
         "transition_form": TransitionForm(),
@@ -237,36 +166,38 @@ def enterprise_detail(request, pk):
     return render_detail(request, enterprise)
 
 
+def _transition_refused(request, enterprise, error):
+    return render_detail(request, enterprise, action_error=error, status=error.status_code)
+
+
+# Every declared step of the lifecycle (workflows.py), by name: POST <pk>/transitions/<name>/.
+enterprise_transition = workflow_views.transition_page(
+    Enterprise,
+    get_object=lambda request, pk: get_or_404(
+        selectors.enterprise_get_for_user, actor=request.user, pk=pk
+    ),
+    render_refusal=_transition_refused,
+    success_url=lambda enterprise: reverse("enterprises:detail", args=[enterprise.pk]),
+    decorate=staff_page("enterprise.view"),
+)
+
+
 @require_POST
 @staff_page("enterprise.view")
-def enterprise_transition(request, pk, action):
+def enterprise_declare_conflict(request, pk):
     enterprise = get_or_404(selectors.enterprise_get_for_user, actor=request.user, pk=pk)
-    form = TransitionForm(request.POST)
-    if not form.is_valid():
-        # A reason the form refuses (too long) must not be dropped silently while the step goes
-        # ahead: nothing is done and the error names the field.
-        error = ValidationFailed(dict(form.errors), requirement="R-PLT-1")
-        return render_detail(request, enterprise, action_error=error, status=400)
-    reason = form.cleaned_data["reason"]
-    try:
-        TRANSITIONS[action](actor=request.user, enterprise=enterprise, reason=reason)
-    except DomainError as exc:
-        enterprise.refresh_from_db()
-        return render_detail(request, enterprise, action_error=exc, status=exc.status_code)
-    messages.success(request, TRANSITION_DONE[action] % {"name": enterprise.name})
-    return redirect("enterprises:detail", pk=enterprise.pk)
-
-
-# What the person just did, said as a person would (not "已办理“办理入驻”。").
-TRANSITION_DONE = {
-    "apply": _lazy("已提交“%(name)s”的入驻申请。"),
-    "start_review": _lazy("已将“%(name)s”提交资质审核。"),
-    "approve": _lazy("“%(name)s”准入审核已通过。"),
-    "reject": _lazy("“%(name)s”准入审核未通过。"),
-    "move_in": _lazy("已为“%(name)s”办理入驻。"),
-    "start_exit": _lazy("已启动“%(name)s”的退出流程。"),
-    "complete_exit": _lazy("“%(name)s”已完成退出。"),
-}
+    form = ConflictForm(request.POST)
+    if form.is_valid():
+        try:
+            services.conflict_declare(
+                actor=request.user, enterprise=enterprise, reason=form.cleaned_data["reason"]
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("利益冲突申报已登记，您将不参与该企业的审查与审批。"))
+            return redirect("enterprises:detail", pk=enterprise.pk)
+    return render_detail(request, enterprise, conflict_form=form, status=400)
 
 
 def _duplicate_in_scope(user, form):

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from parkflow.core import access, audit
+from parkflow.core import access, audit, workflow, workflow_views
 from parkflow.core.choices import ReviewDecision
 from parkflow.core.errors import DomainError
 from parkflow.core.forms import add_domain_error, domain_error_text
@@ -23,6 +23,7 @@ from parkflow.core.views import LIST_PAGE_SIZE, get_or_404, paginate
 from parkflow.enterprises import guards, services
 from parkflow.enterprises.choices import EnterpriseStatus
 from parkflow.enterprises.forms import PortalApplicationForm
+from parkflow.enterprises.models import Enterprise
 from parkflow.enterprises.selectors import enterprise_get_for_user, lifecycle
 from parkflow.intake.choices import DocumentType, FlagStatus
 from parkflow.intake.files import open_document, upload_document_from
@@ -32,19 +33,12 @@ from parkflow.intake.models import PublishedResult, QualificationDocument
 from parkflow.intake.selectors import documents_of, published_results
 from parkflow.portal import throttle
 
+
 # What the enterprise sees of its own case: the steps it went through, when — not who did them,
 # not reasons or review opinions (internal), not the rest of the audit trail (exports, alerts,
 # conflict declarations). Review outcomes reach it as published results (R-ENT-3 "一公开").
-PORTAL_STEPS = {
-    "enterprise.create",
-    "enterprise.apply",
-    "enterprise.start_review",
-    "enterprise.approve",
-    "enterprise.reject",
-    "enterprise.move_in",
-    "enterprise.start_exit",
-    "enterprise.complete_exit",
-}
+def _portal_steps() -> set[str]:
+    return {"enterprise.create"} | {t.code for t in workflow.for_model(Enterprise) if t.routes}
 
 
 def portal_page(view):
@@ -141,7 +135,7 @@ def _render_home(request, enterprise, *, document_form=None, submit_error="", st
     steps = [
         {"action": action, "at": at}
         for action, at in audit.events_for(enterprise)
-        .filter(action__in=PORTAL_STEPS)
+        .filter(action__in=_portal_steps())
         .order_by("-id")
         .values_list("action", "occurred_at")
     ]
@@ -163,8 +157,8 @@ def _render_home(request, enterprise, *, document_form=None, submit_error="", st
         "document_form": document_form,
         "can_upload": access.may(user, "document.upload", enterprise)
         and enterprise.status != EnterpriseStatus.EXITED,
-        "can_submit": enterprise.status == EnterpriseStatus.APPLYING
-        and access.may(user, "enterprise.submit", enterprise),
+        # The steps an enterprise user may take from the portal (workflows' portal visibility).
+        "portal_actions": workflow.available_transitions(user, enterprise, portal=True),
         "licence_problem": licence_problem,
         "open_flags": open_flags,
         "brand_state": brand_state,
@@ -200,20 +194,39 @@ def document_download(request, enterprise, document_pk):
     return open_document(request, enterprise, document_pk)
 
 
-@require_POST
-@portal_page
-def submit_for_review(request, enterprise):
-    """The enterprise submits its own application (R-PLT-3); the service checks the licence and
-    draws the reviewers (R-ENT-2, R-ENT-3)."""
-    try:
-        services.enterprise_submit_for_review(actor=request.user, enterprise=enterprise)
-    except DomainError as exc:
-        enterprise.refresh_from_db()
-        return _render_home(
-            request, enterprise, submit_error=domain_error_text(exc), status=exc.status_code
-        )
-    messages.success(request, _("已提交资质审核，审核结果将在本页公示。"))
-    return redirect("portal:home")
+def _portal_transition_refused(request, enterprise, error):
+    return _render_home(
+        request, enterprise, submit_error=domain_error_text(error), status=error.status_code
+    )
+
+
+def _own_enterprise(request, pk):
+    return get_or_404(
+        enterprise_get_for_user, actor=request.user, pk=access.enterprise_id_of(request.user)
+    )
+
+
+def _portal_only(view):
+    """The portal's guard (enterprise users only, their own enterprise) around a generated
+    workflow view."""
+
+    @portal_page
+    def wrapped(request, enterprise, name):
+        return view(request, pk=enterprise.pk, name=name)
+
+    return wrapped
+
+
+# The steps an enterprise user takes itself (R-PLT-3): POST transitions/<name>/, for each step
+# workflows.py marks portal-visible; the service checks the licence and draws the reviewers.
+transition = workflow_views.transition_page(
+    Enterprise,
+    get_object=_own_enterprise,
+    render_refusal=_portal_transition_refused,
+    success_url=lambda enterprise: reverse("portal:home"),
+    decorate=_portal_only,
+    done="portal_done",
+)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -71,6 +71,9 @@ class Case:
     actor: object | None = None  # the one person the route is for (default: staff(role, A))
     enterprise: object | None = None  # the enterprise the object belongs to (portal/own user)
     multipart: bool = False
+    # The URL's kwargs name no object (a workflow step's name): the user acts on their own
+    # enterprise, so another enterprise's user is tried like on a route without kwargs.
+    names_no_object: bool = False
 
     def body(self, method: str, w) -> dict | None:
         data = self.data

@@ -12,11 +12,10 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils import translation
 
-from parkflow.core import audit, audit_actions
+from parkflow.core import audit, audit_actions, workflow
 from parkflow.core.admin import AuditedAdmin
 from parkflow.core.choices import ReviewDecision
 from parkflow.core.templatetags.parkflow import ago, cn_datetime
-from parkflow.enterprises import services
 from parkflow.enterprises.tests.factories import EnterpriseFactory, application_under_review
 from parkflow.org.choices import Role
 from parkflow.org.tests.factories import OrgUnitFactory, staff
@@ -62,7 +61,7 @@ def _recorded_codes() -> tuple[set[str], list[str]]:
 
 def _run_time_codes() -> set[str]:
     """The codes built at run time: transitions, review decisions and the audited admin."""
-    codes = {f"enterprise.{action}" for action in services.TRANSITION_LABELS}
+    codes = {declared.code for declared in workflow.REGISTRY.values()}
     codes |= {
         f"review.{d}"
         for d in ReviewDecision.values

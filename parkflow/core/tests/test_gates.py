@@ -9,7 +9,11 @@ from parkflow.core.errors import Conflict, GateNotPassed, PermissionDenied, Vali
 from parkflow.core.models import AuditEvent, Review
 from parkflow.enterprises import services
 from parkflow.enterprises.choices import EnterpriseStatus
-from parkflow.enterprises.tests.factories import make_credit_code, upload_licence
+from parkflow.enterprises.tests.factories import (
+    make_credit_code,
+    under_review_without_draw,
+    upload_licence,
+)
 from parkflow.intake import services as intake_services
 from parkflow.intake.gates import ADMISSION
 from parkflow.org.choices import ComplianceKind, Role
@@ -42,7 +46,7 @@ def _application(park, clerk, **overrides):
     enterprise = services.enterprise_create(actor=clerk, park=park, **values)
     upload_licence(enterprise, clerk)
     services.enterprise_apply(actor=clerk, enterprise=enterprise)
-    services.enterprise_transition(actor=clerk, enterprise=enterprise, action="start_review")
+    under_review_without_draw(enterprise)
     gates.review_request(actor=clerk, obj=enterprise, gate_code=ADMISSION)
     return enterprise
 

@@ -813,6 +813,12 @@ def _calls_access(tree: ast.Module) -> set[str]:
                 and isinstance(target.value, ast.Name)
                 and target.value.id == "access"
                 and target.attr in ACCESS_CALLS
+            ) or (
+                # core.workflow.transition checks the declared permission on the object.
+                isinstance(target, ast.Attribute)
+                and isinstance(target.value, ast.Name)
+                and target.value.id == "workflow"
+                and target.attr == "transition"
             ):
                 direct.add(name)
             elif isinstance(target, ast.Name) and target.id in functions:

@@ -115,3 +115,13 @@ def application_under_review(park, clerk, **values):
     upload_licence(enterprise, clerk)
     services.enterprise_apply(actor=clerk, enterprise=enterprise)
     return services.enterprise_submit_for_review(actor=clerk, enterprise=enterprise, count=count)
+
+
+def under_review_without_draw(enterprise) -> Enterprise:
+    """Put an application under review without the reviewer draw of ``start_review`` (a test's
+    own, hand-made review round follows); the transition itself always draws (workflows.py)."""
+    from parkflow.enterprises.choices import EnterpriseStatus
+
+    Enterprise.objects.filter(pk=enterprise.pk).update(status=EnterpriseStatus.UNDER_REVIEW)
+    enterprise.refresh_from_db()
+    return enterprise

@@ -58,7 +58,7 @@ def _enterprise_case(w):
 
 def _transition_case(w):
     enterprise, _licence = w.licensed()
-    return Case({"pk": enterprise.pk, "action": "apply"}, data={"POST": {"reason": ""}})
+    return Case({"pk": enterprise.pk, "name": "apply"}, data={"POST": {"reason": ""}})
 
 
 def _declare_case(w):
@@ -177,6 +177,28 @@ def _api_reject(w):
 def _api_approve(w):
     enterprise = w.decided_without_outcome("approve")
     return Case({"pk": enterprise.pk}, data={"POST": {"reason": ""}}, actor=w.clerk())
+
+
+def _api_move_in(w):
+    enterprise = w.approved()
+    return Case({"pk": enterprise.pk}, data={"POST": {"reason": "签约入驻"}})
+
+
+def _api_start_exit(w):
+    from parkflow.enterprises import services
+
+    enterprise = w.approved()
+    services.enterprise_transition(actor=w.clerk(), enterprise=enterprise, action="move_in")
+    return Case({"pk": enterprise.pk}, data={"POST": {"reason": "租约到期"}})
+
+
+def _api_complete_exit(w):
+    from parkflow.enterprises import services
+
+    enterprise = w.approved()
+    for step in ("move_in", "start_exit"):
+        services.enterprise_transition(actor=w.clerk(), enterprise=enterprise, action=step)
+    return Case({"pk": enterprise.pk}, data={"POST": {"reason": ""}})
 
 
 def _api_declare(w):
@@ -441,6 +463,15 @@ ROUTES = {
     ),
     "api:enterprise-submit-for-review": Route(
         API, {"POST": 200}, "enterprise.submit", R.BUSINESS_STAFF, _api_submit
+    ),
+    "api:enterprise-move-in": Route(
+        API, {"POST": 200}, "enterprise.transition", R.BUSINESS_STAFF, _api_move_in
+    ),
+    "api:enterprise-start-exit": Route(
+        API, {"POST": 200}, "enterprise.transition", R.BUSINESS_STAFF, _api_start_exit
+    ),
+    "api:enterprise-complete-exit": Route(
+        API, {"POST": 200}, "enterprise.transition", R.BUSINESS_STAFF, _api_complete_exit
     ),
     "api:enterprise-approve": Route(
         API, {"POST": 200}, "enterprise.transition", R.BUSINESS_STAFF, _api_approve

@@ -16,7 +16,11 @@ from parkflow.core.models import AuditEvent
 from parkflow.enterprises import services
 from parkflow.enterprises.choices import EnterpriseStatus
 from parkflow.enterprises.models import Enterprise
-from parkflow.enterprises.tests.factories import make_credit_code, upload_licence
+from parkflow.enterprises.tests.factories import (
+    make_credit_code,
+    under_review_without_draw,
+    upload_licence,
+)
 from parkflow.intake.gates import ADMISSION
 from parkflow.intake.models import ProtectedBrand
 from parkflow.org.choices import Role
@@ -51,12 +55,12 @@ def _under_review(park, clerk, reviewer, condition):
     services.enterprise_apply(actor=clerk, enterprise=enterprise)
     review = gates.review_request(actor=clerk, obj=enterprise, gate_code=ADMISSION)
     if condition == "failed_review":
-        services.enterprise_transition(actor=clerk, enterprise=enterprise, action="start_review")
+        under_review_without_draw(enterprise)
         gates.review_decide(actor=reviewer, review=review, decision="reject", opinion="资质不符")
         Enterprise.objects.filter(pk=enterprise.pk).update(status=EnterpriseStatus.UNDER_REVIEW)
     else:
         gates.review_decide(actor=reviewer, review=review, decision="approve", opinion="同意")
-        services.enterprise_transition(actor=clerk, enterprise=enterprise, action="start_review")
+        under_review_without_draw(enterprise)
     return Enterprise.objects.get(pk=enterprise.pk)
 
 

@@ -15,6 +15,7 @@ from parkflow.enterprises.tests.factories import (
     application_under_review,
     enterprise_user,
     make_credit_code,
+    under_review_without_draw,
     upload_licence,
 )
 from parkflow.intake import services as intake_services
@@ -78,7 +79,7 @@ def _with_open_review(park, creator):
     enterprise = services.enterprise_create(actor=creator, park=park, **values)
     upload_licence(enterprise, creator)
     services.enterprise_apply(actor=creator, enterprise=enterprise)
-    services.enterprise_transition(actor=creator, enterprise=enterprise, action="start_review")
+    under_review_without_draw(enterprise)
     gates.review_request(actor=creator, obj=enterprise, gate_code=ADMISSION)
     return enterprise
 
@@ -503,7 +504,7 @@ def _approved_then_under_review_again(park, people):
     gates.review_decide(
         actor=people["reviewer"], review=review, decision="approve", opinion="资料齐全"
     )
-    return services.enterprise_transition(actor=clerk, enterprise=enterprise, action="start_review")
+    return under_review_without_draw(enterprise)
 
 
 def test_approve_with_a_current_approval_passes_the_gate(park, people):

@@ -329,7 +329,7 @@ def test_detail_shows_facts_admission_state_and_the_audit_timeline(client, park,
 
 def test_detail_offers_only_the_transitions_valid_now(client, clerk, mine):
     response = login(client, clerk).get(reverse("enterprises:detail", args=[mine.pk]))
-    assert [a["name"] for a in response.context["actions"]] == ["apply"]
+    assert [a.name for a in response.context["actions"]] == ["apply"]
     html = response.content.decode()
     assert reverse("enterprises:transition", args=[mine.pk, "apply"]) in html
     assert reverse("enterprises:transition", args=[mine.pk, "move_in"]) not in html
@@ -383,7 +383,10 @@ def test_submitting_for_review_opens_the_admission_review_shown_on_the_detail(
     pending = gates.reviews_of(mine, ADMISSION).filter(decision="pending")
     assert pending.count() == 2
     assert reverse("core:review_detail", args=[pending[0].pk]) in detail.content.decode()
-    assert detail.context["actions"] == []
+    # Approve and reject wait for the reviewers: shown disabled, with the reason.
+    actions = detail.context["actions"]
+    assert [(a.name, a.enabled) for a in actions] == [("approve", False), ("reject", False)]
+    assert actions[0].reason in detail.content.decode()
 
 
 def test_irreversible_steps_ask_for_confirmation_in_a_modal(client, park, clerk):

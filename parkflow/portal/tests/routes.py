@@ -39,7 +39,12 @@ def _portal_submit_case(w):
     services.enterprise_apply(actor=w.clerk(), enterprise=enterprise)
     for _i in range(2):
         w.staff(Role.RISK_OFFICER)  # the eligible reviewers the draw needs
-    return Case(enterprise=enterprise, actor=w.enterprise_user(enterprise))
+    return Case(
+        {"name": "start_review"},
+        enterprise=enterprise,
+        actor=w.enterprise_user(enterprise),
+        names_no_object=True,
+    )
 
 
 R = Role
@@ -58,7 +63,7 @@ ROUTES = {
     "portal:document_download": Route(
         PORTAL, {"GET": 200}, "document.download", make=_portal_download_case
     ),
-    "portal:submit": Route(
+    "portal:transition": Route(
         PORTAL, {"POST": 302}, "enterprise.submit", make=_portal_submit_case, other_park=ALLOWED
     ),
     "portal:invitation_accept": Route(PUBLIC, {"GET": 200, "POST": 302}),

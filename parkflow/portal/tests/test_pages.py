@@ -135,7 +135,7 @@ def test_submitting_without_a_licence_is_refused_with_the_reason(client, park, u
     services.enterprise_apply(actor=clerk, enterprise=mine)
     login(client, user)
     assert "提交资质审核" in client.get(reverse("portal:home")).content.decode()
-    response = client.post(reverse("portal:submit"))
+    response = client.post(reverse("portal:transition", args=["start_review"]))
     assert response.status_code == 409
     assert "未上传营业执照" in response.content.decode()
     mine.refresh_from_db()
@@ -152,7 +152,7 @@ def test_enterprise_submits_its_application_for_review_from_the_portal(client, p
     staff(Role.LEAD_STAFF, park)
     services.enterprise_apply(actor=clerk, enterprise=mine)
     upload_licence(mine, user)
-    response = login(client, user).post(reverse("portal:submit"))
+    response = login(client, user).post(reverse("portal:transition", args=["start_review"]))
     assert response.status_code == 302
     mine.refresh_from_db()
     assert mine.status == EnterpriseStatus.UNDER_REVIEW
@@ -162,5 +162,5 @@ def test_enterprise_submits_its_application_for_review_from_the_portal(client, p
 def test_staff_cannot_use_the_portal_actions(client, park, mine):
     clerk = staff(Role.BUSINESS_STAFF, park)
     login(client, clerk)
-    assert client.post(reverse("portal:submit")).status_code == 404
+    assert client.post(reverse("portal:transition", args=["start_review"])).status_code == 404
     assert client.post(reverse("portal:document_upload")).status_code == 404
