@@ -16,6 +16,7 @@ from parkflow.intake.api import (
     AdmissionTariffViewSet,
     ConflictDeclarationViewSet,
     DocumentViewSet,
+    EnterpriseIntakeViewSet,
     ProtectedBrandViewSet,
     PublishedResultViewSet,
     ReviewDrawViewSet,
@@ -38,6 +39,7 @@ class ApiRouter(DefaultRouter):
 
 router = ApiRouter()
 router.register("enterprises", EnterpriseViewSet, basename="enterprise")
+router.register("enterprises", EnterpriseIntakeViewSet, basename="enterprise-intake")
 router.register("documents", DocumentViewSet, basename="document")
 router.register("draws", ReviewDrawViewSet, basename="draw")
 router.register("published-results", PublishedResultViewSet, basename="published-result")

@@ -29,6 +29,7 @@ from drf_spectacular.utils import (
 from rest_framework import exceptions as drf_exceptions
 from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
@@ -777,3 +778,13 @@ class AuditEventSerializer(serializers.ModelSerializer):
             "hash",
         ]
         read_only_fields = fields
+
+
+class IgnoreAcceptHeader(BaseContentNegotiation):
+    """A download answers with the file's own type whatever the client accepts; errors are JSON."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0]
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type

@@ -38,6 +38,7 @@ by hand); the engine sets it through the field's ``set_state``. The transition l
 in the declarations, not in ``@transition`` methods on the model.
 """
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -120,6 +121,26 @@ def register(*transitions: Transition) -> tuple[Transition, ...]:
         }
         audit_actions.register({declared.code: (declared.label, summary)})
     return transitions
+
+
+def extend(model, name: str, *, guards: tuple[Guard, ...] = (), gate: str | None = None):
+    """Add guards (and a required gate) to a step another app declared: an app that sits on top
+    of the model's app contributes the conditions it owns to the step without the lower app
+    importing it. ``move_in`` is declared by enterprises; intake adds the admission gate and its
+    licence/brand guard. The added guards run after the declared ones."""
+    key = (model._meta.label, name)
+    try:
+        declared = REGISTRY[key]
+    except KeyError:
+        raise ValueError(f"transition {key} is not declared; import its workflows first") from None
+    if gate and declared.gate and declared.gate != gate:
+        raise ValueError(f"transition {key} already requires gate {declared.gate!r}")
+    new = tuple(g for g in guards if g not in declared.guards)
+    extended = dataclasses.replace(
+        declared, guards=declared.guards + new, gate=gate or declared.gate
+    )
+    REGISTRY[key] = extended
+    return extended
 
 
 def autodiscover() -> None:

@@ -10,9 +10,8 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from parkflow.core.api import PolicyViewMixin, is_storable_id
+from parkflow.core.api import IgnoreAcceptHeader, PolicyViewMixin, is_storable_id
 from parkflow.core.errors import NotFound
-from parkflow.intake.api import IgnoreAcceptHeader
 
 from . import imports, services_import
 from .models import ImportBatch

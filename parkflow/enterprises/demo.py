@@ -38,10 +38,10 @@ from parkflow.core import audit, clock, gates
 from parkflow.core.choices import AlertStatus, ReviewDecision
 from parkflow.core.models import Alert, Review
 from parkflow.core.registry import DemoStep
-from parkflow.enterprises import guards
 from parkflow.enterprises import services as enterprise_services
 from parkflow.enterprises.choices import EnterpriseGrade, EnterpriseStatus, Industry
 from parkflow.enterprises.models import Enterprise, PortalAccount
+from parkflow.intake import guards
 from parkflow.intake import services as intake_services
 from parkflow.intake.choices import DocumentType, DrawPurpose, FlagStatus
 from parkflow.intake.gates import ADMISSION, SPOT_CHECK
@@ -403,7 +403,7 @@ def _upload_documents(ctx, enterprise, manager):
 
 def _submit(ctx, enterprise, manager, seed: str):
     # A fixed seed per draw keeps the random choice of reviewers (双随机) reproducible.
-    return enterprise_services.enterprise_submit_for_review(
+    return intake_services.enterprise_submit_for_review(
         actor=manager, enterprise=enterprise, seed=seed
     )
 

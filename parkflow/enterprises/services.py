@@ -1,23 +1,17 @@
 """Writes of the enterprise domain. One function per business operation; each is atomic, checks
 permission, runs the gates and rules, validates, saves and writes its audit event."""
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from parkflow.core import access, audit, clock, gates, workflow
+from parkflow.core import access, audit, clock, workflow
 from parkflow.core.db import service
 from parkflow.core.errors import Conflict, ValidationFailed
 from parkflow.core.validation import full_clean
-
-# Temporary (i7-intake): the admission steps below move to intake with the workflow engine.
-from parkflow.intake.choices import DrawPurpose
-from parkflow.intake.gates import ADMISSION
-from parkflow.intake.models import PublishedResult
-from parkflow.intake.services import _draw_reviewers, _user, brand_check
 from parkflow.org.choices import Role
 
+from . import signals
 from .choices import EnterpriseStatus
 from .models import Enterprise
 from .validators import normalise_credit_code
@@ -44,15 +38,6 @@ def _duplicate_credit_code_message(enterprise: Enterprise):
 # Public functions of this module that do not call the access layer themselves, and why (D21;
 # ``parkflow/core/tests/test_service_permissions.py`` fails on any other).
 SYSTEM_OPERATIONS = {
-    "draw_rerun": "pure: re-runs a recorded draw from its pool and seed; reads and writes nothing",
-    "quarter_of": "pure helper: the quarter a date falls in",
-    "tariff_in_force": "read helper for callers that already checked access to the park",
-    "enterprise_record_admission_outcome": "a review decision's consequence, run by "
-    "gates.review_decide in its transaction after it checked the reviewer (R-CPL-1)",
-    "brand_authorisation_record_outcome": "a review decision's consequence (see above)",
-    "spot_check_record_outcome": "a review decision's consequence (see above)",
-    "brand_check": "run inside enterprise_create/update and the portal registration, after "
-    "their checks; the system raises the flags (R-ENT-6)",
     "enterprise_input": "pure helper: the register fields as the services store them; the "
     "import's dry run (imports.py) checks its rows with it, reads and writes nothing",
     "portal_application_register": "public self-service application (R-PLT-3): the applicant "
@@ -135,7 +120,7 @@ def enterprise_create(*, actor, park, **values) -> Enterprise:
     _validate(enterprise)
     _save_unique(enterprise)
     audit.record(actor, "enterprise.create", enterprise, after=audit.snapshot(enterprise))
-    brand_check(enterprise=enterprise)
+    signals.enterprise_named.send(Enterprise, enterprise=enterprise, created=True)
     return enterprise
 
 
@@ -170,13 +155,14 @@ def enterprise_update(*, actor, enterprise: Enterprise, reason: str = "", **valu
             reason=reason,
         )
     if "name" in changed:
-        brand_check(enterprise=enterprise)
+        signals.enterprise_named.send(Enterprise, enterprise=enterprise, created=False)
     return enterprise
 
 
 # ---------------------------------------------------------------------------------------------
 # The lifecycle: declared in workflows.py, performed by core.workflow.transition (D27). These
-# wrappers keep the service names the rest of the code calls.
+# wrappers keep the service names the rest of the code calls; the admission steps' wrappers
+# (enterprise_submit_for_review/approve/reject) are intake's (intake/services.py).
 
 
 def enterprise_transition(*, actor, enterprise: Enterprise, action: str, reason: str = ""):
@@ -187,88 +173,6 @@ def enterprise_transition(*, actor, enterprise: Enterprise, action: str, reason:
 
 def enterprise_apply(*, actor, enterprise, reason=""):
     return workflow.transition(actor=actor, obj=enterprise, name="apply", reason=reason)
-
-
-def enterprise_submit_for_review(
-    *, actor, enterprise, count: int | None = None, seed: str | None = None
-):
-    """Put an application under review (Art.10 双随机): check the licence is there, draw the
-    reviewers at random from the eligible pool and open one review for each in a new round.
-    Staff submit for enterprises of their park; an enterprise user submits its own application."""
-    return workflow.transition(
-        actor=actor, obj=enterprise, name="start_review", count=count, seed=seed
-    )
-
-
-def enterprise_approve(*, actor, enterprise, reason=""):
-    """Gated (R-CPL-1): needs a current approval of the admission review."""
-    return workflow.transition(actor=actor, obj=enterprise, name="approve", reason=reason)
-
-
-def enterprise_reject(*, actor, enterprise, reason=""):
-    return workflow.transition(actor=actor, obj=enterprise, name="reject", reason=reason)
-
-
-def _open_admission_review(*, actor, enterprise, count=None, seed=None):
-    """The side effect of ``start_review`` (workflows.py), inside its transaction."""
-    draw = _draw_reviewers(
-        actor=actor,
-        enterprise=enterprise,
-        gate_code=ADMISSION,
-        purpose=DrawPurpose.ADMISSION,
-        count=count or settings.PARKFLOW_ADMISSION_REVIEWERS,
-        seed=seed,
-        submitter=actor,
-    )
-    for reviewer_id in draw.selected:
-        gates.review_request(
-            actor=actor,
-            obj=enterprise,
-            gate_code=ADMISSION,
-            assigned_to=_user(reviewer_id),
-            round=draw.round,
-        )
-
-
-def enterprise_record_admission_outcome(*, actor, review):
-    """Consequence of an admission review decision (called by the gate, in its transaction):
-    approval admits the enterprise, rejection or return suspends it (Art.20(二) "暂缓推进").
-    The review, not the business role, authorises this step."""
-    enterprise = Enterprise.objects.select_for_update(of=("self",), no_key=True).get(
-        pk=review.object_id
-    )
-    if enterprise.status != EnterpriseStatus.UNDER_REVIEW:
-        return
-    outcome = gates.round_outcome(gates.latest_round(enterprise, ADMISSION))
-    if outcome == "pending":
-        return  # another drawn reviewer has yet to decide
-    enterprise = workflow.perform(
-        actor=actor,
-        obj=enterprise,
-        name="approve" if outcome == "approve" else "reject",
-        reason=review.opinion,
-        authorised_by="the admission review's decision (gates.review_decide checked the reviewer)",
-    )
-    _publish(enterprise, DrawPurpose.ADMISSION, outcome)
-
-
-def _publish(enterprise, purpose, decision):
-    """ "一公开": name, decision and date — never the internal opinion."""
-    now = clock.now()
-    result = PublishedResult.objects.create(
-        enterprise=enterprise,
-        enterprise_name=enterprise.name,
-        purpose=purpose,
-        decision=decision,
-        decided_on=clock.localtime(now).date(),
-        published_at=now,
-    )
-    audit.record(
-        None,
-        "review.publish",
-        enterprise,
-        after={"result": result.pk, "purpose": purpose, "decision": decision},
-    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -339,5 +243,5 @@ def portal_application_register(
         reason="门户自助申请",
         authorised_by="the public self-service application of this new record",
     )
-    brand_check(enterprise=enterprise)
+    signals.enterprise_named.send(Enterprise, enterprise=enterprise, created=True)
     return user, enterprise

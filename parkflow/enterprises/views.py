@@ -8,18 +8,12 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from parkflow.core import access, audit, gates, workflow, workflow_views
 from parkflow.core.errors import DomainError
 from parkflow.core.forms import TransitionForm, add_domain_error, domain_error_text
 from parkflow.core.views import LIST_PAGE_SIZE, get_or_404, paginate, staff_page
-
-# Temporary (i7-intake): the detail page shows intake's cards until it is composed of panels.
-from parkflow.intake import selectors as intake_selectors
-from parkflow.intake.choices import DocumentType
-from parkflow.intake.forms import ConflictForm, ConflictWithdrawForm, DocumentForm
-from parkflow.intake.gates import ADMISSION
 
 from . import exports, selectors, services
 from .choices import EnterpriseStatus
@@ -67,45 +61,19 @@ def enterprise_export(request):
     )
 
 
-def render_detail(
-    request,
-    enterprise,
-    *,
-    action_error=None,
-    conflict_form=None,
-    document_form=None,
-    withdraw_form=None,
-    open_action="",
-    status=200,
-):
+def render_detail(request, enterprise, *, action_error=None, open_action="", status=200):
+    """The enterprise page. Other apps' sections (intake: documents, admission, brand flags, fee,
+    reviews, conflicts) are detail panels they declare (core.registry); an app whose action was
+    refused re-renders the page through here, its bound form handed to its own panel."""
     user = request.user
     if access.is_enterprise_user(user):
         # Defence in depth: reviewer names and opinions are never rendered to an enterprise,
         # even if a route lost its staff_page decorator (D21).
         raise Http404
-    reviews = list(gates.reviews_of(enterprise, ADMISSION).order_by("-requested_at", "-id")[:6])
-    latest = gates.latest_decision(enterprise, ADMISSION)
-    has_conflict = intake_selectors.has_active_conflict(user, enterprise)
-    can_upload = (
-        access.may(user, "document.upload", enterprise)
-        and enterprise.status != EnterpriseStatus.EXITED
-    )
-    # "?upload=brand_authorisation" (the brand card's link) opens the upload form preset.
-    preset = request.GET.get("upload", "") if request.method == "GET" else ""
-    open_upload = can_upload and preset in DocumentType.values
-    if document_form is None:
-        document_form = DocumentForm(initial={"doc_type": preset} if open_upload else None)
-    conflicts = intake_selectors.conflicts_active_on(user, enterprise)
-    admission = intake_selectors.admission_state(enterprise)
     actions = workflow.available_transitions(user, enterprise, portal=None)
     context = {
         "enterprise": enterprise,
         "lifecycle": lifecycle(enterprise.status),
-        "reviews": reviews,
-        "pending_reviews": [r for r in reviews if r.is_pending],
-        "latest_review": latest,
-        "admission_approved": gates.is_approved(enterprise, ADMISSION) if latest else False,
-        "gate": gates.get_gate(ADMISSION),
         "actions": actions,
         "can_act": any(action.enabled for action in actions),
         "action_error": action_error,
@@ -113,25 +81,7 @@ def render_detail(
         "transition_form": TransitionForm(),
         "can_edit": access.may(user, "enterprise.edit", enterprise)
         and enterprise.status != EnterpriseStatus.EXITED,
-        "has_conflict": has_conflict,
-        "can_declare": not has_conflict
-        and access.may(user, "enterprise.declare_conflict", enterprise),
-        "conflict_form": conflict_form or ConflictForm(),
-        "withdraw_form": withdraw_form or ConflictWithdrawForm(),
-        "conflicts": conflicts,
         **_timeline_context(user, enterprise),
-        "documents": intake_selectors.documents_of(enterprise),
-        "document_form": document_form,
-        "open_upload": open_upload,
-        "can_upload": can_upload,
-        "can_download": access.may(user, "document.download", enterprise),
-        "admission": admission,
-        "admission_problems": admission["problems"],
-        "review_rounds": intake_selectors.review_rounds(enterprise),
-        "brand": intake_selectors.brand_state(enterprise),
-        "fee": intake_selectors.fee_state(
-            user, enterprise, in_good_standing=admission["in_good_standing"]
-        ),
         "portal": portal_state(user, enterprise),
     }
     return render(request, "enterprises/enterprise_detail.html", context, status=status)
@@ -182,24 +132,6 @@ enterprise_transition = workflow_views.transition_page(
 )
 
 
-@require_POST
-@staff_page("enterprise.view")
-def enterprise_declare_conflict(request, pk):
-    enterprise = get_or_404(selectors.enterprise_get_for_user, actor=request.user, pk=pk)
-    form = ConflictForm(request.POST)
-    if form.is_valid():
-        try:
-            services.conflict_declare(
-                actor=request.user, enterprise=enterprise, reason=form.cleaned_data["reason"]
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("利益冲突申报已登记，您将不参与该企业的审查与审批。"))
-            return redirect("enterprises:detail", pk=enterprise.pk)
-    return render_detail(request, enterprise, conflict_form=form, status=400)
-
-
 def _duplicate_in_scope(user, form):
     """The enterprise already holding the credit code just refused, when this user may open it:
     the form links to it."""
@@ -227,6 +159,13 @@ def enterprise_create(request):
             return redirect("enterprises:detail", pk=enterprise.pk)
     context = {"form": form, "creating": True, "duplicate": _duplicate_in_scope(request.user, form)}
     return render(request, "enterprises/enterprise_form.html", context)
+
+
+def _approval_voidable(enterprise) -> bool:
+    """Has the review moving in requires approved this record? Editing a reviewed field voids
+    it. The gate is whatever the declared ``move_in`` step requires (intake adds it)."""
+    gate = workflow.get(Enterprise, "move_in").gate
+    return bool(gate) and gates.is_approved(enterprise, gate)
 
 
 @require_http_methods(["GET", "POST"])
@@ -257,7 +196,7 @@ def enterprise_edit(request, pk):
         "form": form,
         "creating": False,
         "enterprise": enterprise,
-        "voids_approval": gates.is_approved(enterprise, ADMISSION),
+        "voids_approval": _approval_voidable(enterprise),
         "duplicate": _duplicate_in_scope(request.user, form),
     }
     return render(request, "enterprises/enterprise_form.html", context)

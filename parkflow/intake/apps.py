@@ -31,3 +31,15 @@ class IntakeConfig(AppConfig):
         from .documents import check_upload
 
         hooks.register("check_upload", check_upload)
+
+        # A registered or renamed enterprise is checked against the protected brands (R-ENT-6),
+        # in the transaction of the service that wrote it; enterprises does not import intake.
+        from parkflow.enterprises.signals import enterprise_named
+
+        enterprise_named.connect(_brand_check, dispatch_uid="intake.brand_check")
+
+
+def _brand_check(sender, *, enterprise, **kwargs):
+    from .services import brand_check
+
+    brand_check(enterprise=enterprise)

@@ -1,5 +1,6 @@
 """Review gates of intake (R-CPL-1). The codes keep their ``enterprise.`` prefix: reviews store
-them. The admission gate's consequence is still performed by the enterprise lifecycle service."""
+them. Each gate's consequence is an intake service (the admission outcome performs the
+lifecycle's approve/reject steps, declared in intake/workflows.py)."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -29,7 +30,7 @@ def _reviewed_content(enterprise):
 
 
 def _admission_decided(actor, review):
-    from parkflow.enterprises.services import enterprise_record_admission_outcome
+    from .services import enterprise_record_admission_outcome
 
     enterprise_record_admission_outcome(actor=actor, review=review)
 

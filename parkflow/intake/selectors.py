@@ -24,12 +24,11 @@ from parkflow.core import access, clock, gates
 from parkflow.core.choices import ReviewDecision
 from parkflow.core.models import Review
 from parkflow.core.rules import params_for
-from parkflow.enterprises import guards
 from parkflow.enterprises import selectors as enterprise_selectors
 from parkflow.enterprises.models import Enterprise
 from parkflow.org.models import User
 
-from . import services
+from . import guards, services
 from .choices import DocumentType, FlagStatus
 from .forms import APPLICATION_STATUSES
 from .gates import ADMISSION, BRAND_AUTHORISATION, SPOT_CHECK

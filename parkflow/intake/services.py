@@ -11,25 +11,25 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
-from parkflow.core import access, audit, clock, gates
+from parkflow.core import access, audit, clock, gates, workflow
 from parkflow.core.db import service
 from parkflow.core.errors import Conflict, ValidationFailed
 from parkflow.core.rules import evaluate_on_commit
 from parkflow.core.validation import check_length, full_clean
-from parkflow.enterprises import guards
 from parkflow.enterprises.choices import EnterpriseStatus
 from parkflow.enterprises.models import Enterprise
 
-from . import brands, draws
+from . import brands, draws, guards
 from .choices import DocumentType, DrawPurpose, FlagStatus
 from .documents import check_upload
-from .gates import BRAND_AUTHORISATION, SPOT_CHECK
+from .gates import ADMISSION, BRAND_AUTHORISATION, SPOT_CHECK
 from .models import (
     AdmissionFee,
     AdmissionFeeTariff,
     BrandFlag,
     ConflictDeclaration,
     ProtectedBrand,
+    PublishedResult,
     QualificationDocument,
     ReviewDraw,
     SpotCheckCampaign,
@@ -43,11 +43,12 @@ SYSTEM_OPERATIONS = {
     "draw_rerun": "pure: re-runs a recorded draw from its pool and seed; reads and writes nothing",
     "quarter_of": "pure helper: the quarter a date falls in",
     "tariff_in_force": "read helper for callers that already checked access to the park",
-    "brand_authorisation_record_outcome": "a review decision's consequence, run by "
+    "enterprise_record_admission_outcome": "a review decision's consequence, run by "
     "gates.review_decide in its transaction after it checked the reviewer (R-CPL-1)",
+    "brand_authorisation_record_outcome": "a review decision's consequence (see above)",
     "spot_check_record_outcome": "a review decision's consequence (see above)",
-    "brand_check": "run inside enterprise_create/update and the portal registration, after "
-    "their checks; the system raises the flags (R-ENT-6)",
+    "brand_check": "run inside enterprise_create/update and the portal registration (the "
+    "enterprise_named signal), after their checks; the system raises the flags (R-ENT-6)",
 }
 
 
@@ -403,9 +404,6 @@ def spot_check_campaign_run(
 
 
 def spot_check_record_outcome(*, actor, review):
-    # Temporary (i7-intake): publishing moves here with the admission steps.
-    from parkflow.enterprises.services import _publish
-
     enterprise = Enterprise.objects.get(pk=review.object_id)
     _publish(enterprise, DrawPurpose.SPOT_CHECK, review.decision)
 
@@ -538,3 +536,90 @@ def protected_brand_update(*, actor, brand, **changes) -> ProtectedBrand:
     brand.save()
     audit.record(actor, "brand.update", brand, before=before, after=audit.snapshot(brand))
     return brand
+
+
+# ---------------------------------------------------------------------------------------------
+# The admission steps of the enterprise lifecycle: declared in workflows.py, performed by
+# core.workflow.transition (D27). The wrappers keep the service names the rest of the code calls.
+
+
+def enterprise_submit_for_review(
+    *, actor, enterprise, count: int | None = None, seed: str | None = None
+):
+    """Put an application under review (Art.10 双随机): check the licence is there, draw the
+    reviewers at random from the eligible pool and open one review for each in a new round.
+    Staff submit for enterprises of their park; an enterprise user submits its own application."""
+    return workflow.transition(
+        actor=actor, obj=enterprise, name="start_review", count=count, seed=seed
+    )
+
+
+def enterprise_approve(*, actor, enterprise, reason=""):
+    """Gated (R-CPL-1): needs a current approval of the admission review."""
+    return workflow.transition(actor=actor, obj=enterprise, name="approve", reason=reason)
+
+
+def enterprise_reject(*, actor, enterprise, reason=""):
+    return workflow.transition(actor=actor, obj=enterprise, name="reject", reason=reason)
+
+
+def _open_admission_review(*, actor, enterprise, count=None, seed=None):
+    """The side effect of ``start_review`` (workflows.py), inside its transaction."""
+    draw = _draw_reviewers(
+        actor=actor,
+        enterprise=enterprise,
+        gate_code=ADMISSION,
+        purpose=DrawPurpose.ADMISSION,
+        count=count or settings.PARKFLOW_ADMISSION_REVIEWERS,
+        seed=seed,
+        submitter=actor,
+    )
+    for reviewer_id in draw.selected:
+        gates.review_request(
+            actor=actor,
+            obj=enterprise,
+            gate_code=ADMISSION,
+            assigned_to=_user(reviewer_id),
+            round=draw.round,
+        )
+
+
+def enterprise_record_admission_outcome(*, actor, review):
+    """Consequence of an admission review decision (called by the gate, in its transaction):
+    approval admits the enterprise, rejection or return suspends it (Art.20(二) "暂缓推进").
+    The review, not the business role, authorises this step."""
+    enterprise = Enterprise.objects.select_for_update(of=("self",), no_key=True).get(
+        pk=review.object_id
+    )
+    if enterprise.status != EnterpriseStatus.UNDER_REVIEW:
+        return
+    outcome = gates.round_outcome(gates.latest_round(enterprise, ADMISSION))
+    if outcome == "pending":
+        return  # another drawn reviewer has yet to decide
+    enterprise = workflow.perform(
+        actor=actor,
+        obj=enterprise,
+        name="approve" if outcome == "approve" else "reject",
+        reason=review.opinion,
+        authorised_by="the admission review's decision (gates.review_decide checked the reviewer)",
+    )
+    _publish(enterprise, DrawPurpose.ADMISSION, outcome)
+
+
+def _publish(enterprise, purpose, decision):
+    """ "一公开": name, decision and date — never the internal opinion."""
+    now = clock.now()
+    result = PublishedResult.objects.create(
+        enterprise=enterprise,
+        enterprise_name=enterprise.name,
+        purpose=purpose,
+        decision=decision,
+        decided_on=clock.localtime(now).date(),
+        published_at=now,
+    )
+    audit.record(
+        None,
+        "review.publish",
+        enterprise,
+        after={"result": result.pk, "purpose": purpose, "decision": decision},
+    )

@@ -20,6 +20,7 @@ from parkflow.core.forms import add_domain_error, domain_error_text
 from parkflow.core.views import LIST_PAGE_SIZE, get_or_404, paginate, safe_next, staff_page
 from parkflow.enterprises import selectors as enterprise_selectors
 from parkflow.enterprises.forms import parks_for
+from parkflow.enterprises.views import render_detail
 from parkflow.org.models import OrgUnit
 
 from . import selectors, services
@@ -34,6 +35,7 @@ from .forms import (
     TariffPublishForm,
 )
 from .models import ConflictDeclaration, QualificationDocument, ReviewDraw, SpotCheckCampaign
+from .panels import refused_with
 
 CAMPAIGN_PAGE_SIZE = 8
 BRAND_PAGE_SIZE = 30
@@ -258,10 +260,10 @@ def conflict_list(request):
 # (temporary, i7-intake: the detail page becomes a composition of registered panels).
 
 
-def _render_detail(request, enterprise, **kwargs):
-    from parkflow.enterprises.views import render_detail
-
-    return render_detail(request, enterprise, **kwargs)
+def _render_detail(request, enterprise, *, action_error=None, status=200, **forms):
+    """The enterprise page again, with the refused form in intake's panel (panels.refused_with)."""
+    refused_with(request, **forms)
+    return render_detail(request, enterprise, action_error=action_error, status=status)
 
 
 @require_POST

@@ -20,11 +20,12 @@ from parkflow.core.errors import DomainError
 from parkflow.core.forms import add_domain_error, domain_error_text
 from parkflow.core.models import Review
 from parkflow.core.views import LIST_PAGE_SIZE, get_or_404, paginate
-from parkflow.enterprises import guards, services
+from parkflow.enterprises import services
 from parkflow.enterprises.choices import EnterpriseStatus
 from parkflow.enterprises.forms import PortalApplicationForm
 from parkflow.enterprises.models import Enterprise
 from parkflow.enterprises.selectors import enterprise_get_for_user, lifecycle
+from parkflow.intake import guards
 from parkflow.intake.choices import DocumentType, FlagStatus
 from parkflow.intake.files import open_document, upload_document_from
 from parkflow.intake.forms import DocumentForm, ResultFilterForm

@@ -223,21 +223,21 @@ SERVICES: dict[str, Service] = {
         refused=lambda w: [_s(w, Role.BUSINESS_STAFF, w.other_park), _s(w, Role.AUDITOR)],
         before=True,
     ),
-    "parkflow.enterprises.services.enterprise_submit_for_review": Service(
+    "parkflow.intake.services.enterprise_submit_for_review": Service(
         "enterprise.start_review",
         lambda w: {"enterprise": _submittable(w)},
         allowed=lambda w: w.clerk(),
         refused=lambda w: [_s(w, Role.BUSINESS_STAFF, w.other_park), _s(w, Role.AUDITOR)],
         before=True,
     ),
-    "parkflow.enterprises.services.enterprise_approve": Service(
+    "parkflow.intake.services.enterprise_approve": Service(
         "enterprise.approve",
         lambda w: {"enterprise": w.decided_without_outcome("approve")},
         allowed=lambda w: w.clerk(),
         refused=lambda w: [_s(w, Role.BUSINESS_STAFF, w.other_park), _s(w, Role.AUDITOR)],
         before=True,
     ),
-    "parkflow.enterprises.services.enterprise_reject": Service(
+    "parkflow.intake.services.enterprise_reject": Service(
         "enterprise.reject",
         lambda w: {"enterprise": w.decided_without_outcome("reject")},
         allowed=lambda w: w.clerk(),
@@ -325,7 +325,7 @@ SERVICES: dict[str, Service] = {
         },
         system=True,
     ),
-    "parkflow.enterprises.services.enterprise_record_admission_outcome": Service(
+    "parkflow.intake.services.enterprise_record_admission_outcome": Service(
         "review.publish",
         lambda w: {"actor": w.clerk(), "review": _decided_review(w)},
         system=True,

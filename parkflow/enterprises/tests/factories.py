@@ -99,6 +99,7 @@ def application_under_review(park, clerk, **values):
     """An application with a current licence, submitted for review through the services: the
     reviewers are drawn at random from the eligible reviewers of ``park`` (default two)."""
     from parkflow.enterprises import services
+    from parkflow.intake import services as intake_services
 
     fields = {
         "name": "苏州星河智能科技有限公司",
@@ -114,7 +115,9 @@ def application_under_review(park, clerk, **values):
     enterprise = services.enterprise_create(actor=clerk, park=park, **fields)
     upload_licence(enterprise, clerk)
     services.enterprise_apply(actor=clerk, enterprise=enterprise)
-    return services.enterprise_submit_for_review(actor=clerk, enterprise=enterprise, count=count)
+    return intake_services.enterprise_submit_for_review(
+        actor=clerk, enterprise=enterprise, count=count
+    )
 
 
 def under_review_without_draw(enterprise) -> Enterprise:

@@ -479,7 +479,7 @@ ROUTES = {
     "api:enterprise-reject": Route(
         API, {"POST": 200}, "enterprise.transition", R.BUSINESS_STAFF, _api_reject
     ),
-    "api:enterprise-declare-conflict": Route(
+    "api:enterprise-intake-declare-conflict": Route(
         API, {"POST": 201}, "enterprise.declare_conflict", R.BUSINESS_STAFF, _api_declare
     ),
     "api:enterprise-reviews": Route(
@@ -488,23 +488,23 @@ ROUTES = {
     "api:enterprise-audit": Route(
         API, {"GET": 200}, "enterprise.timeline", R.AUDITOR, _enterprise_case
     ),
-    "api:enterprise-documents": Route(
+    "api:enterprise-intake-documents": Route(
         API,
         {"GET": 200, "POST": 201},
         {"GET": "enterprise.view", "POST": "document.upload"},
         R.BUSINESS_STAFF,
         _api_documents,
     ),
-    "api:enterprise-draws": Route(
+    "api:enterprise-intake-draws": Route(
         API, {"GET": 200}, "enterprise.view", R.BUSINESS_STAFF, _api_under_review
     ),
-    "api:enterprise-brand-flags": Route(
+    "api:enterprise-intake-brand-flags": Route(
         API, {"GET": 200}, "enterprise.view", R.AUDITOR, _api_brand_flags
     ),
-    "api:enterprise-standing": Route(
+    "api:enterprise-intake-standing": Route(
         API, {"GET": 200}, "enterprise.view", R.AUDITOR, _enterprise_case
     ),
-    "api:enterprise-charge-admission-fee": Route(
+    "api:enterprise-intake-charge-admission-fee": Route(
         API, {"POST": 201}, "fee.charge", R.FINANCE_STAFF, _api_fee
     ),
     "api:document-detail": Route(API, {"GET": 200}, "enterprise.view", R.AUDITOR, _api_document),

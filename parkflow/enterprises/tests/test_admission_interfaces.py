@@ -21,6 +21,7 @@ from parkflow.enterprises.tests.factories import (
     under_review_without_draw,
     upload_licence,
 )
+from parkflow.intake import services as intake_services
 from parkflow.intake.gates import ADMISSION
 from parkflow.intake.models import ProtectedBrand
 from parkflow.org.choices import Role
@@ -67,7 +68,7 @@ def _under_review(park, clerk, reviewer, condition):
 def _approve(interface, enterprise, approver):
     if interface == "service":
         try:
-            services.enterprise_approve(actor=approver, enterprise=enterprise)
+            intake_services.enterprise_approve(actor=approver, enterprise=enterprise)
         except Conflict as exc:
             return str(exc)
         return ""

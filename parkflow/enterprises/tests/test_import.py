@@ -8,7 +8,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from parkflow.core.models import AuditEvent
-from parkflow.enterprises import guards, services_import
+from parkflow.enterprises import services_import
 from parkflow.enterprises.choices import EnterpriseStatus, ImportStatus
 from parkflow.enterprises.models import Enterprise, ImportBatch, LegacyAdmission
 from parkflow.enterprises.tests import ledgers
@@ -18,6 +18,7 @@ from parkflow.enterprises.tests.factories import (
     make_credit_code,
     pdf_upload,
 )
+from parkflow.intake import guards
 from parkflow.intake.models import ProtectedBrand
 from parkflow.org.choices import Role
 from parkflow.org.models import EmergencyContact

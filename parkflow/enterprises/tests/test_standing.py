@@ -11,7 +11,7 @@ from django.utils import timezone
 from parkflow.core import gates, rules
 from parkflow.core.errors import Conflict, PermissionDenied, ValidationFailed
 from parkflow.core.models import Alert
-from parkflow.enterprises import guards, services
+from parkflow.enterprises import services
 from parkflow.enterprises.choices import EnterpriseStatus
 from parkflow.enterprises.models import Enterprise
 from parkflow.enterprises.tests.factories import (
@@ -19,6 +19,7 @@ from parkflow.enterprises.tests.factories import (
     application_under_review,
     upload_licence,
 )
+from parkflow.intake import guards
 from parkflow.intake import services as intake_services
 from parkflow.intake.gates import ADMISSION
 from parkflow.intake.models import AdmissionFee
@@ -54,7 +55,7 @@ def test_an_application_without_a_licence_cannot_be_submitted(park, clerk, revie
     enterprise = EnterpriseFactory(park=park)
     services.enterprise_apply(actor=clerk, enterprise=enterprise)
     with pytest.raises(Conflict) as exc:
-        services.enterprise_submit_for_review(actor=clerk, enterprise=enterprise)
+        intake_services.enterprise_submit_for_review(actor=clerk, enterprise=enterprise)
     assert "未上传营业执照" in str(exc.value)
     enterprise.refresh_from_db()
     assert enterprise.status == EnterpriseStatus.APPLYING
@@ -85,7 +86,7 @@ def test_a_failed_review_cannot_be_approved_by_any_other_step(park, clerk, revie
     )
     enterprise.refresh_from_db()
     with pytest.raises(Conflict):
-        services.enterprise_approve(actor=clerk, enterprise=enterprise)
+        intake_services.enterprise_approve(actor=clerk, enterprise=enterprise)
     with pytest.raises(Conflict):
         guards.ensure_in_good_standing(enterprise)
 

@@ -81,7 +81,7 @@ def test_the_pool_excludes_declared_conflicts(park, clerk, reviewers):
     intake_services.conflict_declare(
         actor=reviewers[1], enterprise=enterprise, reason="曾任该企业顾问"
     )
-    services.enterprise_submit_for_review(actor=clerk, enterprise=enterprise)
+    intake_services.enterprise_submit_for_review(actor=clerk, enterprise=enterprise)
     draw = ReviewDraw.objects.get(enterprise=enterprise)
     assert reviewers[1].pk not in draw.pool
     assert "利益冲突" in draw.excluded[str(reviewers[1].pk)]
@@ -150,7 +150,7 @@ def test_a_rejected_application_can_be_corrected_and_resubmitted_keeping_history
     assert enterprise.status == EnterpriseStatus.REJECTED
     services.enterprise_update(actor=clerk, enterprise=enterprise, registered_capital="900")
     services.enterprise_apply(actor=clerk, enterprise=enterprise)
-    services.enterprise_submit_for_review(actor=clerk, enterprise=enterprise)
+    intake_services.enterprise_submit_for_review(actor=clerk, enterprise=enterprise)
     assert ReviewDraw.objects.filter(enterprise=enterprise).count() == 2
     assert {r.round for r in gates.reviews_of(enterprise, ADMISSION)} == {1, 2}
     assert PublishedResult.objects.filter(enterprise=enterprise, decision="return").exists()

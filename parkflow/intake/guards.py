@@ -8,10 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 from parkflow.core import clock, gates
 from parkflow.core.errors import Conflict
-from parkflow.intake.choices import DocumentType, FlagStatus
-from parkflow.intake.gates import ADMISSION
+from parkflow.enterprises.choices import EnterpriseStatus
 
-from .choices import EnterpriseStatus
+from .choices import DocumentType, FlagStatus
+from .gates import ADMISSION
 
 ADMITTED = (EnterpriseStatus.APPROVED, EnterpriseStatus.RESIDENT)
 
