@@ -155,7 +155,7 @@ class World:
 
     def licensed(self):
         """A prospect with a current licence uploaded through the service."""
-        from parkflow.enterprises.tests.factories import upload_licence
+        from parkflow.intake.tests.factories import upload_licence
 
         enterprise = self.enterprise()
         if "licence" not in self._cache:
@@ -164,7 +164,7 @@ class World:
 
     def under_review(self):
         """An application under review; two risk officers of park A are drawn as reviewers."""
-        from parkflow.enterprises.tests.factories import application_under_review
+        from parkflow.intake.tests.factories import application_under_review
 
         if "under_review" not in self._cache:
             reviewers = [self.staff(Role.RISK_OFFICER) for _ in range(2)]

@@ -12,8 +12,9 @@ from django.urls import reverse
 from parkflow.core.models import AuditEvent, CalendarDay
 from parkflow.enterprises.choices import EnterpriseStatus, Industry
 from parkflow.enterprises.models import Enterprise
-from parkflow.enterprises.tests.factories import make_credit_code, upload_licence
+from parkflow.enterprises.tests.factories import make_credit_code
 from parkflow.intake import services
+from parkflow.intake.tests.factories import upload_licence
 from parkflow.org.choices import AuthorityKind, Role, UnitKind
 from parkflow.org.models import AuthorityLimit, RoleAssignment, User
 from parkflow.org.tests.factories import OrgUnitFactory, staff

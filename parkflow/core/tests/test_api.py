@@ -368,7 +368,8 @@ def test_alert_list_queries_do_not_grow_with_rows(park):
 def _under_review(park, clerk, seed=1):
     """An application under admission review; the park has one eligible reviewer, so the
     random draw has only one possible outcome."""
-    from parkflow.enterprises.tests.factories import application_under_review, make_credit_code
+    from parkflow.enterprises.tests.factories import make_credit_code
+    from parkflow.intake.tests.factories import application_under_review
 
     return application_under_review(
         park,

@@ -16,7 +16,8 @@ from parkflow.core import audit, audit_actions, workflow
 from parkflow.core.admin import AuditedAdmin
 from parkflow.core.choices import ReviewDecision
 from parkflow.core.templatetags.parkflow import ago, cn_datetime
-from parkflow.enterprises.tests.factories import EnterpriseFactory, application_under_review
+from parkflow.enterprises.tests.factories import EnterpriseFactory
+from parkflow.intake.tests.factories import application_under_review
 from parkflow.org.choices import Role
 from parkflow.org.tests.factories import OrgUnitFactory, staff
 

@@ -9,13 +9,10 @@ from parkflow.core.errors import Conflict, GateNotPassed, PermissionDenied, Vali
 from parkflow.core.models import AuditEvent, Review
 from parkflow.enterprises import services
 from parkflow.enterprises.choices import EnterpriseStatus
-from parkflow.enterprises.tests.factories import (
-    make_credit_code,
-    under_review_without_draw,
-    upload_licence,
-)
+from parkflow.enterprises.tests.factories import make_credit_code
 from parkflow.intake import services as intake_services
 from parkflow.intake.gates import ADMISSION
+from parkflow.intake.tests.factories import under_review_without_draw, upload_licence
 from parkflow.org.choices import ComplianceKind, Role
 from parkflow.org.models import ComplianceRecord
 from parkflow.org.tests.factories import ParkFactory, grant_also, staff

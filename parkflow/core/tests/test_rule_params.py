@@ -13,7 +13,8 @@ from parkflow.core.choices import AlertStatus
 from parkflow.core.errors import ValidationFailed
 from parkflow.core.models import Alert, AuditEvent, RuleSetting
 from parkflow.enterprises.choices import EnterpriseStatus
-from parkflow.enterprises.tests.factories import EnterpriseFactory, upload_licence
+from parkflow.enterprises.tests.factories import EnterpriseFactory
+from parkflow.intake.tests.factories import upload_licence
 from parkflow.org.choices import Role
 from parkflow.org.tests.factories import EmergencyContactFactory, OrgUnitFactory, staff
 

@@ -13,12 +13,8 @@ from parkflow.core import rules
 from parkflow.core.regulation import article_label, chinese_number, chinese_numeral
 from parkflow.core.templatetags.parkflow import cite
 from parkflow.enterprises import services
-from parkflow.enterprises.tests.factories import (
-    EnterpriseFactory,
-    application_under_review,
-    make_credit_code,
-    upload_licence,
-)
+from parkflow.enterprises.tests.factories import EnterpriseFactory, make_credit_code
+from parkflow.intake.tests.factories import application_under_review, upload_licence
 from parkflow.org.choices import Role
 from parkflow.org.models import ComplianceRecord
 from parkflow.org.tests.factories import EmergencyContactFactory, OrgUnitFactory, staff

@@ -16,14 +16,11 @@ from parkflow.core.models import AuditEvent
 from parkflow.enterprises import services
 from parkflow.enterprises.choices import EnterpriseStatus
 from parkflow.enterprises.models import Enterprise
-from parkflow.enterprises.tests.factories import (
-    make_credit_code,
-    under_review_without_draw,
-    upload_licence,
-)
+from parkflow.enterprises.tests.factories import make_credit_code
 from parkflow.intake import services as intake_services
 from parkflow.intake.gates import ADMISSION
 from parkflow.intake.models import ProtectedBrand
+from parkflow.intake.tests.factories import under_review_without_draw, upload_licence
 from parkflow.org.choices import Role
 from parkflow.org.models import RoleAssignment
 from parkflow.org.tests.factories import OrgUnitFactory, staff

@@ -12,15 +12,17 @@ from parkflow.enterprises.choices import EnterpriseStatus
 from parkflow.enterprises.models import Enterprise
 from parkflow.enterprises.tests.factories import (
     EnterpriseFactory,
-    application_under_review,
     enterprise_user,
     make_credit_code,
-    under_review_without_draw,
-    upload_licence,
 )
 from parkflow.intake import services as intake_services
 from parkflow.intake.gates import ADMISSION
 from parkflow.intake.models import ConflictDeclaration
+from parkflow.intake.tests.factories import (
+    application_under_review,
+    under_review_without_draw,
+    upload_licence,
+)
 from parkflow.org.choices import Role
 from parkflow.org.tests.factories import DepartmentFactory, OrgUnitFactory, staff
 

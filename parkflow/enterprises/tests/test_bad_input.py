@@ -463,7 +463,7 @@ def test_a_long_conflict_reason_is_refused_by_the_service(park, clerk, enterpris
 def test_a_long_review_opinion_is_refused(park):
     from parkflow.core import gates
     from parkflow.core.models import Review
-    from parkflow.enterprises.tests.factories import application_under_review
+    from parkflow.intake.tests.factories import application_under_review
 
     clerk = staff(Role.BUSINESS_STAFF, park)
     staff(Role.RISK_OFFICER, park)

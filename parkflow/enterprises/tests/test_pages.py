@@ -16,10 +16,10 @@ from parkflow.enterprises.tests.factories import (
     EnterpriseFactory,
     enterprise_user,
     make_credit_code,
-    upload_licence,
 )
 from parkflow.intake.gates import ADMISSION
 from parkflow.intake.models import ConflictDeclaration
+from parkflow.intake.tests.factories import upload_licence
 from parkflow.org.choices import Role
 from parkflow.org.tests.factories import OrgUnitFactory, staff
 

@@ -14,15 +14,12 @@ from parkflow.core.models import Alert
 from parkflow.enterprises import services
 from parkflow.enterprises.choices import EnterpriseStatus
 from parkflow.enterprises.models import Enterprise
-from parkflow.enterprises.tests.factories import (
-    EnterpriseFactory,
-    application_under_review,
-    upload_licence,
-)
+from parkflow.enterprises.tests.factories import EnterpriseFactory
 from parkflow.intake import guards
 from parkflow.intake import services as intake_services
 from parkflow.intake.gates import ADMISSION
 from parkflow.intake.models import AdmissionFee
+from parkflow.intake.tests.factories import application_under_review, upload_licence
 from parkflow.org.choices import Role
 from parkflow.org.tests.factories import staff
 

@@ -17,13 +17,9 @@ from parkflow.core.models import AuditEvent
 from parkflow.enterprises import workflows
 from parkflow.enterprises.choices import EnterpriseStatus as S
 from parkflow.enterprises.models import Enterprise
-from parkflow.enterprises.tests.factories import (
-    MINIMAL_PDF,
-    application_under_review,
-    make_credit_code,
-    upload_licence,
-)
+from parkflow.enterprises.tests.factories import MINIMAL_PDF, make_credit_code
 from parkflow.intake.gates import ADMISSION
+from parkflow.intake.tests.factories import application_under_review, upload_licence
 from parkflow.org.choices import Role
 from parkflow.org.tests.factories import staff
 

@@ -19,11 +19,9 @@ from parkflow.enterprises.choices import EnterpriseStatus
 from parkflow.enterprises.tests.factories import (
     MINIMAL_PDF,
     EnterpriseFactory,
-    application_under_review,
     enterprise_user,
     make_credit_code,
     pdf_upload,
-    upload_licence,
 )
 from parkflow.intake import services as intake_services
 from parkflow.intake.choices import DrawPurpose, FlagStatus
@@ -38,6 +36,7 @@ from parkflow.intake.models import (
     ReviewDraw,
     SpotCheckCampaign,
 )
+from parkflow.intake.tests.factories import application_under_review, upload_licence
 from parkflow.org.choices import Role
 from parkflow.org.models import RoleAssignment
 from parkflow.org.tests.factories import UserFactory, grant_also, staff

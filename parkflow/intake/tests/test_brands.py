@@ -14,13 +14,14 @@ from parkflow.core.errors import Conflict, PermissionDenied, ValidationFailed
 from parkflow.core.models import AuditEvent
 from parkflow.enterprises import services
 from parkflow.enterprises.choices import EnterpriseStatus
-from parkflow.enterprises.tests.factories import application_under_review, pdf_upload
+from parkflow.enterprises.tests.factories import pdf_upload
 from parkflow.intake import brands
 from parkflow.intake import services as intake_services
 from parkflow.intake.choices import BrandMatch
 from parkflow.intake.gates import BRAND_AUTHORISATION
 from parkflow.intake.models import BrandFlag, ProtectedBrand
 from parkflow.intake.tests import brand_cases
+from parkflow.intake.tests.factories import application_under_review
 from parkflow.org.choices import Role
 from parkflow.org.tests.factories import staff
 

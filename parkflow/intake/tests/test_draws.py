@@ -8,11 +8,12 @@ from parkflow.core import gates
 from parkflow.core.errors import Conflict
 from parkflow.enterprises import services
 from parkflow.enterprises.choices import EnterpriseStatus
-from parkflow.enterprises.tests.factories import application_under_review, make_credit_code
+from parkflow.enterprises.tests.factories import make_credit_code
 from parkflow.intake import draws
 from parkflow.intake import services as intake_services
 from parkflow.intake.gates import ADMISSION
 from parkflow.intake.models import PublishedResult, ReviewDraw
+from parkflow.intake.tests.factories import application_under_review
 from parkflow.org.choices import ComplianceKind, DepartmentKind, Role
 from parkflow.org.models import ComplianceRecord
 from parkflow.org.tests.factories import DepartmentFactory, OrgUnitFactory, grant_also, staff
@@ -63,7 +64,7 @@ def test_the_pool_excludes_the_submitter(park, reviewers):
 
 
 def test_the_pool_excludes_declared_conflicts(park, clerk, reviewers):
-    from parkflow.enterprises.tests.factories import upload_licence
+    from parkflow.intake.tests.factories import upload_licence
 
     enterprise = services.enterprise_create(
         actor=clerk,

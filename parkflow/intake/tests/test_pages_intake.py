@@ -17,11 +17,9 @@ from parkflow.enterprises.choices import EnterpriseStatus
 from parkflow.enterprises.models import Enterprise
 from parkflow.enterprises.tests.factories import (
     EnterpriseFactory,
-    application_under_review,
     enterprise_user,
     make_credit_code,
     pdf_upload,
-    upload_licence,
 )
 from parkflow.intake import services as intake_services
 from parkflow.intake.gates import ADMISSION, BRAND_AUTHORISATION
@@ -35,6 +33,7 @@ from parkflow.intake.models import (
     ReviewDraw,
     SpotCheckCampaign,
 )
+from parkflow.intake.tests.factories import application_under_review, upload_licence
 from parkflow.org.choices import Role
 from parkflow.org.tests.factories import OrgUnitFactory, grant_also, staff
 

@@ -11,9 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from parkflow.core import access, clock
 from parkflow.core.errors import PermissionDenied
 from parkflow.enterprises.models import Enterprise
-from parkflow.enterprises.tests.factories import EnterpriseFactory, enterprise_user, upload_licence
+from parkflow.enterprises.tests.factories import EnterpriseFactory, enterprise_user
 from parkflow.intake import services as intake_services
 from parkflow.intake.models import ConflictDeclaration, PublishedResult, QualificationDocument
+from parkflow.intake.tests.factories import upload_licence
 from parkflow.org.choices import Role
 from parkflow.org.tests.factories import UserFactory, staff
 

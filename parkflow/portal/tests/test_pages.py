@@ -118,7 +118,7 @@ def test_bad_upload_in_the_portal_shows_the_error_and_stores_nothing(client, use
 def test_enterprise_user_cannot_download_another_enterprises_document(
     client, park, user, neighbour
 ):
-    from parkflow.enterprises.tests.factories import upload_licence
+    from parkflow.intake.tests.factories import upload_licence
 
     clerk = staff(Role.BUSINESS_STAFF, park)
     document = upload_licence(neighbour, clerk)
@@ -145,7 +145,7 @@ def test_submitting_without_a_licence_is_refused_with_the_reason(client, park, u
 def test_enterprise_submits_its_application_for_review_from_the_portal(client, park, user, mine):
     from parkflow.core.models import Review
     from parkflow.enterprises.choices import EnterpriseStatus
-    from parkflow.enterprises.tests.factories import upload_licence
+    from parkflow.intake.tests.factories import upload_licence
 
     clerk = staff(Role.BUSINESS_STAFF, park)
     staff(Role.RISK_OFFICER, park)

@@ -14,14 +14,13 @@ from parkflow.enterprises.choices import EnterpriseStatus
 from parkflow.enterprises.models import Enterprise, PortalAccount
 from parkflow.enterprises.tests.factories import (
     EnterpriseFactory,
-    application_under_review,
     enterprise_user,
     make_credit_code,
     pdf_upload,
-    upload_licence,
 )
 from parkflow.intake.gates import ADMISSION, BRAND_AUTHORISATION
 from parkflow.intake.models import ProtectedBrand, PublishedResult, ReviewDraw
+from parkflow.intake.tests.factories import application_under_review, upload_licence
 from parkflow.org.choices import Role
 from parkflow.org.models import User
 from parkflow.org.tests.factories import OrgUnitFactory, staff
