@@ -133,7 +133,8 @@ ALLOWED = {
     (S.RESIDENT, "start_exit"),
     (S.EXITING, "complete_exit"),
 }
-# move_in and approve are gated (licence + admission review): see test_standing and test_gates;
+# move_in and approve are gated (licence + admission review): see intake/tests/test_standing.py
+# and core/tests/test_gates.py;
 # start_review from applying needs a licence on file (its guard) and draws reviewers.
 REFUSED_BY_GUARD = {(S.APPLYING, "start_review"): "licence_required"}
 UNGATED_ACTIONS = ["apply", "start_review", "start_exit", "complete_exit"]
