@@ -10,10 +10,11 @@ import pytest
 from django.urls import reverse
 
 from parkflow.core.models import AuditEvent, CalendarDay
+from parkflow.enterprises import services
 from parkflow.enterprises.choices import EnterpriseStatus, Industry
 from parkflow.enterprises.models import Enterprise
 from parkflow.enterprises.tests.factories import make_credit_code, upload_licence
-from parkflow.intake import services
+from parkflow.intake import services as intake_services
 from parkflow.org.choices import AuthorityKind, Role, UnitKind
 from parkflow.org.models import AuthorityLimit, RoleAssignment, User
 from parkflow.org.tests.factories import OrgUnitFactory, staff
@@ -59,7 +60,9 @@ def _enterprise(park, status):
         upload_licence(enterprise, creator)
         enterprise = services.enterprise_apply(actor=creator, enterprise=enterprise)
     if status == EnterpriseStatus.UNDER_REVIEW:
-        enterprise = services.enterprise_submit_for_review(actor=creator, enterprise=enterprise)
+        enterprise = intake_services.enterprise_submit_for_review(
+            actor=creator, enterprise=enterprise
+        )
     return enterprise
 
 

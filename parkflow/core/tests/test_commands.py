@@ -15,10 +15,10 @@ from stdnum.cn import uscc
 from parkflow.core import access, audit, audit_digest, clock, gates
 from parkflow.core.errors import Conflict
 from parkflow.core.models import Alert, AuditEvent, CalendarDay, Review
-from parkflow.enterprises import demo, guards
+from parkflow.enterprises import demo
 from parkflow.enterprises.choices import EnterpriseStatus
 from parkflow.enterprises.models import Enterprise, PortalAccount
-from parkflow.intake import brands
+from parkflow.intake import brands, guards
 from parkflow.intake import services as intake_services
 from parkflow.intake.choices import DocumentType
 from parkflow.intake.gates import ADMISSION, SPOT_CHECK
