@@ -76,5 +76,5 @@ migrations-check: install
 
 # Refresh the English catalogue (msgmerge keeps existing translations), then compile the .mo.
 messages: install
-	$(PY) manage.py makemessages -l en --ignore=node_modules --ignore=.venv --ignore=staticfiles
+	$(PY) manage.py makemessages -l en --ignore=node_modules --ignore=.venv --ignore=staticfiles --ignore='parkflow/testdomain/*'
 	$(PY) manage.py compilemessages -l en --ignore=.venv --ignore=node_modules

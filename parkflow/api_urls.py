@@ -4,7 +4,7 @@ Documented at /api/schema/ (OpenAPI 3) and /api/docs/ (Swagger UI, served locall
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from parkflow.core.api import (
+from parkflow.core.api_views import (
     AlertViewSet,
     ArticleViewSet,
     ReviewViewSet,

@@ -443,7 +443,7 @@ def _problem(user, action: str, obj=None, park=_NO_PARK) -> str | None:
         granted = grant is not None and _follow_id(obj, grant) == user.pk
         if not granted:
             if obj is not None:
-                target = _follow(obj, decl.park)
+                target = _follow_id(obj, decl.park)  # the id: no query for a loaded row
             elif park is not _NO_PARK:
                 target = park
             else:

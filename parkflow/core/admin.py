@@ -3,13 +3,21 @@
 The admin is a window, not a back door: domain records are read-only here (every change goes
 through a service with its permission checks, gates and audit event). The exceptions are data
 an administrator maintains by design — the holiday calendar (CalendarDay) and the authority
-matrix (org.AuthorityLimit) — and their changes are audited.
+matrix (org.AuthorityLimit) — and their changes go through ``core.maintained`` (audited).
+
+Every admin starts its rows from ``core.access.scope`` like the pages and the API (a superuser
+sees every park); a row outside the scope "does not exist" (the admin redirects with its
+message). A refusal a service raises while the admin saves (``ServiceAdmin``) is shown as a
+message and the whole change is rolled back.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
-from . import audit
+from . import access, maintained
+from .errors import DomainError
+from .forms import domain_error_text
 from .models import (
     Alert,
     Article,
@@ -26,10 +34,43 @@ admin.site.site_title = _("ParkFlow 系统管理")
 admin.site.index_title = _("系统管理（业务数据只读，变更请在业务页面办理）")
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """View only: no add, no change, no delete (and so no "delete selected" action)."""
+class ScopedAdminMixin:
+    """Rows through ``core.access.scope`` (R-ORG-3): a park's administrator sees his parks'
+    rows only; reference data that belongs to no park is not narrowed."""
 
     view_on_site = False  # get_absolute_url serves the audit page, not an admin button
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if access.is_scoped(qs.model):
+            qs = access.scope(request.user, qs)
+        return qs
+
+
+class ServiceAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """An editable admin whose ``save_model``/``delete_model`` call services. The admin wraps
+    a change in one transaction; a ``DomainError`` from a service leaves it, so nothing of the
+    change is written, and the user sees the refusal as a message on the same page."""
+
+    def _refused(self, request, exc: DomainError):
+        self.message_user(request, domain_error_text(exc), messages.ERROR)
+        return HttpResponseRedirect(request.get_full_path())
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except DomainError as exc:
+            return self._refused(request, exc)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except DomainError as exc:
+            return self._refused(request, exc)
+
+
+class ReadOnlyAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """View only: no add, no change, no delete (and so no "delete selected" action)."""
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -55,32 +96,20 @@ class ReadOnlyInline(admin.TabularInline):
         return False
 
 
-class AuditedAdmin(admin.ModelAdmin):
-    """Editable admin whose every save and delete is an audit event (R-PLT-1)."""
+class AuditedAdmin(ServiceAdmin):
+    """A list administrators maintain by design: every save and delete goes through
+    ``core.maintained`` (permission, one transaction, audit event; R-PLT-1)."""
 
-    view_on_site = False
     audit_label = ""
 
     def _label(self):
         return self.audit_label or self.model._meta.model_name
 
     def save_model(self, request, obj, form, change):
-        before = None
-        if change and obj.pk:
-            old = type(obj)._default_manager.get(pk=obj.pk)
-            before = audit.snapshot(old)
-        super().save_model(request, obj, form, change)
-        stored = type(obj)._default_manager.get(pk=obj.pk)  # the values as the database keeps them
-        action = f"{self._label()}.{'update' if change else 'create'}"
-        audit.record(
-            request.user, action, obj, before=before, after=audit.snapshot(stored), reason="admin"
-        )
+        maintained.maintained_save(actor=request.user, obj=obj, label=self._label(), change=change)
 
     def delete_model(self, request, obj):
-        audit.record(
-            request.user, f"{self._label()}.delete", obj, before=audit.snapshot(obj), reason="admin"
-        )
-        super().delete_model(request, obj)
+        maintained.maintained_delete(actor=request.user, obj=obj, label=self._label())
 
     def delete_queryset(self, request, queryset):
         for obj in queryset:

@@ -61,6 +61,14 @@ def _declared(module_name: str, attribute: str) -> list:
     return found
 
 
+def declared(module_name: str, attribute: str) -> list:
+    """What every installed app declares as ``attribute`` in its ``module_name`` module
+    (INSTALLED_APPS order), for an extension point an app offers the apps built on it — found
+    the way the kernel's are, so the offering app imports none of them (e.g. the enterprise
+    demo's ``ENTERPRISE_HOOKS``)."""
+    return _declared(module_name, attribute)
+
+
 def clear() -> None:
     """Forget what was discovered (tests that install an extra app or declaration)."""
     for cached in (nav_sections, workbench_cards, gate_panels, detail_panels, demo_steps):

@@ -19,7 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import access, audit, audit_actions, audit_digest, gates, registry
+from . import access, audit, audit_actions, audit_digest, gates, generic_views, registry
 from . import alerts as alert_services
 from .errors import DomainError, NotFound
 from .forms import (
@@ -120,13 +120,17 @@ def alert_list(request):
     filters = (
         form.filters() if request.GET else {"status": "active", "severity": "", "rule_code": ""}
     )
-    qs = alert_services.alert_list(actor=request.user, **filters)
-    page = paginate(request, qs, LIST_PAGE_SIZE)
-    _decorate_alerts(page.object_list, request.user)
-    context = {"form": form, "page_obj": page, "alerts": page.object_list}
-    if request.htmx and request.htmx.target == "alert-table":
-        return render(request, "core/partials/_alert_table.html", context)
-    return render(request, "core/alert_list.html", context)
+    return generic_views.list_page(
+        request,
+        qs=alert_services.alert_list(actor=request.user, **filters),
+        template="core/alert_list.html",
+        partial="core/partials/_alert_table.html",
+        target="alert-table",
+        per_page=LIST_PAGE_SIZE,
+        name="alerts",
+        context={"form": form},
+        decorate=lambda alerts: _decorate_alerts(alerts, request.user),
+    )
 
 
 def _alert_row(request, alert, *, mode: str = "", form=None, error: str = "", status: int = 200):

@@ -2,11 +2,11 @@
 open alerts; a system administrator changes parameters here (audited, re-swept at once)."""
 
 from django import forms
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -15,8 +15,8 @@ from parkflow.core import access
 
 from . import rules
 from .choices import AlertStatus
-from .errors import DomainError
-from .forms import StyledForm, add_domain_error, style_widget
+from .forms import StyledForm, style_widget
+from .generic_views import form_page
 from .models import Alert
 from .views import staff_page
 
@@ -104,20 +104,18 @@ def rule_edit(request, code):
     form = RuleSettingForm(
         request.POST or None, rule=rule, current=current, enabled=setting.enabled
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            rules.rule_setting_update(
-                actor=request.user,
-                code=code,
-                params=form.params(),
-                enabled=form.cleaned_data["enabled"],
-                reason=form.cleaned_data["reason"],
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(
-                request, _("规则“%(title)s”的参数已更新，并已重新检查。") % {"title": rule.title}
-            )
-            return redirect("core:rules")
-    return render(request, "core/rule_form.html", {"rule": rule, "form": form, "setting": setting})
+    return form_page(
+        request,
+        form=form,
+        call=lambda data: rules.rule_setting_update(
+            actor=request.user,
+            code=code,
+            params=form.params(),
+            enabled=data["enabled"],
+            reason=data["reason"],
+        ),
+        template="core/rule_form.html",
+        success_url=reverse("core:rules"),
+        success_message=_("规则“%(title)s”的参数已更新，并已重新检查。") % {"title": rule.title},
+        context={"rule": rule, "setting": setting},
+    )

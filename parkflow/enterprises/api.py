@@ -15,15 +15,14 @@ from rest_framework.response import Response
 from parkflow.core import audit as audit_trail
 from parkflow.core import gates
 from parkflow.core.api import (
-    AuditEventSerializer,
     IdField,
     IdFilter,
-    ReviewSerializer,
     ScopedPrimaryKeyRelatedField,
     ScopedViewSetMixin,
     person_field,
     staff_users,
 )
+from parkflow.core.api_views import AuditEventSerializer, ReviewSerializer
 from parkflow.core.validation import REASON_MAX_LENGTH
 from parkflow.core.workflow_api import transition_actions
 from parkflow.org.choices import UnitKind

@@ -1,4 +1,5 @@
-"""The enterprise register and customer intake in the sidebar, and their workbench cards."""
+"""The enterprise register in the sidebar (section 企业管理, which intake's entries join) and its
+workbench cards."""
 
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
@@ -19,14 +20,6 @@ NAVIGATION = [
     ),
     NavEntry(
         "enterprises",
-        _("入驻申请"),
-        "intake:applications",
-        "bi-inbox",
-        action="enterprise.view",
-        order=20,
-    ),
-    NavEntry(
-        "enterprises",
         _("企业建档"),
         "enterprises:create",
         "bi-plus-square",
@@ -41,47 +34,6 @@ NAVIGATION = [
         action="enterprise.import",
         order=40,
         match=("enterprises:import_batch",),
-    ),
-    # Customer intake (R-ENT-3 … R-ENT-6), each shown only to the roles the policy names.
-    NavEntry(
-        "enterprises",
-        _("审查结果公示"),
-        "intake:results",
-        "bi-megaphone",
-        action="result.view",
-        order=50,
-    ),
-    NavEntry(
-        "enterprises",
-        _("季度抽查"),
-        "intake:spot_checks",
-        "bi-shuffle",
-        action="spot_check.view",
-        order=60,
-    ),
-    NavEntry(
-        "enterprises",
-        _("受保护品牌"),
-        "intake:brands",
-        "bi-patch-check",
-        action="brand.manage",
-        order=70,
-    ),
-    NavEntry(
-        "enterprises",
-        _("入驻费标准"),
-        "intake:tariffs",
-        "bi-cash-coin",
-        action="tariff.view",
-        order=80,
-    ),
-    NavEntry(
-        "enterprises",
-        _("利益冲突申报"),
-        "intake:conflicts",
-        "bi-person-exclamation",
-        action="enterprise.declare_conflict",
-        order=90,
     ),
 ]
 

@@ -2,18 +2,16 @@
 edit, status transitions and conflict-of-interest declarations. Every lookup goes through the
 scoped selector, so an enterprise outside the user's parks is a 404 (R-ORG-3)."""
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.http import Http404
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from parkflow.core import access, audit, gates, workflow, workflow_views
-from parkflow.core.errors import DomainError
-from parkflow.core.forms import TransitionForm, add_domain_error, domain_error_text
-from parkflow.core.views import LIST_PAGE_SIZE, get_or_404, paginate, staff_page
+from parkflow.core import access, audit, gates, generic_views, workflow, workflow_views
+from parkflow.core.forms import TransitionForm
+from parkflow.core.views import LIST_PAGE_SIZE, get_or_404, staff_page
 
 from . import exports, selectors, services
 from .choices import EnterpriseStatus
@@ -26,38 +24,32 @@ from .views_portal import portal_state
 @staff_page("enterprise.view")
 def enterprise_list(request):
     form = EnterpriseFilterForm(request.GET or None, user=request.user)
-    qs = selectors.enterprise_list(actor=request.user, **form.filters())
-    page = paginate(request, qs, LIST_PAGE_SIZE)
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {
-        "form": form,
-        "page_obj": page,
-        "enterprises": page.object_list,
-        "export_query": query.urlencode(),
-        "can_export": access.may_somewhere(request.user, "enterprise.export"),
-        "can_create": access.may_somewhere(request.user, "enterprise.create"),
-        "filtered": any(v not in ("", None) for v in form.filters().values()),
-    }
-    if request.htmx and request.htmx.target == "enterprise-table":
-        return render(request, "enterprises/partials/_enterprise_table.html", context)
-    return render(request, "enterprises/enterprise_list.html", context)
+    return generic_views.list_page(
+        request,
+        qs=selectors.enterprise_list(actor=request.user, **form.filters()),
+        template="enterprises/enterprise_list.html",
+        partial="enterprises/partials/_enterprise_table.html",
+        target="enterprise-table",
+        per_page=LIST_PAGE_SIZE,
+        name="enterprises",
+        context={
+            "form": form,
+            "export_query": generic_views.query_without_page(request),
+            "can_export": access.may_somewhere(request.user, "enterprise.export"),
+            "can_create": access.may_somewhere(request.user, "enterprise.create"),
+            "filtered": any(v not in ("", None) for v in form.filters().values()),
+        },
+    )
 
 
 @staff_page("enterprise.export")
 def enterprise_export(request):
     form = EnterpriseFilterForm(request.GET or None, user=request.user)
-    try:
-        workbook, _count = exports.enterprise_export(actor=request.user, filters=form.filters())
-    except DomainError as exc:
-        messages.error(request, domain_error_text(exc))
-        return redirect("enterprises:list")
-    # Streamed from the temporary file (closed, and so deleted, when the response is done).
-    return FileResponse(
-        workbook,
-        as_attachment=True,
+    return generic_views.file_download(
+        request,
+        build=lambda: exports.enterprise_export(actor=request.user, filters=form.filters()),
         filename=exports.export_filename(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        back=reverse("enterprises:list"),
     )
 
 
@@ -147,18 +139,19 @@ def _duplicate_in_scope(user, form):
 @staff_page("enterprise.create")
 def enterprise_create(request):
     form = EnterpriseCreateForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        values = dict(form.cleaned_data)
-        park = values.pop("park")
-        try:
-            enterprise = services.enterprise_create(actor=request.user, park=park, **values)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("企业“%(name)s”已建档。") % {"name": enterprise.name})
-            return redirect("enterprises:detail", pk=enterprise.pk)
-    context = {"form": form, "creating": True, "duplicate": _duplicate_in_scope(request.user, form)}
-    return render(request, "enterprises/enterprise_form.html", context)
+    return generic_views.form_page(
+        request,
+        form=form,
+        call=lambda values: services.enterprise_create(actor=request.user, **values),
+        template="enterprises/enterprise_form.html",
+        success_url=_detail_url,
+        success_message=lambda e: _("企业“%(name)s”已建档。") % {"name": e.name},
+        context=lambda: {"creating": True, "duplicate": _duplicate_in_scope(request.user, form)},
+    )
+
+
+def _detail_url(enterprise) -> str:
+    return reverse("enterprises:detail", args=[enterprise.pk])
 
 
 def _approval_voidable(enterprise) -> bool:
@@ -180,23 +173,19 @@ def enterprise_edit(request, pk):
         user=request.user,
         park=enterprise.park,
     )
-    if request.method == "POST" and form.is_valid():
-        values = dict(form.cleaned_data)
-        reason = values.pop("reason", "")
-        try:
-            services.enterprise_update(
-                actor=request.user, enterprise=enterprise, reason=reason, **values
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("企业档案已更新。"))
-            return redirect("enterprises:detail", pk=enterprise.pk)
-    context = {
-        "form": form,
-        "creating": False,
-        "enterprise": enterprise,
-        "voids_approval": _approval_voidable(enterprise),
-        "duplicate": _duplicate_in_scope(request.user, form),
-    }
-    return render(request, "enterprises/enterprise_form.html", context)
+    return generic_views.form_page(
+        request,
+        form=form,
+        call=lambda values: services.enterprise_update(
+            actor=request.user, enterprise=enterprise, **{"reason": "", **values}
+        ),
+        template="enterprises/enterprise_form.html",
+        success_url=lambda _result: _detail_url(enterprise),
+        success_message=_("企业档案已更新。"),
+        context=lambda: {
+            "creating": False,
+            "enterprise": enterprise,
+            "voids_approval": _approval_voidable(enterprise),
+            "duplicate": _duplicate_in_scope(request.user, form),
+        },
+    )

@@ -7,13 +7,15 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from openpyxl import Workbook
 
 from parkflow.core.errors import DomainError, NotFound
-from parkflow.core.forms import add_domain_error, domain_error_text
+from parkflow.core.forms import domain_error_text
+from parkflow.core.generic_views import form_page
 from parkflow.core.views import staff_page
 from parkflow.core.xlsx import append_row
 
@@ -36,27 +38,20 @@ def _batch_or_404(request, pk):
 @staff_page("enterprise.import")
 def import_start(request):
     form = ImportUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            batch = services_import.import_batch_upload(
-                actor=request.user, upload=form.cleaned_data["file"]
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            return redirect("enterprises:import_batch", pk=batch.pk)
-    batches = services_import.import_batch_list(actor=request.user)[:RECENT_BATCHES]
-    status = 400 if form.errors else 200
-    return render(
+    return form_page(
         request,
-        "enterprises/import_start.html",
-        {
-            "form": form,
-            "batches": batches,
+        form=form,
+        call=lambda data: services_import.import_batch_upload(
+            actor=request.user, upload=data["file"]
+        ),
+        template="enterprises/import_start.html",
+        success_url=lambda batch: reverse("enterprises:import_batch", args=[batch.pk]),
+        context=lambda: {
+            "batches": services_import.import_batch_list(actor=request.user)[:RECENT_BATCHES],
             "parks": list(services_import.importable_parks(request.user)),
             "max_rows": settings.PARKFLOW_IMPORT_MAX_ROWS,
         },
-        status=status,
+        error_status=400,
     )
 
 

@@ -545,13 +545,12 @@ class ConflictDeclarationViewSet(
     )
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
-        declaration = self.get_object()
-        body = ConflictWithdrawSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        declaration = intake_services.conflict_withdraw(
-            actor=request.user, declaration=declaration, **body.validated_data
+        return self.service_action(
+            intake_services.conflict_withdraw,
+            obj="declaration",
+            input=ConflictWithdrawSerializer,
+            output=ConflictDeclarationSerializer,
         )
-        return Response(ConflictDeclarationSerializer(declaration).data)
 
 
 # ---------------------------------------------------------------------------------------------

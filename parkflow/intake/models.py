@@ -40,6 +40,13 @@ class ConflictDeclaration(models.Model):
         verbose_name = _("利益冲突申报")
         verbose_name_plural = _("利益冲突申报")
         ordering = ["-declared_at"]
+        # An index behind the default order and the lookups the draw and the lists make
+        # (issue 7 §6): active declarations of an enterprise, and of a person.
+        indexes = [
+            models.Index(fields=["-declared_at", "-id"], name="conflict_recent"),
+            models.Index(fields=["enterprise", "withdrawn_at"], name="conflict_enterprise_active"),
+            models.Index(fields=["person", "withdrawn_at"], name="conflict_person_active"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["person", "enterprise"],
@@ -93,6 +100,11 @@ class QualificationDocument(models.Model):
         verbose_name = _("资质材料")
         verbose_name_plural = _("资质材料")
         ordering = ["enterprise", "doc_type", "-version"]
+        # The current version of a type (newest first) and the licence-expiry rule's sweep.
+        indexes = [
+            models.Index(fields=["enterprise", "doc_type", "-version"], name="document_current"),
+            models.Index(fields=["doc_type", "valid_until"], name="document_type_valid_until"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["enterprise", "doc_type", "version"], name="document_version_once"
@@ -155,6 +167,10 @@ class ReviewDraw(models.Model):
         verbose_name = _("双随机抽取记录")
         verbose_name_plural = _("双随机抽取记录")
         ordering = ["-drawn_at", "-id"]
+        indexes = [
+            models.Index(fields=["-drawn_at", "-id"], name="draw_recent"),
+            models.Index(fields=["enterprise", "-drawn_at"], name="draw_enterprise_recent"),
+        ]
 
     def __str__(self):
         return f"{self.enterprise} · {self.get_purpose_display()} · {self.drawn_at:%Y-%m-%d}"
@@ -200,6 +216,10 @@ class PublishedResult(models.Model):
         verbose_name = _("审查结果公示")
         verbose_name_plural = _("审查结果公示")
         ordering = ["-published_at", "-id"]
+        indexes = [
+            models.Index(fields=["-published_at", "-id"], name="result_recent"),
+            models.Index(fields=["enterprise", "-published_at"], name="result_enterprise_recent"),
+        ]
 
     def __str__(self):
         return f"{self.enterprise_name} · {self.get_purpose_display()} · {self.decision}"
@@ -307,6 +327,10 @@ class BrandFlag(models.Model):
         verbose_name = _("品牌冒用嫌疑")
         verbose_name_plural = _("品牌冒用嫌疑")
         ordering = ["-raised_at"]
+        indexes = [
+            models.Index(fields=["-raised_at", "-id"], name="brand_flag_recent"),
+            models.Index(fields=["enterprise", "status"], name="brand_flag_enterprise_status"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["enterprise", "brand"],

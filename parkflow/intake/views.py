@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from parkflow.core import access, clock
 from parkflow.core.errors import DomainError, NotFound
 from parkflow.core.forms import add_domain_error, domain_error_text
+from parkflow.core.generic_views import submit
 from parkflow.core.views import LIST_PAGE_SIZE, get_or_404, paginate, safe_next, staff_page
 from parkflow.enterprises import selectors as enterprise_selectors
 from parkflow.enterprises.forms import parks_for
@@ -152,21 +153,25 @@ def brand_list(request):
         selectors.protected_brand_list().filter(pk=edit_id).first() if edit_id.isdigit() else None
     )
     form = ProtectedBrandForm(request.POST or None, editing=editing)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if editing is not None:
-                brand = services.protected_brand_update(
-                    actor=request.user, brand=editing, **form.cleaned_data
-                )
-                done = _("已保存“%(name)s”，此后登记或改名的企业按新设置比对。")
-            else:
-                brand = services.protected_brand_create(actor=request.user, **form.cleaned_data)
-                done = _("已将“%(name)s”加入受保护品牌名录，此后登记或改名的企业将与其比对。")
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, done % {"name": brand.name})
-            return redirect("intake:brands")
+    if editing is not None:
+        done, brand = submit(
+            request,
+            form,
+            lambda values: services.protected_brand_update(
+                actor=request.user, brand=editing, **values
+            ),
+        )
+        message = _("已保存“%(name)s”，此后登记或改名的企业按新设置比对。")
+    else:
+        done, brand = submit(
+            request,
+            form,
+            lambda values: services.protected_brand_create(actor=request.user, **values),
+        )
+        message = _("已将“%(name)s”加入受保护品牌名录，此后登记或改名的企业将与其比对。")
+    if done:
+        messages.success(request, message % {"name": brand.name})
+        return redirect("intake:brands")
     search = (request.GET.get("q") or "").strip()[:60]
     page = paginate(request, selectors.protected_brand_list(search=search), BRAND_PAGE_SIZE)
     flags = selectors.open_flags_by_brand(request.user, page.object_list)
@@ -204,22 +209,20 @@ def tariff_list(request):
     if request.method == "POST":
         if form is None:
             raise PermissionDenied
-        if form.is_valid():
-            try:
-                tariff = services.tariff_publish(actor=user, **form.cleaned_data)
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
-                messages.success(
-                    request,
-                    _("已公布 %(park)s 入驻费标准 ¥%(amount)s，自 %(day)s 起执行。")
-                    % {
-                        "park": tariff.park,
-                        "amount": f"{tariff.amount:,.2f}",
-                        "day": f"{tariff.effective_from:%Y-%m-%d}",
-                    },
-                )
-                return redirect("intake:tariffs")
+        done, tariff = submit(
+            request, form, lambda values: services.tariff_publish(actor=user, **values)
+        )
+        if done:
+            messages.success(
+                request,
+                _("已公布 %(park)s 入驻费标准 ¥%(amount)s，自 %(day)s 起执行。")
+                % {
+                    "park": tariff.park,
+                    "amount": f"{tariff.amount:,.2f}",
+                    "day": f"{tariff.effective_from:%Y-%m-%d}",
+                },
+            )
+            return redirect("intake:tariffs")
     today = clock.today()
     page = paginate(request, selectors.tariff_list(actor=user), TARIFF_PAGE_SIZE)
     # ``parks`` are already the user's (parks_for): the summary needs no second scoping.

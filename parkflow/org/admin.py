@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from parkflow.core import access, audit
-from parkflow.core.admin import AuditedAdmin, ReadOnlyAdmin
+from parkflow.core.admin import AuditedAdmin, ReadOnlyAdmin, ServiceAdmin
 
 from . import services as org_services
 from .models import (
@@ -20,20 +20,6 @@ from .models import (
     User,
 )
 
-USER_AUDIT_FIELDS = [
-    "username",
-    "display_name",
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "employee_no",
-    "hired_on",
-    "is_active",
-    "is_staff",
-    "is_superuser",
-]
-
 
 class RoleAssignmentInline(admin.TabularInline):
     model = RoleAssignment
@@ -44,10 +30,11 @@ class RoleAssignmentInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(ServiceAdmin, DjangoUserAdmin):
     """Staff and portal users. Django's own groups and permissions are not used: access follows
     the ParkFlow roles below (core.access). Users are deactivated, never deleted, so the trail
-    and every record that names them stay intact."""
+    and every record that names them stay intact. Saves and role changes go through the org
+    services; a refusal (e.g. granting oneself a role) is a message and writes nothing."""
 
     inlines = [RoleAssignmentInline]
     list_display = ("username", "display_name", "email", "is_active", "is_staff", "roles")
@@ -107,22 +94,7 @@ class UserAdmin(DjangoUserAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        before = audit.snapshot(User.objects.get(pk=obj.pk), USER_AUDIT_FIELDS) if change else None
-        super().save_model(request, obj, form, change)
-        after = audit.snapshot(obj, USER_AUDIT_FIELDS)
-        if change:
-            changed = [k for k in after if before.get(k) != after.get(k)]
-            if not changed:
-                return
-            before, after = {k: before[k] for k in changed}, {k: after[k] for k in changed}
-        audit.record(
-            request.user,
-            "user.update" if change else "user.create",
-            obj,
-            before=before,
-            after=after,
-            reason="admin",
-        )
+        org_services.user_save(actor=request.user, person=obj, change=change)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not RoleAssignment:

@@ -313,13 +313,13 @@ class EmergencyContactViewSet(
     )
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
-        contact = self.get_object()
-        body = EmergencyContactConfirmSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        services.emergency_contact_confirm(
-            actor=request.user, contact=contact, **body.validated_data
+        return self.service_action(
+            services.emergency_contact_confirm,
+            obj="contact",
+            input=EmergencyContactConfirmSerializer,
+            output=EmergencyContactSerializer,
+            reread=True,
         )
-        return Response(self._shaped(contact))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -173,5 +173,4 @@ class ApiTokenViewSet(
 
     @action(detail=True, methods=["post"])
     def revoke(self, request, pk=None):
-        token = tokens.revoke(actor=request.user, token=self.get_object())
-        return Response(self.get_serializer(token).data)
+        return self.service_action(tokens.revoke, obj="token")

@@ -10,12 +10,14 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Exists, OuterRef, Prefetch, Q, When
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from parkflow.core import access, clock
 from parkflow.core.errors import DomainError, NotFound
 from parkflow.core.forms import add_domain_error, domain_error_text
+from parkflow.core.generic_views import form_page
 from parkflow.core.rules import params_for
 from parkflow.core.views import get_or_404, paginate, staff_page
 
@@ -120,16 +122,14 @@ def contact_confirm(request, pk):
 @require_http_methods(["GET", "POST"])
 @staff_page("contact.manage")
 def contact_create(request):
-    form = EmergencyContactForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            contact = services.emergency_contact_create(actor=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("应急联系人 %(name)s 已登记。") % {"name": contact.name})
-            return redirect("org:contacts")
-    return render(request, "org/contact_form.html", {"form": form})
+    return form_page(
+        request,
+        form=EmergencyContactForm(request.POST or None, user=request.user),
+        call=lambda values: services.emergency_contact_create(actor=request.user, **values),
+        template="org/contact_form.html",
+        success_url=reverse("org:contacts"),
+        success_message=lambda c: _("应急联系人 %(name)s 已登记。") % {"name": c.name},
+    )
 
 
 # ---------------------------------------------------------------------------------------------

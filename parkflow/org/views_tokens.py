@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from parkflow.core import clock
 from parkflow.core.errors import DomainError
-from parkflow.core.forms import add_domain_error
+from parkflow.core.generic_views import submit
 
 from . import tokens
 from .models import ApiToken
@@ -56,16 +56,15 @@ def _base_template(user) -> str:
 def token_list(request):
     user = request.user
     form = TokenCreateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            token, key = tokens.issue(
-                actor=user, name=form.cleaned_data["name"], days=form.cleaned_data["days"]
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            request.session[NEW_KEY_SESSION] = {"id": token.pk, "key": key}
-            return redirect("org:api_tokens")
+    done, issued = submit(
+        request,
+        form,
+        lambda values: tokens.issue(actor=user, name=values["name"], days=values["days"]),
+    )
+    if done:
+        token, key = issued
+        request.session[NEW_KEY_SESSION] = {"id": token.pk, "key": key}
+        return redirect("org:api_tokens")
     new_key = request.session.pop(NEW_KEY_SESSION, None)
     now = clock.now()
     rows = list(tokens.for_user(user))

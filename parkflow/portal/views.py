@@ -16,8 +16,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from parkflow.core import access, audit, workflow, workflow_views
 from parkflow.core.choices import ReviewDecision
-from parkflow.core.errors import DomainError
-from parkflow.core.forms import add_domain_error, domain_error_text
+from parkflow.core.forms import domain_error_text
+from parkflow.core.generic_views import submit
 from parkflow.core.models import Review
 from parkflow.core.views import LIST_PAGE_SIZE, get_or_404, paginate
 from parkflow.enterprises import services
@@ -247,27 +247,27 @@ def apply(request):
         form.is_valid()
         form.add_error(None, _("提交过于频繁，请一小时后再试。"))
         return render(request, "portal/apply.html", {"form": form}, status=429)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            user, enterprise = services.portal_application_register(
-                park=data["park"],
-                username=data["username"],
-                password=data["password"],
-                password_confirm=data["password_confirm"],
-                email=data["email"],
-                **{name: data[name] for name in form.ENTERPRISE_FIELDS},
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(
-                request,
-                _("“%(name)s”的入驻申请已提交。请上传营业执照，材料齐备后点击“提交资质审核”。")
-                % {"name": enterprise.name},
-            )
-            return redirect(f"{reverse('portal:home')}?upload=business_licence#upload-form")
+    done, registered = submit(
+        request,
+        form,
+        lambda data: services.portal_application_register(
+            park=data["park"],
+            username=data["username"],
+            password=data["password"],
+            password_confirm=data["password_confirm"],
+            email=data["email"],
+            **{name: data[name] for name in form.ENTERPRISE_FIELDS},
+        ),
+    )
+    if done:
+        user, enterprise = registered
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(
+            request,
+            _("“%(name)s”的入驻申请已提交。请上传营业执照，材料齐备后点击“提交资质审核”。")
+            % {"name": enterprise.name},
+        )
+        return redirect(f"{reverse('portal:home')}?upload=business_licence#upload-form")
     return render(request, "portal/apply.html", {"form": form})
 
 

@@ -10,10 +10,11 @@ import pytest
 from django.urls import reverse
 
 from parkflow.core.models import AuditEvent, CalendarDay
+from parkflow.enterprises import services
 from parkflow.enterprises.choices import EnterpriseStatus, Industry
 from parkflow.enterprises.models import Enterprise
 from parkflow.enterprises.tests.factories import make_credit_code
-from parkflow.intake import services
+from parkflow.intake import services as intake_services
 from parkflow.intake.tests.factories import upload_licence
 from parkflow.org.choices import AuthorityKind, Role, UnitKind
 from parkflow.org.models import AuthorityLimit, RoleAssignment, User
@@ -60,7 +61,9 @@ def _enterprise(park, status):
         upload_licence(enterprise, creator)
         enterprise = services.enterprise_apply(actor=creator, enterprise=enterprise)
     if status == EnterpriseStatus.UNDER_REVIEW:
-        enterprise = services.enterprise_submit_for_review(actor=creator, enterprise=enterprise)
+        enterprise = intake_services.enterprise_submit_for_review(
+            actor=creator, enterprise=enterprise
+        )
     return enterprise
 
 
@@ -321,3 +324,62 @@ def test_a_park_administrator_sees_and_edits_only_his_parks_people_in_the_admin(
     )
     assert User.objects.get(pk=theirs.pk).is_active
     assert AuditEvent.objects.count() == before
+
+
+def test_an_admin_change_refused_by_a_service_is_a_message_and_writes_nothing(
+    admin_client, admin_user, park
+):
+    """Admin writes go through the services (issue 7 §7): granting oneself a role is refused by
+    ``role_assign`` (D21); the message is shown and neither the role nor the name change nor
+    any audit event is written."""
+    url = reverse("admin:org_user_change", args=[admin_user.pk])
+    roles_before = set(admin_user.role_assignments.values_list("role", "unit"))
+    events_before = AuditEvent.objects.count()
+    data = {
+        "username": admin_user.username,
+        "display_name": "改了名字",
+        "email": "",
+        "phone": "",
+        "employee_no": "",
+        "hired_on": "",
+        "is_active": "on",
+        "is_staff": "on",
+        "is_superuser": "on",
+        "role_assignments-TOTAL_FORMS": "1",
+        "role_assignments-INITIAL_FORMS": "0",
+        "role_assignments-MIN_NUM_FORMS": "0",
+        "role_assignments-MAX_NUM_FORMS": "1000",
+        "role_assignments-0-user": str(admin_user.pk),
+        "role_assignments-0-role": Role.RISK_OFFICER,
+        "role_assignments-0-unit": str(park.pk),
+    }
+
+    response = admin_client.post(url, data, follow=True)
+
+    assert any("不能为本人授予角色" in m for m in _messages(response))
+    admin_user.refresh_from_db()
+    assert admin_user.display_name != "改了名字"
+    assert set(admin_user.role_assignments.values_list("role", "unit")) == roles_before
+    assert AuditEvent.objects.count() == events_before
+
+
+def test_a_park_administrator_sees_no_other_parks_rows_in_the_admin(client, park, other_park):
+    """Admin querysets are scoped like the pages and the API (core.access.scope)."""
+    from django.contrib.auth.models import Permission
+
+    theirs = _enterprise(park, EnterpriseStatus.APPLYING)
+    park_b_admin = staff(Role.SYSTEM_ADMIN, other_park, username="park_b_admin", is_staff=True)
+    park_b_admin.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_enterprise", "view_alert"])
+    )
+    client.force_login(park_b_admin)
+
+    listing = client.get(reverse("admin:enterprises_enterprise_changelist"))
+    assert listing.status_code == 200
+    assert theirs.name not in listing.content.decode()
+    response = client.get(reverse("admin:enterprises_enterprise_change", args=[theirs.pk]))
+    assert response.status_code == 302  # "does not exist" for a row outside the scope
+
+    client.force_login(User.objects.create_superuser("root", "root@park.example", "x"))
+    everything = client.get(reverse("admin:enterprises_enterprise_changelist")).content.decode()
+    assert theirs.name in everything

@@ -15,10 +15,11 @@ from stdnum.cn import uscc
 from parkflow.core import access, audit, audit_digest, clock, gates
 from parkflow.core.errors import Conflict
 from parkflow.core.models import Alert, AuditEvent, CalendarDay, Review
-from parkflow.enterprises import demo, guards
+from parkflow.enterprises import demo
 from parkflow.enterprises.choices import EnterpriseStatus
 from parkflow.enterprises.models import Enterprise, PortalAccount
-from parkflow.intake import brands
+from parkflow.intake import brands, guards
+from parkflow.intake import demo as intake_demo
 from parkflow.intake import services as intake_services
 from parkflow.intake.choices import DocumentType
 from parkflow.intake.gates import ADMISSION, SPOT_CHECK
@@ -204,9 +205,9 @@ def _assert_applications_in_every_intake_state():
     returned = Review.objects.get(
         object_id=str(by_plan[demo.RETURNED][0].pk), gate=ADMISSION, decision="return"
     )
-    assert returned.opinion == demo.RETURN_OPINION
+    assert returned.opinion == intake_demo.RETURN_OPINION
     # Returned, corrected, resubmitted: two draws and two rounds; the first round stays.
-    resubmitted = _enterprise(demo.RESUBMITTED_ENTERPRISE)
+    resubmitted = _enterprise(intake_demo.RESUBMITTED_ENTERPRISE)
     assert resubmitted.status == S.UNDER_REVIEW
     assert list(resubmitted.draws.order_by("round").values_list("round", flat=True)) == [1, 2]
     rounds = gates.reviews_of(resubmitted, ADMISSION).values_list("round", "decision")
@@ -244,7 +245,7 @@ def _assert_one_brand_hit_blocks_its_approval():
         "中国平安",
     }
     flag = BrandFlag.objects.get(status="open")
-    assert flag.enterprise.name == demo.BRAND_HIT_ENTERPRISE
+    assert flag.enterprise.name == intake_demo.BRAND_HIT_ENTERPRISE
     assert (flag.brand.name, flag.method) == ("华为", "pinyin")
     assert flag.enterprise.status == EnterpriseStatus.UNDER_REVIEW
     with pytest.raises(Conflict) as exc:
@@ -253,16 +254,16 @@ def _assert_one_brand_hit_blocks_its_approval():
     # Every other demo name is ordinary: the threshold does not trip on it (R-ENT-6).
     protected = list(ProtectedBrand.objects.all())
     for name, *_rest in demo.ENTERPRISES:
-        if name != demo.BRAND_HIT_ENTERPRISE:
+        if name != intake_demo.BRAND_HIT_ENTERPRISE:
             assert brands.find_hits(name, protected) == [], name
 
 
 def _assert_licence_expiry_alerts_and_the_guard_blocks_the_expired_one():
     expiring = Alert.objects.get(rule_code="enterprises.licence_expiring", status="open")
-    assert demo.EXPIRING_LICENCE_ENTERPRISE in expiring.message
+    assert intake_demo.EXPIRING_LICENCE_ENTERPRISE in expiring.message
     expired = Alert.objects.get(rule_code="enterprises.licence_expired", status="open")
     assert expired.severity == "high"
-    enterprise = _enterprise(demo.EXPIRED_LICENCE_ENTERPRISE)
+    enterprise = _enterprise(intake_demo.EXPIRED_LICENCE_ENTERPRISE)
     assert enterprise.name in expired.message
     assert enterprise.status == EnterpriseStatus.RESIDENT
     # The admission-time version stays; the current one has expired.
@@ -274,7 +275,7 @@ def _assert_licence_expiry_alerts_and_the_guard_blocks_the_expired_one():
     assert "营业执照" in str(exc.value) and "过期" in str(exc.value)
     # The enterprises still in business are in good standing.
     guards.ensure_in_good_standing(_enterprise(demo.PORTAL_ENTERPRISE))
-    guards.ensure_in_good_standing(_enterprise(demo.EXPIRING_LICENCE_ENTERPRISE))
+    guards.ensure_in_good_standing(_enterprise(intake_demo.EXPIRING_LICENCE_ENTERPRISE))
 
 
 def _assert_published_results_tariffs_fee_and_spot_check():
@@ -286,7 +287,7 @@ def _assert_published_results_tariffs_fee_and_spot_check():
         tariff = intake_services.tariff_in_force(park)
         assert tariff is not None and tariff.amount > 0, park
     fee = AdmissionFee.objects.select_related("enterprise", "tariff").get()
-    assert fee.enterprise.name == demo.FEE_ENTERPRISE
+    assert fee.enterprise.name == intake_demo.FEE_ENTERPRISE
     assert (
         fee.amount
         == fee.tariff.amount

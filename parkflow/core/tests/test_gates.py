@@ -1,272 +1,138 @@
-"""R-CPL-1 / R-ORG-4: a guarded step needs a current approval by an eligible reviewer."""
+"""R-CPL-1 / R-ORG-4: the gate mechanism, on the test-only domain (parkflow.testdomain): a
+guarded step needs a current approval by an eligible reviewer, bound to the content's hash.
+The enterprise admission gate's consequences are tested in intake/tests/test_admission_gate.py."""
 
 import datetime
 
 import pytest
 
-from parkflow.core import gates
+from parkflow.core import gates, workflow
 from parkflow.core.errors import Conflict, GateNotPassed, PermissionDenied, ValidationFailed
-from parkflow.core.models import AuditEvent, Review
-from parkflow.enterprises import services
-from parkflow.enterprises.choices import EnterpriseStatus
-from parkflow.enterprises.tests.factories import make_credit_code
-from parkflow.intake import services as intake_services
-from parkflow.intake.gates import ADMISSION
-from parkflow.intake.tests.factories import under_review_without_draw, upload_licence
+from parkflow.core.models import AuditEvent
 from parkflow.org.choices import ComplianceKind, Role
 from parkflow.org.models import ComplianceRecord
-from parkflow.org.tests.factories import ParkFactory, grant_also, staff
+from parkflow.org.tests.factories import grant_also, staff
+from parkflow.testdomain.gates import SIGNOFF
+from parkflow.testdomain.models import Errand
+from parkflow.testdomain.tests.factories import submitted
+
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def people(park):
     return {
         "clerk": staff(Role.BUSINESS_STAFF, park),
+        "lead": staff(Role.LEAD_STAFF, park),
         "reviewer": staff(Role.RISK_OFFICER, park),
-        "second_reviewer": staff(Role.LEAD_STAFF, park),
+        "second_reviewer": staff(Role.RISK_OFFICER, park),
     }
 
 
-def _application(park, clerk, **overrides):
-    """Under review with one open (unassigned) review: these tests are about the gate itself;
-    the double-random draw has its own tests in enterprises."""
-    values = {
-        "name": "苏州星河智能科技有限公司",
-        "credit_code": make_credit_code(7),
-        "legal_representative": "周明",
-        "registered_capital": "800",
-        "industry": "it",
-        "contact_name": "陈静",
-        "contact_phone": "13912345678",
-        **overrides,
-    }
-    enterprise = services.enterprise_create(actor=clerk, park=park, **values)
-    upload_licence(enterprise, clerk)
-    services.enterprise_apply(actor=clerk, enterprise=enterprise)
-    under_review_without_draw(enterprise)
-    gates.review_request(actor=clerk, obj=enterprise, gate_code=ADMISSION)
-    return enterprise
+def _requested(park, people, **kwargs):
+    errand = submitted(park, people["clerk"], **kwargs)
+    review = gates.review_request(actor=people["clerk"], obj=errand, gate_code=SIGNOFF)
+    return errand, review
 
 
-def _pending(enterprise):
-    return gates.reviews_of(enterprise, ADMISSION).get(decision="pending")
-
-
-def test_guarded_step_without_approval_is_refused_and_names_the_gate(park, people):
-    enterprise = _application(park, people["clerk"])
+def test_a_guarded_step_without_approval_is_refused_and_names_the_gate(park, people):
+    errand, _review = _requested(park, people)
+    before = AuditEvent.objects.count()
     with pytest.raises(GateNotPassed) as exc:
-        intake_services.enterprise_approve(actor=people["clerk"], enterprise=enterprise)
-    assert exc.value.code == "gate_not_passed"
-    assert "企业准入资质审核" in str(exc.value)
-    assert exc.value.requirement == "R-ENT-3"
-    enterprise.refresh_from_db()
-    assert enterprise.status == EnterpriseStatus.UNDER_REVIEW
+        workflow.transition(actor=people["lead"], obj=errand, name="complete")
+    assert exc.value.code == "gate_not_passed" and exc.value.requirement == "R-CPL-1"
+    assert "园区事项办结审查" in str(exc.value)
+    assert AuditEvent.objects.count() == before  # a refusal writes nothing
+    errand.refresh_from_db()
+    assert errand.status == "submitted"
 
 
 def test_approval_by_an_eligible_reviewer_opens_the_gate(park, people):
-    enterprise = _application(park, people["clerk"])
-    gates.review_decide(
-        actor=people["reviewer"],
-        review=_pending(enterprise),
-        decision="approve",
-        opinion="资料齐全",
-    )
-    enterprise.refresh_from_db()
-    assert enterprise.status == EnterpriseStatus.APPROVED
-    assert gates.is_approved(enterprise, ADMISSION)
-    review = gates.latest_decision(enterprise, ADMISSION)
-    assert review.reviewer == people["reviewer"]
-    assert review.content_hash == gates.content_hash(enterprise, gates.get_gate(ADMISSION))
+    errand, review = _requested(park, people)
+    gates.review_decide(actor=people["reviewer"], review=review, decision="approve")
+    assert gates.is_approved(errand, SIGNOFF)
+    decided = gates.latest_decision(errand, SIGNOFF)
+    assert decided.content_hash == gates.content_hash(errand, gates.get_gate(SIGNOFF))
+    workflow.transition(actor=people["lead"], obj=errand, name="complete")
+    errand.refresh_from_db()
+    assert errand.status == "done" and errand.done_by == people["lead"]
 
 
-def test_nobody_reviews_what_they_created(park, people):
-    # The clerk also holds a reviewer role in this park: still may not review their own application.
-    from parkflow.org.models import RoleAssignment
-
-    RoleAssignment.objects.create(user=people["clerk"], role=Role.RISK_OFFICER, unit=park)
-    enterprise = _application(park, people["clerk"])
-    events = AuditEvent.objects.count()
+def test_nobody_reviews_what_they_requested(park, people):
+    errand, review = _requested(park, people)
+    grant_also(people["clerk"], Role.RISK_OFFICER, park)
     with pytest.raises(PermissionDenied) as exc:
-        gates.review_decide(actor=people["clerk"], review=_pending(enterprise), decision="approve")
-    assert "职责分离" in str(exc.value)
-    assert _pending(enterprise).decision == "pending"
-    assert AuditEvent.objects.count() == events
+        gates.review_decide(actor=people["clerk"], review=review, decision="approve")
+    assert exc.value.code == "self_review"
 
 
-def test_a_declared_conflict_of_interest_excludes_the_reviewer(park, people):
-    enterprise = _application(park, people["clerk"])
-    intake_services.conflict_declare(
-        actor=people["reviewer"], enterprise=enterprise, reason="配偶在该企业任职"
-    )
-    with pytest.raises(PermissionDenied) as exc:
-        gates.review_decide(
-            actor=people["reviewer"], review=_pending(enterprise), decision="approve"
-        )
-    assert "利益冲突" in str(exc.value)
-    enterprise.refresh_from_db()
-    assert enterprise.status == EnterpriseStatus.UNDER_REVIEW
+def test_a_reviewer_without_the_role_in_this_park_is_refused(park, other_park, people):
+    errand, review = _requested(park, people)
+    for outsider in (staff(Role.RISK_OFFICER, other_park), staff(Role.FINANCE_STAFF, park)):
+        with pytest.raises(PermissionDenied):
+            gates.review_decide(actor=outsider, review=review, decision="approve")
 
 
-def test_account_manager_cannot_review_their_own_client(park, people):
-    grant_also(people["reviewer"], Role.BUSINESS_STAFF, park)  # also an account manager
-    enterprise = _application(park, people["clerk"], account_manager=people["reviewer"])
-    with pytest.raises(PermissionDenied) as exc:
-        gates.review_decide(
-            actor=people["reviewer"], review=_pending(enterprise), decision="approve"
-        )
-    assert "客户经理" in str(exc.value)
-
-
-def test_reviewer_without_the_role_in_this_park_is_refused(park, people):
-    enterprise = _application(park, people["clerk"])
-    outsider = staff(Role.RISK_OFFICER, ParkFactory())
-    with pytest.raises(PermissionDenied):
-        gates.review_decide(actor=outsider, review=_pending(enterprise), decision="approve")
-    finance = staff(Role.FINANCE_STAFF, park)
-    with pytest.raises(PermissionDenied):
-        gates.review_decide(actor=finance, review=_pending(enterprise), decision="approve")
-
-
-def test_reviewer_with_lapsed_compliance_status_cannot_review(park, people):
-    enterprise = _application(park, people["clerk"])
+def test_a_reviewer_with_lapsed_compliance_cannot_review(park, people):
+    """org's reviewer check (R-ORG-5) applies to every gate, registered through a hook."""
+    errand, review = _requested(park, people)
     reviewer = people["reviewer"]
     ComplianceRecord.objects.filter(user=reviewer, kind=ComplianceKind.ONBOARDING).update(
         completed_on=datetime.date(2020, 1, 1), valid_until=datetime.date(2021, 1, 1)
     )
     with pytest.raises(PermissionDenied) as exc:
-        gates.review_decide(actor=reviewer, review=_pending(enterprise), decision="approve")
+        gates.review_decide(actor=reviewer, review=review, decision="approve")
     assert exc.value.requirement == "R-ORG-5"
-    assert "新员工服务规范培训" in str(exc.value)
 
 
-def test_change_after_approval_invalidates_it(park, people):
-    enterprise = _application(park, people["clerk"])
-    gates.review_decide(actor=people["reviewer"], review=_pending(enterprise), decision="approve")
-    services.enterprise_update(
-        actor=people["clerk"], enterprise=enterprise, name="苏州星河智能科技集团有限公司"
-    )
-    enterprise.refresh_from_db()
-    assert not gates.is_approved(enterprise, ADMISSION)
+def test_a_change_of_the_reviewed_content_invalidates_the_approval(park, people):
+    errand, review = _requested(park, people)
+    gates.review_decide(actor=people["reviewer"], review=review, decision="approve")
+    Errand.objects.filter(pk=errand.pk).update(title="改过的事项")
     with pytest.raises(GateNotPassed) as exc:
-        gates.require_approved(enterprise, ADMISSION)
+        gates.require_approved(errand, SIGNOFF)
     assert exc.value.code == "gate_stale"
 
 
-def test_editing_fields_outside_the_review_keeps_the_approval(park, people):
-    enterprise = _application(park, people["clerk"])
-    gates.review_decide(actor=people["reviewer"], review=_pending(enterprise), decision="approve")
-    services.enterprise_update(
-        actor=people["clerk"], enterprise=enterprise, contact_phone="13700000000"
-    )
-    enterprise.refresh_from_db()
-    assert gates.is_approved(enterprise, ADMISSION)
+def test_a_change_outside_the_reviewed_content_keeps_it(park, people):
+    errand, review = _requested(park, people)
+    gates.review_decide(actor=people["reviewer"], review=review, decision="approve")
+    Errand.objects.filter(pk=errand.pk).update(assignee=people["lead"])
+    assert gates.is_approved(errand, SIGNOFF)
 
 
-def test_content_changed_while_under_review_cannot_be_approved(park, people):
-    enterprise = _application(park, people["clerk"])
-    services.enterprise_update(
-        actor=people["clerk"], enterprise=enterprise, registered_capital="900"
-    )
-    with pytest.raises(Conflict) as exc:
-        gates.review_decide(
-            actor=people["reviewer"], review=_pending(enterprise), decision="approve"
-        )
-    assert exc.value.code == "review_content_changed"
-
-
-def test_rejection_needs_a_written_opinion_and_suspends_the_application(park, people):
-    enterprise = _application(park, people["clerk"])
-    with pytest.raises(ValidationFailed) as exc:
-        gates.review_decide(
-            actor=people["reviewer"], review=_pending(enterprise), decision="reject", opinion=" "
-        )
-    assert "opinion" in exc.value.errors
+def test_a_rejection_needs_an_opinion_and_closes_the_gate(park, people):
+    errand, review = _requested(park, people)
+    with pytest.raises(ValidationFailed):
+        gates.review_decide(actor=people["reviewer"], review=review, decision="reject")
     gates.review_decide(
-        actor=people["reviewer"],
-        review=_pending(enterprise),
-        decision="reject",
-        opinion="营业执照已过期",
+        actor=people["reviewer"], review=review, decision="reject", opinion="现场未整改"
     )
-    enterprise.refresh_from_db()
-    assert enterprise.status == EnterpriseStatus.REJECTED
     with pytest.raises(GateNotPassed) as exc:
-        gates.require_approved(enterprise, ADMISSION)
+        gates.require_approved(errand, SIGNOFF)
     assert exc.value.code == "gate_rejected"
 
 
 def test_a_decided_review_cannot_be_decided_again(park, people):
-    enterprise = _application(park, people["clerk"])
-    review = _pending(enterprise)
+    _errand, review = _requested(park, people)
     gates.review_decide(actor=people["reviewer"], review=review, decision="approve")
     with pytest.raises(Conflict):
-        gates.review_decide(
-            actor=people["second_reviewer"], review=review, decision="reject", opinion="不同意"
-        )
-    assert Review.objects.get(pk=review.pk).decision == "approve"
+        gates.review_decide(actor=people["second_reviewer"], review=review, decision="approve")
 
 
-def test_review_assigned_to_someone_else_cannot_be_taken(park, people):
-    enterprise = _application(park, people["clerk"])
-    Review.objects.filter(gate=ADMISSION).delete()
-    gates.review_request(
+def test_a_round_of_two_opens_the_gate_only_when_both_approve(park, people):
+    errand = submitted(park, people["clerk"])
+    first = gates.review_request(
+        actor=people["clerk"], obj=errand, gate_code=SIGNOFF, assigned_to=people["reviewer"]
+    )
+    second = gates.review_request(
         actor=people["clerk"],
-        obj=enterprise,
-        gate_code=ADMISSION,
+        obj=errand,
+        gate_code=SIGNOFF,
         assigned_to=people["second_reviewer"],
+        round=first.round,
     )
-    with pytest.raises(PermissionDenied):
-        gates.review_decide(
-            actor=people["reviewer"], review=_pending(enterprise), decision="approve"
-        )
-    assert list(gates.pending_for(people["reviewer"])) == []
-    assert list(gates.pending_for(people["second_reviewer"])) == [_pending(enterprise)]
-
-
-def test_review_inbox_shows_open_reviews_to_eligible_roles_in_scope_only(park, people, other_park):
-    enterprise = _application(park, people["clerk"])
-    assert _pending(enterprise) in gates.pending_for(people["reviewer"])
-    assert not gates.pending_for(people["clerk"]).exists()
-    assert not gates.pending_for(staff(Role.RISK_OFFICER, other_park)).exists()
-
-
-def _two_reviewer_round(park, people):
-    enterprise = _application(
-        park, people["clerk"], name="常州双审新能源有限公司", credit_code=make_credit_code(9)
-    )
-    Review.objects.filter(gate=ADMISSION).delete()
-    for reviewer in (people["reviewer"], people["second_reviewer"]):
-        gates.review_request(
-            actor=people["clerk"],
-            obj=enterprise,
-            gate_code=ADMISSION,
-            assigned_to=reviewer,
-            round=5,
-        )
-    return enterprise
-
-
-def test_a_round_of_two_reviewers_opens_the_gate_only_when_both_approve(park, people):
-    enterprise = _two_reviewer_round(park, people)
-    first, second = gates.latest_round(enterprise, ADMISSION)
     gates.review_decide(actor=people["reviewer"], review=first, decision="approve")
-    enterprise.refresh_from_db()
-    assert enterprise.status == EnterpriseStatus.UNDER_REVIEW
-    with pytest.raises(GateNotPassed):
-        gates.require_approved(enterprise, ADMISSION)
+    assert not gates.is_approved(errand, SIGNOFF)
     gates.review_decide(actor=people["second_reviewer"], review=second, decision="approve")
-    enterprise.refresh_from_db()
-    assert enterprise.status == EnterpriseStatus.APPROVED
-    assert len(gates.require_approved(enterprise, ADMISSION)) == 2
-
-
-def test_one_refusal_in_the_round_rejects_and_withdraws_the_other_review(park, people):
-    enterprise = _two_reviewer_round(park, people)
-    first, second = gates.latest_round(enterprise, ADMISSION)
-    gates.review_decide(
-        actor=people["reviewer"], review=first, decision="reject", opinion="财务报表不实"
-    )
-    enterprise.refresh_from_db()
-    assert enterprise.status == EnterpriseStatus.REJECTED
-    second.refresh_from_db()
-    assert second.decision == "withdrawn"
-    assert not gates.pending_for(people["second_reviewer"]).exists()
+    assert len(gates.require_approved(errand, SIGNOFF)) == 2

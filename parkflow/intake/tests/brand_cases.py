@@ -13,7 +13,7 @@ Labelling decisions (see D20):
 * 平安 alone is an everyday word (peace, safety): only 中国平安 and its alias 平安保险 are the brand.
 """
 
-from parkflow.enterprises.demo import BRAND_DISTINCT_WORDS, PROTECTED_BRANDS
+from parkflow.intake.demo import BRAND_DISTINCT_WORDS, PROTECTED_BRANDS
 
 # Patterns of the impersonations.
 WORD = "brand as a word in a longer name"

@@ -450,7 +450,7 @@ def test_published_results_list_runs_a_constant_number_of_queries(
     enterprises = EnterpriseFactory.create_batch(5, park=park)
     for n in range(rows):
         # The one function the review and spot-check outcomes publish through.
-        services._publish(enterprises[n % 5], DrawPurpose.ADMISSION, "approve")
+        intake_services._publish(enterprises[n % 5], DrawPurpose.ADMISSION, "approve")
     client = client_for(enterprise_user(enterprises[0]))
     with django_assert_max_num_queries(RESULT_LIST_QUERIES):
         response = client.get(f"{API}/published-results/")

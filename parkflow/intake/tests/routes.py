@@ -1,0 +1,270 @@
+"""Customer intake's routes of the permission table (see ``parkflow.core.tests.routes``;
+``test_route_permissions`` discovers this module in every installed app): the intake pages, and
+the API's documents, draws, published results, protected brands, conflicts, tariffs and spot
+checks. The intake actions nested under an enterprise (``api:enterprise-documents`` …) stay with
+the enterprise routes, where the viewset is."""
+
+import datetime
+
+from parkflow.core.tests.routes import (
+    ALLOWED,
+    API,
+    HIDDEN,
+    REFUSED,
+    STAFF,
+    Case,
+    Route,
+    _doc_form,
+    _nothing,
+    _today,
+)
+from parkflow.org.choices import Role
+
+
+def _marker_enterprise(w):
+    e = w.enterprise()
+    return Case(marker=e.name, enterprise=e)
+
+
+def _declare_case(w):
+    e = w.enterprise()
+    return Case({"pk": e.pk}, data={"POST": {"reason": "本人亲属在该企业任职"}}, enterprise=e)
+
+
+def _withdraw_case(w):
+    declarant = w.staff(Role.BUSINESS_STAFF)
+    declaration = w.declaration(declarant)
+    return Case(
+        {"declaration_pk": declaration.pk},
+        data={"POST": {"reason": "利益关系已解除"}},
+        actor=declarant,
+    )
+
+
+def _document_case(w):
+    enterprise, licence = w.licensed()
+    return Case({"pk": enterprise.pk, "document_pk": licence.pk}, enterprise=enterprise)
+
+
+def _document_only_case(w):
+    enterprise, licence = w.licensed()
+    return Case({"document_pk": licence.pk}, enterprise=enterprise)
+
+
+def _upload_case(w):
+    e = w.enterprise()
+    return Case({"pk": e.pk}, data={"POST": _doc_form}, enterprise=e, multipart=True)
+
+
+def _draw_case(w):
+    draw = w.draw()
+    return Case({"pk": draw.enterprise_id, "draw_pk": draw.pk}, actor=w.clerk())
+
+
+def _fee_case(w):
+    enterprise = w.approved()
+    return Case({"pk": enterprise.pk}, actor=w.staff(Role.FINANCE_STAFF))
+
+
+def _brands_case(w):
+    from parkflow.enterprises.tests.factories import EnterpriseFactory
+    from parkflow.intake.models import ProtectedBrand
+
+    ProtectedBrand.objects.get_or_create(name="华为")
+    flagged = EnterpriseFactory(park=w.park, name="华为甲园标记")
+    from parkflow.intake import services as intake_services
+
+    intake_services.brand_check(enterprise=flagged)
+    return Case(
+        marker="华为甲园标记", data={"POST": {"name": "甲园新品牌", "aliases": "", "owner": ""}}
+    )
+
+
+def _tariffs_case(w):
+    w.tariff()
+    return Case(
+        marker="4,321",
+        data={
+            "POST": {
+                "park": w.park.pk,
+                "amount": "6000.00",
+                "effective_from": (_today() + datetime.timedelta(days=10)).isoformat(),
+            }
+        },
+        actor=w.staff(Role.OFFICE_STAFF),
+    )
+
+
+def _conflicts_case(w):
+    declarant = w.staff(Role.BUSINESS_STAFF)
+    declaration = w.declaration(declarant)
+    return Case(marker=declaration.enterprise.name, actor=declarant)
+
+
+def _api_document(w):
+    _enterprise, licence = w.licensed()
+    return Case({"pk": licence.pk}, enterprise=_enterprise)
+
+
+def _api_draw(w):
+    draw = w.draw()
+    return Case({"pk": draw.pk}, data={"POST": {}}, actor=w.clerk())
+
+
+def _api_tariffs(w):
+    w.tariff()
+    return Case(
+        marker="4321.00",
+        data={
+            "POST": {
+                "park": w.park.pk,
+                "amount": "6000.00",
+                "effective_from": (_today() + datetime.timedelta(days=10)).isoformat(),
+            }
+        },
+        actor=w.staff(Role.OFFICE_STAFF),
+    )
+
+
+def _api_conflicts(w):
+    declarant = w.staff(Role.BUSINESS_STAFF)
+    declaration = w.declaration(declarant)
+    return Case(
+        {"pk": declaration.pk},
+        marker=declaration.enterprise.name,
+        actor=declarant,
+        data={"POST": {"reason": "利益关系已解除"}},
+    )
+
+
+def _results_case(w):
+    from django.urls import reverse
+
+    enterprise = w.approved()  # approval publishes the result (一公开)
+    return Case(secret=reverse("enterprises:detail", args=[enterprise.pk]))
+
+
+def _spot_check_case(w):
+    from parkflow.intake import services as intake_services
+
+    enterprise = w.approved()
+    w.staff(Role.OFFICE_STAFF, w.other_park)
+    intake_services.spot_check_campaign_run(quarter="2026Q4", rate="1", seed="11")
+    return Case(secret=enterprise.name)
+
+
+def _brand_case(w):
+    from parkflow.intake import services as intake_services
+
+    brand = intake_services.protected_brand_create(
+        actor=w.staff(Role.RISK_OFFICER), name="甲园标记牌"
+    )
+    return Case({"pk": brand.pk}, data={"PATCH": {"aliases": "甲园标记别名"}})
+
+
+R = Role
+ROUTES = {
+    "intake:applications": Route(
+        STAFF, {"GET": 200}, "enterprise.view", R.AUDITOR, _marker_enterprise, other_park=HIDDEN
+    ),
+    "intake:results": Route(
+        STAFF, {"GET": 200}, "result.view", R.AUDITOR, _results_case, other_park=ALLOWED
+    ),
+    "intake:spot_checks": Route(
+        STAFF, {"GET": 200}, "spot_check.view", R.AUDITOR, _spot_check_case, other_park=ALLOWED
+    ),
+    "intake:spot_check_run": Route(
+        STAFF, {"POST": 302}, "spot_check.run", R.OFFICE_STAFF, _nothing, other_park=ALLOWED
+    ),
+    "intake:brands": Route(
+        STAFF,
+        {"GET": 200, "POST": 302},
+        "brand.manage",
+        R.RISK_OFFICER,
+        _brands_case,
+        other_park={"GET": HIDDEN, "POST": ALLOWED},
+    ),
+    "intake:tariffs": Route(
+        STAFF,
+        {"GET": 200, "POST": 302},
+        {"GET": "tariff.view", "POST": "tariff.publish"},
+        R.AUDITOR,
+        _tariffs_case,
+        other_park={"GET": HIDDEN, "POST": REFUSED},
+    ),
+    "intake:conflicts": Route(
+        STAFF,
+        {"GET": 200},
+        "enterprise.declare_conflict",
+        R.BUSINESS_STAFF,
+        _conflicts_case,
+        other_park=HIDDEN,
+    ),
+    "intake:conflict_withdraw": Route(
+        STAFF, {"POST": 302}, "enterprise.declare_conflict", R.BUSINESS_STAFF, _withdraw_case
+    ),
+    "intake:declare_conflict": Route(
+        STAFF, {"POST": 302}, "enterprise.declare_conflict", R.BUSINESS_STAFF, _declare_case
+    ),
+    "intake:draw_rerun": Route(
+        STAFF, {"POST": 302}, "enterprise.view", R.BUSINESS_STAFF, _draw_case, writes=False
+    ),
+    "intake:fee_charge": Route(STAFF, {"POST": 302}, "fee.charge", R.FINANCE_STAFF, _fee_case),
+    "intake:document_upload": Route(
+        STAFF, {"POST": 302}, "document.upload", R.BUSINESS_STAFF, _upload_case
+    ),
+    "intake:document_download": Route(
+        STAFF, {"GET": 200}, "document.download", R.AUDITOR, _document_case
+    ),
+    "intake:document": Route(
+        STAFF, {"GET": 302}, "enterprise.view", R.AUDITOR, _document_only_case
+    ),
+    "api:document-detail": Route(API, {"GET": 200}, "enterprise.view", R.AUDITOR, _api_document),
+    "api:document-download": Route(
+        API, {"GET": 200}, "document.download", R.AUDITOR, _api_document
+    ),
+    "api:draw-detail": Route(API, {"GET": 200}, "enterprise.view", R.AUDITOR, _api_draw),
+    "api:draw-rerun": Route(
+        API, {"POST": 200}, "enterprise.view", R.BUSINESS_STAFF, _api_draw, writes=False
+    ),
+    "api:published-result-list": Route(
+        API, {"GET": 200}, "result.view", R.AUDITOR, _nothing, other_park=ALLOWED, stranger=200
+    ),
+    "api:protected-brand-list": Route(
+        API,
+        {"GET": 200, "POST": 201},
+        "brand.manage",
+        R.RISK_OFFICER,
+        lambda w: Case(data={"POST": {"name": "甲园新品牌"}}),
+        other_park=ALLOWED,
+    ),
+    "api:conflict-list": Route(
+        API,
+        {"GET": 200},
+        "enterprise.declare_conflict",
+        R.BUSINESS_STAFF,
+        _api_conflicts,
+        other_park=HIDDEN,
+    ),
+    "api:conflict-withdraw": Route(
+        API, {"POST": 200}, "enterprise.declare_conflict", R.BUSINESS_STAFF, _api_conflicts
+    ),
+    "api:admission-tariff-list": Route(
+        API,
+        {"GET": 200, "POST": 201},
+        {"GET": "tariff.view", "POST": "tariff.publish"},
+        R.AUDITOR,
+        _api_tariffs,
+        other_park={"GET": HIDDEN, "POST": REFUSED},
+    ),
+    "api:spot-check-list": Route(
+        API, {"GET": 200}, "spot_check.view", R.AUDITOR, _spot_check_case, other_park=ALLOWED
+    ),
+    "api:spot-check-run": Route(
+        API, {"POST": 200}, "spot_check.run", R.OFFICE_STAFF, _nothing, other_park=ALLOWED
+    ),
+    # --- protected brands: group-wide list (D21) -------------------------------------------
+    "api:protected-brand-detail": Route(
+        API, {"PATCH": 200}, "brand.manage", R.RISK_OFFICER, _brand_case, other_park=ALLOWED
+    ),
+}

@@ -1,0 +1,12 @@
+"""Audit actions of the errand domain (the workflow's steps name theirs in workflows.py)."""
+
+from django.utils.translation import gettext_lazy as _
+
+AUDIT_ACTIONS = {
+    "errand.create": (_("登记事项"), _("{actor} 登记了事项“{object}”")),
+    "errand.assign": (_("指定经办人"), _("{actor} 为事项“{object}”指定了经办人")),
+}
+AUDIT_KEYS = {"errand_title": _("事项名称")}
+AUDIT_DETAILS = {
+    "errand.create": lambda a: [(_("事项名称"), None, a.get("title") or "—")],
+}

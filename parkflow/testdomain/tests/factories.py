@@ -1,0 +1,34 @@
+"""Builders of errands in each state, through the services and the workflow engine."""
+
+from parkflow.core import gates, workflow
+from parkflow.org.choices import Role
+from parkflow.org.tests.factories import staff
+
+from .. import services
+from ..gates import SIGNOFF
+
+
+def errand(park, clerk=None, *, title="甲园标记事项", assignee=None, enterprise=None):
+    clerk = clerk or staff(Role.BUSINESS_STAFF, park)
+    return services.errand_create(
+        actor=clerk,
+        park=park,
+        title=title,
+        enterprise=enterprise,
+        assignee=assignee or clerk,
+    )
+
+
+def submitted(park, clerk=None, **kwargs):
+    made = errand(park, clerk, **kwargs)
+    return workflow.transition(actor=made.created_by, obj=made, name="submit")
+
+
+def signed_off(errand_, reviewer=None):
+    """A submitted errand whose sign-off review a risk officer approved."""
+    reviewer = reviewer or staff(Role.RISK_OFFICER, errand_.park)
+    review = gates.review_request(
+        actor=errand_.created_by, obj=errand_, gate_code=SIGNOFF, assigned_to=reviewer
+    )
+    gates.review_decide(actor=reviewer, review=review, decision="approve", opinion="同意")
+    return review

@@ -1,0 +1,72 @@
+"""The errand domain's part of the route policy table (core/tests/routes.py, D28): the generated
+permission tests pick it up through ``all_routes()`` with no edit to the kernel's table."""
+
+from parkflow.core.tests.routes import API, HIDDEN, STAFF, Case, Route
+from parkflow.org.choices import Role as R
+
+MARKER = "甲园标记事项"
+
+
+def _errand(w, **kwargs):
+    from .factories import errand
+
+    return errand(w.park, w.clerk(), enterprise=w.enterprise(), **kwargs)
+
+
+def _submitted(w):
+    from .factories import submitted
+
+    return submitted(w.park, w.clerk(), enterprise=w.enterprise())
+
+
+def _list(w):
+    _errand(w)
+    return Case(marker=MARKER)
+
+
+def _detail(w):
+    made = _errand(w)
+    return Case({"pk": made.pk}, enterprise=made.enterprise)
+
+
+def _page_submit(w):
+    made = _errand(w)
+    return Case(
+        {"pk": made.pk, "name": "submit"}, data={"POST": {"reason": ""}}, enterprise=made.enterprise
+    )
+
+
+def _api_submit(w):
+    made = _errand(w)
+    return Case({"pk": made.pk}, data={"POST": {"reason": ""}}, enterprise=made.enterprise)
+
+
+def _api_complete(w):
+    from .factories import signed_off
+
+    made = _submitted(w)
+    signed_off(made)
+    return Case({"pk": made.pk}, data={"POST": {"reason": ""}}, enterprise=made.enterprise)
+
+
+def _api_send_back(w):
+    made = _submitted(w)
+    return Case({"pk": made.pk}, data={"POST": {"reason": "材料不全"}}, enterprise=made.enterprise)
+
+
+ROUTES = {
+    "testdomain:list": Route(STAFF, {"GET": 200}, "errand.view", R.AUDITOR, _list, HIDDEN),
+    "testdomain:detail": Route(STAFF, {"GET": 200}, "errand.view", R.AUDITOR, _detail),
+    "testdomain:transition": Route(
+        STAFF, {"POST": 302}, "errand.submit", R.BUSINESS_STAFF, _page_submit
+    ),
+    "api:errand-list": Route(API, {"GET": 200}, "errand.view", R.AUDITOR, _list, HIDDEN),
+    "api:errand-detail": Route(API, {"GET": 200}, "errand.view", R.AUDITOR, _detail),
+    "api:errand-submit": Route(API, {"POST": 200}, "errand.submit", R.BUSINESS_STAFF, _api_submit),
+    "api:errand-complete": Route(
+        API, {"POST": 200}, "errand.complete", R.LEAD_STAFF, _api_complete
+    ),
+    "api:errand-send-back": Route(
+        API, {"POST": 200}, "errand.send_back", R.LEAD_STAFF, _api_send_back
+    ),
+}
