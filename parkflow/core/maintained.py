@@ -16,7 +16,9 @@ def maintained_save(*, actor, obj, label: str, change: bool):
     model = type(obj)
     before = None
     if change and obj.pk:
-        before = audit.snapshot(model._default_manager.select_for_update().get(pk=obj.pk))
+        before = audit.snapshot(
+            model._default_manager.select_for_update(of=("self",), no_key=True).get(pk=obj.pk)
+        )
     obj.save()
     stored = model._default_manager.get(pk=obj.pk)
     audit.record(

@@ -55,7 +55,7 @@ def _pending(enterprise):
 def test_guarded_step_without_approval_is_refused_and_names_the_gate(park, people):
     enterprise = _application(park, people["clerk"])
     with pytest.raises(GateNotPassed) as exc:
-        services.enterprise_approve(actor=people["clerk"], enterprise=enterprise)
+        intake_services.enterprise_approve(actor=people["clerk"], enterprise=enterprise)
     assert exc.value.code == "gate_not_passed"
     assert "企业准入资质审核" in str(exc.value)
     assert exc.value.requirement == "R-ENT-3"
