@@ -146,16 +146,6 @@ def _api_fee(w):
     return Case({"pk": enterprise.pk}, data={"POST": {}}, actor=w.staff(Role.FINANCE_STAFF))
 
 
-def _api_brand_flags(w):
-    from parkflow.intake import services as intake_services
-    from parkflow.intake.models import ProtectedBrand
-
-    ProtectedBrand.objects.get_or_create(name="华为")
-    flagged = w.enterprise(name="华为甲园标记")
-    intake_services.brand_check(enterprise=flagged)
-    return Case({"pk": flagged.pk}, enterprise=flagged)
-
-
 def _marker_enterprise(w):
     e = w.enterprise()
     return Case(marker=e.name, enterprise=e)
@@ -304,9 +294,6 @@ ROUTES = {
     ),
     "api:enterprise-intake-draws": Route(
         API, {"GET": 200}, "enterprise.view", R.BUSINESS_STAFF, _api_under_review
-    ),
-    "api:enterprise-intake-brand-flags": Route(
-        API, {"GET": 200}, "enterprise.view", R.AUDITOR, _api_brand_flags
     ),
     "api:enterprise-intake-standing": Route(
         API, {"GET": 200}, "enterprise.view", R.AUDITOR, _enterprise_case

@@ -21,6 +21,16 @@ from parkflow.core.tests.routes import (
 from parkflow.org.choices import Role
 
 
+def _api_brand_flags(w):
+    from parkflow.intake import services as intake_services
+    from parkflow.intake.models import ProtectedBrand
+
+    ProtectedBrand.objects.get_or_create(name="华为")
+    flagged = w.enterprise(name="华为甲园标记")
+    intake_services.brand_check(enterprise=flagged)
+    return Case({"pk": flagged.pk}, enterprise=flagged)
+
+
 def _marker_enterprise(w):
     e = w.enterprise()
     return Case(marker=e.name, enterprise=e)
@@ -164,6 +174,9 @@ def _brand_case(w):
 
 R = Role
 ROUTES = {
+    "api:enterprise-intake-brand-flags": Route(
+        API, {"GET": 200}, "enterprise.view", R.AUDITOR, _api_brand_flags
+    ),
     "intake:applications": Route(
         STAFF, {"GET": 200}, "enterprise.view", R.AUDITOR, _marker_enterprise, other_park=HIDDEN
     ),
