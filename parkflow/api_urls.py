@@ -16,12 +16,12 @@ from parkflow.intake.api import (
     AdmissionTariffViewSet,
     ConflictDeclarationViewSet,
     DocumentViewSet,
-    EnterpriseIntakeViewSet,
     ProtectedBrandViewSet,
     PublishedResultViewSet,
     ReviewDrawViewSet,
     SpotCheckCampaignViewSet,
 )
+from parkflow.intake.api_enterprise import EnterpriseIntakeViewSet
 from parkflow.org.api import (
     ComplianceRecordViewSet,
     EmergencyContactViewSet,

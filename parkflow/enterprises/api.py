@@ -2,7 +2,7 @@
 write and every state change is a call to ``enterprises.services`` — the same functions the pages
 use — so the API meets the same permission checks, gates and audit trail. State transitions are
 ``POST /api/v1/enterprises/{id}/<action>/``. The intake sub-routes of one enterprise (documents,
-draws, conflicts, brand flags, standing, admission fee) are intake's: ``intake.api.
+draws, conflicts, brand flags, standing, admission fee) are intake's: ``intake.api_enterprise.
 EnterpriseIntakeViewSet``, registered under the same ``enterprises`` prefix."""
 
 from django_filters import rest_framework as filters
