@@ -22,7 +22,7 @@ class CoreConfig(AppConfig):
         )
 
         audit_actions.autodiscover()
-        # Each app declares who may do what to its models next to them (D27).
+        # Each app declares who may do what to its models next to them (D30).
         from . import access
 
         access.autodiscover()

@@ -22,7 +22,7 @@ def _message(year, params):
 
 def _calendar_admin(year):
     """The headquarters system administrator answers for the calendar (it is national); org,
-    which owns people and roles, names them through the ``calendar_admin`` hook (D27)."""
+    which owns people and roles, names them through the ``calendar_admin`` hook (D30)."""
     return hooks.call("calendar_admin")
 
 

@@ -147,7 +147,7 @@ def require_approved(obj, gate_code: str) -> list[Review]:
 
 
 # Reviewer eligibility checks other apps add: ``check(user, obj, gate, held_roles)`` returns
-# (code, message, requirement) to refuse, or None. org registers the compliance check (D27).
+# (code, message, requirement) to refuse, or None. org registers the compliance check (D30).
 REVIEWER_CHECKS: list = []
 
 

@@ -1,5 +1,5 @@
 """Named hooks: an app registers a function in its ``AppConfig.ready`` and the kernel calls it
-without importing the app (D27). Unregistered hooks answer ``default``."""
+without importing the app (D30). Unregistered hooks answer ``default``."""
 
 from collections.abc import Callable
 

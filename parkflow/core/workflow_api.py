@@ -1,6 +1,6 @@
 """API actions generated from the workflow declarations (core.workflow): every routed step of a
 model becomes ``POST /api/v1/<resource>/{id}/<step>/`` on its viewset, calling the same
-``transition()`` as the pages and answering with the object's serializer (D27)."""
+``transition()`` as the pages and answering with the object's serializer (D32)."""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers

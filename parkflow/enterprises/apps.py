@@ -9,7 +9,7 @@ class EnterprisesConfig(AppConfig):
 
     def ready(self):
         # Enterprise (portal) users are the people with a portal account; the kernel's
-        # permission engine asks through this hook (D27).
+        # permission engine asks through this hook (D30).
         from django.db.models import Q
 
         from parkflow.core import access

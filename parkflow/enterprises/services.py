@@ -160,7 +160,7 @@ def enterprise_update(*, actor, enterprise: Enterprise, reason: str = "", **valu
 
 
 # ---------------------------------------------------------------------------------------------
-# The lifecycle: declared in workflows.py, performed by core.workflow.transition (D27). These
+# The lifecycle: declared in workflows.py, performed by core.workflow.transition (D32). These
 # wrappers keep the service names the rest of the code calls; the admission steps' wrappers
 # (enterprise_submit_for_review/approve/reject) are intake's (intake/services.py).
 

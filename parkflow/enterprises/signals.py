@@ -1,4 +1,4 @@
-"""Signals of the enterprise register, for the apps that sit on top of it (D27, i7-intake2).
+"""Signals of the enterprise register, for the apps that sit on top of it (D33).
 
 ``enterprise_named`` is sent inside the service's transaction (enterprise_create, a name change by
 enterprise_update, the portal self-service application) after the record and its audit event are

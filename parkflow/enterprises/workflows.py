@@ -1,7 +1,7 @@
 """The enterprise lifecycle (R-ENT-1, R-ENT-3, R-ENT-5, R-EXT-2): every status change of an
 enterprise is declared here, once, and performed by ``core.workflow.transition``. The page
 buttons, the portal, the page routes and the API actions are generated from these
-declarations (D27). The admission steps (start_review, approve, reject) are intake's business:
+declarations (D32, D33). The admission steps (start_review, approve, reject) are intake's business:
 ``intake/workflows.py`` declares them on Enterprise and adds the admission gate and guard to
 ``move_in`` (``workflow.extend``), so this app names no intake concept."""
 

@@ -49,7 +49,7 @@ _ENTERPRISE_TAGS = ["enterprises"]
 class EnterpriseIntakeViewSet(ScopedViewSetMixin, viewsets.GenericViewSet):
     """Intake's routes under one enterprise (``/api/v1/enterprises/{id}/…``): registered with
     the same prefix as ``enterprises.api.EnterpriseViewSet`` and its own basename
-    (``enterprise-intake``), so the enterprise viewset names nothing of intake (D27)."""
+    (``enterprise-intake``), so the enterprise viewset names nothing of intake (D33)."""
 
     queryset = Enterprise.objects.select_related("park", "account_manager", "created_by")
     filter_backends = []

@@ -25,7 +25,7 @@ class IntakeConfig(AppConfig):
 
     def ready(self):
         # Uploaded evidence elsewhere (org's compliance records) is checked like a qualification
-        # document: the kernel hands the check out through a hook (D27).
+        # document: the kernel hands the check out through a hook (D30).
         from parkflow.core import hooks
 
         from .documents import check_upload

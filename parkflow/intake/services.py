@@ -540,7 +540,7 @@ def protected_brand_update(*, actor, brand, **changes) -> ProtectedBrand:
 
 # ---------------------------------------------------------------------------------------------
 # The admission steps of the enterprise lifecycle: declared in workflows.py, performed by
-# core.workflow.transition (D27). The wrappers keep the service names the rest of the code calls.
+# core.workflow.transition (D32). The wrappers keep the service names the rest of the code calls.
 
 
 def enterprise_submit_for_review(

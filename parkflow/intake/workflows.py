@@ -3,7 +3,7 @@
 admission review are intake's. ``enterprises/workflows.py`` declares the rest of the lifecycle;
 ``move_in`` is declared there and intake adds what admission requires of it (the admission gate
 and the licence/brand guard) through ``workflow.extend`` — enterprises imports nothing of
-intake (D27, i7-intake2)."""
+intake (D33)."""
 
 from django.utils.translation import gettext_lazy as _
 

@@ -8,7 +8,7 @@ class OrgConfig(AppConfig):
     verbose_name = _("组织与人员")
 
     def ready(self):
-        # org owns roles and compliance; the kernel asks for them through hooks (D27).
+        # org owns roles and compliance; the kernel asks for them through hooks (D30).
         from parkflow.core import access, gates, hooks
 
         from . import compliance, selectors

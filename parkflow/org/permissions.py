@@ -1,5 +1,5 @@
 """Who may do what to org's models — and to the kernel's, because roles are org's concept and
-the kernel knows none (D27): the kernel's own actions (alerts, reviews, audit, rules, regulation,
+the kernel knows none (D30): the kernel's own actions (alerts, reviews, audit, rules, regulation,
 calendar) get their roles here. Role sets used by other apps' declarations live here too."""
 
 from parkflow.core.access import Permissions

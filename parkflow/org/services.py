@@ -81,7 +81,7 @@ def emergency_contact_confirm(
 def _checked_evidence(upload):
     """The evidence file passes the same content checks as any qualification document
     (type sniffed from the bytes, size limit, safe name); errors are reported on ``evidence``."""
-    # The checks belong to the app that owns uploaded documents; it registers them (D27).
+    # The checks belong to the app that owns uploaded documents; it registers them (D30).
     try:
         return hooks.require("check_upload")(upload)
     except ValidationFailed as exc:

@@ -1,4 +1,4 @@
-"""The kernel's permission engine on a declaration written in the test (D27): per-object rules
+"""The kernel's permission engine on a declaration written in the test (D30): per-object rules
 are expressible — an assignee may act (a grant field), two approvers must be distinct (a check
 function) — and an action declared on a model that belongs to no park needs no object."""
 

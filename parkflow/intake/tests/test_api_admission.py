@@ -1,5 +1,5 @@
 """The enterprise API's admission steps (R-PLT-2): same scoping, gates and validation as the
-services behind it. Moved from enterprises/tests/test_api.py (intake declares these steps, D27)."""
+services behind it. Moved from enterprises/tests/test_api.py (intake declares these steps, D37)."""
 
 import pytest
 from rest_framework.test import APIClient

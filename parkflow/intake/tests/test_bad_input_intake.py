@@ -1,6 +1,6 @@
 """Issue 6 §6 for intake's inputs: active PDF content and dangerous file names in qualification
 documents, over-long conflict reasons and review opinions — each gets a clear 4xx naming the field
-while nothing is written. Moved from enterprises/tests/test_bad_input.py (intake's behaviour, D27)."""
+while nothing is written. Moved from enterprises/tests/test_bad_input.py (intake's behaviour, D37)."""
 
 import io
 

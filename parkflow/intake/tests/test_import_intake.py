@@ -1,6 +1,6 @@
 """R-PLT-5 meets intake: names imported from a park's Excel register are brand-checked, and a
 legacy resident is in good standing once its licence is on file. Moved from
-enterprises/tests/test_import.py (intake's behaviour, D27)."""
+enterprises/tests/test_import.py (intake's behaviour, D37)."""
 
 import pytest
 

@@ -1,6 +1,6 @@
 """Enterprise pages' admission side (R-ENT-2, R-ENT-3, R-ENT-4): the admission state and warnings
 on the detail page, submitting for review, conflict declarations and qualification documents —
-moved from enterprises/tests/test_pages.py (intake's behaviour, D27)."""
+moved from enterprises/tests/test_pages.py (intake's behaviour, D37)."""
 
 import pytest
 from django.urls import reverse

@@ -1,4 +1,4 @@
-"""The permission declarations of enterprises and intake (their permissions.py, D27) drive the
+"""The permission declarations of enterprises and intake (their permissions.py, D30) drive the
 kernel's engine: action-aware ``restrict``, the portal grant, and the two public exceptions
 ("一公开" results, one's own conflict declarations) — each declared once, nowhere hand-coded."""
 

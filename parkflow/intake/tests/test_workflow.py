@@ -1,4 +1,4 @@
-"""The enterprise lifecycle on the workflow engine (core.workflow, D27): every step is declared
+"""The enterprise lifecycle on the workflow engine (core.workflow, D32): every step is declared
 once (workflows.py), the API offers all of them, and the same guards decide the buttons and
 the refusals."""
 
@@ -108,7 +108,7 @@ def _decide_through_the_api(pk, decision):
 def test_each_lifecycle_step_is_declared_exactly_once_in_workflows_py():
     declared = [t.name for t in workflow.for_model(Enterprise) if t.routes]
     assert sorted(declared) == sorted(LIFECYCLE)
-    # enterprises declares the lifecycle, intake its admission steps (D27, i7-intake2).
+    # enterprises declares the lifecycle, intake its admission steps (D33).
     from django.apps import apps
 
     sources = [

@@ -97,7 +97,7 @@ def test_enterprise_users_get_only_portal_actions(two_parks):
 
 
 def test_a_role_held_in_one_park_is_not_a_yes_without_an_object(park, other_park):
-    """D21, D27: a park-scoped action asked without an object or park is a programming error
+    """D21, D30: a park-scoped action asked without an object or park is a programming error
     (never a silent headquarters-only answer); holding the role in some park answers yes only
     for that park."""
     admin = staff(Role.SYSTEM_ADMIN, park)
