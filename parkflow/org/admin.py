@@ -6,7 +6,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from parkflow.core import access, audit
+from parkflow.core import access, audit, hooks
 from parkflow.core.admin import AuditedAdmin, ReadOnlyAdmin, ServiceAdmin
 
 from . import services as org_services
@@ -64,10 +64,9 @@ class UserAdmin(ServiceAdmin, DjangoUserAdmin):
         parks = access.visible_park_ids(request.user)
         if parks is None:
             return qs
-        return qs.filter(
-            Q(role_assignments__unit__park_id__in=parks)
-            | Q(portal_account__enterprise__park_id__in=parks)
-        ).distinct()
+        # Portal users belong to a park through their enterprise: its app says how (D30).
+        portal_users = hooks.call("portal_users_in_parks", parks, default=Q(pk__in=[]))
+        return qs.filter(Q(role_assignments__unit__park_id__in=parks) | portal_users).distinct()
 
     def get_readonly_fields(self, request, obj=None):
         # Only a superuser makes superusers or admin-site staff: nobody raises his own rights.

@@ -10,7 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from parkflow.core import access
+from parkflow.core import access, hooks
 from parkflow.core.api import (
     ANY_USER,
     IdFilter,
@@ -174,8 +174,8 @@ def _me(user) -> dict:
     )
     enterprise = None
     if access.is_enterprise_user(user):
-        account = user.portal_account
-        enterprise = {"id": account.enterprise_id, "name": account.enterprise.name}
+        # The app that owns portal accounts names the user's enterprise (D30).
+        enterprise = hooks.require("portal_enterprise")(user)
     actions = sorted(access.PORTAL_ACTIONS) if enterprise else access.actions()
     return {
         "id": user.pk,

@@ -121,7 +121,9 @@ class User(NormalisedPhoneMixin, AbstractUser):
 
     @property
     def is_enterprise_user(self) -> bool:
-        return hasattr(self, "portal_account")
+        from parkflow.core import access
+
+        return access.is_enterprise_user(self)
 
     def save(self, *args, **kwargs):
         # A new password (set_password, the password-change and reset forms, the admin) or a
