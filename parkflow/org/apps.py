@@ -19,5 +19,4 @@ class OrgConfig(AppConfig):
         )
         access.register_role_labels(Role)
         gates.register_reviewer_check(compliance.reviewer_lapse)
-        hooks.register("my_compliance", compliance.my_status)
         hooks.register("calendar_admin", selectors.calendar_admin)

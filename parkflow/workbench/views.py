@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 
-from parkflow.core import access, clock, gates, registry
+from parkflow.core import access, gates, registry
 from parkflow.core import alerts as alert_services
 from parkflow.core.choices import Severity
 from parkflow.org import compliance
@@ -16,18 +16,6 @@ SEVERITY_COLOURS = {
     "high": "#e5484d",
     "critical": "#9b1c1c",
 }
-
-
-def _my_compliance(user):
-    """The user's own compliance status (R-ORG-5), read exactly as the compliance page reads it:
-    what lapsed for which role, and per record kind its validity or "不适用"."""
-    lapses = [
-        reason
-        for role in sorted(access.roles_of(user))
-        if (reason := compliance.lapse_reason(user, role))
-    ]
-    row = compliance.status_rows([user], clock.today())[0]
-    return {"lapses": lapses, "records": row["kinds"]}
 
 
 def cards_for(request) -> dict[str, list[dict]]:
@@ -59,7 +47,7 @@ def home(request):
         "my_alerts": list(my_alerts[:8]),
         "active_alert_count": sum(severity_counts.values()),
         "can_view_alerts": access.may_somewhere(user, "alert.view"),
-        "my_compliance": _my_compliance(user),
+        "my_compliance": compliance.my_status(user),
         "severity_chart": {
             "type": "pie",
             "data": [
