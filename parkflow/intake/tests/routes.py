@@ -18,6 +18,7 @@ from parkflow.core.tests.routes import (
     _nothing,
     _today,
 )
+from parkflow.enterprises.tests.routes import _marker_enterprise
 from parkflow.org.choices import Role
 
 
@@ -29,11 +30,6 @@ def _api_brand_flags(w):
     flagged = w.enterprise(name="华为甲园标记")
     intake_services.brand_check(enterprise=flagged)
     return Case({"pk": flagged.pk}, enterprise=flagged)
-
-
-def _marker_enterprise(w):
-    e = w.enterprise()
-    return Case(marker=e.name, enterprise=e)
 
 
 def _declare_case(w):
