@@ -15,7 +15,7 @@ from rest_framework import viewsets
 from rest_framework.response import Response
 from rest_framework.test import APIClient, APIRequestFactory
 
-from parkflow.core import rules
+from parkflow.core import gates, rules
 from parkflow.core.api import ActionPolicy, ScopedViewSetMixin, exception_handler
 from parkflow.core.choices import AlertStatus
 from parkflow.core.errors import (
@@ -25,13 +25,14 @@ from parkflow.core.errors import (
     PermissionDenied,
     ValidationFailed,
 )
-from parkflow.core.models import Alert, AuditEvent, RuleSetting
-from parkflow.enterprises.models import Enterprise
-from parkflow.enterprises.tests.factories import EnterpriseFactory, enterprise_user
+from parkflow.core.models import Alert, AuditEvent, Review, RuleSetting
 from parkflow.org.choices import Role
 from parkflow.org.models import ApiToken
 from parkflow.org.tests.factories import EmergencyContactFactory, OrgUnitFactory, staff
 from parkflow.org.tokens import digest
+from parkflow.testdomain.gates import SIGNOFF
+from parkflow.testdomain.models import Errand
+from parkflow.testdomain.tests.factories import errand, submitted
 
 STALE = "org.emergency_contact_stale"
 
@@ -188,8 +189,8 @@ def test_every_api_operation_refuses_anonymous_requests_with_401():
 
 
 class _UndeclaredViewSet(ScopedViewSetMixin, viewsets.GenericViewSet):
-    queryset = Enterprise.objects.all()
-    policy = {"list": "enterprise.view"}
+    queryset = Errand.objects.all()
+    policy = {"list": "errand.view"}
 
     def list(self, request):
         return Response([])
@@ -328,8 +329,8 @@ def test_auditors_read_alerts_but_cannot_handle_them(park):
     assert Alert.objects.get().status == AlertStatus.OPEN
 
 
-def test_enterprise_users_have_no_alert_inbox(park):
-    client = client_for(enterprise_user(EnterpriseFactory(park=park)))
+def test_enterprise_users_have_no_alert_inbox(portal_user):
+    client = client_for(portal_user)
     assert client.get("/api/v1/alerts/").status_code == 403
 
 
@@ -365,32 +366,24 @@ def test_alert_list_queries_do_not_grow_with_rows(park):
 # --- reviews (R-CPL-1) ------------------------------------------------------------------------
 
 
-def _under_review(park, clerk, seed=1):
-    """An application under admission review; the park has one eligible reviewer, so the
-    random draw has only one possible outcome."""
-    from parkflow.enterprises.tests.factories import make_credit_code
-    from parkflow.intake.tests.factories import application_under_review
-
-    return application_under_review(
-        park,
-        clerk,
-        reviewers=1,
-        name=f"苏州审查样本有限公司{seed}",
-        credit_code=make_credit_code(500 + seed),
-    )
+def _awaiting_signoff(park, clerk, reviewer, title="甲园标记事项"):
+    """A submitted errand whose sign-off review waits for ``reviewer``."""
+    made = submitted(park, clerk, title=title)
+    return gates.review_request(actor=clerk, obj=made, gate_code=SIGNOFF, assigned_to=reviewer)
 
 
 def test_pending_for_me_lists_only_reviews_waiting_for_my_decision(park, other_park):
     clerk = staff(Role.BUSINESS_STAFF, park)
     reviewer = staff(Role.RISK_OFFICER, park)
-    staff(Role.RISK_OFFICER, other_park)
-    waiting = _under_review(park, clerk, 1)
-    _under_review(other_park, staff(Role.BUSINESS_STAFF, other_park), 2)
+    waiting = _awaiting_signoff(park, clerk, reviewer)
+    _awaiting_signoff(
+        other_park, staff(Role.BUSINESS_STAFF, other_park), staff(Role.RISK_OFFICER, other_park)
+    )
     reviewer_client = client_for(reviewer)
     mine = reviewer_client.get("/api/v1/reviews/", {"pending_for_me": "true"}).json()["results"]
-    assert [r["object_id"] for r in mine] == [str(waiting.pk)]
-    assert mine[0]["gate_label"] == "企业准入资质审核"
-    assert mine[0]["requirement"] == "R-ENT-3"
+    assert [r["object_id"] for r in mine] == [waiting.object_id]
+    assert mine[0]["gate_label"] == "园区事项办结审查"
+    assert mine[0]["requirement"] == "R-CPL-1"
     # The submitter sees the review in scope but it is not waiting for them.
     clerk_client = client_for(clerk)
     assert clerk_client.get("/api/v1/reviews/").json()["count"] == 1
@@ -398,11 +391,9 @@ def test_pending_for_me_lists_only_reviews_waiting_for_my_decision(park, other_p
 
 
 def test_another_parks_review_is_404_and_cannot_be_decided(park, other_park):
-    staff(Role.RISK_OFFICER, other_park)
-    theirs = _under_review(other_park, staff(Role.BUSINESS_STAFF, other_park))
-    from parkflow.core.models import Review
-
-    review = Review.objects.get(object_id=str(theirs.pk))
+    review = _awaiting_signoff(
+        other_park, staff(Role.BUSINESS_STAFF, other_park), staff(Role.RISK_OFFICER, other_park)
+    )
     client = client_for(staff(Role.RISK_OFFICER, park))
     assert client.get(f"/api/v1/reviews/{review.pk}/").status_code == 404
     response = client.post(
@@ -414,10 +405,7 @@ def test_another_parks_review_is_404_and_cannot_be_decided(park, other_park):
 
 def test_rejecting_without_a_written_opinion_is_400(park):
     reviewer = staff(Role.RISK_OFFICER, park)
-    enterprise = _under_review(park, staff(Role.BUSINESS_STAFF, park))
-    from parkflow.core.models import Review
-
-    review = Review.objects.get(object_id=str(enterprise.pk))
+    review = _awaiting_signoff(park, staff(Role.BUSINESS_STAFF, park), reviewer)
     before = AuditEvent.objects.count()
     response = client_for(reviewer).post(
         f"/api/v1/reviews/{review.pk}/decide/", {"decision": "reject", "opinion": ""}, format="json"
@@ -425,6 +413,7 @@ def test_rejecting_without_a_written_opinion_is_400(park):
     assert response.status_code == 400
     assert list(response.json()["errors"]) == ["opinion"]
     assert AuditEvent.objects.count() == before
+    assert Review.objects.get(pk=review.pk).decision == "pending"
 
 
 # --- rules (R-MON-1) --------------------------------------------------------------------------
@@ -533,7 +522,7 @@ def test_articles_are_the_regulations_29_articles_by_id(park):
 
 def test_a_token_from_username_and_password_authenticates_api_calls(park):
     clerk = staff(Role.BUSINESS_STAFF, park, username="clerk-token")
-    EnterpriseFactory(park=park)
+    errand(park, clerk)
     client = APIClient()
     response = client.post(
         "/api/v1/auth/token/", {"username": "clerk-token", "password": "Park-2026!"}, format="json"
@@ -545,7 +534,7 @@ def test_a_token_from_username_and_password_authenticates_api_calls(park):
     me = client.get("/api/v1/me/")
     assert me.status_code == 200
     assert me.json()["username"] == "clerk-token"
-    assert client.get("/api/v1/enterprises/").json()["count"] == 1
+    assert client.get("/api/v1/errands/").json()["count"] == 1
 
 
 def test_wrong_password_gets_no_token_and_a_bad_token_is_401(park):

@@ -8,9 +8,10 @@ from rest_framework.test import APIClient
 
 from parkflow.core import api_errors
 from parkflow.core.models import AuditEvent
-from parkflow.enterprises.models import Enterprise
 from parkflow.org.choices import Role
 from parkflow.org.tests.factories import staff
+from parkflow.testdomain.choices import ErrandStatus
+from parkflow.testdomain.tests.factories import errand
 
 
 def _client(user=None):
@@ -40,67 +41,85 @@ def clerk(park):
     return staff(Role.BUSINESS_STAFF, park)
 
 
+@pytest.fixture
+def draft(park, clerk):
+    """An errand the clerk may submit: a write endpoint whose body the API parses."""
+    return errand(park, clerk)
+
+
+def _submit_url(made) -> str:
+    return f"/api/v1/errands/{made.pk}/submit/"
+
+
+def _nothing_written(made, events_before):
+    made.refresh_from_db()
+    assert made.status == ErrandStatus.DRAFT
+    assert AuditEvent.objects.count() == events_before
+
+
 @pytest.mark.parametrize("depth", [100, 100_000])
-def test_deeply_nested_json_is_a_400_invalid_json_and_writes_nothing(clerk, depth):
-    before = (Enterprise.objects.count(), AuditEvent.objects.count())
+def test_deeply_nested_json_is_a_400_invalid_json_and_writes_nothing(clerk, draft, depth):
+    before = AuditEvent.objects.count()
     response = _client(clerk).post(
-        "/api/v1/enterprises/", _nested(depth), content_type="application/json"
+        _submit_url(draft), _nested(depth), content_type="application/json"
     )
     body = _is_error_body(response, 400, "invalid_json")
     assert "嵌套" in body["detail"]
-    assert (Enterprise.objects.count(), AuditEvent.objects.count()) == before
+    _nothing_written(draft, before)
 
 
-def test_deeply_nested_json_without_signing_in_is_a_clean_4xx(db):
+def test_deeply_nested_json_without_signing_in_is_a_clean_4xx(draft):
     response = _client().post(
         "/api/v1/auth/token/", _nested(100_000), content_type="application/json"
     )
     _is_error_body(response, 400, "invalid_json")
-    response = _client().post(
-        "/api/v1/enterprises/", _nested(100_000), content_type="application/json"
-    )
+    response = _client().post(_submit_url(draft), _nested(100_000), content_type="application/json")
     assert response.status_code in (400, 401)
     _is_error_body(response, response.status_code)
 
 
-def test_malformed_json_names_the_problem(clerk):
+def test_malformed_json_names_the_problem(clerk, draft):
+    before = AuditEvent.objects.count()
     response = _client(clerk).post(
-        "/api/v1/enterprises/", '{"name": ', content_type="application/json"
+        _submit_url(draft), '{"reason": ', content_type="application/json"
     )
     _is_error_body(response, 400, "invalid_json")
+    _nothing_written(draft, before)
 
 
-def test_a_json_body_over_the_upload_limit_is_413(clerk, settings):
+def test_a_json_body_over_the_upload_limit_is_413(clerk, draft, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
-    before = Enterprise.objects.count()
+    before = AuditEvent.objects.count()
     response = _client(clerk).post(
-        "/api/v1/enterprises/",
-        json.dumps({"name": "x" * 20_000}),
+        _submit_url(draft),
+        json.dumps({"reason": "x" * 20_000}),
         content_type="application/json",
     )
     _is_error_body(response, 413, "payload_too_large")
-    assert Enterprise.objects.count() == before
+    _nothing_written(draft, before)
 
 
-def test_a_form_body_over_the_limit_or_with_too_many_fields_is_413(clerk, settings):
+def test_a_form_body_over_the_limit_or_with_too_many_fields_is_413(clerk, draft, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    before = AuditEvent.objects.count()
     response = _client(clerk).post(
-        "/api/v1/enterprises/",
-        "name=" + "x" * 20_000,
+        _submit_url(draft),
+        "reason=" + "x" * 20_000,
         content_type="application/x-www-form-urlencoded",
     )
     _is_error_body(response, 413, "payload_too_large")
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 2_500_000
     settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10
     response = _client(clerk).post(
-        "/api/v1/enterprises/",
+        _submit_url(draft),
         "&".join(f"f{i}=1" for i in range(50)),
         content_type="application/x-www-form-urlencoded",
     )
     _is_error_body(response, 413, "payload_too_large")
+    _nothing_written(draft, before)
 
 
-@pytest.mark.parametrize("path", ["/api/v1/no-such-thing/", "/api/v2/enterprises/", "/api/x"])
+@pytest.mark.parametrize("path", ["/api/v1/no-such-thing/", "/api/v2/errands/", "/api/x"])
 def test_an_unknown_api_route_is_a_json_404(clerk, path):
     _is_error_body(_client(clerk).get(path), 404, "not_found")
     _is_error_body(_client().post(path, {}), 404, "not_found")
@@ -114,21 +133,21 @@ def test_a_page_keeps_its_html_404(client, clerk):
 
 
 def test_a_very_long_api_url_is_414(clerk):
-    path = "/api/v1/enterprises/?search=" + "长" * (api_errors.MAX_URL_LENGTH + 10)
+    path = "/api/v1/errands/?search=" + "长" * (api_errors.MAX_URL_LENGTH + 10)
     _is_error_body(_client(clerk).get(path), 414, "uri_too_long")
 
 
 def test_an_unexpected_api_error_is_a_logged_json_500(clerk, monkeypatch, caplog):
-    from parkflow.enterprises import api as enterprise_api
+    from parkflow.testdomain.api import ErrandViewSet
 
     def boom(self, request, *args, **kwargs):
         raise RuntimeError("kaboom")
 
-    monkeypatch.setattr(enterprise_api.EnterpriseViewSet, "list", boom)
+    monkeypatch.setattr(ErrandViewSet, "list", boom)
     client = _client(clerk)
     client.raise_request_exception = False
     with caplog.at_level("ERROR", logger="parkflow.api"):
-        response = client.get("/api/v1/enterprises/")
+        response = client.get("/api/v1/errands/")
     body = _is_error_body(response, 500, "server_error")
     assert "服务器内部错误" in body["detail"] and body["requirement"] == ""
     assert "kaboom" not in response.content.decode()

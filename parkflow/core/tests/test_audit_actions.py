@@ -16,10 +16,9 @@ from parkflow.core import audit, audit_actions, workflow
 from parkflow.core.admin import AuditedAdmin
 from parkflow.core.choices import ReviewDecision
 from parkflow.core.templatetags.parkflow import ago, cn_datetime
-from parkflow.enterprises.tests.factories import EnterpriseFactory
-from parkflow.intake.tests.factories import application_under_review
 from parkflow.org.choices import Role
 from parkflow.org.tests.factories import OrgUnitFactory, staff
+from parkflow.testdomain.tests.factories import errand, submitted
 
 SOURCE = Path(__file__).resolve().parents[2]
 
@@ -119,40 +118,38 @@ def auditor(db):
 @time_machine.travel(datetime.datetime(2026, 11, 28, 6, 5, tzinfo=datetime.UTC), tick=False)
 def test_audit_page_shows_labels_chinese_times_and_field_values_in_chinese(client, auditor, park):
     clerk = staff(Role.BUSINESS_STAFF, park, display_name="王晓明")
-    for name in ("陈静", "赵磊"):
-        staff(Role.RISK_OFFICER, park, display_name=name)
-    enterprise = application_under_review(park, clerk, name="苏州云帆智能科技有限公司")
+    made = submitted(park, clerk, title="消防通道检查")
     client.force_login(auditor)
     html = client.get(reverse("core:audit")).content.decode()
-    assert "提交资质审核" in html
-    assert "王晓明 将“苏州云帆智能科技有限公司”提交资质审核" in html
-    assert "状态：申请中 → 审核中" in html
+    assert "提交事项" in html
+    assert "王晓明 提交了事项“消防通道检查”" in html
+    assert "状态：草稿 → 已提交" in html
     assert "2026年11月28日 14:05" in html
-    assert "applying" not in html and "under_review →" not in html
+    assert "draft" not in html and "submitted →" not in html
     assert not re.search(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}", html)
-    assert reverse("enterprises:detail", args=[enterprise.pk]) in html
+    assert made.get_absolute_url() in html
     # The filter offers the labels and takes a label as well as a code.
-    assert '<option value="enterprise.move_in">办理入驻</option>' in html
-    by_label = client.get(reverse("core:audit"), {"action": "提交资质审核"}).content.decode()
-    assert "将“苏州云帆智能科技有限公司”提交资质审核" in by_label
-    assert "建立企业档案" not in by_label
-    by_code = client.get(reverse("core:audit"), {"action": "enterprise.create"}).content.decode()
-    assert "建立企业档案" in by_code and "提交资质审核</div>" not in by_code
+    assert '<option value="errand.complete">办结事项</option>' in html
+    by_label = client.get(reverse("core:audit"), {"action": "提交事项"}).content.decode()
+    assert "提交了事项“消防通道检查”" in by_label
+    assert "登记了事项" not in by_label
+    by_code = client.get(reverse("core:audit"), {"action": "errand.create"}).content.decode()
+    assert "登记了事项“消防通道检查”" in by_code and "提交事项</div>" not in by_code
 
 
 def test_audit_page_shows_recorded_timestamps_as_chinese_dates(client, auditor, park):
-    enterprise = EnterpriseFactory(park=park)
+    made = errand(park)
     audit.record(
         auditor,
-        "enterprise.update",
-        enterprise,
-        before={"status_changed_at": "2026-03-02T01:30:00+00:00", "account_manager_id": None},
-        after={"status_changed_at": "2026-03-04T02:00:00+00:00", "account_manager_id": 3},
+        "errand.assign",
+        made,
+        before={"submitted_at": "2026-03-02T01:30:00+00:00", "assignee_id": None},
+        after={"submitted_at": "2026-03-04T02:00:00+00:00", "assignee_id": 3},
     )
     client.force_login(auditor)
     html = client.get(reverse("core:audit")).content.decode()
-    assert "状态变更时间：2026年3月2日 09:30 → 2026年3月4日 10:00" in html
-    assert "客户经理：— → 3" in html
+    assert "提交时间：2026年3月2日 09:30 → 2026年3月4日 10:00" in html
+    assert "经办人：— → 3" in html
 
 
 @time_machine.travel(datetime.datetime(2026, 11, 28, 6, 5, tzinfo=datetime.UTC), tick=False)
@@ -177,16 +174,3 @@ def test_relative_times_read_naturally_in_chinese(minutes_before, expected):
 def test_chinese_datetime_is_local_time():
     moment = datetime.datetime(2026, 11, 28, 6, 5, tzinfo=datetime.UTC)
     assert cn_datetime(moment) == "2026年11月28日 14:05"
-
-
-def test_invitation_events_show_their_state_in_chinese(client, auditor, park):
-    from parkflow.enterprises import invitations
-
-    clerk = staff(Role.BUSINESS_STAFF, park)
-    enterprise = EnterpriseFactory(park=park)
-    invitations.portal_invitation_create(actor=clerk, enterprise=enterprise)
-    invitations.portal_invitation_create(actor=clerk, enterprise=enterprise)
-    client.force_login(auditor)
-    html = client.get(reverse("core:audit")).content.decode()
-    assert "状态：待使用 → 已作废" in html and "已发送邮件：否" in html
-    assert "pending" not in html and "revoked" not in html

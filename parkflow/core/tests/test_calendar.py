@@ -65,7 +65,6 @@ from parkflow.core.calendar_rules import CODE as COVERAGE  # noqa: E402
 from parkflow.core.choices import AlertStatus  # noqa: E402
 from parkflow.core.errors import PermissionDenied, ValidationFailed  # noqa: E402
 from parkflow.core.models import Alert, AuditEvent, CalendarYear  # noqa: E402
-from parkflow.enterprises.tests.factories import EnterpriseFactory, enterprise_user  # noqa: E402
 from parkflow.org.choices import Role  # noqa: E402
 from parkflow.org.tests.factories import OrgUnitFactory, staff  # noqa: E402
 
@@ -417,8 +416,8 @@ class TestScheduleEntryPermission:
         assert _enter_through_page(client)[1].status_code == 403
         self._assert_nothing_written()
 
-    def test_enterprise_users_do_not_see_the_calendar_pages(self, client):
-        client.force_login(enterprise_user(EnterpriseFactory()))
+    def test_enterprise_users_do_not_see_the_calendar_pages(self, client, portal_user):
+        client.force_login(portal_user)
         for name in ("core:calendar", "core:calendar_enter", "core:calendar_template"):
             assert client.get(reverse(name)).status_code == 404
         assert _enter_through_page(client)[1].status_code == 404

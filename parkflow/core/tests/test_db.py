@@ -15,11 +15,12 @@ from parkflow.core import audit
 from parkflow.core import db as core_db
 from parkflow.core.errors import ConcurrentUpdate
 from parkflow.core.models import AuditEvent
-from parkflow.enterprises import services
-from parkflow.enterprises.models import Enterprise
-from parkflow.enterprises.tests.factories import EnterpriseFactory
 from parkflow.org.choices import Role
 from parkflow.org.tests.factories import ParkFactory, staff
+from parkflow.testdomain import services
+from parkflow.testdomain.choices import ErrandStatus
+from parkflow.testdomain.models import Errand
+from parkflow.testdomain.tests.factories import errand
 
 
 @pytest.fixture
@@ -131,20 +132,15 @@ def test_errors_that_are_not_about_timing_are_not_retried(pauses):
     assert len(calls) == 1 and pauses == []
 
 
-def _edit_form(enterprise) -> dict:
-    return {
-        "name": enterprise.name,
-        "credit_code": enterprise.credit_code,
-        "legal_representative": "林峰",
-        "registered_capital": "100",
-        "industry": "it",
-        "grade": "a",
-        "contact_name": "许婷",
-        "contact_phone": "13812345678",
-        "contact_email": "",
-        "address": "",
-        "account_manager": "",
-    }
+def _deadlock_every_save(monkeypatch):
+    """Every write of an errand fails with a real transient error, as a deadlock would."""
+    monkeypatch.setattr(Errand, "save", lambda self, *args, **kwargs: _fail_transiently())
+
+
+def _submit_through_the_api(clerk, made):
+    client = APIClient()
+    client.force_login(type(clerk).objects.get(pk=clerk.pk))
+    return client.post(f"/api/v1/errands/{made.pk}/submit/", {"reason": ""}, format="json")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -155,62 +151,53 @@ def _edit_form(enterprise) -> dict:
 def test_the_api_answers_409_concurrent_update_when_every_attempt_deadlocks(monkeypatch, pauses):
     park = ParkFactory()
     clerk = staff(Role.BUSINESS_STAFF, park)
-    enterprise = EnterpriseFactory(park=park, contact_name="陈静")
-    monkeypatch.setattr(services, "_validate", lambda enterprise: _fail_transiently())
-    client = APIClient()
-    client.force_login(type(clerk).objects.get(pk=clerk.pk))
-    response = client.patch(
-        f"/api/v1/enterprises/{enterprise.pk}/", {"contact_name": "李雷"}, format="json"
-    )
+    made = errand(park, clerk)
+    _deadlock_every_save(monkeypatch)
+    response = _submit_through_the_api(clerk, made)
     assert response.status_code == 409
     assert response.json()["code"] == "concurrent_update"
     assert set(response.json()) == {"code", "detail", "requirement"}
     assert len(pauses) == core_db.MAX_ATTEMPTS - 1
-    enterprise.refresh_from_db()
-    assert enterprise.contact_name == "陈静"
-    assert not AuditEvent.objects.filter(action="enterprise.update").exists()
+    made.refresh_from_db()
+    assert made.status == ErrandStatus.DRAFT and made.submitted_at is None
+    assert not AuditEvent.objects.filter(action="errand.submit").exists()
 
 
 @pytest.mark.usefixtures("flushable_audit")
-def test_a_page_shows_the_concurrent_update_refusal_on_the_form_when_every_attempt_deadlocks(
+def test_a_page_shows_the_concurrent_update_refusal_inline_when_every_attempt_deadlocks(
     monkeypatch, pauses, client
 ):
     park = ParkFactory()
     clerk = staff(Role.BUSINESS_STAFF, park)
-    enterprise = EnterpriseFactory(park=park, contact_name="陈静")
-    monkeypatch.setattr(services, "_validate", lambda enterprise: _fail_transiently())
+    made = errand(park, clerk)
+    _deadlock_every_save(monkeypatch)
     client.force_login(clerk)
-    response = client.post(
-        reverse("enterprises:edit", args=[enterprise.pk]), _edit_form(enterprise)
-    )
-    assert response.status_code == 200  # the form again, with the refusal on it
-    assert "数据正被其他操作同时修改" in response.content.decode()
-    enterprise.refresh_from_db()
-    assert enterprise.contact_name == "陈静"
+    response = client.post(reverse("testdomain:transition", args=[made.pk, "submit"]))
+    assert response.status_code == 409  # the object's page again, with the refusal on it
+    html = response.content.decode()
+    assert "数据正被其他操作同时修改" in html and made.title in html
+    assert len(pauses) == core_db.MAX_ATTEMPTS - 1
+    made.refresh_from_db()
+    assert made.status == ErrandStatus.DRAFT
+    assert not AuditEvent.objects.filter(action="errand.submit").exists()
 
 
 def test_a_deadlock_escaping_a_service_is_a_409_in_the_api_not_a_500(monkeypatch, park):
     # Inside the test's transaction the service does not retry: the error reaches the handler.
     clerk = staff(Role.BUSINESS_STAFF, park)
-    enterprise = EnterpriseFactory(park=park)
-    monkeypatch.setattr(services, "_validate", lambda enterprise: _fail_transiently())
-    client = APIClient()
-    client.force_login(type(clerk).objects.get(pk=clerk.pk))
-    response = client.patch(
-        f"/api/v1/enterprises/{enterprise.pk}/", {"contact_name": "李雷"}, format="json"
-    )
+    made = errand(park, clerk)
+    _deadlock_every_save(monkeypatch)
+    response = _submit_through_the_api(clerk, made)
     assert response.status_code == 409
     assert response.json()["code"] == "concurrent_update"
 
 
 def test_a_deadlock_escaping_a_service_is_a_friendly_409_page_not_a_500(monkeypatch, client, park):
     clerk = staff(Role.BUSINESS_STAFF, park)
-    enterprise = EnterpriseFactory(park=park)
-    monkeypatch.setattr(services, "_validate", lambda enterprise: _fail_transiently())
+    made = errand(park, clerk)
+    _deadlock_every_save(monkeypatch)
     client.force_login(clerk)
-    response = client.post(
-        reverse("enterprises:edit", args=[enterprise.pk]), _edit_form(enterprise)
-    )
+    response = client.post(reverse("testdomain:transition", args=[made.pk, "submit"]))
     assert response.status_code == 409
     text = response.content.decode()
     assert "同时修改" in text and "没有保存任何内容" in text and "重试" in text
@@ -224,22 +211,23 @@ def test_a_deadlock_escaping_a_service_is_a_friendly_409_page_not_a_500(monkeypa
 def test_a_service_takes_the_write_lock_before_anything_else_in_its_transaction():
     park = ParkFactory()
     clerk = staff(Role.BUSINESS_STAFF, park)
-    enterprise = EnterpriseFactory(park=park)
+    made = errand(park, clerk)
+    colleague = staff(Role.BUSINESS_STAFF, park)
     with CaptureQueriesContext(connection) as ctx:
-        services.enterprise_transition(actor=clerk, enterprise=enterprise, action="apply")
+        services.errand_assign(actor=clerk, errand=made, assignee=colleague)
     sqls = [q["sql"] for q in ctx.captured_queries]
     if connection.vendor == "postgresql":
         # psycopg logs the BEGIN it sends; the statement right after it is the write lock.
         assert sqls[0] == "BEGIN" and "pg_advisory_xact_lock" in sqls[1], sqls[:3]
         locking = [s for s in sqls if "FOR " in s and "UPDATE" in s]
-        # The enterprise row only — not the park joined by select_related — and no key lock,
-        # so other transactions' foreign-key checks on it do not wait.
+        # The errand row only — never a joined row — and no key lock, so other transactions'
+        # foreign-key checks on it do not wait.
         assert locking and all(
-            s.endswith('FOR NO KEY UPDATE OF "enterprises_enterprise"') for s in locking
+            s.endswith('FOR NO KEY UPDATE OF "testdomain_errand"') for s in locking
         ), locking
     else:
         assert sqls[0] == "BEGIN IMMEDIATE", sqls[:3]
-    assert Enterprise.objects.get(pk=enterprise.pk).status == "applying"
+    assert Errand.objects.get(pk=made.pk).assignee == colleague
 
 
 _PARKFLOW = Path(__file__).resolve().parents[2]

@@ -5,11 +5,10 @@ import pytest
 from django.test import Client
 from django.urls import path, reverse
 
-from parkflow.enterprises.tests.factories import EnterpriseFactory, enterprise_user
+from parkflow.core.tests.product_pages import assert_product_page
 from parkflow.org.choices import Role
 from parkflow.org.tests.factories import staff
-
-DEVELOPER_TEXT = ("URLconf", "Using the URLconf", "Traceback", "DEBUG = True", "technical")
+from parkflow.testdomain.tests.factories import errand
 
 
 def _boom(request):
@@ -17,15 +16,6 @@ def _boom(request):
 
 
 urlpatterns = [path("boom/", _boom)]  # for the 500 test (pytest.mark.urls)
-
-
-def assert_product_page(response, status, heading):
-    assert response.status_code == status
-    html = response.content.decode()
-    assert heading in html
-    assert "ParkFlow" in html and 'href="/"' in html
-    for text in DEVELOPER_TEXT:
-        assert text not in html, text
 
 
 @pytest.fixture(autouse=True)
@@ -37,20 +27,19 @@ def test_an_unknown_url_shows_the_products_404(db):
     assert_product_page(Client().get("/no-such-page/"), 404, "页面不存在")
 
 
-def test_a_portal_user_on_a_staff_url_gets_the_products_404(park):
-    user = enterprise_user(EnterpriseFactory(park=park))
+def test_a_portal_user_on_a_staff_url_gets_the_products_404(portal_user):
     client = Client()
-    client.force_login(user)
-    assert_product_page(client.get(reverse("enterprises:list")), 404, "页面不存在")
+    client.force_login(portal_user)
+    assert_product_page(client.get(reverse("testdomain:list")), 404, "页面不存在")
 
 
-def test_a_portal_user_on_another_enterprises_object_gets_the_products_404(park):
-    mine, theirs = EnterpriseFactory(park=park), EnterpriseFactory(park=park)
+def test_staff_on_another_parks_object_get_the_products_404(park, other_park):
+    theirs = errand(other_park, title="乙园内部事项")
     client = Client()
-    client.force_login(enterprise_user(mine))
-    response = client.get(reverse("enterprises:detail", args=[theirs.pk]))
+    client.force_login(staff(Role.AUDITOR, park))
+    response = client.get(reverse("testdomain:detail", args=[theirs.pk]))
     assert_product_page(response, 404, "页面不存在")
-    assert theirs.name not in response.content.decode()
+    assert theirs.title not in response.content.decode()
 
 
 @pytest.mark.urls("parkflow.core.tests.test_error_pages")

@@ -12,13 +12,15 @@ from parkflow.core import rules
 from parkflow.core.choices import AlertStatus
 from parkflow.core.errors import ValidationFailed
 from parkflow.core.models import Alert, AuditEvent, RuleSetting
-from parkflow.enterprises.choices import EnterpriseStatus
-from parkflow.enterprises.tests.factories import EnterpriseFactory
-from parkflow.intake.tests.factories import upload_licence
 from parkflow.org.choices import Role
 from parkflow.org.tests.factories import EmergencyContactFactory, OrgUnitFactory, staff
+from parkflow.testdomain.models import Errand
+from parkflow.testdomain.tests.factories import submitted
 
-EXPIRING = "enterprises.licence_expiring"
+# The test domain's rule: "days" is an int from 1 to 90, default 7, labelled 提交后天数.
+ERRAND_STALE = "testdomain.errand_stale"
+# Org's two contact rules: "missing" sorts before "stale" (and both before the test domain's).
+MISSING = "org.emergency_contact_missing"
 STALE = "org.emergency_contact_stale"
 HUGE = 10_000_000_000
 
@@ -50,50 +52,50 @@ def test_a_param_declared_out_of_its_own_range_is_a_programming_error():
         rules.Param(int, 500, min=1, max=365, label="x")
 
 
-@pytest.mark.parametrize("value", [HUGE, "10000000000", 0, -1, 366, 3.5, "三十", True, None, [30]])
+@pytest.mark.parametrize("value", [HUGE, "10000000000", 0, -1, 91, 3.5, "三十", True, None, [30]])
 def test_an_out_of_range_or_mistyped_parameter_is_refused_by_the_service(admin, value):
     before = AuditEvent.objects.count()
     with pytest.raises(ValidationFailed) as exc:
-        rules.rule_setting_update(actor=admin, code=EXPIRING, params={"days_ahead": value})
-    message = exc.value.errors["days_ahead"][0]
-    assert "提前预警天数" in message and "1 到 365" in message
-    assert rules.params_for(EXPIRING)["days_ahead"] == 30
+        rules.rule_setting_update(actor=admin, code=ERRAND_STALE, params={"days": value})
+    message = exc.value.errors["days"][0]
+    assert "提交后天数" in message and "1 到 90" in message
+    assert rules.params_for(ERRAND_STALE)["days"] == 7
     assert AuditEvent.objects.count() == before
 
 
 def test_the_api_answers_400_naming_the_parameter_and_its_range_and_writes_nothing(admin):
     before = AuditEvent.objects.count()
     response = _api(admin).post(
-        f"/api/v1/rules/{EXPIRING}/configure/",
-        {"params": {"days_ahead": HUGE}, "reason": "试试"},
+        f"/api/v1/rules/{ERRAND_STALE}/configure/",
+        {"params": {"days": HUGE}, "reason": "试试"},
         format="json",
     )
     assert response.status_code == 400
     body = response.json()
-    assert body["code"] == "invalid" and body["field"] == "days_ahead"
-    assert "1 到 365" in body["errors"]["days_ahead"][0]
+    assert body["code"] == "invalid" and body["field"] == "days"
+    assert "1 到 90" in body["errors"]["days"][0]
     assert body["requirement"] == "R-MON-1"
-    assert rules.setting_for(EXPIRING).params == {"days_ahead": 30}
+    assert rules.setting_for(ERRAND_STALE).params == {"days": 7}
     assert AuditEvent.objects.count() == before
-    bounds = _api(admin).get(f"/api/v1/rules/{EXPIRING}/").json()["param_bounds"]
-    assert bounds["days_ahead"] == {"type": "int", "min": 1, "max": 365}
+    bounds = _api(admin).get(f"/api/v1/rules/{ERRAND_STALE}/").json()["param_bounds"]
+    assert bounds["days"] == {"type": "int", "min": 1, "max": 90}
 
 
 def test_the_page_shows_the_range_error_inline_and_writes_nothing(client, admin):
     client.force_login(admin)
     response = client.post(
-        reverse("core:rule_edit", args=[EXPIRING]),
-        {"days_ahead": str(HUGE), "enabled": "on", "reason": "试试"},
+        reverse("core:rule_edit", args=[ERRAND_STALE]),
+        {"days": str(HUGE), "enabled": "on", "reason": "试试"},
     )
     assert response.status_code == 200
-    assert "1 到 365" in response.context["form"].errors["days_ahead"][0]
-    assert rules.params_for(EXPIRING)["days_ahead"] == 30
+    assert "1 到 90" in response.context["form"].errors["days"][0]
+    assert rules.params_for(ERRAND_STALE)["days"] == 7
     assert not AuditEvent.objects.filter(action="rule.configure").exists()
 
 
 def test_a_value_inside_the_bounds_is_saved_as_the_declared_type(admin):
-    rules.rule_setting_update(actor=admin, code=EXPIRING, params={"days_ahead": "60"})
-    assert rules.setting_for(EXPIRING).params["days_ahead"] == 60
+    rules.rule_setting_update(actor=admin, code=ERRAND_STALE, params={"days": "60"})
+    assert rules.setting_for(ERRAND_STALE).params["days"] == 60
 
 
 def _failed_alert(code):
@@ -103,26 +105,29 @@ def _failed_alert(code):
     ).first()
 
 
+def _submitted_days_ago(park, days):
+    made = submitted(park, title="消防通道检查")
+    Errand.objects.filter(pk=made.pk).update(
+        submitted_at=timezone.now() - datetime.timedelta(days=days)
+    )
+    return made
+
+
 def test_a_value_stored_out_of_range_before_falls_back_to_the_default_and_raises_an_alert(
     park, admin
 ):
-    enterprise = EnterpriseFactory(park=park, status=EnterpriseStatus.RESIDENT)
-    upload_licence(
-        enterprise,
-        staff(Role.BUSINESS_STAFF, park),
-        valid_until=timezone.localdate() + datetime.timedelta(days=20),
-    )
-    rules.setting_for(EXPIRING)
-    RuleSetting.objects.filter(code=EXPIRING).update(params={"days_ahead": HUGE})
+    _submitted_days_ago(park, 20)
+    rules.setting_for(ERRAND_STALE)
+    RuleSetting.objects.filter(code=ERRAND_STALE).update(params={"days": HUGE})
     results = rules.sweep_all()  # used to raise OverflowError and stop every rule
-    assert results[EXPIRING] == (1, 0)  # ran with the default 30 days
-    alert = _failed_alert(EXPIRING)
+    assert results[ERRAND_STALE] == (1, 0)  # ran with the default 7 days
+    alert = _failed_alert(ERRAND_STALE)
     assert alert is not None and alert.status == AlertStatus.OPEN
-    assert "营业执照即将到期" in alert.message and "提前预警天数" in alert.message
+    assert "园区事项久未办结" in alert.message and "提交后天数" in alert.message
     # The administrator corrects it through the service: the alert resolves itself.
-    rules.rule_setting_update(actor=admin, code=EXPIRING, params={"days_ahead": 45})
+    rules.rule_setting_update(actor=admin, code=ERRAND_STALE, params={"days": 45})
     rules.sweep_all()
-    assert _failed_alert(EXPIRING) is None
+    assert _failed_alert(ERRAND_STALE) is None
     assert Alert.objects.filter(rule_code=rules.RULE_FAILED, status=AlertStatus.RESOLVED).exists()
 
 
@@ -130,24 +135,26 @@ def test_a_rule_that_raises_does_not_stop_the_others_and_opens_its_own_alert(par
     contact = EmergencyContactFactory(
         unit=park, confirmed_at=timezone.now() - datetime.timedelta(days=120)
     )
-    broken = rules.REGISTRY[EXPIRING]
+    made = _submitted_days_ago(park, 20)
+    broken = rules.REGISTRY[MISSING]
 
     def explode(params, now):
         raise OverflowError("date value out of range")
 
     monkeypatch.setitem(
-        rules.REGISTRY, EXPIRING, rules.Rule(**{**broken.__dict__, "violations": explode})
+        rules.REGISTRY, MISSING, rules.Rule(**{**broken.__dict__, "violations": explode})
     )
     results = rules.sweep_all()
-    assert results[EXPIRING] is None
+    assert results[MISSING] is None
     # The rules after the broken one (alphabetically) still ran.
     assert Alert.objects.get(rule_code=STALE).object_id == str(contact.pk)
-    alert = _failed_alert(EXPIRING)
-    assert "OverflowError" in alert.message and "营业执照即将到期" in alert.message
+    assert Alert.objects.get(rule_code=ERRAND_STALE).object_id == str(made.pk)
+    alert = _failed_alert(MISSING)
+    assert "OverflowError" in alert.message and "园区缺少应急联系人" in alert.message
     assert alert.severity == "high"
-    monkeypatch.setitem(rules.REGISTRY, EXPIRING, broken)
+    monkeypatch.setitem(rules.REGISTRY, MISSING, broken)
     rules.sweep_all()
-    assert _failed_alert(EXPIRING) is None
+    assert _failed_alert(MISSING) is None
 
 
 def test_the_sweep_command_reports_a_failed_rule_and_finishes(park, monkeypatch):
@@ -155,10 +162,10 @@ def test_the_sweep_command_reports_a_failed_rule_and_finishes(park, monkeypatch)
 
     from django.core.management import call_command
 
-    broken = rules.REGISTRY[EXPIRING]
+    broken = rules.REGISTRY[ERRAND_STALE]
     monkeypatch.setitem(
         rules.REGISTRY,
-        EXPIRING,
+        ERRAND_STALE,
         rules.Rule(**{**broken.__dict__, "violations": lambda p, n: 1 / 0}),
     )
     out, err = StringIO(), StringIO()
@@ -168,20 +175,20 @@ def test_the_sweep_command_reports_a_failed_rule_and_finishes(park, monkeypatch)
 
 
 def test_the_failure_alert_and_the_rules_page_show_which_rule_failed(client, park, admin):
-    rules.setting_for(EXPIRING)
-    RuleSetting.objects.filter(code=EXPIRING).update(params={"days_ahead": HUGE})
+    rules.setting_for(ERRAND_STALE)
+    RuleSetting.objects.filter(code=ERRAND_STALE).update(params={"days": HUGE})
     rules.sweep_all()
-    alert = _failed_alert(EXPIRING)
+    alert = _failed_alert(ERRAND_STALE)
     client.force_login(admin)
     page = client.get(reverse("core:rules")).content.decode()
-    assert "上次运行失败" in page and "提前预警天数" in page
+    assert "上次运行失败" in page and "提交后天数" in page
     assert client.get(reverse("core:alert_list")).status_code == 200
     detail = client.get(reverse("core:alert_detail", args=[alert.pk]))
     assert detail.status_code == 200
-    assert "营业执照即将到期" in detail.content.decode()
+    assert "园区事项久未办结" in detail.content.decode()
     # The edit page offers the default again, not the broken stored value.
-    form = client.get(reverse("core:rule_edit", args=[EXPIRING])).context["form"]
-    assert form.initial["days_ahead"] == 30
+    form = client.get(reverse("core:rule_edit", args=[ERRAND_STALE])).context["form"]
+    assert form.initial["days"] == 7
 
 
 def test_saving_a_parameter_of_a_rule_that_then_fails_is_no_500(
@@ -189,21 +196,21 @@ def test_saving_a_parameter_of_a_rule_that_then_fails_is_no_500(
 ):
     """The re-sweep after the change used to raise out of the request after commit: a 500 page
     for a change that had in fact been saved."""
-    broken = rules.REGISTRY[EXPIRING]
+    broken = rules.REGISTRY[ERRAND_STALE]
 
     def explode(params, now):
         raise OverflowError("date value out of range")
 
     monkeypatch.setitem(
-        rules.REGISTRY, EXPIRING, rules.Rule(**{**broken.__dict__, "violations": explode})
+        rules.REGISTRY, ERRAND_STALE, rules.Rule(**{**broken.__dict__, "violations": explode})
     )
     client.force_login(admin)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("core:rule_edit", args=[EXPIRING]),
-            {"days_ahead": "60", "enabled": "on", "reason": "领导小组决议"},
+            reverse("core:rule_edit", args=[ERRAND_STALE]),
+            {"days": "60", "enabled": "on", "reason": "领导小组决议"},
         )
     assert response.status_code == 302
-    assert rules.params_for(EXPIRING)["days_ahead"] == 60
+    assert rules.params_for(ERRAND_STALE)["days"] == 60
     assert AuditEvent.objects.filter(action="rule.configure").count() == 1
-    assert _failed_alert(EXPIRING) is not None  # the resweep noted the failure and raised it
+    assert _failed_alert(ERRAND_STALE) is not None  # the resweep noted the failure and raised it

@@ -17,7 +17,7 @@ from parkflow.enterprises.models import PortalAccount, PortalInvitation
 from parkflow.enterprises.tests.factories import EnterpriseFactory, enterprise_user
 from parkflow.org.choices import Role
 from parkflow.org.models import User
-from parkflow.org.tests.factories import staff
+from parkflow.org.tests.factories import OrgUnitFactory, staff
 
 PASSWORD = "Yuanqu-2026-kaitong"
 
@@ -266,3 +266,17 @@ def test_an_exited_enterprise_cannot_be_invited_and_its_pending_link_stops_worki
     response = _accept(client, link)
     assert response.status_code == 410 and "已退出" in response.content.decode()
     assert not User.objects.filter(username="yunfan").exists()
+
+
+def test_invitation_events_show_their_state_in_chinese(client, park):
+    """The audit page reads the invitation's states through AUDIT_VALUES (moved from
+    core/tests/test_audit_actions.py)."""
+    auditor = staff(Role.AUDITOR, OrgUnitFactory(name="园区运营公司"), display_name="刘审计")
+    clerk = staff(Role.BUSINESS_STAFF, park)
+    enterprise = EnterpriseFactory(park=park)
+    invitations.portal_invitation_create(actor=clerk, enterprise=enterprise)
+    invitations.portal_invitation_create(actor=clerk, enterprise=enterprise)
+    client.force_login(auditor)
+    html = client.get(reverse("core:audit")).content.decode()
+    assert "状态：待使用 → 已作废" in html and "已发送邮件：否" in html
+    assert "pending" not in html and "revoked" not in html

@@ -1,5 +1,7 @@
 """R-ENT-1: enterprise records — validated input, audited changes, a guarded life cycle."""
 
+import datetime
+
 import pytest
 from django.core.exceptions import ValidationError
 from hypothesis import given, settings
@@ -86,6 +88,23 @@ def test_a_credit_code_can_be_registered_only_once(park, clerk):
         services.enterprise_create(actor=clerk, park=park, **_values(name="另一家公司"))
     assert "credit_code" in exc.value.errors
     assert Enterprise.objects.count() == 1
+
+
+def test_a_duplicate_credit_code_names_who_registered_it_and_when(park, clerk):
+    """The refusal reads naturally (issue 6 §9; moved from core/tests/test_wording.py)."""
+    first = EnterpriseFactory(
+        park=park,
+        name="苏州云帆智能科技有限公司",
+        credit_code=make_credit_code(77),
+        created_at=datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC),
+    )
+    with pytest.raises(ValidationFailed) as exc:
+        services.enterprise_create(
+            actor=clerk, park=park, **_values(name="另一家", credit_code=first.credit_code)
+        )
+    assert exc.value.errors["credit_code"] == [
+        "该统一社会信用代码已由“苏州云帆智能科技有限公司”于 2026年3月2日 登记，不能重复建档。"
+    ]
 
 
 def test_negative_registered_capital_is_refused(park, clerk):
