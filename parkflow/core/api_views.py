@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from . import alerts, gates, regulation, rules
 from .api import (
+    ChoiceLabelField,
     IdField,
     PolicyViewMixin,
     ScopedViewSetMixin,
@@ -35,8 +36,8 @@ ALERT_STATUS_FILTER = [("active", _("未解除")), *AlertStatus.choices, ("all",
 
 
 class AlertSerializer(SubjectMixin, serializers.ModelSerializer):
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
-    severity_label = serializers.CharField(source="get_severity_display", read_only=True)
+    status_label = ChoiceLabelField("status")
+    severity_label = ChoiceLabelField("severity")
     park_name = serializers.CharField(source="park.name", read_only=True, default=None)
     assignee = person_field()
     requirement = serializers.SerializerMethodField()
@@ -184,7 +185,7 @@ class ReviewSerializer(SubjectMixin, serializers.ModelSerializer):
     gate_label = serializers.SerializerMethodField()
     article = serializers.SerializerMethodField()
     requirement = serializers.SerializerMethodField()
-    decision_label = serializers.CharField(source="get_decision_display", read_only=True)
+    decision_label = ChoiceLabelField("decision")
     requested_by = person_field()
     assigned_to = person_field()
     reviewer = person_field()

@@ -64,7 +64,7 @@ def _rows():
     open_counts = dict(
         Alert.objects.filter(status__in=[AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED])
         .values_list("rule_code")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))
     )
     for code in sorted(rules.REGISTRY):
         rule = rules.REGISTRY[code]

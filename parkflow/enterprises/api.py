@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from parkflow.core import audit as audit_trail
 from parkflow.core import gates
 from parkflow.core.api import (
+    ChoiceLabelField,
     IdField,
     IdFilter,
     ScopedPrimaryKeyRelatedField,
@@ -36,9 +37,9 @@ from .models import Enterprise
 class EnterpriseSerializer(serializers.ModelSerializer):
     contact_email = serializers.CharField(read_only=True, help_text="E-mail address, or empty")
     park_name = serializers.CharField(source="park.name", read_only=True)
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
-    grade_label = serializers.CharField(source="get_grade_display", read_only=True)
-    industry_label = serializers.CharField(source="get_industry_display", read_only=True)
+    status_label = ChoiceLabelField("status")
+    grade_label = ChoiceLabelField("grade")
+    industry_label = ChoiceLabelField("industry")
     account_manager = person_field()
     created_by = person_field()
 

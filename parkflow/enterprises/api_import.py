@@ -10,7 +10,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from parkflow.core.api import IgnoreAcceptHeader, PolicyViewMixin, is_storable_id
+from parkflow.core.api import ChoiceLabelField, IgnoreAcceptHeader, PolicyViewMixin, is_storable_id
 from parkflow.core.errors import NotFound
 
 from . import imports, services_import
@@ -27,7 +27,7 @@ class ImportErrorSerializer(serializers.Serializer):
 
 
 class ImportBatchSerializer(serializers.ModelSerializer):
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    status_label = ChoiceLabelField("status")
     rows_done = serializers.SerializerMethodField()
     errors = ImportErrorSerializer(many=True, read_only=True)
 

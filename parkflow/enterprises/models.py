@@ -3,7 +3,8 @@
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Concat, Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
@@ -14,6 +15,8 @@ from .choices import EnterpriseGrade, EnterpriseStatus, ImportStatus, Industry
 from .validators import normalise_credit_code, validate_credit_code
 
 S = EnterpriseStatus
+# Between the searched fields: a control character nobody types, so no search spans two fields.
+SEARCH_SEPARATOR = "\x1f"
 
 
 class Enterprise(NormalisedPhoneMixin, FSMModelMixin, models.Model):
@@ -62,6 +65,25 @@ class Enterprise(NormalisedPhoneMixin, FSMModelMixin, models.Model):
     created_at = models.DateTimeField(_("录入时间"))
     updated_at = models.DateTimeField(_("更新时间"))
     status_changed_at = models.DateTimeField(_("状态变更时间"))
+    # What the register's search box matches (name, credit code, contact, legal representative),
+    # upper-cased and kept by the database, so that one trigram index serves the search at group
+    # scale instead of four ORed column scans (issue 7 §6; enterprises 0011).
+    search_text = models.GeneratedField(
+        expression=Upper(
+            Concat(
+                "name",
+                Value(SEARCH_SEPARATOR),
+                "credit_code",
+                Value(SEARCH_SEPARATOR),
+                "contact_name",
+                Value(SEARCH_SEPARATOR),
+                "legal_representative",
+            )
+        ),
+        output_field=models.TextField(),
+        db_persist=True,
+        editable=False,
+    )
 
     # What the admission review looks at; editing any of these after approval voids it (R-CPL-1).
     REVIEWED_FIELDS = (

@@ -44,7 +44,7 @@ def _status_counts(request) -> dict:
         from parkflow.enterprises.selectors import enterprise_list
 
         qs = enterprise_list(actor=request.user).order_by().values_list("status")
-        request._enterprise_status_counts = dict(qs.annotate(n=Count("id")))
+        request._enterprise_status_counts = dict(qs.annotate(n=Count("*")))
     return request._enterprise_status_counts
 
 

@@ -1,7 +1,5 @@
 """Reads of the enterprise domain, always scoped to the actor (R-ORG-3)."""
 
-from django.db.models import Q
-
 from parkflow.core import access
 
 from .choices import EnterpriseStatus
@@ -13,12 +11,7 @@ def enterprise_list(
 ):
     qs = access.scope(actor, Enterprise.objects.select_related("park", "account_manager"))
     if search:
-        qs = qs.filter(
-            Q(name__icontains=search)
-            | Q(credit_code__icontains=search)
-            | Q(contact_name__icontains=search)
-            | Q(legal_representative__icontains=search)
-        )
+        qs = qs.filter(search_text__contains=search.upper())
     if status:
         qs = qs.filter(status=status)
     if grade:

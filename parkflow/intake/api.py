@@ -20,6 +20,7 @@ from rest_framework.response import Response
 
 from parkflow.core import access, clock
 from parkflow.core.api import (
+    ChoiceLabelField,
     IdFilter,
     IgnoreAcceptHeader,
     PolicyViewMixin,
@@ -119,7 +120,7 @@ def with_is_current(documents):
 
 
 class DocumentSerializer(serializers.ModelSerializer):
-    doc_type_label = serializers.CharField(source="get_doc_type_display", read_only=True)
+    doc_type_label = ChoiceLabelField("doc_type")
     uploaded_by = person_field()
     is_current = serializers.BooleanField(
         read_only=True, help_text="The newest version of this document type"
@@ -223,7 +224,7 @@ class ReviewDrawSerializer(serializers.ModelSerializer):
     """A recorded draw: its pool, seed and result, so anyone on the staff side can re-run it.
     Needs ``context["names"]`` (``people_names``)."""
 
-    purpose_label = serializers.CharField(source="get_purpose_display", read_only=True)
+    purpose_label = ChoiceLabelField("purpose")
     pool = serializers.SerializerMethodField(help_text="The eligible reviewers, by id")
     excluded = serializers.DictField(
         child=serializers.CharField(), read_only=True, help_text="Person id → why excluded"
@@ -317,7 +318,7 @@ class ReviewDrawViewSet(ScopedViewSetMixin, mixins.RetrieveModelMixin, viewsets.
 class PublishedResultSerializer(serializers.ModelSerializer):
     """Name, matter, decision and date — never the reviewers or their opinions."""
 
-    purpose_label = serializers.CharField(source="get_purpose_display", read_only=True)
+    purpose_label = ChoiceLabelField("purpose")
     decision = serializers.ChoiceField(choices=ReviewDecision.choices, read_only=True)
     decision_label = serializers.CharField(read_only=True)
 
@@ -368,9 +369,9 @@ class PublishedResultViewSet(ScopedViewSetMixin, mixins.ListModelMixin, viewsets
 
 class BrandFlagSerializer(serializers.ModelSerializer):
     brand_name = serializers.CharField(source="brand.name", read_only=True)
-    method_label = serializers.CharField(source="get_method_display", read_only=True)
+    method_label = ChoiceLabelField("method")
     status = serializers.CharField(read_only=True, help_text="open (blocks approval) or cleared")
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    status_label = ChoiceLabelField("status")
     why = serializers.CharField(
         read_only=True, help_text="Why it matched, in Chinese (命中依据), as found at check time"
     )

@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from parkflow.core import access, hooks
 from parkflow.core.api import (
     ANY_USER,
+    ChoiceLabelField,
     IdFilter,
     PolicyViewMixin,
     ScopedPrimaryKeyRelatedField,
@@ -36,10 +37,8 @@ class OrgUnitSerializer(serializers.ModelSerializer):
         read_only=True,
         help_text="Departments only",
     )
-    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
-    department_kind_label = serializers.CharField(
-        source="get_department_kind_display", read_only=True
-    )
+    kind_label = ChoiceLabelField("kind")
+    department_kind_label = ChoiceLabelField("department_kind")
 
     class Meta:
         model = OrgUnit
@@ -329,7 +328,7 @@ class EmergencyContactViewSet(
 class ComplianceRecordSerializer(serializers.ModelSerializer):
     person = serializers.IntegerField(source="user_id", read_only=True)
     person_name = serializers.CharField(source="user.__str__", read_only=True)
-    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_label = ChoiceLabelField("kind")
     recorded_by = person_field()
     has_evidence = serializers.SerializerMethodField()
 

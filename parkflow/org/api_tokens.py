@@ -10,7 +10,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from parkflow.core import clock
-from parkflow.core.api import ANY_USER, ErrorSerializer, PolicyViewMixin, is_storable_id
+from parkflow.core.api import (
+    ANY_USER,
+    ChoiceLabelField,
+    ErrorSerializer,
+    PolicyViewMixin,
+    is_storable_id,
+)
 from parkflow.core.errors import NotFound
 from parkflow.core.security import client_ip
 
@@ -42,9 +48,7 @@ class ApiTokenSerializer(serializers.ModelSerializer):
         read_only=True,
         help_text="Blank while the token is not revoked",
     )
-    revoked_reason_label = serializers.CharField(
-        source="get_revoked_reason_display", read_only=True
-    )
+    revoked_reason_label = ChoiceLabelField("revoked_reason")
 
     class Meta:
         model = ApiToken

@@ -39,7 +39,7 @@ def home(request):
     pending = gates.pending_for(user)
     alerts = alert_services.alert_list(actor=user)
     my_alerts = alerts.filter(Q(assignee=user) | Q(assignee__isnull=True))
-    severity_counts = dict(alerts.order_by().values_list("severity").annotate(n=Count("id")))
+    severity_counts = dict(alerts.order_by().values_list("severity").annotate(n=Count("*")))
     context = {
         "pending_count": pending.count(),
         "pending_reviews": list(pending[:8]),

@@ -14,17 +14,26 @@ turns each entry into one test per HTTP method that, on a *real* object of park 
 * every refusal wrote no audit event.
 
 The table is split by app: this module holds the machinery (``Route``, ``Case``, ``World``) and the
-kernel's own routes (plus the project-level ones: log-in, language, API schema); each app's
-``<app>/tests/routes.py`` exposes ``ROUTES`` for its own, and ``all_routes()`` gathers the parts of
-every installed app (a route named twice is an error). A new domain adds its part there, with no
-edit here. An entry reads ``"ns:name": Route(...)``::
+kernel's own routes (plus the project-level ones: log-in, language, API schema), whose objects
+come from the kernel, org and the test-only domain (``parkflow.testdomain``), never a real one.
+Each app's ``<app>/tests/routes.py`` exposes
 
-    "enterprises:detail": Route(
+* ``ROUTES`` for its own routes; ``all_routes()`` gathers the parts of every installed app;
+* ``BUILDERS = {"name": fn}``: builders of its objects in park A, ``fn(w, …)`` taking the world
+  first and caching what the other builders share in ``w._cache``. ``World`` has only the
+  kernel's (``staff``, ``hq_staff``, ``clerk``, ``contact``, ``alert``); ``w.name(…)`` looks
+  any other name up in the merged ``all_builders()``, so a case maker calls ``w.enterprise()``
+  whichever app declares it.
+
+A route or builder named twice is an error. A new domain adds its part there, with no edit here.
+An entry reads ``"ns:name": Route(...)``::
+
+    "testdomain:detail": Route(
         STAFF,                      # audience: STAFF, PORTAL, API, PUBLIC, SIGNED_IN
         {"GET": 200},               # every method the route serves -> success status
-        action="enterprise.view",   # the declared action the route checks (permissions.py)
+        action="errand.view",       # the declared action the route checks (permissions.py)
         role=Role.AUDITOR,          # the least role that may use it (held in park A)
-        make=lambda w: Case({"pk": w.enterprise().pk}, marker=...),  # real objects of park A
+        make=lambda w: Case({"pk": w.errand().pk}, marker=...),  # real objects of park A
         other_park=OBJECT,          # OBJECT (404) | HIDDEN (list) | REFUSED | ALLOWED
     )
 
@@ -40,8 +49,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 from collections.abc import Callable
-from decimal import Decimal
 
 from django.utils import timezone
 
@@ -119,13 +128,29 @@ def _today():
 
 
 class World:
-    """Parks A and B and the builders the table uses; built once per generated test."""
+    """Parks A and B and the builders the table uses; built once per generated test.
+
+    The kernel's own builders are methods (people, contacts, alerts); any other ``w.<name>(…)``
+    is the builder an installed app declares in its ``tests/routes.py`` ``BUILDERS``, called
+    with this world first (``w.enterprise()`` is ``enterprise(w)``)."""
 
     def __init__(self, park_a, park_b, monkeypatch):
         self.park = park_a
         self.other_park = park_b
         self.monkeypatch = monkeypatch
         self._cache = {}
+
+    def __getattr__(self, name):
+        # Only called for a name the class does not have: never for the kernel's builders.
+        if name.startswith("_"):
+            raise AttributeError(name)
+        builder = all_builders().get(name)
+        if builder is None:
+            raise AttributeError(
+                f"World has no builder {name!r}: no installed app declares it in the BUILDERS "
+                "of its tests/routes.py"
+            )
+        return functools.partial(builder, self)
 
     def staff(self, role, unit=None, **kwargs):
         from parkflow.org.tests.factories import staff
@@ -137,106 +162,10 @@ class World:
 
         return staff(role, OrgUnitFactory(name="集团总部"))
 
-    def enterprise(self, **kwargs):
-        from parkflow.enterprises.tests.factories import EnterpriseFactory
-
-        if not kwargs and "enterprise" in self._cache:
-            return self._cache["enterprise"]
-        enterprise = EnterpriseFactory(
-            park=self.park, name=kwargs.pop("name", "甲园标记科技有限公司")
-        )
-        self._cache.setdefault("enterprise", enterprise)
-        return enterprise
-
     def clerk(self):
         if "clerk" not in self._cache:
             self._cache["clerk"] = self.staff(Role.BUSINESS_STAFF)
         return self._cache["clerk"]
-
-    def licensed(self):
-        """A prospect with a current licence uploaded through the service."""
-        from parkflow.intake.tests.factories import upload_licence
-
-        enterprise = self.enterprise()
-        if "licence" not in self._cache:
-            self._cache["licence"] = upload_licence(enterprise, self.clerk())
-        return enterprise, self._cache["licence"]
-
-    def under_review(self):
-        """An application under review; two risk officers of park A are drawn as reviewers."""
-        from parkflow.intake.tests.factories import application_under_review
-
-        if "under_review" not in self._cache:
-            reviewers = [self.staff(Role.RISK_OFFICER) for _ in range(2)]
-            enterprise = application_under_review(
-                self.park, self.clerk(), name="甲园标记审查有限公司"
-            )
-            self._cache["under_review"] = enterprise
-            self._cache["reviewers"] = reviewers
-        return self._cache["under_review"]
-
-    def pending_review(self):
-        from parkflow.core import gates
-        from parkflow.intake.gates import ADMISSION
-
-        enterprise = self.under_review()
-        return gates.latest_round(enterprise, ADMISSION)[0]
-
-    def decided_without_outcome(self, decision: str):
-        """An application whose admission round is decided but whose consequence has not run
-        yet: the state in which a person approves or rejects it by hand."""
-        from parkflow.core import gates
-        from parkflow.intake.gates import ADMISSION
-
-        enterprise = self.under_review()
-        gate = gates.GATES[ADMISSION]
-        with self.monkeypatch.context() as patch:
-            patch.setitem(gates.GATES, ADMISSION, dataclasses.replace(gate, on_decided=None))
-            for review in gates.latest_round(enterprise, ADMISSION):
-                review.refresh_from_db()
-                if review.is_pending:  # a refusal withdraws the rest of the round
-                    gates.review_decide(
-                        actor=review.assigned_to,
-                        review=review,
-                        decision=decision,
-                        opinion="资料意见",
-                    )
-        enterprise.refresh_from_db()
-        return enterprise
-
-    def draw(self):
-        from parkflow.intake.models import ReviewDraw
-
-        return ReviewDraw.objects.get(enterprise=self.under_review())
-
-    def approved(self):
-        """An approved, admissible enterprise and a published tariff: a fee may be charged."""
-        from parkflow.core import gates
-        from parkflow.intake import services as intake_services
-        from parkflow.intake.gates import ADMISSION
-
-        enterprise = self.under_review()
-        for review in gates.latest_round(enterprise, ADMISSION):
-            gates.review_decide(actor=review.assigned_to, review=review, decision="approve")
-        enterprise.refresh_from_db()
-        intake_services.tariff_publish(
-            actor=self.staff(Role.OFFICE_STAFF),
-            park=self.park,
-            amount=Decimal("5000.00"),
-            effective_from=_today(),
-        )
-        return enterprise
-
-    def tariff(self):
-
-        from parkflow.intake import services as intake_services
-
-        return intake_services.tariff_publish(
-            actor=self.staff(Role.OFFICE_STAFF),
-            park=self.park,
-            amount=Decimal("4321.00"),
-            effective_from=_today(),
-        )
 
     def contact(self):
         from parkflow.org.tests.factories import EmergencyContactFactory
@@ -260,52 +189,6 @@ class World:
             )
         return alert
 
-    def declaration(self, actor):
-
-        from parkflow.intake import services as intake_services
-
-        return intake_services.conflict_declare(
-            actor=actor, enterprise=self.enterprise(), reason="配偶持有该企业股份"
-        )
-
-    def enterprise_user(self, enterprise=None):
-        from parkflow.enterprises.tests.factories import enterprise_user
-
-        return enterprise_user(enterprise or self.enterprise())
-
-    def audited_enterprise(self):
-        """An enterprise created through the service: its audit event names park A."""
-        from parkflow.enterprises import services
-        from parkflow.enterprises.tests.factories import make_credit_code
-
-        return services.enterprise_create(
-            actor=self.clerk(),
-            park=self.park,
-            name="甲园标记审计有限公司",
-            credit_code=make_credit_code(99),
-            legal_representative="周明",
-            registered_capital="800",
-            industry="it",
-            contact_name="陈静",
-            contact_phone="13912345678",
-        )
-
-
-def _pdf():
-    from parkflow.enterprises.tests.factories import pdf_upload
-
-    return pdf_upload()
-
-
-def _doc_form(w):
-    return {
-        "doc_type": "business_licence",
-        "file": _pdf(),
-        "valid_from": (_today() - datetime.timedelta(days=30)).isoformat(),
-        "valid_until": (_today() + datetime.timedelta(days=700)).isoformat(),
-        "note": "",
-    }
-
 
 # ---------------------------------------------------------------------------------------------
 # Case makers
@@ -327,8 +210,26 @@ def _alert_resolve_case(w):
     return Case({"pk": alert.pk}, data={"POST": {"note": "已电话核实并更新"}})
 
 
+def _signoff_review(w):
+    """A pending sign-off review (the test domain's gate) of a submitted errand of park A,
+    assigned to a risk officer of park A; the errand's title is the marker."""
+    from parkflow.core import gates
+    from parkflow.testdomain.gates import SIGNOFF
+    from parkflow.testdomain.tests.factories import submitted
+
+    if "signoff_review" not in w._cache:
+        errand = submitted(w.park, w.clerk(), title="甲园标记事项")
+        w._cache["signoff_review"] = gates.review_request(
+            actor=errand.created_by,
+            obj=errand,
+            gate_code=SIGNOFF,
+            assigned_to=w.staff(Role.RISK_OFFICER),
+        )
+    return w._cache["signoff_review"]
+
+
 def _review_case(w):
-    review = w.pending_review()
+    review = _signoff_review(w)
     return Case(
         {"pk": review.pk},
         data={"POST": {"decision": "approve", "opinion": "资料齐全"}},
@@ -338,8 +239,11 @@ def _review_case(w):
 
 
 def _audit_case(w):
-    enterprise = w.audited_enterprise()
-    return Case(marker=enterprise.name)
+    """An errand created through its service: the audit event carries park A."""
+    from parkflow.testdomain import services
+
+    errand = services.errand_create(actor=w.clerk(), park=w.park, title="甲园标记审计事项")
+    return Case(marker=errand.title)
 
 
 def _rule_case(w):
@@ -369,12 +273,12 @@ def _api_alert_resolve(w):
 
 
 def _api_review_list(w):
-    review = w.pending_review()
+    review = _signoff_review(w)
     return Case(marker=review.object_repr, actor=review.assigned_to)
 
 
 def _api_review(w):
-    review = w.pending_review()
+    review = _signoff_review(w)
     return Case(
         {"pk": review.pk},
         data={"POST": {"decision": "approve", "opinion": "资料齐全"}},
@@ -547,22 +451,51 @@ ROUTES.update(
 )
 
 
-def all_routes() -> dict[str, Route]:
-    """This table and every installed app's ``tests/routes.py`` part, merged."""
+# ---------------------------------------------------------------------------------------------
+# Discovery: every installed app's part
+
+
+def app_parts(module: str):
+    """``(app, module)`` for every installed ParkFlow app but the kernel that has
+    ``<app>/tests/<module>.py``, in INSTALLED_APPS order."""
     from importlib import import_module
     from importlib.util import find_spec
 
     from django.apps import apps
 
-    merged = dict(ROUTES)
+    kernel = __name__.rsplit(".", 2)[0]
     for config in apps.get_app_configs():
-        name = f"{config.name}.tests.routes"
-        if config.name == __name__.rsplit(".", 2)[0] or not config.name.startswith("parkflow."):
+        if config.name == kernel or not config.name.startswith("parkflow."):
             continue
+        name = f"{config.name}.tests.{module}"
         if find_spec(f"{config.name}.tests") is None or find_spec(name) is None:
             continue
-        part = import_module(name).ROUTES
+        yield config.name, import_module(name)
+
+
+def merge(parts, what: str) -> dict:
+    """The union of the ``(owner, dict)`` parts; a key two parts declare is an error."""
+    merged, owner = {}, {}
+    for app, part in parts:
         twice = sorted(set(part) & set(merged))
-        assert not twice, f"routes declared twice: {twice}"
+        assert not twice, f"{what} declared twice: {[(k, owner[k], app) for k in twice]}"
         merged.update(part)
+        owner.update(dict.fromkeys(part, app))
     return merged
+
+
+def all_routes() -> dict[str, Route]:
+    """This table and every installed app's ``tests/routes.py`` ``ROUTES``, merged."""
+    parts = [(app, module.ROUTES) for app, module in app_parts("routes")]
+    return merge([(__name__, ROUTES), *parts], "routes")
+
+
+@functools.cache
+def all_builders() -> dict[str, Callable]:
+    """Every installed app's ``tests/routes.py`` ``BUILDERS``, merged; none may hide one of
+    the kernel's own (a method of ``World`` would win silently)."""
+    parts = [(app, getattr(module, "BUILDERS", {})) for app, module in app_parts("routes")]
+    builders = merge(parts, "World builders")
+    shadowing = sorted(name for name in builders if hasattr(World, name))
+    assert not shadowing, f"builders named like the kernel's own World methods: {shadowing}"
+    return builders

@@ -1,8 +1,13 @@
 """The service table the generated service permission tests run (§5 of issue 6, D21;
 ``test_service_permissions``).
 
-``SERVICES`` has one entry per public function of the service modules (``SERVICE_MODULES``). For
-each, the generated tests call it
+``SERVICES`` has one entry per public function of the service modules (``SERVICE_MODULES``). The
+table is split by app like the route table (``routes.py``): this module holds the machinery
+(``Service``, ``ACCESS_CALLS``, the helpers) and the kernel's own modules; each app's
+``<app>/tests/service_table.py`` exposes ``SERVICE_MODULES`` and ``SERVICES`` for its own, and
+``all_services()`` merges the parts of every installed app (a module or an entry declared twice is
+an error). The builders are the route table's: ``w`` is its ``World``. For each entry, the
+generated tests call the function
 
 * as every actor of ``refused(w)``: refused with PermissionDenied/NotFound, no row of any
   ParkFlow table changed, no audit event;
@@ -22,20 +27,12 @@ callable is called afresh for each call (an upload, say).
 import dataclasses
 import datetime
 from collections.abc import Callable
-from decimal import Decimal
 
 from django.utils import timezone
 
-from parkflow.org.choices import ComplianceKind, Role
+from parkflow.org.choices import Role
 
 SERVICE_MODULES = [
-    "parkflow.org.services",
-    "parkflow.org.tokens",
-    "parkflow.enterprises.services",
-    "parkflow.enterprises.services_import",
-    "parkflow.enterprises.invitations",
-    "parkflow.enterprises.exports",
-    "parkflow.intake.services",
     "parkflow.core.alerts",
     "parkflow.core.calendar_schedule",
     "parkflow.core.maintained",
@@ -77,124 +74,13 @@ def _nobody(w):
     return UserFactory()
 
 
-def _enterprise_fields(n):
-    from parkflow.enterprises.tests.factories import make_credit_code
+def _anonymous():
+    from django.contrib.auth.models import AnonymousUser
 
-    return {
-        "name": f"服务表测试科技有限公司{n}",
-        "credit_code": make_credit_code(5000 + n),
-        "legal_representative": "王五",
-        "registered_capital": "300",
-        "industry": "it",
-        "contact_name": "赵六",
-        "contact_phone": "13912345678",
-    }
-
-
-def _pdf():
-    from parkflow.enterprises.tests.factories import pdf_upload
-
-    return pdf_upload()
-
-
-def _submittable(w):
-    from parkflow.enterprises import services
-
-    enterprise, _ = w.licensed()
-    services.enterprise_apply(actor=w.clerk(), enterprise=enterprise)
-    for _i in range(2):
-        _s(w, Role.RISK_OFFICER)
-    return enterprise
-
-
-def _review_for_brand(w):
-    """An approved brand-authorisation review of a flagged enterprise's authorisation."""
-    from parkflow.core.models import Review
-    from parkflow.intake.models import ProtectedBrand
-
-    ProtectedBrand.objects.get_or_create(name="华为")
-    enterprise = w.enterprise(name="华为服务表科技有限公司")
-    from parkflow.intake import services as intake_services
-
-    intake_services.brand_check(enterprise=enterprise)
-    _s(w, Role.RISK_OFFICER)
-    from parkflow.intake import services as intake_services
-
-    document = intake_services.document_upload(
-        actor=w.clerk(),
-        enterprise=enterprise,
-        doc_type="brand_authorisation",
-        upload=_pdf(),
-        valid_from=_today(),
-        valid_until=_today() + datetime.timedelta(days=365),
-    )
-    review = Review.objects.get(object_id=str(document.pk), gate="enterprise.brand_authorisation")
-    review.decision = "approve"
-    return review
+    return AnonymousUser()
 
 
 SERVICES: dict[str, Service] = {
-    # --- organisation ---------------------------------------------------------------------------
-    "parkflow.org.services.emergency_contact_create": Service(
-        "emergency_contact.create",
-        lambda w: {"unit": w.park, "name": "值班经理", "phone": "13800138000"},
-        allowed=lambda w: _s(w, Role.OFFICE_STAFF),
-        refused=lambda w: [_s(w, Role.OFFICE_STAFF, w.other_park), _s(w, Role.AUDITOR), _nobody(w)],
-    ),
-    "parkflow.org.services.emergency_contact_confirm": Service(
-        "emergency_contact.confirm",
-        lambda w: {"contact": w.contact()},
-        allowed=lambda w: _s(w, Role.OFFICE_STAFF),
-        refused=lambda w: [_s(w, Role.OFFICE_STAFF, w.other_park), _s(w, Role.AUDITOR)],
-        before=True,
-    ),
-    "parkflow.org.services.compliance_record_add": Service(
-        "compliance_record.add",
-        lambda w: {
-            "person": w.clerk(),
-            "kind": ComplianceKind.COMMITMENT,
-            "completed_on": _today() - datetime.timedelta(days=1),
-        },
-        allowed=lambda w: _s(w, Role.OFFICE_STAFF),
-        refused=lambda w: [
-            _s(w, Role.OFFICE_STAFF, w.other_park),
-            _s(w, Role.BUSINESS_STAFF),
-            w.clerk(),  # nobody vouches for himself
-        ],
-    ),
-    "parkflow.org.services.compliance_evidence_open": Service(
-        "compliance_record.evidence_download",
-        lambda w: {"record": _compliance_record(w)},
-        allowed=lambda w: _s(w, Role.AUDITOR),
-        refused=lambda w: [_s(w, Role.AUDITOR, w.other_park), _nobody(w), w.enterprise_user()],
-    ),
-    # A predicate for the page: it answers, never raises (see the test further down).
-    "parkflow.org.services.may_record_compliance_for": Service(
-        None,
-        lambda w: {"person": w.clerk()},
-        allowed=lambda w: _s(w, Role.OFFICE_STAFF),
-        after=False,
-    ),
-    "parkflow.org.services.role_assign": Service(
-        "role.assign",
-        lambda w: {"person": w.clerk(), "role": Role.RISK_OFFICER, "unit": w.park},
-        allowed=lambda w: _s(w, Role.SYSTEM_ADMIN),
-        refused=lambda w: [_s(w, Role.SYSTEM_ADMIN, w.other_park), _s(w, Role.OFFICE_STAFF)],
-    ),
-    "parkflow.org.services.role_revoke": Service(
-        "role.revoke",
-        lambda w: {"assignment": w.clerk().role_assignments.get()},
-        allowed=lambda w: _s(w, Role.SYSTEM_ADMIN),
-        refused=lambda w: [_s(w, Role.SYSTEM_ADMIN, w.other_park), _s(w, Role.OFFICE_STAFF)],
-        before=True,
-        after=False,
-    ),
-    "parkflow.org.services.user_save": Service(
-        "user.create",
-        lambda w: {"person": lambda: _new_user(), "change": False},
-        allowed=lambda w: _s(w, Role.SYSTEM_ADMIN),
-        refused=lambda w: [_s(w, Role.OFFICE_STAFF), _nobody(w)],
-    ),
     # --- kernel: the lists maintained in the admin ----------------------------------------------
     "parkflow.core.maintained.maintained_save": Service(
         "calendar_day.create",
@@ -209,281 +95,6 @@ SERVICES: dict[str, Service] = {
         refused=lambda w: [_s(w, Role.OFFICE_STAFF), _nobody(w)],
         before=True,
         after=False,
-    ),
-    # --- enterprises ------------------------------------------------------------------------------
-    "parkflow.enterprises.services.enterprise_create": Service(
-        "enterprise.create",
-        lambda w: {"park": w.park, **_enterprise_fields(1)},
-        allowed=lambda w: w.clerk(),
-        refused=lambda w: [_s(w, Role.BUSINESS_STAFF, w.other_park), _s(w, Role.AUDITOR)],
-    ),
-    "parkflow.enterprises.services.enterprise_update": Service(
-        "enterprise.update",
-        lambda w: {"enterprise": w.enterprise(), "contact_name": "钱七", "reason": "换人"},
-        allowed=lambda w: w.clerk(),
-        refused=lambda w: [_s(w, Role.BUSINESS_STAFF, w.other_park), _s(w, Role.AUDITOR)],
-        before=True,
-    ),
-    "parkflow.enterprises.services.enterprise_transition": Service(
-        "enterprise.apply",
-        lambda w: {"enterprise": w.licensed()[0], "action": "apply"},
-        allowed=lambda w: w.clerk(),
-        refused=lambda w: [_s(w, Role.BUSINESS_STAFF, w.other_park), _s(w, Role.AUDITOR)],
-        before=True,
-    ),
-    "parkflow.enterprises.services.enterprise_apply": Service(
-        "enterprise.apply",
-        lambda w: {"enterprise": w.licensed()[0]},
-        allowed=lambda w: w.clerk(),
-        refused=lambda w: [_s(w, Role.BUSINESS_STAFF, w.other_park), _s(w, Role.AUDITOR)],
-        before=True,
-    ),
-    "parkflow.intake.services.enterprise_submit_for_review": Service(
-        "enterprise.start_review",
-        lambda w: {"enterprise": _submittable(w)},
-        allowed=lambda w: w.clerk(),
-        refused=lambda w: [_s(w, Role.BUSINESS_STAFF, w.other_park), _s(w, Role.AUDITOR)],
-        before=True,
-    ),
-    "parkflow.intake.services.enterprise_approve": Service(
-        "enterprise.approve",
-        lambda w: {"enterprise": w.decided_without_outcome("approve")},
-        allowed=lambda w: w.clerk(),
-        refused=lambda w: [_s(w, Role.BUSINESS_STAFF, w.other_park), _s(w, Role.AUDITOR)],
-        before=True,
-    ),
-    "parkflow.intake.services.enterprise_reject": Service(
-        "enterprise.reject",
-        lambda w: {"enterprise": w.decided_without_outcome("reject")},
-        allowed=lambda w: w.clerk(),
-        refused=lambda w: [_s(w, Role.BUSINESS_STAFF, w.other_park), _s(w, Role.AUDITOR)],
-        before=True,
-    ),
-    "parkflow.intake.services.conflict_declare": Service(
-        "conflict.declare",
-        lambda w: {"enterprise": w.enterprise(), "reason": "亲属任职"},
-        allowed=lambda w: w.clerk(),
-        refused=lambda w: [_s(w, Role.BUSINESS_STAFF, w.other_park), _s(w, Role.AUDITOR)],
-    ),
-    "parkflow.intake.services.conflict_withdraw": Service(
-        "conflict.withdraw",
-        lambda w: {"declaration": w.declaration(w.clerk()), "reason": "关系已解除"},
-        allowed=lambda w: w.clerk(),
-        refused=lambda w: [_s(w, Role.BUSINESS_STAFF), _s(w, Role.BUSINESS_STAFF, w.other_park)],
-    ),
-    "parkflow.intake.services.document_upload": Service(
-        "document.upload",
-        lambda w: {
-            "enterprise": w.enterprise(),
-            "doc_type": "business_licence",
-            "upload": _pdf,
-            "valid_from": _today() - datetime.timedelta(days=30),
-            "valid_until": _today() + datetime.timedelta(days=700),
-        },
-        allowed=lambda w: w.clerk(),
-        refused=lambda w: [_s(w, Role.BUSINESS_STAFF, w.other_park), _s(w, Role.AUDITOR)],
-    ),
-    "parkflow.intake.services.document_open": Service(
-        "document.download",
-        lambda w: {"document": w.licensed()[1]},
-        allowed=lambda w: _s(w, Role.AUDITOR),
-        refused=lambda w: [_s(w, Role.AUDITOR, w.other_park), _nobody(w)],
-    ),
-    "parkflow.intake.services.spot_check_campaign_run": Service(
-        "spot_check.draw",
-        lambda w: {"quarter": "2026Q4", "seed": "7"},
-        allowed=lambda w: _s(w, Role.OFFICE_STAFF),
-        refused=lambda w: [_s(w, Role.AUDITOR), _s(w, Role.BUSINESS_STAFF), _nobody(w)],
-    ),
-    "parkflow.intake.services.tariff_publish": Service(
-        "tariff.publish",
-        lambda w: {"park": w.park, "amount": Decimal("3000"), "effective_from": _today()},
-        allowed=lambda w: _s(w, Role.OFFICE_STAFF),
-        refused=lambda w: [_s(w, Role.OFFICE_STAFF, w.other_park), _s(w, Role.AUDITOR)],
-    ),
-    "parkflow.intake.services.admission_fee_charge": Service(
-        "admission_fee.charge",
-        lambda w: {"enterprise": w.approved()},
-        allowed=lambda w: _s(w, Role.FINANCE_STAFF),
-        refused=lambda w: [_s(w, Role.FINANCE_STAFF, w.other_park), _s(w, Role.AUDITOR)],
-    ),
-    "parkflow.intake.services.protected_brand_create": Service(
-        "brand.create",
-        lambda w: {"name": "服务表品牌"},
-        allowed=lambda w: _s(w, Role.RISK_OFFICER),
-        refused=lambda w: [_s(w, Role.BUSINESS_STAFF), _s(w, Role.AUDITOR), _nobody(w)],
-    ),
-    "parkflow.intake.services.protected_brand_update": Service(
-        "brand.update",
-        lambda w: {"brand": _brand(w), "is_active": False},
-        allowed=lambda w: _s(w, Role.RISK_OFFICER),
-        refused=lambda w: [_s(w, Role.BUSINESS_STAFF), _s(w, Role.AUDITOR), _nobody(w)],
-        before=True,
-    ),
-    # System operations (SYSTEM_OPERATIONS): their audit record is still checked.
-    "parkflow.enterprises.services.enterprise_input": Service(
-        None, lambda w: {"values": {"name": " 服务表科技有限公司 "}}, system=True, after=False
-    ),
-    "parkflow.intake.services.brand_check": Service(
-        "brand.flag",
-        lambda w: {"enterprise": _brand_lookalike(w)},
-        system=True,
-    ),
-    "parkflow.enterprises.services.portal_application_register": Service(
-        "enterprise.create",
-        lambda w: {
-            "park": w.park,
-            "username": "portal-service-table",
-            "password": "Yuanqu-2026!x",
-            "password_confirm": "Yuanqu-2026!x",
-            **_enterprise_fields(2),
-        },
-        system=True,
-    ),
-    "parkflow.intake.services.enterprise_record_admission_outcome": Service(
-        "review.publish",
-        lambda w: {"actor": w.clerk(), "review": _decided_review(w)},
-        system=True,
-    ),
-    "parkflow.intake.services.brand_authorisation_record_outcome": Service(
-        "brand.clear",
-        lambda w: {"actor": w.clerk(), "review": _review_for_brand(w)},
-        system=True,
-    ),
-    "parkflow.intake.services.spot_check_record_outcome": Service(
-        "review.publish",
-        lambda w: {"actor": w.clerk(), "review": _spot_check_review(w)},
-        system=True,
-    ),
-    "parkflow.intake.services.draw_rerun": Service(
-        None, lambda w: {"draw": w.draw()}, system=True, after=False
-    ),
-    "parkflow.intake.services.quarter_of": Service(
-        None, lambda w: {"day": _today()}, system=True, after=False
-    ),
-    "parkflow.intake.services.tariff_in_force": Service(
-        None, lambda w: {"park": w.park}, system=True, after=False
-    ),
-    # --- the register import -----------------------------------------------------------------
-    "parkflow.enterprises.services_import.import_batch_upload": Service(
-        "enterprise_import.upload",
-        lambda w: {"upload": lambda: _register_upload(w)},
-        allowed=lambda w: _importer(w),
-        refused=lambda w: [w.clerk(), _s(w, Role.AUDITOR), _nobody(w), w.enterprise_user()],
-    ),
-    "parkflow.enterprises.services_import.import_batch_confirm": Service(
-        "enterprise_import.confirm",
-        lambda w: {"batch": _import_batch(w, "valid")},
-        allowed=lambda w: _importer(w),
-        # A batch is its importer's: another importer of the same park does not find it.
-        refused=lambda w: [_s(w, Role.OFFICE_STAFF), _s(w, Role.AUDITOR), _nobody(w)],
-    ),
-    "parkflow.enterprises.services_import.import_batch_get_for_user": Service(
-        None,
-        lambda w: {"pk": _import_batch(w, "checking").pk},
-        allowed=lambda w: _importer(w),
-        refused=lambda w: [_s(w, Role.OFFICE_STAFF), _s(w, Role.SYSTEM_ADMIN), _nobody(w)],
-        after=False,
-    ),
-    "parkflow.enterprises.services_import.import_batch_list": Service(
-        None,
-        lambda w: (_import_batch(w, "checking"), {})[1],  # a batch exists, of the importer
-        allowed=lambda w: _importer(w),
-        refused=lambda w: [_s(w, Role.OFFICE_STAFF), _s(w, Role.SYSTEM_ADMIN), _nobody(w)],
-        after=False,
-    ),
-    "parkflow.enterprises.services_import.importable_parks": Service(
-        None, lambda w: {}, allowed=lambda w: _importer(w), after=False
-    ),
-    "parkflow.enterprises.services_import.contact_units": Service(
-        None, lambda w: {}, allowed=lambda w: _importer(w), after=False
-    ),
-    "parkflow.enterprises.services_import.import_batch_check": Service(
-        "enterprise_import.check",
-        lambda w: {"batch_id": _import_batch(w, "checking").pk},
-        system=True,
-    ),
-    "parkflow.enterprises.services_import.import_batch_run": Service(
-        "enterprise_import.commit",
-        lambda w: {"batch_id": _import_batch(w, "importing").pk},
-        system=True,
-    ),
-    "parkflow.enterprises.services_import.report_progress": Service(
-        None, lambda w: {"batch_id": 1, "rows_done": 3}, system=True, after=False
-    ),
-    "parkflow.enterprises.services_import.progress_of": Service(
-        None, lambda w: {"batch": _import_batch(w, "checking")}, system=True, after=False
-    ),
-    # --- portal invitations ----------------------------------------------------------------------
-    "parkflow.enterprises.invitations.portal_invitation_create": Service(
-        "portal_invitation.create",
-        lambda w: {"enterprise": w.enterprise()},
-        allowed=lambda w: w.clerk(),
-        refused=lambda w: [
-            _s(w, Role.BUSINESS_STAFF, w.other_park),
-            _s(w, Role.AUDITOR),
-            w.enterprise_user(),
-        ],
-    ),
-    "parkflow.enterprises.invitations.portal_invitation_revoke": Service(
-        "portal_invitation.revoke",
-        lambda w: {"invitation": _invitation(w)[0]},
-        allowed=lambda w: w.clerk(),
-        refused=lambda w: [
-            _s(w, Role.BUSINESS_STAFF, w.other_park),
-            _s(w, Role.AUDITOR),
-            w.enterprise_user(),
-        ],
-        before=True,
-    ),
-    "parkflow.enterprises.invitations.portal_invitation_accept": Service(
-        "portal_invitation.accept",
-        lambda w: {
-            "token": _invitation(w)[1],
-            "username": "invited-service-table",
-            "password": "Yuanqu-2026!x",
-            "password_confirm": "Yuanqu-2026!x",
-        },
-        system=True,
-        before=True,
-    ),
-    "parkflow.enterprises.invitations.invitation_for_token": Service(
-        None, lambda w: {"token": _invitation(w)[1]}, system=True, after=False
-    ),
-    "parkflow.enterprises.invitations.valid_days": Service(
-        None, lambda w: {}, system=True, after=False
-    ),
-    "parkflow.enterprises.invitations.token_hash": Service(
-        None, lambda w: {"token": "abc"}, system=True, after=False
-    ),
-    "parkflow.enterprises.invitations.suggested_username": Service(
-        None, lambda w: {"enterprise": w.enterprise()}, system=True, after=False
-    ),
-    # --- API tokens: the owner acts on his own; anyone else finds nothing ------------------------
-    "parkflow.org.tokens.issue": Service(
-        "api_token.create",
-        lambda w: {"name": "服务表令牌"},
-        allowed=lambda w: w.clerk(),
-        refused=lambda w: [_anonymous(), _inactive(w)],
-    ),
-    "parkflow.org.tokens.revoke": Service(
-        "api_token.revoke",
-        lambda w: {"token": _api_token(w)},
-        allowed=lambda w: w.clerk(),
-        refused=lambda w: [_s(w, Role.BUSINESS_STAFF), _s(w, Role.SYSTEM_ADMIN), _anonymous()],
-        before=True,
-    ),
-    "parkflow.org.tokens.revoke_all_for_user": Service(
-        "api_token.revoke_all",
-        lambda w: {"user": _api_token(w).user, "reason": "password_changed"},
-        system=True,
-    ),
-    "parkflow.org.tokens.for_user": Service(
-        None, lambda w: {"user": w.clerk()}, system=True, after=False
-    ),
-    "parkflow.org.tokens.live": Service(None, lambda w: {}, system=True, after=False),
-    "parkflow.org.tokens.digest": Service(
-        None, lambda w: {"key": "pf_abc"}, system=True, after=False
     ),
     # --- the holiday schedule: headquarters only ------------------------------------------------
     "parkflow.core.calendar_schedule.calendar_schedule_enter": Service(
@@ -526,19 +137,6 @@ SERVICES: dict[str, Service] = {
     "parkflow.core.calendar_schedule.preview": Service(
         None, lambda w: {"year": 2027, "rows": _schedule_rows()}, system=True, after=False
     ),
-    # --- the export ------------------------------------------------------------------------------
-    "parkflow.enterprises.exports.enterprise_export": Service(
-        "enterprise.export",
-        lambda w: {"filters": {}},
-        allowed=lambda w: _s(w, Role.AUDITOR),
-        refused=lambda w: [_nobody(w), w.enterprise_user()],
-    ),
-    "parkflow.enterprises.exports.enterprise_workbook": Service(
-        None, lambda w: {"enterprises": []}, system=True, after=False
-    ),
-    "parkflow.enterprises.exports.export_filename": Service(
-        None, lambda w: {}, system=True, after=False
-    ),
     # --- alerts -----------------------------------------------------------------------------------
     "parkflow.core.alerts.alert_list": Service(
         None,
@@ -576,91 +174,6 @@ SERVICES: dict[str, Service] = {
 }
 
 
-def _compliance_record(w):
-    from parkflow.org import services
-
-    return services.compliance_record_add(
-        actor=_s(w, Role.OFFICE_STAFF),
-        person=w.clerk(),
-        kind=ComplianceKind.COMMITMENT,
-        completed_on=_today() - datetime.timedelta(days=3),
-        evidence=_pdf(),
-    )
-
-
-def _brand(w):
-
-    from parkflow.intake import services as intake_services
-
-    return intake_services.protected_brand_create(
-        actor=_s(w, Role.RISK_OFFICER), name="服务表品牌乙"
-    )
-
-
-def _importer(w):
-    if "importer" not in w._cache:
-        w._cache["importer"] = _s(w, Role.OFFICE_STAFF)
-    return w._cache["importer"]
-
-
-def _register_upload(w):
-    from parkflow.enterprises.tests import ledgers
-
-    rows = [
-        ledgers.enterprise_row(1, w.park.name, status="意向", seed_offset=7000),
-        ledgers.enterprise_row(2, w.park.name, status="在园", seed_offset=7000),
-    ]
-    return ledgers.upload(
-        ledgers.workbook(rows, [[w.park.name, "周建国", "安全主管", "0512-66881234"]])
-    )
-
-
-def _import_batch(w, status: str):
-    """A batch of ``_importer(w)``: uploaded (checking), checked (valid) or confirmed (importing).
-    The worker's steps are called directly: in a test their on-commit tasks never fire."""
-    from parkflow.enterprises import services_import
-
-    batch = services_import.import_batch_upload(actor=_importer(w), upload=_register_upload(w))
-    if status in ("valid", "importing"):
-        batch = services_import.import_batch_check(batch_id=batch.pk)
-        assert batch.status == "valid", batch.errors or batch.failure
-    if status == "importing":
-        batch = services_import.import_batch_confirm(actor=_importer(w), batch=batch)
-    assert batch.status == status
-    return batch
-
-
-def _invitation(w):
-    """A pending portal invitation of the world's enterprise and its raw token."""
-    if "invitation" not in w._cache:
-        from parkflow.enterprises import invitations
-
-        w._cache["invitation"] = invitations.portal_invitation_create(
-            actor=w.clerk(), enterprise=w.enterprise()
-        )
-    return w._cache["invitation"]
-
-
-def _anonymous():
-    from django.contrib.auth.models import AnonymousUser
-
-    return AnonymousUser()
-
-
-def _inactive(w):
-    from parkflow.org.tests.factories import UserFactory
-
-    return UserFactory(is_active=False)
-
-
-def _api_token(w):
-    from parkflow.org import tokens
-
-    if "api_token" not in w._cache:
-        w._cache["api_token"] = tokens.issue(actor=w.clerk(), name="服务表令牌")[0]
-    return w._cache["api_token"]
-
-
 SCHEDULE_2027 = """元旦, 2027-01-01~2027-01-03
 春节, 2027-02-05~2027-02-12, 2027-02-14 2027-02-20
 国庆节, 2027-10-01~2027-10-07, 2027-09-26 2027-10-09
@@ -682,42 +195,6 @@ def _schedule_csv():
     return SimpleUploadedFile("schedule.csv", text.encode("utf-8"), content_type="text/csv")
 
 
-def _brand_lookalike(w):
-    from parkflow.intake.models import ProtectedBrand
-
-    ProtectedBrand.objects.get_or_create(name="华为")
-    return w.enterprise(name="华为服务表科技有限公司")
-
-
-def _decided_review(w):
-    from parkflow.core import gates
-    from parkflow.intake.gates import ADMISSION
-
-    enterprise = w.decided_without_outcome("approve")
-    return gates.latest_round(enterprise, ADMISSION)[-1]
-
-
-def _spot_check_review(w):
-    from parkflow.core.models import Review
-
-    enterprise = w.approved()
-    _s(w, Role.OFFICE_STAFF, w.other_park)  # a reviewer who did not run it
-    for _i in range(2):
-        _s(w, Role.RISK_OFFICER)
-    from parkflow.intake import services as intake_services
-
-    intake_services.spot_check_campaign_run(quarter="2026Q4", rate="1", seed="9")
-    review = Review.objects.get(gate="enterprise.spot_check", object_id=str(enterprise.pk))
-    review.decision = "approve"
-    return review
-
-
-def _new_user():
-    from parkflow.org.models import User
-
-    return User(username="new_colleague", display_name="新同事")
-
-
 def _calendar_day():
     from parkflow.core.models import CalendarDay
 
@@ -728,3 +205,22 @@ def _stored_calendar_day():
     day = _calendar_day()
     day.save()
     return day
+
+
+def all_services() -> tuple[list[str], dict[str, Service]]:
+    """This table and every installed app's ``tests/service_table.py`` part, merged: the service
+    modules and the entries."""
+    from .routes import app_parts, merge
+
+    parts = list(app_parts("service_table"))
+    modules = merge(
+        [
+            (__name__, dict.fromkeys(SERVICE_MODULES)),
+            *((app, dict.fromkeys(part.SERVICE_MODULES)) for app, part in parts),
+        ],
+        "service modules",
+    )
+    services = merge(
+        [(__name__, SERVICES), *((app, part.SERVICES) for app, part in parts)], "services"
+    )
+    return list(modules), services

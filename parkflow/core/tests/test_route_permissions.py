@@ -122,7 +122,6 @@ def check_route(name: str, method: str, w: World) -> None:
     params = _params(URL_PATTERNS[name])
     case.kwargs = {k: v for k, v in case.kwargs.items() if k in params}
     url = reverse(name, kwargs=case.kwargs)
-    from parkflow.enterprises.tests.factories import EnterpriseFactory, enterprise_user
 
     # Lists shown to other parks' staff never name park A at all (rows, filters, choices).
     hidden_names = [w.park.name] if route.audience in (STAFF, API) else []
@@ -173,7 +172,7 @@ def check_route(name: str, method: str, w: World) -> None:
         attempt("staff without a role", nobody, lambda s, r: s == route.no_role)
 
     # 3. an enterprise user of another enterprise (same park)
-    stranger = enterprise_user(EnterpriseFactory(park=w.park, name="同园其他企业"))
+    stranger = w.stranger_enterprise_user()
     if route.audience == STAFF:
         if name == "workbench:home":
             attempt(
@@ -303,7 +302,7 @@ def test_route_refuses_everyone_but_the_permitted_role(name, method, park, other
 
 def test_every_route_is_in_the_route_table():
     missing = sorted(set(URL_PATTERNS) - set(ROUTES))
-    assert not missing, f"add these routes to parkflow/core/tests/routes.py: {missing}"
+    assert not missing, f"add these routes to the ROUTES of their app's tests/routes.py: {missing}"
     stale = sorted(set(ROUTES) - set(URL_PATTERNS))
     assert not stale, f"the route table lists routes that no longer exist: {stale}"
 
@@ -328,51 +327,27 @@ def test_every_staff_and_api_route_names_a_declared_action():
 
 
 # ---------------------------------------------------------------------------------------------
-# The generated checks bite: remove a route's access check and they fail.
+# The generated checks bite: remove a route's access check and they fail. The kernel proves it on
+# its own routes, org's and the test domain's; each domain proves it on its own routes with
+# ``strip_staff_page``/``disable_access_checks`` (e.g. ``enterprises/tests/test_route_bites.py``).
 
 
-def _strip_staff_page(monkeypatch, name):
+def strip_staff_page(monkeypatch, name):
     """Replace the route's view by the same view without its ``staff_page`` decorator (still
     signed-in only, still the same HTTP methods) — what a careless edit would do."""
     from django.contrib.auth.decorators import login_required
 
     pattern = URL_PATTERNS[name]
     view = pattern.callback
-    chain = []
     while hasattr(view, "__wrapped__"):
-        chain.append(view)
         view = view.__wrapped__
     # ``view`` is now the undecorated function; keep only the sign-in requirement.
     monkeypatch.setattr(pattern, "callback", login_required(view))
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        "enterprises:transition",
-        "intake:fee_charge",
-        "intake:declare_conflict",
-        "core:audit_verify",
-        "intake:spot_check_run",
-        "org:contact_confirm",
-        "core:alert_acknowledge",
-    ],
-)
-def test_removing_the_access_check_of_a_state_changing_route_fails_the_generated_tests(
-    name, park, other_park, monkeypatch
-):
-    _strip_staff_page(monkeypatch, name)
-    with pytest.raises(AssertionError):
-        check_route(name, "POST", World(park, other_park, monkeypatch))
-
-
-def test_removing_the_services_access_check_fails_the_generated_tests(
-    park, other_park, monkeypatch
-):
-    """The same for a check in the service layer: ``access.ensure`` made a no-op for the
-    enterprise services — here the workflow engine's, which performs every transition — lets a
-    park A reader act with a role he holds only in park B."""
-    from parkflow.core import workflow
+def disable_access_checks(monkeypatch, module):
+    """Make ``access.ensure`` a no-op for the services of ``module`` (every other function of
+    the access layer still works) — a service that forgot its check."""
 
     class NoChecks:
         def __getattr__(self, attr):
@@ -382,6 +357,48 @@ def test_removing_the_services_access_check_fails_the_generated_tests(
         def ensure(*args, **kwargs):
             return None
 
-    monkeypatch.setattr(workflow, "access", NoChecks())
+    monkeypatch.setattr(module, "access", NoChecks())
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "testdomain:transition",
+        "core:audit_verify",
+        "org:contact_confirm",
+        "core:alert_acknowledge",
+    ],
+)
+def test_removing_the_access_check_of_a_state_changing_route_fails_the_generated_tests(
+    name, park, other_park, monkeypatch
+):
+    strip_staff_page(monkeypatch, name)
     with pytest.raises(AssertionError):
-        check_route("enterprises:transition", "POST", World(park, other_park, monkeypatch))
+        check_route(name, "POST", World(park, other_park, monkeypatch))
+
+
+def test_removing_the_services_access_check_fails_the_generated_tests(
+    park, other_park, monkeypatch
+):
+    """The same for a check in the service layer: ``access.ensure`` made a no-op in the
+    workflow engine, which performs every transition, lets a park A reader act with a role he
+    holds only in park B."""
+    from parkflow.core import workflow
+
+    disable_access_checks(monkeypatch, workflow)
+    with pytest.raises(AssertionError):
+        check_route("testdomain:transition", "POST", World(park, other_park, monkeypatch))
+
+
+def test_a_builder_or_route_declared_twice_is_an_error():
+    from .routes import merge
+
+    with pytest.raises(AssertionError, match="declared twice.*'enterprise', 'a', 'b'"):
+        merge([("a", {"enterprise": 1, "x": 2}), ("b", {"enterprise": 3})], "World builders")
+    assert merge([("a", {"x": 1}), ("b", {"y": 2})], "routes") == {"x": 1, "y": 2}
+
+
+def test_a_builder_no_app_declares_is_named_in_the_error(park, other_park, monkeypatch):
+    w = World(park, other_park, monkeypatch)
+    with pytest.raises(AttributeError, match="no builder 'nonexistent_thing'"):
+        w.nonexistent_thing()

@@ -1,6 +1,7 @@
-"""Generated service permission tests (§5 of issue 6, D21): one pair per entry of
-``service_table.SERVICES`` (refused: nothing written; allowed: one audit event), and the
-completeness checks (every service is in the table and calls the access layer or says why not).
+"""Generated service permission tests (§5 of issue 6, D21): one pair per entry of the service
+table, every installed app's part merged by ``service_table.all_services()`` (refused: nothing
+written; allowed: one audit event), and the completeness checks (every service is in the table
+and calls the access layer or says why not).
 """
 
 import ast
@@ -12,17 +13,12 @@ from django.apps import apps
 
 from parkflow.core.errors import NotFound, PermissionDenied
 from parkflow.core.models import AuditEvent
-from parkflow.org.choices import Role
 
 from .routes import World
-from .service_table import (
-    ACCESS_CALLS,
-    SERVICE_MODULES,
-    SERVICES,
-    Service,
-    _compliance_record,
-    _s,
-)
+from .service_table import ACCESS_CALLS, Service, all_services
+
+# Every installed app's part of the table (kernel part + <app>/tests/service_table.py).
+SERVICE_MODULES, SERVICES = all_services()
 
 # ---------------------------------------------------------------------------------------------
 # Helpers
@@ -38,10 +34,12 @@ def _function(dotted: str):
 
 
 def _row_counts() -> dict:
+    """Rows of every table of ParkFlow's apps (and the API tokens')."""
     return {
         model._meta.label: model._default_manager.count()
         for model in apps.get_models()
-        if model._meta.app_label in ("org", "enterprises", "core", "authtoken")
+        if model._meta.app_config.name.startswith("parkflow.")
+        or model._meta.app_label == "authtoken"
     }
 
 
@@ -114,14 +112,35 @@ def _public_functions(module) -> list[str]:
     )
 
 
-def test_every_service_is_in_the_service_table():
+def _missing_from(modules, services) -> list[str]:
     missing = []
-    for dotted in SERVICE_MODULES:
+    for dotted in modules:
         module = importlib.import_module(dotted)
         missing += [
-            f"{dotted}.{n}" for n in _public_functions(module) if f"{dotted}.{n}" not in SERVICES
+            f"{dotted}.{n}" for n in _public_functions(module) if f"{dotted}.{n}" not in services
         ]
-    assert not missing, f"add these services to SERVICES in {__name__}: {missing}"
+    return missing
+
+
+def test_every_service_is_in_the_service_table():
+    missing = _missing_from(SERVICE_MODULES, SERVICES)
+    assert not missing, f"add to SERVICES in their app's tests/service_table.py: {missing}"
+
+
+def test_the_merged_table_has_every_apps_part_and_notices_a_missing_entry():
+    """The kernel's, org's, the test domain's and the real domains' modules are all in the
+    merged table; dropping one entry of an app's part is reported."""
+    for module in (
+        "parkflow.core.alerts",
+        "parkflow.org.services",
+        "parkflow.testdomain.services",
+        "parkflow.enterprises.services",
+        "parkflow.intake.services",
+    ):
+        assert module in SERVICE_MODULES, module
+    dropped = "parkflow.testdomain.services.errand_assign"
+    partial = {name: spec for name, spec in SERVICES.items() if name != dropped}
+    assert _missing_from(SERVICE_MODULES, partial) == [dropped]
 
 
 def _calls_access(tree: ast.Module) -> set[str]:
@@ -188,27 +207,3 @@ def test_the_static_check_notices_a_service_without_an_access_call():
         "def c(*, actor):\n    audit.record(actor, 'c', None)\n"
     )
     assert _calls_access(tree) == {"a", "b"}
-
-
-def test_the_compliance_predicate_answers_what_the_service_would_do(park, other_park, monkeypatch):
-    from parkflow.org import services
-
-    w = World(park, other_park, monkeypatch)
-    person = w.clerk()
-    assert services.may_record_compliance_for(_s(w, Role.OFFICE_STAFF), person)
-    for actor in (_s(w, Role.OFFICE_STAFF, w.other_park), _s(w, Role.AUDITOR), person):
-        assert not services.may_record_compliance_for(actor, person)
-
-
-def test_another_parks_staff_cannot_open_a_compliance_evidence_file(park, other_park, monkeypatch):
-    """The page scopes the record, and so does the service itself (it once asked only for
-    ``org.view`` somewhere)."""
-    from parkflow.org import services
-
-    w = World(park, other_park, monkeypatch)
-    record = _compliance_record(w)
-    with pytest.raises(NotFound):
-        services.compliance_evidence_open(
-            actor=_s(w, Role.OFFICE_STAFF, w.other_park), record=record
-        )
-    assert not AuditEvent.objects.filter(action="compliance_record.evidence_download").exists()

@@ -1,7 +1,13 @@
 """The enterprise register's routes of the permission table (see ``parkflow.core.tests.routes``;
 ``test_route_permissions`` discovers this module in every installed app). Intake's are in
 ``parkflow.intake.tests.routes``; the intake actions nested under an enterprise in the API
-(``api:enterprise-documents`` …) are here, with the viewset."""
+(``api:enterprise-documents`` …) are here, with the viewset.
+
+``BUILDERS`` gives every case maker ``w.enterprise()`` (park A's marked enterprise),
+``w.enterprise_user(enterprise)`` and ``w.stranger_enterprise_user()`` (the user of another
+enterprise of park A, the persona the generated tests try on every route)."""
+
+import datetime
 
 from parkflow.core.tests.routes import (
     ALLOWED,
@@ -11,11 +17,69 @@ from parkflow.core.tests.routes import (
     STAFF,
     Case,
     Route,
-    _doc_form,
+    _today,
 )
 from parkflow.org.choices import Role
 
 IMPORT_FILE = "甲园标记台账.xlsx"
+
+
+# ---------------------------------------------------------------------------------------------
+# Builders (World.<name>)
+
+
+def enterprise(w, **kwargs):
+    """Park A's marked enterprise (one per world); with ``name=`` a further one."""
+    from parkflow.enterprises.tests.factories import EnterpriseFactory
+
+    if not kwargs and "enterprise" in w._cache:
+        return w._cache["enterprise"]
+    made = EnterpriseFactory(park=w.park, name=kwargs.pop("name", "甲园标记科技有限公司"))
+    w._cache.setdefault("enterprise", made)
+    return made
+
+
+def enterprise_user(w, enterprise=None):
+    """A portal user of the enterprise (default: park A's marked one)."""
+    from parkflow.enterprises.tests.factories import enterprise_user as user_of
+
+    return user_of(enterprise or w.enterprise())
+
+
+def stranger_enterprise_user(w):
+    """The portal user of another enterprise of the same park."""
+    from parkflow.enterprises.tests.factories import EnterpriseFactory
+    from parkflow.enterprises.tests.factories import enterprise_user as user_of
+
+    return user_of(EnterpriseFactory(park=w.park, name="同园其他企业"))
+
+
+BUILDERS = {
+    "enterprise": enterprise,
+    "enterprise_user": enterprise_user,
+    "stranger_enterprise_user": stranger_enterprise_user,
+}
+
+
+def _pdf():
+    from parkflow.enterprises.tests.factories import pdf_upload
+
+    return pdf_upload()
+
+
+def _doc_form(w):
+    """The form of an enterprise document upload (a current business licence)."""
+    return {
+        "doc_type": "business_licence",
+        "file": _pdf(),
+        "valid_from": (_today() - datetime.timedelta(days=30)).isoformat(),
+        "valid_until": (_today() + datetime.timedelta(days=700)).isoformat(),
+        "note": "",
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Case makers
 
 
 def _enterprise_form(w, park_pk, n=11):

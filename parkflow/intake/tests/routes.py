@@ -2,9 +2,15 @@
 ``test_route_permissions`` discovers this module in every installed app): the intake pages, and
 the API's documents, draws, published results, protected brands, conflicts, tariffs and spot
 checks. The intake actions nested under an enterprise (``api:enterprise-documents`` …) stay with
-the enterprise routes, where the viewset is."""
+the enterprise routes, where the viewset is.
 
+``BUILDERS`` gives every case maker the admission states of park A's marked enterprise
+(``w.licensed()``, ``w.under_review()``, ``w.decided_without_outcome(decision)``,
+``w.approved()``, ``w.draw()``), a published tariff and a conflict declaration."""
+
+import dataclasses
 import datetime
+from decimal import Decimal
 
 from parkflow.core.tests.routes import (
     ALLOWED,
@@ -14,12 +20,118 @@ from parkflow.core.tests.routes import (
     STAFF,
     Case,
     Route,
-    _doc_form,
     _nothing,
     _today,
 )
-from parkflow.enterprises.tests.routes import _marker_enterprise
+from parkflow.enterprises.tests.routes import _doc_form, _marker_enterprise
 from parkflow.org.choices import Role
+
+# ---------------------------------------------------------------------------------------------
+# Builders (World.<name>)
+
+
+def licensed(w):
+    """A prospect with a current licence uploaded through the service."""
+    from parkflow.intake.tests.factories import upload_licence
+
+    enterprise = w.enterprise()
+    if "licence" not in w._cache:
+        w._cache["licence"] = upload_licence(enterprise, w.clerk())
+    return enterprise, w._cache["licence"]
+
+
+def under_review(w):
+    """An application under review; two risk officers of park A are drawn as reviewers."""
+    from parkflow.intake.tests.factories import application_under_review
+
+    if "under_review" not in w._cache:
+        reviewers = [w.staff(Role.RISK_OFFICER) for _ in range(2)]
+        enterprise = application_under_review(w.park, w.clerk(), name="甲园标记审查有限公司")
+        w._cache["under_review"] = enterprise
+        w._cache["reviewers"] = reviewers
+    return w._cache["under_review"]
+
+
+def decided_without_outcome(w, decision: str):
+    """An application whose admission round is decided but whose consequence has not run
+    yet: the state in which a person approves or rejects it by hand."""
+    from parkflow.core import gates
+    from parkflow.intake.gates import ADMISSION
+
+    enterprise = w.under_review()
+    gate = gates.GATES[ADMISSION]
+    with w.monkeypatch.context() as patch:
+        patch.setitem(gates.GATES, ADMISSION, dataclasses.replace(gate, on_decided=None))
+        for review in gates.latest_round(enterprise, ADMISSION):
+            review.refresh_from_db()
+            if review.is_pending:  # a refusal withdraws the rest of the round
+                gates.review_decide(
+                    actor=review.assigned_to,
+                    review=review,
+                    decision=decision,
+                    opinion="资料意见",
+                )
+    enterprise.refresh_from_db()
+    return enterprise
+
+
+def draw(w):
+    from parkflow.intake.models import ReviewDraw
+
+    return ReviewDraw.objects.get(enterprise=w.under_review())
+
+
+def approved(w):
+    """An approved, admissible enterprise and a published tariff: a fee may be charged."""
+    from parkflow.core import gates
+    from parkflow.intake import services as intake_services
+    from parkflow.intake.gates import ADMISSION
+
+    enterprise = w.under_review()
+    for review in gates.latest_round(enterprise, ADMISSION):
+        gates.review_decide(actor=review.assigned_to, review=review, decision="approve")
+    enterprise.refresh_from_db()
+    intake_services.tariff_publish(
+        actor=w.staff(Role.OFFICE_STAFF),
+        park=w.park,
+        amount=Decimal("5000.00"),
+        effective_from=_today(),
+    )
+    return enterprise
+
+
+def tariff(w):
+    from parkflow.intake import services as intake_services
+
+    return intake_services.tariff_publish(
+        actor=w.staff(Role.OFFICE_STAFF),
+        park=w.park,
+        amount=Decimal("4321.00"),
+        effective_from=_today(),
+    )
+
+
+def declaration(w, actor):
+    from parkflow.intake import services as intake_services
+
+    return intake_services.conflict_declare(
+        actor=actor, enterprise=w.enterprise(), reason="配偶持有该企业股份"
+    )
+
+
+BUILDERS = {
+    "licensed": licensed,
+    "under_review": under_review,
+    "decided_without_outcome": decided_without_outcome,
+    "draw": draw,
+    "approved": approved,
+    "tariff": tariff,
+    "declaration": declaration,
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Case makers
 
 
 def _api_brand_flags(w):

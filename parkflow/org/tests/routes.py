@@ -14,10 +14,16 @@ from parkflow.core.tests.routes import (
     Case,
     Route,
     _nothing,
-    _pdf,
     _today,
 )
 from parkflow.org.choices import Role
+
+
+def _pdf():
+    """A compliance evidence file (a minimal valid PDF)."""
+    from parkflow.enterprises.tests.factories import pdf_upload
+
+    return pdf_upload()
 
 
 def _contact_case(w):

@@ -8,13 +8,17 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from parkflow.core.errors import PermissionDenied
+from parkflow.core.errors import NotFound, PermissionDenied
 from parkflow.core.models import AuditEvent
+from parkflow.core.tests.routes import World
+from parkflow.core.tests.service_table import _s
 from parkflow.enterprises.tests.factories import MINIMAL_PDF
 from parkflow.org import compliance
 from parkflow.org.choices import ComplianceKind, Role
 from parkflow.org.models import ComplianceRecord, RoleAssignment
 from parkflow.org.tests.factories import UserFactory, staff
+
+from .service_table import _compliance_record
 
 TODAY = timezone.localdate
 
@@ -202,3 +206,30 @@ def test_a_persons_page_lists_only_that_persons_records(client, office, lapsed, 
     response = client.get(reverse("org:person_compliance", args=[lapsed.pk]))
     assert response.status_code == 200
     assert {r.user_id for r in response.context["history"]} == {lapsed.pk}
+
+
+# --- the services behind the pages, built with the service table's helpers ---------------------
+
+
+def test_the_compliance_predicate_answers_what_the_service_would_do(park, other_park, monkeypatch):
+    from parkflow.org import services
+
+    w = World(park, other_park, monkeypatch)
+    person = w.clerk()
+    assert services.may_record_compliance_for(_s(w, Role.OFFICE_STAFF), person)
+    for actor in (_s(w, Role.OFFICE_STAFF, w.other_park), _s(w, Role.AUDITOR), person):
+        assert not services.may_record_compliance_for(actor, person)
+
+
+def test_another_parks_staff_cannot_open_a_compliance_evidence_file(park, other_park, monkeypatch):
+    """The page scopes the record, and so does the service itself (it once asked only for
+    ``org.view`` somewhere)."""
+    from parkflow.org import services
+
+    w = World(park, other_park, monkeypatch)
+    record = _compliance_record(w)
+    with pytest.raises(NotFound):
+        services.compliance_evidence_open(
+            actor=_s(w, Role.OFFICE_STAFF, w.other_park), record=record
+        )
+    assert not AuditEvent.objects.filter(action="compliance_record.evidence_download").exists()

@@ -8,8 +8,8 @@ from parkflow.core.tests.routes import (
     PUBLIC,
     Case,
     Route,
-    _doc_form,
 )
+from parkflow.enterprises.tests.routes import _doc_form
 from parkflow.org.choices import Role
 
 

@@ -1,5 +1,6 @@
 """The errand domain's part of the route policy table (core/tests/routes.py, D28): the generated
-permission tests pick it up through ``all_routes()`` with no edit to the kernel's table."""
+permission tests pick it up through ``all_routes()`` with no edit to the kernel's table, and any
+case maker gets ``w.errand()`` through ``BUILDERS``."""
 
 from parkflow.core.tests.routes import API, HIDDEN, STAFF, Case, Route
 from parkflow.org.choices import Role as R
@@ -7,10 +8,16 @@ from parkflow.org.choices import Role as R
 MARKER = "甲园标记事项"
 
 
-def _errand(w, **kwargs):
-    from .factories import errand
+def errand(w):
+    """A draft errand of park A for its marked enterprise, raised by the clerk (one per world)."""
+    from .factories import errand as draft
 
-    return errand(w.park, w.clerk(), enterprise=w.enterprise(), **kwargs)
+    if "errand" not in w._cache:
+        w._cache["errand"] = draft(w.park, w.clerk(), enterprise=w.enterprise())
+    return w._cache["errand"]
+
+
+BUILDERS = {"errand": errand}
 
 
 def _submitted(w):
@@ -20,24 +27,24 @@ def _submitted(w):
 
 
 def _list(w):
-    _errand(w)
+    w.errand()
     return Case(marker=MARKER)
 
 
 def _detail(w):
-    made = _errand(w)
+    made = w.errand()
     return Case({"pk": made.pk}, enterprise=made.enterprise)
 
 
 def _page_submit(w):
-    made = _errand(w)
+    made = w.errand()
     return Case(
         {"pk": made.pk, "name": "submit"}, data={"POST": {"reason": ""}}, enterprise=made.enterprise
     )
 
 
 def _api_submit(w):
-    made = _errand(w)
+    made = w.errand()
     return Case({"pk": made.pk}, data={"POST": {"reason": ""}}, enterprise=made.enterprise)
 
 

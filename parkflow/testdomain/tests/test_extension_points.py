@@ -225,6 +225,24 @@ def test_the_route_policy_part_is_merged():
         assert name in merged
 
 
+def test_the_builders_part_gives_every_case_maker_an_errand(park, other_park, monkeypatch):
+    from parkflow.core.tests.routes import World
+
+    w = World(park, other_park, monkeypatch)
+    made = w.errand()
+    assert made.park == park and made.status == ErrandStatus.DRAFT
+    assert w.errand() == made  # one per world, like the other builders
+
+
+def test_the_service_table_part_is_merged():
+    from parkflow.core.tests.service_table import all_services
+
+    modules, services = all_services()
+    assert "parkflow.testdomain.services" in modules
+    for name in ("errand_create", "errand_assign"):
+        assert f"parkflow.testdomain.services.{name}" in services
+
+
 def test_the_demo_step_runs_after_orgs_people(park, clerk):
     names = [step.name for step in registry.demo_steps()]
     assert names.index("testdomain.errands") > names.index("org.people")
