@@ -111,3 +111,16 @@ def test_every_scoped_action_refuses_without_object(db):
         if access.is_scoped_action(action):
             with pytest.raises(access.ScopeRequired):
                 access.may(user, action)
+
+
+def test_a_superuser_sees_every_parks_rows_of_a_model_with_a_declared_view_action(park, other_park):
+    """The admin promises a superuser every park (core/admin.py); a model that names its own
+    "view" action (the errand's) must not hide its rows from him. Acting still needs the role."""
+    from parkflow.testdomain.models import Errand
+    from parkflow.testdomain.tests.factories import errand
+
+    theirs = errand(other_park, title="乙园事项")
+    root = UserFactory(is_superuser=True, is_staff=True)
+    assert list(access.scope(root, Errand.objects.all())) == [theirs]
+    assert not access.restrict(root, "errand.submit", Errand.objects.all()).exists()
+    assert not access.scope(staff(Role.AUDITOR, park), Errand.objects.all()).exists()

@@ -79,17 +79,14 @@ STAFF_PAGES = [
     ("workbench:home", []),
     ("core:alert_list", []),
     ("core:audit", []),
-    ("enterprises:list", []),
-    ("enterprises:create", []),
-    ("enterprises:export", []),
+    ("testdomain:list", []),
     ("org:contacts", []),
     ("org:contact_create", []),
     ("org:people", []),
     ("portal:home", []),
     ("core:alert_detail", [1]),
     ("core:review_detail", [1]),
-    ("enterprises:detail", [1]),
-    ("enterprises:edit", [1]),
+    ("testdomain:detail", [1]),
 ]
 
 
@@ -161,25 +158,26 @@ def test_user_without_any_role_sees_an_empty_workbench_and_no_modules(client, db
     response = login(client, nobody).get(reverse("workbench:home"))
     assert response.status_code == 200
     html = response.content.decode()
-    assert reverse("enterprises:list") not in html
+    assert reverse("testdomain:list") not in html
     assert reverse("core:alert_list") not in html
-    assert login(client, nobody).get(reverse("enterprises:list")).status_code == 403
+    assert login(client, nobody).get(reverse("testdomain:list")).status_code == 403
 
 
 # ---------------------------------------------------------------------------------------------
 # Layout
 
 
-def test_sidebar_shows_only_the_modules_the_user_may_use(client, clerk, auditor):
+def test_sidebar_shows_only_the_modules_the_user_may_use(client, park, clerk, auditor):
     html = login(client, clerk).get(reverse("workbench:home")).content.decode()
-    assert reverse("enterprises:list") in html
-    assert reverse("enterprises:create") in html
+    assert reverse("testdomain:list") in html
     assert reverse("core:audit") not in html
     assert reverse("admin:index") not in html
     assert reverse("api-docs") in html
     html = login(client, auditor).get(reverse("workbench:home")).content.decode()
     assert reverse("core:audit") in html
-    assert reverse("enterprises:create") not in html
+    assert reverse("testdomain:list") in html  # errand.view is an auditor's too
+    html = login(client, staff(Role.FINANCE_STAFF, park)).get("/").content.decode()
+    assert reverse("testdomain:list") not in html
 
 
 def test_system_admin_sees_the_admin_link(client, headquarters):

@@ -75,11 +75,3 @@ def test_the_api_description_keeps_its_placeholders(client, db):
     schema = client.get(reverse("api-schema")).content.decode()
     assert "/api/v1/{resource}/{id}/{action}/" in schema
     assert "<resource>" not in schema and "<key>" not in schema
-
-
-def test_requirement_codes_sit_in_tooltips_not_in_the_sentence(client, park):
-    """第十条 in the text, the R-… code only in a tooltip (issue 6 §9)."""
-    client.force_login(staff(Role.BUSINESS_STAFF, park))
-    html = client.get(reverse("enterprises:list")).content.decode()
-    assert '您管理范围内的入驻企业与意向客户<span class="req-tip" title="R-ENT-1"' in html
-    assert "（R-ENT-1）" not in html

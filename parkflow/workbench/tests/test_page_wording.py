@@ -54,3 +54,11 @@ def test_no_staff_page_shows_article_codes(client, park, django_capture_on_commi
         assert not ART.search(html), (url, ART.search(html).group(0))
         seen_citation |= "第十条" in html
     assert seen_citation
+
+
+def test_requirement_codes_sit_in_tooltips_not_in_the_sentence(client, park):
+    """第十条 in the text, the R-… code only in a tooltip (issue 6 §9)."""
+    client.force_login(staff(Role.BUSINESS_STAFF, park))
+    html = client.get(reverse("enterprises:list")).content.decode()
+    assert '您管理范围内的入驻企业与意向客户<span class="req-tip" title="R-ENT-1"' in html
+    assert "（R-ENT-1）" not in html
