@@ -1,0 +1,25 @@
+"""What happened in the kernel, for whoever listens (notifications, the to-do centre's counts).
+
+Each signal is sent by the kernel service that made the change, *inside* its transaction, after the
+change is written and audited: a receiver that writes (the notifications' outbox) commits or rolls
+back with the change itself. A receiver must not call out of the process (mail, webhooks) — it
+queues; delivery happens after commit. Domains send their own signals from their own modules.
+
+    review_requested(review)          a review was created (assigned to someone, or pooled)
+    review_decided(review)            a reviewer decided (approve / reject / return)
+    alert_opened(alert)               a rule opened an alert (or reopened one)
+    alert_escalated(alert, before)    an alert's severity rose (``before``: the old severity)
+    alert_assigned(alert)             an alert was given to someone
+    task_due(task)                    a duty's task is due soon
+    task_late(task)                   a duty's task passed its due date undone
+"""
+
+from django.dispatch import Signal
+
+review_requested = Signal()
+review_decided = Signal()
+alert_opened = Signal()
+alert_escalated = Signal()
+alert_assigned = Signal()
+task_due = Signal()
+task_late = Signal()
