@@ -37,3 +37,26 @@ class ReviewDecision(models.TextChoices):
     REJECT = "reject", _("不通过")
     RETURN = "return", _("退回修改")
     WITHDRAWN = "withdrawn", _("已撤销")
+
+
+@status_colours(
+    "verification",
+    {
+        "queued": "slate",
+        "running": "primary",
+        "ok": "success",
+        "broken": "danger",
+        "failed": "warning",
+    },
+)
+class VerificationStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("验证中")
+    OK = "ok", _("完整")
+    BROKEN = "broken", _("发现问题")
+    FAILED = "failed", _("未能完成")
+
+
+class VerificationKind(models.TextChoices):
+    INCREMENTAL = "incremental", _("增量验证")
+    FULL = "full", _("完整验证")

@@ -13,6 +13,7 @@ urlpatterns = [
     path("reviews/<int:pk>/", views.review_detail, name="review_detail"),
     path("audit/", views.audit_list, name="audit"),
     path("audit/verify/", views.audit_verify, name="audit_verify"),
+    path("audit/verify/<int:pk>/", views.audit_verification, name="audit_verification"),
     path("rules/", views_rules.rule_list, name="rules"),
     path("rules/<str:code>/", views_rules.rule_edit, name="rule_edit"),
     path("calendar/", views_calendar.calendar_overview, name="calendar"),

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 AUDIT_ACTIONS = {
     "errand.create": (_("登记事项"), _("{actor} 登记了事项“{object}”")),
     "errand.assign": (_("指定经办人"), _("{actor} 为事项“{object}”指定了经办人")),
+    # A plain note on any object: what the kernel's audit-chain tests record in bulk.
+    "errand.note": (_("事项备注"), _("{actor} 为“{object}”记了一笔备注")),
 }
 AUDIT_KEYS = {"errand_title": _("事项名称")}
 AUDIT_DETAILS = {

@@ -542,7 +542,7 @@ def test_verifying_the_chain_shows_ok_and_is_itself_audited(client, auditor, cle
 
 
 def test_a_broken_chain_is_reported_with_the_first_broken_event(client, auditor, park):
-    events = [audit.record(None, "test.event", park, after={"i": i}) for i in range(3)]
+    events = [audit.record(None, "errand.note", park, after={"i": i}) for i in range(3)]
     with connection.cursor() as cursor:  # what only a DBA could do; rolled back with the test
         if connection.vendor == "postgresql":
             cursor.execute("ALTER TABLE core_auditevent DISABLE TRIGGER USER")
