@@ -320,39 +320,62 @@ def seal_soon() -> None:
         logger.exception("sealing the audit chain failed; the periodic task will seal it")
 
 
+_SEAL_LEAVES_SQL = (
+    "SELECT e.id, e.hash, s.seq FROM core_auditevent e LEFT JOIN core_auditseal s"
+    " ON s.event_id = e.id WHERE e.id IN ({marks})"
+)
+
+
 def _seal_batch(*, wait: bool, batch: int) -> int | None:
-    """Seal up to ``batch`` queued events in one transaction; None if the lock is taken."""
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                if wait:
-                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SEAL_LOCK_KEY])
-                else:
-                    cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [SEAL_LOCK_KEY])
-                    if not cursor.fetchone()[0]:
-                        return None
+    """Seal up to ``batch`` queued events in one transaction; None if the lock is taken.
+
+    The seals are derived data: on PostgreSQL their transaction commits without waiting for the
+    disk (``synchronous_commit = off``). If the server stops before it is flushed, the queue rows
+    it deleted come back with it and the events are sealed again; anything that saw these seals
+    and committed synchronously flushed them first (the log is written in order)."""
+    pg = connection.vendor == "postgresql"
+    if not pg:
+        batch = min(batch, 900)  # SQLite's 999 parameters
+    with transaction.atomic(), connection.cursor() as cursor:
+        if pg:
+            lock = "pg_advisory_xact_lock" if wait else "pg_try_advisory_xact_lock"
+            cursor.execute(
+                f"SELECT {lock}(%s), set_config('synchronous_commit', 'off', true)",
+                [SEAL_LOCK_KEY],
+            )
+            if not wait and not cursor.fetchone()[0]:
+                return None
         # (SQLite: the IMMEDIATE transaction holds the database's write lock already.)
-        ids = sorted(
-            AuditPending.objects.order_by("event_id").values_list("event_id", flat=True)[:batch]
+        cursor.execute(
+            "DELETE FROM core_auditpending WHERE event_id IN (SELECT event_id FROM"
+            " core_auditpending ORDER BY event_id LIMIT %s) RETURNING event_id",
+            [batch],
         )
+        ids = sorted(row[0] for row in cursor.fetchall())
         if not ids:
             return 0
-        AuditPending.objects.filter(event_id__in=ids).delete()
-        sealed = set(AuditSeal.objects.filter(event_id__in=ids).values_list("event_id", flat=True))
-        leaves = dict(
-            AuditEvent.objects.filter(id__in=ids).exclude(id__in=sealed).values_list("id", "hash")
-        )
-        head = AuditSeal.objects.order_by("-seq").values_list("seq", "hash").first()
-        seq, chain = head if head else (0, GENESIS_HASH)
+        marks = ", ".join(["%s"] * len(ids))
+        cursor.execute(_SEAL_LEAVES_SQL.format(marks=marks), ids)
+        # Sealed already (a bulk loader sealed them itself), or gone: left to verification.
+        leaves = {event_id: leaf for event_id, leaf, seq in cursor.fetchall() if seq is None}
+        cursor.execute("SELECT seq, hash FROM core_auditseal ORDER BY seq DESC LIMIT 1")
+        seq, chain = cursor.fetchone() or (0, GENESIS_HASH)
         seals = []
         for event_id in ids:
-            if event_id not in leaves:
-                continue  # sealed already (a bulk loader), or gone: verification names it
-            seq += 1
-            chain = link(chain, event_id, leaves[event_id])
-            seals.append(AuditSeal(seq=seq, event_id=event_id, leaf=leaves[event_id], hash=chain))
+            if event_id in leaves:
+                seq += 1
+                chain = link(chain, event_id, leaves[event_id])
+                seals.append(
+                    AuditSeal(seq=seq, event_id=event_id, leaf=leaves[event_id], hash=chain)
+                )
         AuditSeal.objects.bulk_create(seals)
         return len(ids)
+
+
+def _queued() -> bool:
+    with connection.cursor() as cursor:  # by the index: the queue churns, its heap has holes
+        cursor.execute("SELECT event_id FROM core_auditpending ORDER BY event_id LIMIT 1")
+        return cursor.fetchone() is not None
 
 
 def seal_pending(*, wait: bool = True, batch: int = SEAL_BATCH) -> int:
@@ -368,7 +391,7 @@ def seal_pending(*, wait: bool = True, batch: int = SEAL_BATCH) -> int:
             continue
         # Checked after the lock was let go: an event committed while we held it, whose writer
         # found the lock taken, is seen here.
-        if connection.in_atomic_block or not AuditPending.objects.exists():
+        if connection.in_atomic_block or not _queued():
             return total
 
 
@@ -405,25 +428,60 @@ class Walk:
             self.broken_seq, self.broken_event_id, self.problem = seq, event_id, problem
 
 
-def _walk_sql() -> str:
+_SEALS_SQL = """
+    SELECT seq, event_id, leaf, hash FROM core_auditseal
+     WHERE seq > %s AND seq <= %s ORDER BY seq LIMIT %s"""
+
+
+def _raw_sql(where: str) -> str:
+    """An event's columns as the content hash covers them (the time in microseconds, the JSON
+    as stored)."""
     if connection.vendor == "postgresql":
-        moment = "(EXTRACT(EPOCH FROM e.occurred_at) * 1000000)::bigint"
-        before, after = "e.before::text", "e.after::text"
+        moment = "(EXTRACT(EPOCH FROM occurred_at) * 1000000)::bigint"
+        before, after = "before::text", "after::text"  # ``json``: the stored text, verbatim
     else:
-        moment, before, after = "e.occurred_at", "e.before", "e.after"
+        moment, before, after = "occurred_at", "before", "after"
     return f"""
-        SELECT s.seq, s.event_id, s.leaf, s.hash, e.id, e.prev_hash, e.hash, {moment},
-               e.actor_id, e.actor_name, e.action, e.content_type_id, e.object_id,
-               e.object_repr, {before}, {after}, e.reason
-          FROM core_auditseal s LEFT JOIN core_auditevent e ON e.id = s.event_id
-         WHERE s.seq > %s AND s.seq <= %s
-         ORDER BY s.seq
-         LIMIT %s"""  # noqa: S608 - fixed fragments
+        SELECT id, prev_hash, hash, {moment}, actor_id, actor_name, action, content_type_id,
+               object_id, object_repr, {before}, {after}, reason
+          FROM core_auditevent WHERE {where}"""  # noqa: S608 - fixed fragments
+
+
+def _select_events(cursor, sql_for, ids: list[int]) -> list[tuple]:
+    """Rows of the events ``ids`` names: one range scan when their ids are close together (the
+    usual case: seals follow commits, ids follow inserts), else by list."""
+    low, high = min(ids), max(ids)
+    if high - low < 2 * len(ids) + 1000:
+        cursor.execute(sql_for("e.id BETWEEN %s AND %s"), [low, high])
+        return cursor.fetchall()
+    rows = []
+    for start in range(0, len(ids), 900):  # under SQLite's 999 parameters
+        chunk = ids[start : start + 900]
+        cursor.execute(sql_for(f"e.id IN ({', '.join(['%s'] * len(chunk))})"), chunk)
+        rows += cursor.fetchall()
+    return rows
+
+
+def _raw_events(cursor, ids: list[int]) -> dict[int, tuple]:
+    def sql_for(where):
+        return _raw_sql(where.replace("e.id", "id"))
+
+    return {row[0]: row for row in _select_events(cursor, sql_for, ids)} if ids else {}
+
+
+def _events_of(cursor, ids: list[int], type_parts: dict) -> dict[int, tuple]:
+    """{id: (id, prev_hash, hash, content type id, leaf text)} for a batch of seals. (Building
+    the text in SQL instead was measured: it moves the work to the database's one core and
+    reads no faster.)"""
+    return {
+        event_id: (event_id, row[1], row[2], row[7], _row_leaf_text(row, type_parts.get(row[7])))
+        for event_id, row in _raw_events(cursor, ids).items()
+    }
 
 
 def _legacy_hash(prev, row, object_type: str) -> str:
-    (_s, _eid, _leaf, _h, _id, _prev, _hash, moment, actor_id, actor_name, action, _ct,
-     object_id, object_repr, before, after, reason) = row  # fmt: skip
+    (_id, _prev, _hash, moment, actor_id, actor_name, action, _ct, object_id, object_repr,
+     before, after, reason) = row  # fmt: skip
     occurred = (_EPOCH + micros(moment) * _ONE_MICROSECOND).isoformat(timespec="microseconds")
     payload = {
         "occurred_at": occurred,
@@ -440,6 +498,86 @@ def _legacy_hash(prev, row, object_type: str) -> str:
     return hashlib.sha256((prev + canonical(payload)).encode("utf-8")).hexdigest()
 
 
+def _row_leaf_text(row, type_part: str) -> str:
+    """``leaf_text`` of an event row as the walk reads it; inlined, it is the hot path."""
+    (_id, _prev, _hash, moment, actor_id, actor_name, action, _ct, object_id, object_repr,
+     before, after, reason) = row  # fmt: skip
+    if not isinstance(moment, int):
+        moment = micros(moment)
+    moment = str(moment)
+    type_part = type_part or "0:"
+    if actor_id is None:
+        actor = "~"
+    else:
+        actor = str(actor_id)
+        actor = f"{len(actor)}:{actor}"
+    before = "~" if before is None else f"{len(before)}:{before}"
+    after = "~" if after is None else f"{len(after)}:{after}"
+    return (
+        f"{LEAF_FORMAT}{len(moment)}:{moment}{actor}{len(actor_name)}:{actor_name}"
+        f"{len(action)}:{action}{type_part}{len(object_id)}:{object_id}"
+        f"{len(object_repr)}:{object_repr}{before}{after}{len(reason)}:{reason}"
+    )
+
+
+def _fetch_batches(last: int, upto_seq: int, batch_size: int, type_parts: dict):
+    """(seals, their events by id, the raw rows of old-chain events) batch after batch."""
+    while last < upto_seq:
+        with connection.cursor() as cursor:
+            cursor.execute(_SEALS_SQL, [last, upto_seq, batch_size])
+            seals = cursor.fetchall()
+            if not seals:
+                return
+            events = _events_of(cursor, [seal[1] for seal in seals], type_parts)
+            legacy = _raw_events(cursor, [row[0] for row in events.values() if row[1]])
+        yield seals, events, legacy
+        last = seals[-1][0]
+
+
+def _prefetched(last: int, upto_seq: int, batch_size: int, type_parts: dict):
+    """``_fetch_batches`` read one batch ahead by a thread with its own connection, so that the
+    database prepares the next batch while this one is hashed. Only outside a transaction: the
+    thread would not see what an open transaction (a test's) has written."""
+    if connection.in_atomic_block or connection.vendor != "postgresql":
+        yield from _fetch_batches(last, upto_seq, batch_size, type_parts)
+        return
+    import queue
+    import threading
+
+    from django.db import connections
+
+    ahead: queue.Queue = queue.Queue(maxsize=2)
+    stop = threading.Event()
+
+    def read():
+        try:
+            for item in _fetch_batches(last, upto_seq, batch_size, type_parts):
+                while not stop.is_set():
+                    try:
+                        ahead.put(item, timeout=0.5)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            ahead.put(None)
+        except BaseException as exc:  # noqa: BLE001 - handed to the reader, raised there
+            ahead.put(exc)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=read, name="audit-walk-reader", daemon=True)
+    thread.start()
+    try:
+        while (item := ahead.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        thread.join()
+
+
 def walk(
     *,
     after_seq: int = 0,
@@ -451,86 +589,63 @@ def walk(
     """Check the seals after ``after_seq`` (whose hash is ``expected``) up to ``upto_seq`` (the
     head when None), with their events, in order; keep going after the first problem (which is
     the one named) so that anchors further on can still be checked. ``progress(checked)`` is
-    called after every batch. Each batch is its own query: no transaction is held open."""
+    called after every batch. Each batch is two queries of its own (the seals by sequence, their
+    events by id): no transaction is held open, no join is made per row."""
     if upto_seq is None:
         upto_seq = AuditSeal.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
     labels = {
         ct_id: f"{app}.{model}"
         for ct_id, app, model in ContentType.objects.values_list("id", "app_label", "model")
     }
+    type_parts = {ct_id: _part(label) for ct_id, label in labels.items()}
     former = former_object_types()
     result = Walk(last_seq=after_seq, last_hash=expected)
-    sql = _walk_sql()
     sha256 = hashlib.sha256
     seq_expected = after_seq + 1
     chain = expected
-    prev_leaf = None  # the previous seal's leaf: what an old-chain event's prev_hash must be
+    # The previous seal's leaf: what an old-chain event's prev_hash must be.
+    prev_leaf = GENESIS_HASH
     if after_seq:
         prev_leaf = AuditSeal.objects.filter(seq=after_seq).values_list("leaf", flat=True).first()
-    else:
-        prev_leaf = GENESIS_HASH
-    last = after_seq
-    while last < upto_seq:
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [last, upto_seq, batch_size])
-            rows = cursor.fetchall()
-        if not rows:
-            break
-        for row in rows:
-            (seq, event_id, leaf, seal_hash, e_id, e_prev, e_hash, moment, actor_id, actor_name,
-             action, ct_id, object_id, object_repr, before, after, reason) = row  # fmt: skip
+    for seals, events, legacy in _prefetched(after_seq, upto_seq, batch_size, type_parts):
+        for seq, event_id, leaf, seal_hash in seals:
             if seq != seq_expected:
                 result.fail(seq, event_id, GAP)
             if seal_hash != sha256(f"{chain}{event_id}:{leaf}".encode()).hexdigest():
                 result.fail(seq, event_id, LINK)
-            if e_id is None:
+            row = events.get(event_id)
+            if row is None:
                 result.fail(seq, event_id, MISSING)
             else:
+                _id, e_prev, e_hash, ct_id, text = row
                 if e_hash != leaf:
                     result.fail(seq, event_id, RESEALED)
-                label = labels.get(ct_id, "") if ct_id is not None else ""
                 if e_prev:  # an event of the old chain (D4)
+                    label = labels.get(ct_id, "")
+                    raw = legacy[event_id]
                     if e_prev != prev_leaf:
                         result.fail(seq, event_id, LINK)
-                    good = _legacy_hash(e_prev, row, label) == e_hash or (
-                        label in former and _legacy_hash(e_prev, row, former[label]) == e_hash
+                    good = _legacy_hash(e_prev, raw, label) == e_hash or (
+                        label in former and _legacy_hash(e_prev, raw, former[label]) == e_hash
                     )
                 else:
-                    text = leaf_text(
-                        occurred_us=micros(moment),
-                        actor_id=actor_id,
-                        actor_name=actor_name,
-                        action=action,
-                        object_type=label,
-                        object_id=object_id,
-                        object_repr=object_repr,
-                        before_text=before,
-                        after_text=after,
-                        reason=reason,
-                    )
-                    good = sha256(text.encode("utf-8")).hexdigest() == e_hash
-                    if not good and label in former:
-                        text = leaf_text(
-                            occurred_us=micros(moment),
-                            actor_id=actor_id,
-                            actor_name=actor_name,
-                            action=action,
-                            object_type=former[label],
-                            object_id=object_id,
-                            object_repr=object_repr,
-                            before_text=before,
-                            after_text=after,
-                            reason=reason,
-                        )
-                        good = sha256(text.encode("utf-8")).hexdigest() == e_hash
+                    good = sha256(text.encode()).hexdigest() == e_hash
+                    if not good and labels.get(ct_id) in former:  # a model that moved apps
+                        with connection.cursor() as cursor:
+                            raw = _raw_events(cursor, [event_id])[event_id]
+                        text = _row_leaf_text(raw, _part(former[labels[ct_id]]))
+                        good = sha256(text.encode()).hexdigest() == e_hash
                 if not good:
                     result.fail(seq, event_id, TAMPERED)
             chain = seal_hash  # carry on from what is stored: one bad link is one finding
             prev_leaf = leaf
             seq_expected = seq + 1
-            result.checked += 1
-            result.last_seq, result.last_hash, result.last_event_id = seq, seal_hash, event_id
-        last = rows[-1][0]
+        result.checked += len(seals)
+        result.last_seq, result.last_hash, result.last_event_id = (
+            seals[-1][0],
+            seals[-1][3],
+            seals[-1][1],
+        )
         if progress is not None:
             progress(result.checked)
     return result
