@@ -2,10 +2,11 @@
 
 On a PostgreSQL database holding 1,000,000 audit events (built once by ``seed_scale``), measures:
 
-* **appends per second** through ``audit.record()`` inside a real ``@service`` (it locks its
-  enterprise row ``FOR NO KEY UPDATE``, updates it and audits the change), with 1 and with 8
-  writer processes on different enterprises, each call one transaction; after the design of
-  D??, each writer also seals after its commit, so the numbers include sealing;
+* **appends per second** through ``audit.record()`` inside a real ``@service`` that does nothing
+  else, with 1 and with 8 writer processes, each call one transaction; and **service writes per
+  second** through a service as a domain writes one (it locks its enterprise row ``FOR NO KEY
+  UPDATE``, updates it and audits the change), each writer on its own enterprise. After the
+  design of D?? writers also seal after their commits, so the numbers include sealing;
 * **verification speed**: a full verification of the whole chain (``audit.verify_chain``), in
   events per second, and an incremental one from the checkpoint after 10,000 more events;
 * **the longest wait of a writer while a rule sweep opens 1,000 alerts**: four writers call the
@@ -103,10 +104,25 @@ def _prepare(events: int) -> dict:
 # The service the writers call: a real @service, as a domain writes one
 
 
-def _service():
+def _service(kind: str = "record"):
+    """``record``: a service that audits and does nothing else (the audit chain's own cost, what
+    the goal counts); ``domain``: one that locks its enterprise, updates it and audits it."""
     from parkflow.core import audit
     from parkflow.core.db import service
     from parkflow.enterprises.models import Enterprise
+
+    @service
+    def bench_record(*, actor, enterprise_id: int, n: int):
+        audit.record(
+            actor,
+            "bench.touch",
+            None,
+            after={"enterprise": enterprise_id, "n": n},
+            object_repr=f"压测企业 {enterprise_id}",
+        )
+
+    if kind == "record":
+        return bench_record
 
     @service
     def bench_touch(*, actor, enterprise_id: int, n: int):
@@ -124,13 +140,15 @@ def _service():
     return bench_touch
 
 
-def _writer(enterprise_id: int, actor_id: int, start_at: float, stop_at: float, out) -> None:
+def _writer(
+    kind: str, enterprise_id: int, actor_id: int, start_at: float, stop_at: float, out
+) -> None:
     from django.db import connections
 
     from parkflow.org.models import User
 
     connections.close_all()  # a connection of its own, not the parent's
-    touch = _service()
+    touch = _service(kind)
     actor = User.objects.get(pk=actor_id)
     calls = []
     n = 0
@@ -145,7 +163,9 @@ def _writer(enterprise_id: int, actor_id: int, start_at: float, stop_at: float, 
     out.put(calls)
 
 
-def _run_writers(count: int, seconds: float, enterprise_ids, actor_id: int, during=None):
+def _run_writers(
+    count: int, seconds: float, enterprise_ids, actor_id: int, during=None, kind="record"
+):
     """``count`` writer processes for ``seconds``; ``during()`` runs in this process meanwhile
     and returns its (start, end). Returns every call's (start, end) and during's window."""
     from django.db import connections
@@ -156,7 +176,9 @@ def _run_writers(count: int, seconds: float, enterprise_ids, actor_id: int, duri
     start_at = time.time() + 1.0
     stop_at = start_at + seconds
     procs = [
-        ctx.Process(target=_writer, args=(enterprise_ids[i], actor_id, start_at, stop_at, out))
+        ctx.Process(
+            target=_writer, args=(kind, enterprise_ids[i], actor_id, start_at, stop_at, out)
+        )
         for i in range(count)
     ]
     for p in procs:
@@ -182,7 +204,7 @@ def _seal_all() -> float:
     return time.perf_counter() - started
 
 
-def bench_appends(seconds: float, repeat: int) -> dict:
+def bench_appends(seconds: float, repeat: int, kind: str = "record") -> dict:
     from parkflow.core.models import AuditEvent
     from parkflow.enterprises.models import Enterprise
     from parkflow.org.models import User
@@ -194,7 +216,7 @@ def bench_appends(seconds: float, repeat: int) -> dict:
         rounds = []
         for _ in range(repeat):
             before = AuditEvent.objects.count()
-            calls, _window = _run_writers(writers, seconds, ids, actor.pk)
+            calls, _window = _run_writers(writers, seconds, ids, actor.pk, kind=kind)
             written = AuditEvent.objects.count() - before
             seal_s = _seal_all()
             latencies = sorted(end - start for start, end in calls)
@@ -323,7 +345,7 @@ def bench_sweep(seconds: float, repeat: int) -> dict:
             return began, time.time()
 
         calls, (began, ended) = _run_writers(
-            SWEEP_WRITERS, seconds, writer_ids, actor.pk, during=sweep
+            SWEEP_WRITERS, seconds, writer_ids, actor.pk, during=sweep, kind="domain"
         )
         _seal_all()
         during = [end - start for start, end in calls if start < ended and end > began]
@@ -416,6 +438,18 @@ def report(after: dict, before: dict | None) -> str:
             "{:,.1f}",
         ),
         _line(
+            "service writes/s, 1 writer (lock a row, update it, audit it)",
+            get(b, "domain", "1_writers", "per_second"),
+            get(after, "domain", "1_writers", "per_second"),
+            "events/s",
+        ),
+        _line(
+            "service writes/s, 8 writers (each its own row)",
+            get(b, "domain", "8_writers", "per_second"),
+            get(after, "domain", "8_writers", "per_second"),
+            "events/s",
+        ),
+        _line(
             "  left to seal after the writers stopped",
             get(b, "appends", "8_writers", "left_to_seal_s"),
             get(after, "appends", "8_writers", "left_to_seal_s"),
@@ -500,6 +534,8 @@ def main() -> int:
     if "appends" in only:
         results["appends"] = bench_appends(args.seconds, args.repeat)
         print("appends", json.dumps(results["appends"], default=str)[:400], flush=True)
+        results["domain"] = bench_appends(args.seconds, args.repeat, kind="domain")
+        print("domain", json.dumps(results["domain"], default=str)[:400], flush=True)
     if "sweep" in only:
         results["sweep"] = bench_sweep(args.seconds, args.repeat)
         print("sweep", json.dumps(results["sweep"], default=str)[:400], flush=True)

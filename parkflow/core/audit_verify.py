@@ -39,6 +39,16 @@ logger = logging.getLogger("parkflow.audit")
 STALE_AFTER = datetime.timedelta(minutes=30)
 PROGRESS_EVERY = 50_000  # rows between two progress writes (each walk batch reports; throttled)
 
+# The worker's side and reads for the page, which checks ``audit.verify`` itself (the service
+# table's static check, ``core/tests/test_service_permissions.py``, fails on any other).
+SYSTEM_OPERATIONS = {
+    "latest_checkpoint": "read: the newest checkpoint whose signature is right",
+    "current": "read: the verification queued or running (the page's poll)",
+    "latest_finished": "read: the last result, for the audit page",
+    "run": "the worker runs what an auditor queued through start()",
+    "run_now": "the worker's nightly verification, by the system",
+}
+
 Status = AuditVerification.Status
 Kind = AuditVerification.Kind
 
