@@ -16,6 +16,7 @@ from parkflow.enterprises.tests.factories import (
     make_credit_code,
 )
 from parkflow.org.choices import Role
+from parkflow.org.tests.clients import login
 from parkflow.org.tests.factories import OrgUnitFactory, staff
 
 
@@ -32,11 +33,6 @@ def mine(park):
 @pytest.fixture
 def theirs(other_park):
     return EnterpriseFactory(park=other_park, name="无锡太湖光电科技有限公司")
-
-
-def login(client, user):
-    client.force_login(user)
-    return client
 
 
 def portal_user(enterprise):

@@ -1,5 +1,5 @@
 from parkflow.enterprises.models import Enterprise
-from parkflow.enterprises.tests.factories import make_credit_code, pdf_upload
+from parkflow.enterprises.tests.factories import pdf_upload, prospect_create
 
 
 def upload_licence(enterprise, actor, *, valid_until=None, valid_from=None):
@@ -26,18 +26,8 @@ def application_under_review(park, clerk, **values):
     from parkflow.enterprises import services
     from parkflow.intake import services as intake_services
 
-    fields = {
-        "name": "苏州星河智能科技有限公司",
-        "credit_code": make_credit_code(7),
-        "legal_representative": "周明",
-        "registered_capital": "800",
-        "industry": "it",
-        "contact_name": "陈静",
-        "contact_phone": "13912345678",
-        **values,
-    }
-    count = fields.pop("reviewers", None)
-    enterprise = services.enterprise_create(actor=clerk, park=park, **fields)
+    count = values.pop("reviewers", None)
+    enterprise = prospect_create(actor=clerk, park=park, **values)
     upload_licence(enterprise, clerk)
     services.enterprise_apply(actor=clerk, enterprise=enterprise)
     return intake_services.enterprise_submit_for_review(

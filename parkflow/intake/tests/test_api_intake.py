@@ -14,7 +14,6 @@ from rest_framework.test import APIClient
 
 from parkflow.core import gates
 from parkflow.core.models import AuditEvent, Review
-from parkflow.enterprises import services
 from parkflow.enterprises.choices import EnterpriseStatus
 from parkflow.enterprises.tests.factories import (
     MINIMAL_PDF,
@@ -22,6 +21,7 @@ from parkflow.enterprises.tests.factories import (
     enterprise_user,
     make_credit_code,
     pdf_upload,
+    prospect_create,
 )
 from parkflow.intake import services as intake_services
 from parkflow.intake.choices import DrawPurpose, FlagStatus
@@ -39,16 +39,11 @@ from parkflow.intake.models import (
 from parkflow.intake.tests.factories import application_under_review, upload_licence
 from parkflow.org.choices import Role
 from parkflow.org.models import RoleAssignment
+from parkflow.org.tests.clients import client_for
 from parkflow.org.tests.factories import UserFactory, grant_also, staff
 
 API = "/api/v1"
 TODAY = timezone.localdate
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_login(type(user).objects.get(pk=user.pk))
-    return client
 
 
 def enterprise_url(enterprise, action=""):
@@ -503,16 +498,8 @@ def test_approval_through_the_api_with_an_open_brand_flag_is_409_naming_it(park,
 
 def test_enterprise_user_sees_their_own_brand_flags_only(park, clerk):
     intake_services.protected_brand_create(actor=staff(Role.SYSTEM_ADMIN, park), name="华为")
-    flagged = services.enterprise_create(
-        actor=clerk,
-        park=park,
-        name="苏州华为智能科技有限公司",
-        credit_code=make_credit_code(11),
-        legal_representative="周明",
-        registered_capital="800",
-        industry="it",
-        contact_name="陈静",
-        contact_phone="13912345678",
+    flagged = prospect_create(
+        actor=clerk, park=park, name="苏州华为智能科技有限公司", credit_code=make_credit_code(11)
     )
     assert BrandFlag.objects.filter(enterprise=flagged).count() == 1
     own = client_for(enterprise_user(flagged)).get(enterprise_url(flagged, "brand-flags"))

@@ -7,7 +7,6 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from reportlab.pdfgen import canvas
-from rest_framework.test import APIClient
 
 from parkflow.core.errors import ValidationFailed
 from parkflow.core.models import AuditEvent
@@ -15,6 +14,7 @@ from parkflow.enterprises.tests.factories import EnterpriseFactory, build_pdf
 from parkflow.intake import services as intake_services
 from parkflow.intake.models import QualificationDocument
 from parkflow.org.choices import Role
+from parkflow.org.tests.clients import client_for
 from parkflow.org.tests.factories import staff
 
 API = "/api/v1"
@@ -28,12 +28,6 @@ def clerk(park):
 @pytest.fixture
 def enterprise(park):
     return EnterpriseFactory(park=park)
-
-
-def _api(user):
-    client = APIClient()
-    client.force_login(user)
-    return client
 
 
 def _writes():
@@ -117,7 +111,7 @@ def test_a_pdf_with_active_content_is_refused_and_nothing_is_stored(
 
 def test_a_pdf_with_javascript_is_400_through_the_api(clerk, enterprise, settings):
     before = _writes()
-    response = _api(clerk).post(
+    response = client_for(clerk).post(
         f"{API}/enterprises/{enterprise.pk}/documents/",
         {
             "doc_type": "financial_statement",

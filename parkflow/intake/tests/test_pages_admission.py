@@ -14,6 +14,7 @@ from parkflow.intake.gates import ADMISSION
 from parkflow.intake.models import ConflictDeclaration
 from parkflow.intake.tests.factories import upload_licence
 from parkflow.org.choices import Role
+from parkflow.org.tests.clients import login
 from parkflow.org.tests.factories import staff
 
 
@@ -25,11 +26,6 @@ def clerk(park):
 @pytest.fixture
 def mine(park):
     return EnterpriseFactory(park=park, name="苏州云帆智能科技有限公司")
-
-
-def login(client, user):
-    client.force_login(user)
-    return client
 
 
 def form_values(park=None, **overrides):

@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from parkflow.core import gates
 from parkflow.core.models import AuditEvent, Review
-from parkflow.enterprises import services
 from parkflow.enterprises.choices import EnterpriseStatus
 from parkflow.enterprises.models import Enterprise
 from parkflow.enterprises.tests.factories import (
@@ -20,6 +19,7 @@ from parkflow.enterprises.tests.factories import (
     enterprise_user,
     make_credit_code,
     pdf_upload,
+    prospect_create,
 )
 from parkflow.intake import services as intake_services
 from parkflow.intake.gates import ADMISSION, BRAND_AUTHORISATION
@@ -35,6 +35,7 @@ from parkflow.intake.models import (
 )
 from parkflow.intake.tests.factories import application_under_review, upload_licence
 from parkflow.org.choices import Role
+from parkflow.org.tests.clients import login
 from parkflow.org.tests.factories import OrgUnitFactory, grant_also, staff
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -76,11 +77,6 @@ _codes = iter(range(10_000, 20_000))
 def make_enterprise(park, **values):
     """An enterprise whose credit code cannot collide with the factories' sequence."""
     return EnterpriseFactory(park=park, credit_code=make_credit_code(next(_codes)), **values)
-
-
-def login(client, user):
-    client.force_login(user)
-    return client
 
 
 def approve_all(enterprise):
@@ -196,16 +192,8 @@ def huawei(db):
 def test_brand_flag_card_shows_brand_method_score_and_the_rule_with_an_upload_link(
     client, park, clerk, huawei
 ):
-    enterprise = services.enterprise_create(
-        actor=clerk,
-        park=park,
-        name="苏州华为智能科技有限公司",
-        credit_code=make_credit_code(991),
-        legal_representative="周明",
-        registered_capital="100",
-        industry="it",
-        contact_name="陈静",
-        contact_phone="13912345678",
+    enterprise = prospect_create(
+        actor=clerk, park=park, name="苏州华为智能科技有限公司", credit_code=make_credit_code(991)
     )
     response = detail(login(client, clerk), enterprise)
     html = response.content.decode()
@@ -379,16 +367,8 @@ def test_application_list_shows_applications_with_licence_flags_and_review_progr
 ):
     resident = make_enterprise(park, name="苏州在园企业有限公司")
     Enterprise.objects.filter(pk=resident.pk).update(status=EnterpriseStatus.RESIDENT)
-    prospect = services.enterprise_create(
-        actor=clerk,
-        park=park,
-        name="蘇州華為通訊有限公司",
-        credit_code=make_credit_code(992),
-        legal_representative="周明",
-        registered_capital="100",
-        industry="it",
-        contact_name="陈静",
-        contact_phone="13912345678",
+    prospect = prospect_create(
+        actor=clerk, park=park, name="蘇州華為通訊有限公司", credit_code=make_credit_code(992)
     )
     response = login(client, clerk).get(reverse("intake:applications"))
     rows = {e.name: e for e in response.context["enterprises"]}
@@ -615,16 +595,8 @@ def test_a_duplicate_brand_is_refused_on_the_name_field(client, office, huawei):
 
 
 def test_brand_page_shows_the_open_flags_of_each_brand(client, park, clerk, office, huawei):
-    services.enterprise_create(
-        actor=clerk,
-        park=park,
-        name="苏州华为智能科技有限公司",
-        credit_code=make_credit_code(993),
-        legal_representative="周明",
-        registered_capital="100",
-        industry="it",
-        contact_name="陈静",
-        contact_phone="13912345678",
+    prospect_create(
+        actor=clerk, park=park, name="苏州华为智能科技有限公司", credit_code=make_credit_code(993)
     )
     response = login(client, office).get(reverse("intake:brands"))
     (brand,) = response.context["brands"]
@@ -689,16 +661,8 @@ def test_staff_who_may_only_view_tariffs_get_no_publish_form(client, park, clerk
 def test_brand_authorisation_review_shows_the_document_its_hash_and_a_download_link(
     client, park, clerk, reviewers, huawei
 ):
-    enterprise = services.enterprise_create(
-        actor=clerk,
-        park=park,
-        name="苏州华为智能科技有限公司",
-        credit_code=make_credit_code(994),
-        legal_representative="周明",
-        registered_capital="100",
-        industry="it",
-        contact_name="陈静",
-        contact_phone="13912345678",
+    enterprise = prospect_create(
+        actor=clerk, park=park, name="苏州华为智能科技有限公司", credit_code=make_credit_code(994)
     )
     document = intake_services.document_upload(
         actor=clerk,

@@ -23,14 +23,10 @@ from parkflow.intake.models import ProtectedBrand, PublishedResult, ReviewDraw
 from parkflow.intake.tests.factories import application_under_review, upload_licence
 from parkflow.org.choices import Role
 from parkflow.org.models import User
+from parkflow.org.tests.clients import login
 from parkflow.org.tests.factories import OrgUnitFactory, staff
 
 TODAY = timezone.localdate
-
-
-def login(client, user):
-    client.force_login(user)
-    return client
 
 
 def portal_user(enterprise, **kwargs):
