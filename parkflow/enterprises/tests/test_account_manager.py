@@ -16,11 +16,6 @@ from parkflow.org.tests.clients import client_for
 from parkflow.org.tests.factories import staff
 
 
-@pytest.fixture
-def clerk(park):
-    return staff(Role.BUSINESS_STAFF, park)
-
-
 def test_staff_of_another_park_cannot_be_made_account_manager_through_the_api(
     park, other_park, clerk
 ):

@@ -20,16 +20,6 @@ from parkflow.org.tests.factories import staff
 API = "/api/v1"
 
 
-@pytest.fixture
-def clerk(park):
-    return staff(Role.BUSINESS_STAFF, park)
-
-
-@pytest.fixture
-def enterprise(park):
-    return EnterpriseFactory(park=park)
-
-
 # --- Excel export: formula injection ---------------------------------------------------------
 
 FORMULA_NAMES = [

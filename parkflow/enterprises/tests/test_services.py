@@ -31,11 +31,6 @@ def _values(**overrides):
     }
 
 
-@pytest.fixture
-def clerk(park):
-    return staff(Role.BUSINESS_STAFF, park)
-
-
 def test_a_valid_enterprise_is_created_as_a_prospect_and_audited(park, clerk):
     enterprise = services.enterprise_create(
         actor=clerk, park=park, **_values(credit_code=" " + make_credit_code(1).lower())

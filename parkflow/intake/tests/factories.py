@@ -43,3 +43,33 @@ def under_review_without_draw(enterprise) -> Enterprise:
     Enterprise.objects.filter(pk=enterprise.pk).update(status=EnterpriseStatus.UNDER_REVIEW)
     enterprise.refresh_from_db()
     return enterprise
+
+
+def approve_round(enterprise, opinion=""):
+    """Every reviewer of the latest admission round approves, through the gate; returns the
+    enterprise as it is afterwards."""
+    from parkflow.core import gates
+    from parkflow.intake.gates import ADMISSION
+
+    for review in gates.latest_round(enterprise, ADMISSION):
+        gates.review_decide(
+            actor=review.assigned_to, review=review, decision="approve", opinion=opinion
+        )
+    enterprise.refresh_from_db()
+    return enterprise
+
+
+def publish_tariff(park, amount="5000"):
+    """An admission-fee tariff for ``park`` in force from today, published by its lead."""
+    from django.utils import timezone
+
+    from parkflow.intake import services as intake_services
+    from parkflow.org.choices import Role
+    from parkflow.org.tests.factories import staff
+
+    return intake_services.tariff_publish(
+        actor=staff(Role.LEAD_STAFF, park),
+        park=park,
+        amount=amount,
+        effective_from=timezone.localdate(),
+    )

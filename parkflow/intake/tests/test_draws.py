@@ -24,11 +24,6 @@ def reviewers(park):
     return [staff(Role.RISK_OFFICER, park, display_name=f"审查员{i}") for i in range(6)]
 
 
-@pytest.fixture
-def clerk(park):
-    return staff(Role.BUSINESS_STAFF, park)
-
-
 def test_the_same_seed_and_pool_always_give_the_same_reviewers():
     pool = [31, 7, 12, 44, 5, 19, 23]
     assert draws.draw(pool, 2, "20261127") == draws.draw(list(reversed(pool)), 2, "20261127")

@@ -32,16 +32,6 @@ def _post(client, pk, step, body=None):
 
 
 @pytest.fixture
-def clerk(park):
-    return staff(Role.BUSINESS_STAFF, park)
-
-
-@pytest.fixture
-def reviewers(park):
-    return [staff(Role.RISK_OFFICER, park) for _i in range(2)]
-
-
-@pytest.fixture
 def no_automatic_outcome(monkeypatch):
     """The reviewers' decision does not move the application by itself, so a person approves
     or rejects it through the API (the step the gate guards)."""
