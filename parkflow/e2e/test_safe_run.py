@@ -19,13 +19,10 @@ from pathlib import Path
 import pytest
 
 from parkflow.e2e.test_browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     MANAGE,
     PageProblems,
     _free_port,
     _log_in,
-    _require_chromium,
     _wait_until_up,
 )
 
@@ -133,21 +130,6 @@ def test_the_default_run_serves_with_debug_off_and_the_products_404(safe_server)
     css = re.search(r'href="(/static/parkflow/css/app\.[0-9a-f]{12}\.css)"', html)
     assert css, html[:500]
     assert _get(base_url + css.group(1))[0] == 200
-
-
-@pytest.fixture(scope="module")
-def browser():
-    _require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 @pytest.mark.parametrize("username", sorted(PAGES))

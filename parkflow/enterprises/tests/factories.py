@@ -56,6 +56,27 @@ def enterprise_values(**overrides) -> dict:
     }
 
 
+def enterprise_form_values(park=None, **overrides) -> dict:
+    """A filled-in enterprise form (the register page's create and edit forms)."""
+    values = {
+        "name": "苏州纳微光电科技有限公司",
+        "credit_code": make_credit_code(4242),
+        "legal_representative": "林峰",
+        "registered_capital": "1200.50",
+        "industry": "it",
+        "grade": "a",
+        "contact_name": "许婷",
+        "contact_phone": "13812345678",
+        "contact_email": "",
+        "address": "",
+        "account_manager": "",
+    }
+    if park is not None:
+        values["park"] = park.pk
+    values.update(overrides)
+    return values
+
+
 def prospect_create(*, actor, park, **overrides) -> Enterprise:
     """A prospect registered through the service, as a clerk registers one."""
     from parkflow.enterprises import services

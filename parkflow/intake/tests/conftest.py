@@ -7,14 +7,15 @@ import pytest
 from parkflow.enterprises.tests import conftest as register
 from parkflow.intake import services as intake_services
 from parkflow.intake.models import ProtectedBrand
-from parkflow.intake.tests.factories import application_under_review, approve_round
+from parkflow.intake.tests.factories import application_under_review, approve_round, review_panel
 from parkflow.intake.tests.intake_pages import make_enterprise
 from parkflow.org.choices import Role
 from parkflow.org.tests.factories import staff
 
-# The register's clerk and enterprise, the same as in enterprises' tests.
+# The register's clerk and enterprises, the same as in enterprises' tests.
 clerk = register.clerk
 enterprise = register.enterprise
+mine = register.mine
 
 
 @pytest.fixture
@@ -38,12 +39,7 @@ def huawei(db):
 
 @pytest.fixture
 def panel(park):
-    """Three eligible reviewers, named: an admission draw picks two of them."""
-    return [
-        staff(Role.RISK_OFFICER, park, display_name="冯晓"),
-        staff(Role.LEAD_STAFF, park, display_name="郑磊"),
-        staff(Role.OFFICE_STAFF, park, display_name="吴静"),
-    ]
+    return review_panel(park)
 
 
 @pytest.fixture

@@ -73,3 +73,13 @@ def publish_tariff(park, amount="5000"):
         amount=amount,
         effective_from=timezone.localdate(),
     )
+
+
+def review_panel(park, names=("冯晓", "郑磊", "吴静")):
+    """Three eligible reviewers of ``park``, named, one of each reviewing role: an admission draw
+    picks two of them."""
+    from parkflow.org.choices import Role
+    from parkflow.org.tests.factories import staff
+
+    roles = (Role.RISK_OFFICER, Role.LEAD_STAFF, Role.OFFICE_STAFF)
+    return [staff(role, park, display_name=name) for role, name in zip(roles, names, strict=True)]
