@@ -136,6 +136,32 @@ class EnterpriseEditForm(EnterpriseForm):
         return {name: getattr(enterprise, name) for name in enterprise.EDITABLE_FIELDS}
 
 
+def username_field(help_text="") -> forms.CharField:
+    """The login of a new portal account (the portal application, an accepted invitation)."""
+    return forms.CharField(
+        label=_("登录账号"),
+        max_length=150,
+        help_text=help_text,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
+    )
+
+
+def new_password_fields() -> tuple[forms.CharField, forms.CharField]:
+    """The password of a new portal account and its confirmation; the service checks both."""
+    password = forms.CharField(
+        label=_("登录密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("至少 8 位，不能是纯数字或常用密码。"),
+    )
+    confirm = forms.CharField(
+        label=_("确认密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    return password, confirm
+
+
 class PortalApplicationForm(StyledForm):
     """The public application form (R-PLT-3). Only the fields an applicant may set: no grade, no
     account manager; the service validates everything and creates account and application
@@ -168,22 +194,8 @@ class PortalApplicationForm(StyledForm):
     )
     contact_email = forms.EmailField(label=_("联系邮箱"), required=False)
     address = forms.CharField(label=_("通讯地址"), max_length=200, required=False)
-    username = forms.CharField(
-        label=_("登录账号"),
-        max_length=150,
-        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
-    )
-    password = forms.CharField(
-        label=_("登录密码"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("至少 8 位，不能是纯数字或常用密码。"),
-    )
-    password_confirm = forms.CharField(
-        label=_("确认密码"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
+    username = username_field()
+    password, password_confirm = new_password_fields()
     email = forms.EmailField(
         label=_("账号邮箱"), required=False, help_text=_("用于接收审核通知，可不填。")
     )
