@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from parkflow.core.errors import ValidationFailed
 from parkflow.core.models import AuditEvent
 from parkflow.enterprises import services
-from parkflow.enterprises.tests.factories import EnterpriseFactory
+from parkflow.enterprises.tests.factories import EnterpriseFactory, enterprise_values
 from parkflow.org.choices import Role
 from parkflow.org.tests.clients import client_for
 from parkflow.org.tests.factories import staff
@@ -75,21 +75,6 @@ def _full_width(text: str) -> str:
     return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
 
 
-def _values(**overrides):
-    from parkflow.enterprises.tests.factories import make_credit_code
-
-    return {
-        "name": "苏州全角科技有限公司",
-        "credit_code": make_credit_code(7),
-        "legal_representative": "周明",
-        "registered_capital": "100",
-        "industry": "it",
-        "contact_name": "陈静",
-        "contact_phone": "13912345678",
-        **overrides,
-    }
-
-
 @pytest.mark.parametrize(
     "spelling",
     [
@@ -106,7 +91,7 @@ def test_a_full_width_or_spaced_credit_code_is_stored_in_its_canonical_form(park
 
     code = make_credit_code(7)
     enterprise = services.enterprise_create(
-        actor=clerk, park=park, **_values(credit_code=spelling(code))
+        actor=clerk, park=park, **enterprise_values(credit_code=spelling(code))
     )
     assert enterprise.credit_code == code
 
@@ -118,7 +103,10 @@ def test_a_full_width_credit_code_through_the_api_and_the_page(client, park, cle
     api_code, page_code = make_credit_code(8), make_credit_code(9)
     response = client_for(clerk).post(
         f"{API}/enterprises/",
-        {"park": park.pk, **_values(credit_code=_full_width(api_code), name="苏州甲公司")},
+        {
+            "park": park.pk,
+            **enterprise_values(credit_code=_full_width(api_code), name="苏州甲公司"),
+        },
         format="json",
     )
     assert response.status_code == 201, response.json()
@@ -128,7 +116,7 @@ def test_a_full_width_credit_code_through_the_api_and_the_page(client, park, cle
         reverse("enterprises:create"),
         {
             "park": park.pk,
-            **_values(
+            **enterprise_values(
                 credit_code=f"{_full_width(page_code[:9])} {page_code[9:]}", name="苏州乙公司"
             ),
             "grade": "b",
@@ -144,7 +132,7 @@ def test_a_wrong_credit_code_is_still_refused_naming_the_field(park, clerk):
     before = (Enterprise.objects.count(), AuditEvent.objects.count())
     response = client_for(clerk).post(
         f"{API}/enterprises/",
-        {"park": park.pk, **_values(credit_code="９１３２０５０５ＭＡ１Ｋ４ＸＸＸＸ")},
+        {"park": park.pk, **enterprise_values(credit_code="９１３２０５０５ＭＡ１Ｋ４ＸＸＸＸ")},
         format="json",
     )
     assert response.status_code == 400
@@ -185,7 +173,9 @@ def test_garbage_phone_numbers_are_refused_naming_the_field(park, clerk, typed):
 
     before = (Enterprise.objects.count(), AuditEvent.objects.count())
     response = client_for(clerk).post(
-        f"{API}/enterprises/", {"park": park.pk, **_values(contact_phone=typed)}, format="json"
+        f"{API}/enterprises/",
+        {"park": park.pk, **enterprise_values(contact_phone=typed)},
+        format="json",
     )
     assert response.status_code == 400
     body = response.json()
@@ -199,7 +189,7 @@ def test_dashed_phones_are_accepted_for_enterprises_and_emergency_contacts(park,
 
     response = client_for(clerk).post(
         f"{API}/enterprises/",
-        {"park": park.pk, **_values(contact_phone="0512-6688 1234")},
+        {"park": park.pk, **enterprise_values(contact_phone="0512-6688 1234")},
         format="json",
     )
     assert response.status_code == 201, response.json()
