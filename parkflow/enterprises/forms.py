@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from parkflow.core import access
-from parkflow.core.forms import StyledForm
+from parkflow.core.forms import SearchFilterForm, StyledForm
 from parkflow.org.choices import Role, UnitKind
 from parkflow.org.models import OrgUnit, User
 
@@ -43,8 +43,8 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
-class EnterpriseFilterForm(StyledForm):
-    q = forms.CharField(label=_("搜索"), required=False, max_length=100)
+class EnterpriseFilterForm(SearchFilterForm):
+    search_placeholder = _("企业名称 / 信用代码 / 联系人 / 法定代表人")
     status = forms.ChoiceField(
         label=_("状态"), required=False, choices=[("", _("全部状态")), *EnterpriseStatus.choices]
     )
@@ -61,22 +61,6 @@ class EnterpriseFilterForm(StyledForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["park"].queryset = parks_for(user)
-        self.fields["q"].widget.attrs.update(
-            {
-                "placeholder": _("企业名称 / 信用代码 / 联系人 / 法定代表人"),
-                "class": "form-control search",
-            }
-        )
-
-    def filters(self) -> dict:
-        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
-        return {
-            "search": (data.get("q") or "").strip(),
-            "status": data.get("status", ""),
-            "grade": data.get("grade", ""),
-            "industry": data.get("industry", ""),
-            "park": data.get("park"),
-        }
 
 
 class EnterpriseForm(StyledForm):

@@ -62,6 +62,7 @@ def application_list(request):
         "form": form,
         "page_obj": page,
         "enterprises": page.object_list,
+        "page_name": _("入驻申请"),
         "filtered": any(filters.values()),
         "can_create": access.may_somewhere(request.user, "enterprise.create"),
     }
@@ -91,6 +92,7 @@ def result_list(request):
         "form": form,
         "page_obj": page,
         "results": page.object_list,
+        "page_name": _("审查结果公示"),
         "filtered": any(filters.values()),
     }
     return render(request, "intake/result_list.html", context)
@@ -109,6 +111,7 @@ def spot_check_list(request):
     context = {
         "page_obj": page,
         "campaigns": page.object_list,
+        "page_name": _("季度抽查"),
         "quarter": quarter,
         "quarter_done": SpotCheckCampaign.objects.filter(quarter=quarter).exists(),
         "can_run": can_run,
@@ -181,6 +184,7 @@ def brand_list(request):
         "form": form,
         "page_obj": page,
         "brands": page.object_list,
+        "page_name": _("受保护品牌"),
         "search": search,
         "open_flag_total": sum(len(v) for v in flags.values()),
         "editing": editing,
@@ -231,6 +235,7 @@ def tariff_list(request):
         "form": form,
         "page_obj": page,
         "tariffs": page.object_list,
+        "page_name": _("入驻费标准"),
         "summary": summary,
         "today": today,
     }
@@ -246,6 +251,7 @@ def render_conflicts(request, *, failed=None, form=None, status=200):
     context = {
         "page_obj": page,
         "declarations": page.object_list,
+        "page_name": _("我的利益冲突申报"),
         "failed": failed,
         "withdraw_form": form if failed else ConflictWithdrawForm(),
         "blank_form": ConflictWithdrawForm(),
