@@ -3,6 +3,7 @@
 from django.db.models import Q
 
 from parkflow.core import access
+from parkflow.core.selectors import narrowed
 
 from .choices import EnterpriseStatus
 from .models import Enterprise
@@ -19,15 +20,7 @@ def enterprise_list(
             | Q(contact_name__icontains=search)
             | Q(legal_representative__icontains=search)
         )
-    if status:
-        qs = qs.filter(status=status)
-    if grade:
-        qs = qs.filter(grade=grade)
-    if industry:
-        qs = qs.filter(industry=industry)
-    if park:
-        qs = qs.filter(park=park)
-    return qs
+    return narrowed(qs, status=status, grade=grade, industry=industry, park=park)
 
 
 def enterprise_get_for_user(*, actor, pk) -> Enterprise:
