@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from parkflow.core import access, clock
 from parkflow.core.errors import DomainError, NotFound
 from parkflow.core.forms import add_domain_error, domain_error_text
-from parkflow.core.generic_views import submit
+from parkflow.core.generic_views import list_page, submit
 from parkflow.core.views import LIST_PAGE_SIZE, get_or_404, paginate, safe_next, staff_page
 from parkflow.enterprises import selectors as enterprise_selectors
 from parkflow.enterprises.forms import parks_for
@@ -52,23 +52,22 @@ def application_list(request):
     form = ApplicationFilterForm(request.GET or None, user=request.user)
     filters = form.filters()
     window = selectors.licence_window()
-    page = paginate(
+    return list_page(
         request,
-        selectors.application_list_for(actor=request.user, window=window, **filters),
-        LIST_PAGE_SIZE,
+        qs=selectors.application_list_for(actor=request.user, window=window, **filters),
+        template="intake/application_list.html",
+        partial="intake/partials/_application_table.html",
+        target="application-table",
+        per_page=LIST_PAGE_SIZE,
+        name="enterprises",
+        decorate=lambda rows: selectors.decorate_applications(rows, window),
+        context={
+            "form": form,
+            "page_name": _("入驻申请"),
+            "filtered": any(filters.values()),
+            "can_create": access.may_somewhere(request.user, "enterprise.create"),
+        },
     )
-    selectors.decorate_applications(page.object_list, window)
-    context = {
-        "form": form,
-        "page_obj": page,
-        "enterprises": page.object_list,
-        "page_name": _("入驻申请"),
-        "filtered": any(filters.values()),
-        "can_create": access.may_somewhere(request.user, "enterprise.create"),
-    }
-    if request.htmx and request.htmx.target == "application-table":
-        return render(request, "intake/partials/_application_table.html", context)
-    return render(request, "intake/application_list.html", context)
 
 
 # ---------------------------------------------------------------------------------------------
