@@ -11,7 +11,6 @@ import os
 import re
 import signal
 import subprocess
-import sys
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -19,10 +18,11 @@ from pathlib import Path
 import pytest
 
 from parkflow.e2e.test_browser import (
-    MANAGE,
     PageProblems,
     _free_port,
     _log_in,
+    _manage,
+    _start,
     _wait_until_up,
 )
 
@@ -77,23 +77,17 @@ def _plain_env(workdir) -> dict:
 def safe_server(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("safe-run")
     env = _plain_env(workdir)
-    for command in (["migrate", "--noinput"], ["seed_demo"], ["collectstatic", "--noinput"]):
-        subprocess.run(  # noqa: S603 - our own manage.py, as make run calls it
-            [sys.executable, MANAGE, *command, "--verbosity", "0"],
-            env=env,
-            check=True,
-            capture_output=True,
-            timeout=600,
-        )
+    quiet = ["--verbosity", "0"]
+    _manage(
+        env,
+        ["migrate", "--noinput", *quiet],
+        ["seed_demo", *quiet],
+        ["collectstatic", "--noinput", *quiet],
+        timeout=600,
+    )
     port = _free_port()
     log = workdir / "serve.log"
-    with log.open("w") as log_file:
-        proc = subprocess.Popen(  # noqa: S603
-            [sys.executable, MANAGE, "serve", "--port", str(port)],
-            env=env,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-        )
+    proc = _start(env, log, "serve", "--port", str(port))
     base_url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(f"{base_url}/accounts/login/", proc, log, timeout=120)

@@ -63,7 +63,10 @@ class EnterpriseFilterForm(SearchFilterForm):
         self.fields["park"].queryset = parks_for(user)
 
 
-class EnterpriseForm(StyledForm):
+class EnterpriseFactsForm(StyledForm):
+    """What both staff (the register) and an applicant (the portal) say about an enterprise;
+    the services validate it (R-ENT-1)."""
+
     name = forms.CharField(label=_("企业名称"), max_length=120)
     credit_code = forms.CharField(
         label=_("统一社会信用代码"),
@@ -76,13 +79,16 @@ class EnterpriseForm(StyledForm):
         label=_("注册资本（万元）"), max_digits=14, decimal_places=2, min_value=0
     )
     industry = forms.ChoiceField(label=_("行业"), choices=Industry.choices)
-    grade = forms.ChoiceField(
-        label=_("客户等级"), choices=EnterpriseGrade.choices, initial=EnterpriseGrade.B
-    )
     contact_name = forms.CharField(label=_("联系人"), max_length=60)
     contact_phone = forms.CharField(label=_("联系电话"), max_length=30)
     contact_email = forms.EmailField(label=_("联系邮箱"), required=False)
     address = forms.CharField(label=_("入驻地址"), max_length=200, required=False)
+
+
+class EnterpriseForm(EnterpriseFactsForm):
+    grade = forms.ChoiceField(
+        label=_("客户等级"), choices=EnterpriseGrade.choices, initial=EnterpriseGrade.B
+    )
     account_manager = forms.ModelChoiceField(
         label=_("客户经理"), required=False, queryset=User.objects.none(), empty_label=_("暂不指定")
     )
@@ -146,7 +152,7 @@ def new_password_fields() -> tuple[forms.CharField, forms.CharField]:
     return password, confirm
 
 
-class PortalApplicationForm(StyledForm):
+class PortalApplicationForm(EnterpriseFactsForm):
     """The public application form (R-PLT-3). Only the fields an applicant may set: no grade, no
     account manager; the service validates everything and creates account and application
     together or not at all."""
@@ -156,51 +162,27 @@ class PortalApplicationForm(StyledForm):
         queryset=OrgUnit.objects.none(),
         empty_label=_("请选择园区"),
     )
-    name = forms.CharField(label=_("企业名称"), max_length=120)
-    credit_code = forms.CharField(
-        label=_("统一社会信用代码"),
-        max_length=40,
-        help_text=_("18位，见营业执照。"),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
-    )
-    legal_representative = forms.CharField(label=_("法定代表人"), max_length=60)
-    registered_capital = forms.DecimalField(
-        label=_("注册资本（万元）"), max_digits=14, decimal_places=2, min_value=0
-    )
-    industry = forms.ChoiceField(
-        label=_("行业"), choices=[("", _("请选择行业")), *Industry.choices]
-    )
-    contact_name = forms.CharField(label=_("联系人"), max_length=60)
-    contact_phone = forms.CharField(
-        label=_("联系电话"),
-        max_length=30,
-        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
-    )
-    contact_email = forms.EmailField(label=_("联系邮箱"), required=False)
-    address = forms.CharField(label=_("通讯地址"), max_length=200, required=False)
     username = username_field()
     password, password_confirm = new_password_fields()
     email = forms.EmailField(
         label=_("账号邮箱"), required=False, help_text=_("用于接收审核通知，可不填。")
     )
 
-    ENTERPRISE_FIELDS = (
-        "name",
-        "credit_code",
-        "legal_representative",
-        "registered_capital",
-        "industry",
-        "contact_name",
-        "contact_phone",
-        "contact_email",
-        "address",
-    )
+    field_order = ["park"]
+    ENTERPRISE_FIELDS = tuple(EnterpriseFactsForm.base_fields)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["park"].queryset = OrgUnit.objects.filter(kind=UnitKind.PARK).order_by(
             "sort_order", "id"
         )
+        # Told as an applicant needs it: where the code is, a phone keyboard, a postal address.
+        self.fields["credit_code"].help_text = _("18位，见营业执照。")
+        self.fields["industry"].choices = [("", _("请选择行业")), *Industry.choices]
+        self.fields["contact_phone"].widget.attrs.update(
+            {"inputmode": "tel", "autocomplete": "tel"}
+        )
+        self.fields["address"].label = _("通讯地址")
 
 
 class ImportUploadForm(StyledForm):
