@@ -62,14 +62,7 @@ def test_the_pool_excludes_declared_conflicts(park, clerk, reviewers):
     from parkflow.intake.tests.factories import upload_licence
 
     enterprise = prospect_create(
-        actor=clerk,
-        park=park,
-        name="苏州利益冲突测试有限公司",
-        credit_code=make_credit_code(99),
-        legal_representative="冯涛",
-        registered_capital="100",
-        contact_name="冯涛",
-        contact_phone="13511112222",
+        actor=clerk, park=park, name="苏州利益冲突测试有限公司", credit_code=make_credit_code(99)
     )
     upload_licence(enterprise, clerk)
     services.enterprise_apply(actor=clerk, enterprise=enterprise)
