@@ -411,11 +411,14 @@ def test_nothing_is_written_or_sent_for_a_change_that_rolls_back(
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     channel(Channel.EMAIL)
     messages_before = Message.objects.count()
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            assigned_errand(park, assignee=person)
-            assert Notification.objects.filter(recipient=person).exists()
-            raise RuntimeError("the service failed after publishing")
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        assigned_errand(park, assignee=person)
+        assert Notification.objects.filter(recipient=person).exists()
+        raise RuntimeError("the service failed after publishing")
     assert Message.objects.count() == messages_before
     assert not Notification.objects.filter(recipient=person).exists()
     assert callbacks == [] and mail.outbox == []
