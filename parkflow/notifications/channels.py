@@ -302,3 +302,26 @@ def send_email(address: str, letter: Letter) -> Outcome:
         with contextlib.suppress(OSError, smtplib.SMTPException):
             connection.close()
     return Outcome(ACCEPTED) if sent else Outcome(UNKNOWN, "邮件服务器未确认")
+
+
+# ---------------------------------------------------------------------------------------------
+# Showing a setting without giving it away
+
+
+def masked(value: str, keep: int = 4) -> str:
+    """A secret as the page shows it: its last characters only."""
+    if not value:
+        return ""
+    return "••••" + value[-keep:] if len(value) > keep * 2 else "••••"
+
+
+def masked_url(url: str) -> str:
+    """A webhook address without its key or token (they are what lets anyone post)."""
+    if not url:
+        return ""
+    parts = urllib.parse.urlsplit(url)
+    path = parts.path
+    if parts.query:
+        return f"{parts.scheme}://{parts.netloc}{path}?••••{parts.query[-4:]}"
+    head, _sep, tail = path.rpartition("/")
+    return f"{parts.scheme}://{parts.netloc}{head}/••••{tail[-4:]}" if tail else url

@@ -29,7 +29,10 @@ def unread_count(user) -> int:
         return 0
     cached = user.__dict__.get("_parkflow_unread")
     if cached is None:
-        cached = inbox(actor=user, unread=True).order_by()[:UNREAD_CAP].count()
+        # The recipient's own rows, as the "notification.read" grant says, asked directly: no
+        # role or principal lookups on every page.
+        unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+        cached = unread.order_by()[:UNREAD_CAP].count()
         user._parkflow_unread = cached
     return cached
 

@@ -12,7 +12,7 @@ from parkflow.core.db import service
 from parkflow.core.errors import Conflict, PermissionDenied, ValidationFailed
 from parkflow.core.validation import REASON_MAX_LENGTH, check_length
 
-from . import events, outbox, subscriptions
+from . import channels, events, outbox, subscriptions
 from .choices import RESENDABLE, ROBOTS, Channel
 from .choices import DeliveryStatus as S
 from .models import ChannelConfig, Delivery, Message, Notification, Subscription
@@ -26,7 +26,7 @@ from .selectors import subscription_roles
 
 def notification_mark_read(*, actor, notification: Notification) -> Notification:
     mine = access.get_restricted(
-        actor, "notification.read", Notification.objects, pk=notification.pk
+        actor, "notification.read", Notification.objects.all(), pk=notification.pk
     )
     if mine.read_at is None:
         mine.read_at = clock.now()
@@ -37,7 +37,7 @@ def notification_mark_read(*, actor, notification: Notification) -> Notification
 
 def notification_mark_all_read(*, actor) -> int:
     count = (
-        access.restrict(actor, "notification.read", Notification.objects)
+        access.restrict(actor, "notification.read", Notification.objects.all())
         .filter(read_at__isnull=True)
         .update(read_at=clock.now())
     )
@@ -116,31 +116,12 @@ def subscriptions_save(*, actor, choices: dict, role: str = "") -> dict:
 # Channel settings
 
 
-def masked(value: str, keep: int = 4) -> str:
-    """A secret as the page shows it: its last characters only."""
-    if not value:
-        return ""
-    return "••••" + value[-keep:] if len(value) > keep * 2 else "••••"
-
-
-def masked_url(url: str) -> str:
-    """A webhook address without its key or token (they are what lets anyone post)."""
-    if not url:
-        return ""
-    parts = urllib.parse.urlsplit(url)
-    path = parts.path
-    if parts.query:
-        return f"{parts.scheme}://{parts.netloc}{path}?••••{parts.query[-4:]}"
-    head, _sep, tail = path.rpartition("/")
-    return f"{parts.scheme}://{parts.netloc}{head}/••••{tail[-4:]}" if tail else url
-
-
 def _public(config: ChannelConfig) -> dict:
     return {
         "enabled": config.enabled,
         "name": config.name,
-        "webhook": masked_url(config.webhook_url),
-        "secret": masked(config.secret),
+        "webhook": channels.masked_url(config.webhook_url),
+        "secret": channels.masked(config.secret),
     }
 
 

@@ -13,7 +13,7 @@ urlpatterns = [
     path("deliveries/", views.delivery_log, name="deliveries"),
     path("deliveries/<int:pk>/resend/", views.delivery_resend, name="delivery_resend"),
     path("channels/", views.channel_list, name="channels"),
-    path("channels/new/", views.channel_create, name="channel_create"),
+    path("channels/new/<str:kind>/", views.channel_create, name="channel_create"),
     path("channels/<int:pk>/", views.channel_edit, name="channel_edit"),
     path("channels/<int:pk>/test/", views.channel_test, name="channel_test"),
 ]

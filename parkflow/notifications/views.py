@@ -15,7 +15,7 @@ from parkflow.core.forms import add_domain_error, domain_error_text
 from parkflow.core.generic_views import list_page
 from parkflow.core.views import get_or_404, safe_next, staff_page
 
-from . import events, selectors, services, subscriptions
+from . import channels, events, selectors, services, subscriptions
 from .choices import RESENDABLE, Channel
 from .forms import ChannelConfigForm, DeliveryFilterForm, ResendForm
 from .models import ChannelConfig
@@ -194,8 +194,8 @@ def delivery_resend(request, pk):
 
 
 def _decorate_config(config: ChannelConfig) -> ChannelConfig:
-    config.masked_webhook = services.masked_url(config.webhook_url)
-    config.masked_secret = services.masked(config.secret)
+    config.masked_webhook = channels.masked_url(config.webhook_url)
+    config.masked_secret = channels.masked(config.secret)
     return config
 
 
@@ -272,8 +272,7 @@ def _channel_form_page(request, *, kind, park, stored):
 
 @require_http_methods(["GET", "POST"])
 @staff_page("notification.configure")
-def channel_create(request):
-    kind = request.GET.get("kind", "")
+def channel_create(request, kind):
     if kind not in Channel.values:
         raise Http404
     park = None
