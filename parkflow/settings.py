@@ -103,7 +103,6 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "parkflow.workbench.context_processors.navigation",
-                "parkflow.notifications.context_processors.unread",
             ],
         },
     },

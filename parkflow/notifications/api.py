@@ -1,6 +1,6 @@
 """The inbox over the API (R-MON-2, R-PLT-2): one's own notifications, mark one or all read."""
 
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -44,6 +44,14 @@ class InboxQuerySerializer(serializers.Serializer):
     unread = serializers.BooleanField(required=False, default=False)
 
 
+@extend_schema_view(
+    list=extend_schema(
+        summary="My notifications, newest first (消息中心)",
+        parameters=[InboxQuerySerializer],
+        tags=["notifications"],
+    ),
+    retrieve=extend_schema(summary="One of my notifications", tags=["notifications"]),
+)
 class NotificationViewSet(
     PolicyViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):

@@ -1,19 +1,10 @@
-"""The notifications in the sidebar: everyone's inbox (with the unread badge) and
-subscriptions; the delivery log and channel settings for administrators."""
+"""The notifications in the sidebar: everyone's inbox and subscriptions (the unread count is
+the bell in the top bar, loaded after the page so no page pays for it); the delivery log and
+the channel settings for administrators."""
 
 from django.utils.translation import gettext_lazy as _
 
 from parkflow.core.registry import NavEntry, NavSection
-
-
-def _unread(user):
-    def badge():
-        from .selectors import unread_badge
-
-        return unread_badge(user)
-
-    return badge
-
 
 SECTIONS = [NavSection("messages", _("消息通知"), order=10)]
 
@@ -24,7 +15,6 @@ NAVIGATION = [
         "notifications:inbox",
         "bi-envelope",
         order=10,
-        badge=_unread,
     ),
     NavEntry("messages", _("我的订阅"), "notifications:subscriptions", "bi-toggles", order=20),
     NavEntry(

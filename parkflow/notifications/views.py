@@ -51,6 +51,18 @@ def _label_events(notifications):
 
 @require_GET
 @staff_page()
+def unread_badge(request):
+    """The bell's count, fetched by the top bar after the page loaded (and every minute): no
+    page pays for it, and it stays current while the page is open. One capped query."""
+    return render(
+        request,
+        "notifications/partials/_badge.html",
+        {"unread": selectors.unread_badge(request.user)},
+    )
+
+
+@require_GET
+@staff_page()
 def notification_open(request, pk):
     """Follow a message's link, marking it read on the way."""
     notification = get_or_404(selectors.notification_get_for_user, actor=request.user, pk=pk)

@@ -101,6 +101,7 @@ def _nothing(w):
 
 ROUTES = {
     "notifications:inbox": Route(STAFF, {"GET": 200}, None, None, _inbox, no_role=None),
+    "notifications:badge": Route(STAFF, {"GET": 200}, None, None, _inbox, no_role=None),
     "notifications:open": Route(STAFF, {"GET": 302}, None, None, _inbox, no_role=None),
     "notifications:read": Route(
         STAFF, {"POST": 302}, None, None, _inbox, no_role=None, writes=False
