@@ -51,6 +51,13 @@ EVENTS = [
         channels=(Channel.EMAIL, Channel.WECOM, Channel.DINGTALK, Channel.FEISHU),
     ),
     Event(
+        "notifications.welcome",
+        _("系统通知"),
+        _("平台发给全体人员的通知。"),
+        channels=(),
+        subscribable=False,
+    ),
+    Event(
         "notifications.test",
         _("渠道测试消息"),
         _("管理员在通知渠道页面发送的测试消息。"),
