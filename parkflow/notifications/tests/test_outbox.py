@@ -450,3 +450,26 @@ def test_the_letter_payloads_stay_within_wecoms_limit():
     content = channels.wecom_payload(letter)["markdown"]["content"]
     assert len(content.encode()) <= channels.WECOM_MAX_BYTES
     json.dumps(channels.feishu_payload(letter))
+
+
+@pytest.mark.parametrize("people", [1, 10])
+def test_publishing_costs_the_same_queries_for_one_recipient_or_ten(
+    park, people, django_assert_max_num_queries
+):
+    """Roles, subscriptions, channel settings and the rows are each one query (bulk inserts),
+    whatever the number of recipients."""
+    from .. import publish
+
+    channel(Channel.WECOM, park=park, url="http://127.0.0.1:9/hook?key=k")
+    channel(Channel.EMAIL)
+    recipients = [staff(Role.BUSINESS_STAFF, park) for _ in range(people)]
+    with django_assert_max_num_queries(9):
+        publish(
+            "testdomain.errand_assigned",
+            recipients=recipients,
+            park=park,
+            title="测试",
+        )
+    assert Notification.objects.count() == people
+    assert Delivery.objects.filter(channel=Channel.EMAIL).count() == people
+    assert Delivery.objects.filter(channel=Channel.WECOM).count() == 1
