@@ -32,7 +32,10 @@ import hashlib
 import hmac
 import http.client
 import json
+import logging
 import smtplib
+import socket
+import ssl
 import time
 import urllib.parse
 from dataclasses import dataclass
@@ -41,6 +44,8 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 
 from .choices import Channel
+
+logger = logging.getLogger(__name__)
 
 ACCEPTED, RETRY, REJECTED, UNKNOWN = "accepted", "retry", "rejected", "unknown"
 
@@ -67,6 +72,15 @@ RETRYABLE_CODES = {
     Channel.WECOM: {-1, 45009},  # system busy; API frequency out of limit
     Channel.DINGTALK: {-1, 130101},  # system busy; send too fast (20 a minute)
     Channel.FEISHU: {9499, 11232, 99991400},  # busy / frequency limited
+}
+
+# What the commonest refusals mean, for the delivery log.
+REJECTION_HINTS = {
+    310000: "：签名、关键词或 IP 校验未通过",  # DingTalk
+    19021: "：签名校验失败或时间戳过期",  # Feishu
+    19024: "：未包含自定义关键词",  # Feishu
+    93000: "：Webhook 地址无效",  # WeCom
+    40008: "：消息格式无效",  # WeCom
 }
 
 WECOM_MAX_BYTES = 4096
@@ -168,6 +182,22 @@ def feishu_payload(letter: Letter, *, card: bool = True) -> dict:
     }
 
 
+def network_reason(exc: BaseException) -> str:
+    """A network failure in the administrator's words (the delivery log shows no English);
+    the exception itself goes to the log."""
+    if isinstance(exc, ConnectionRefusedError):
+        return "连接被拒绝"
+    if isinstance(exc, TimeoutError):
+        return "连接超时"
+    if isinstance(exc, ssl.SSLError):
+        return "安全连接（TLS）失败"
+    if isinstance(exc, socket.gaierror):
+        return "域名无法解析"
+    if isinstance(exc, ConnectionError | http.client.HTTPException):
+        return "连接被中断"
+    return "网络错误"
+
+
 # ---------------------------------------------------------------------------------------------
 # HTTP: what went wrong *before* the request was complete is told apart from what went wrong
 # after it
@@ -196,18 +226,18 @@ def post_json(url: str, payload: dict) -> tuple[int, bytes]:
         try:
             conn.connect()
         except OSError as exc:  # refused, unreachable, connect timeout, TLS handshake
-            raise NotSent(f"连接失败：{exc}") from exc
+            raise NotSent(f"连接失败：{network_reason(exc)}，消息未发出") from exc
         conn.sock.settimeout(read_timeout)
         try:
             conn.request("POST", path, body=data, headers=headers)
         except OSError as exc:
             # sendall() failed: the request is incomplete and no server acts on half a body.
-            raise NotSent(f"发送中断：{exc}") from exc
+            raise NotSent(f"发送中断：{network_reason(exc)}，请求不完整，平台不会受理") from exc
         try:
             response = conn.getresponse()
             return response.status, response.read(65536)
         except (OSError, http.client.HTTPException) as exc:
-            raise MaybeSent(f"已发出请求但未收到应答：{exc}") from exc
+            raise MaybeSent(f"已发出请求但未收到应答：{network_reason(exc)}") from exc
     finally:
         conn.close()
 
@@ -215,9 +245,9 @@ def post_json(url: str, payload: dict) -> tuple[int, bytes]:
 def classify(kind: str, status: int, body: bytes) -> Outcome:
     """What the platform's answer means (see the module docstring)."""
     if status == 429 or status >= 500:
-        return Outcome(RETRY, f"HTTP {status}")
+        return Outcome(RETRY, f"平台暂时无法受理（HTTP {status}）")
     if not 200 <= status < 300:
-        return Outcome(REJECTED, f"HTTP {status}")
+        return Outcome(REJECTED, f"平台拒绝请求（HTTP {status}）")
     try:
         answer = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
@@ -233,10 +263,10 @@ def classify(kind: str, status: int, body: bytes) -> Outcome:
         return Outcome(UNKNOWN, "平台应答缺少结果码")
     if code == 0:
         return Outcome(ACCEPTED)
-    detail = f"{code} {text}".strip()[:300]
+    logger.info("%s robot answered %s %s", kind, code, text)
     if code in RETRYABLE_CODES.get(kind, ()):
-        return Outcome(RETRY, detail)
-    return Outcome(REJECTED, detail)
+        return Outcome(RETRY, f"平台限流或繁忙（错误码 {code}）")
+    return Outcome(REJECTED, f"平台拒收（错误码 {code}{REJECTION_HINTS.get(code, '')}）")
 
 
 def robot_request(kind: str, webhook_url: str, secret: str, letter: Letter, *, now=None):
@@ -267,11 +297,13 @@ def send_robot(kind: str, webhook_url: str, secret: str, letter: Letter) -> Outc
     try:
         url, payload = robot_request(kind, webhook_url, secret, letter)
         status, body = post_json(url, payload)
-    except ValueError as exc:
-        return Outcome(REJECTED, f"配置无效：{exc}")
+    except ValueError:
+        return Outcome(REJECTED, "配置无效：Webhook 地址不是 http(s) 地址")
     except NotSent as exc:
+        logger.info("%s robot not reached: %r", kind, exc.__cause__)
         return Outcome(RETRY, str(exc)[:300])
     except MaybeSent as exc:
+        logger.warning("%s robot: request sent, no answer: %r", kind, exc.__cause__)
         return Outcome(UNKNOWN, str(exc)[:300])
     return classify(kind, status, body)
 
@@ -291,13 +323,16 @@ def send_email(address: str, letter: Letter) -> Outcome:
     try:
         connection.open()
     except (OSError, smtplib.SMTPException) as exc:
-        return Outcome(RETRY, f"邮件服务器连接失败：{exc}"[:300])
+        logger.info("mail server: %s", exc)
+        return Outcome(RETRY, f"邮件服务器连接失败：{network_reason(exc)}")
     try:
         sent = connection.send_messages([mail])
     except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused) as exc:
-        return Outcome(REJECTED, f"邮件服务器拒收：{exc}"[:300])
+        logger.info("mail server: %s", exc)
+        return Outcome(REJECTED, "邮件服务器拒收（发件人或收件人被拒绝）")
     except (OSError, smtplib.SMTPException) as exc:
-        return Outcome(UNKNOWN, f"邮件发送中断：{exc}"[:300])
+        logger.info("mail server: %s", exc)
+        return Outcome(UNKNOWN, f"邮件发送中断：{network_reason(exc)}")
     finally:
         with contextlib.suppress(OSError, smtplib.SMTPException):
             connection.close()

@@ -277,10 +277,10 @@ def deliver(delivery_id: int) -> str | None:
         return None
     try:
         outcome = _send(delivery)
-    except Exception as exc:
+    except Exception:
         # A fault of ours after the claim: whether the request went out is not known.
         logger.exception("notification delivery %s failed", delivery_id)
-        outcome = channels.Outcome(channels.UNKNOWN, f"{type(exc).__name__}: {exc}")
+        outcome = channels.Outcome(channels.UNKNOWN, "发送程序出错，无法确认是否已发出（详见日志）")
     return finish(delivery, outcome)
 
 

@@ -117,7 +117,11 @@ def test_r_mon_2_a_wrong_secret_is_refused_by_the_platform_and_given_up_not_retr
     assert robot.accepted == [] and len(robot.requests) == 1
     delivery = _one_delivery(kind)
     assert delivery.status == S.GIVEN_UP
-    assert ("310000" if kind == Channel.DINGTALK else "19021") in delivery.last_error
+    assert delivery.last_error == (
+        "平台拒收（错误码 310000：签名、关键词或 IP 校验未通过）"
+        if kind == Channel.DINGTALK
+        else "平台拒收（错误码 19021：签名校验失败或时间戳过期）"
+    )
 
 
 def test_the_receiver_bites_a_signature_computed_the_other_way_round_is_refused(
@@ -182,7 +186,7 @@ def test_r_mon_2_a_500_is_retried_with_back_off_and_delivered_exactly_once(
         )
         delivery = _one_delivery(Channel.WECOM)
         assert (delivery.status, delivery.attempts) == (S.FAILED, 1)
-        assert "HTTP 500" in delivery.last_error
+        assert delivery.last_error == "平台暂时无法受理（HTTP 500）"
         assert delivery.next_attempt_at - clock.now() > datetime.timedelta(seconds=50)
         assert outbox.deliver_due() == 0  # not due yet: the back-off holds
         with time_machine.travel(clock.now() + datetime.timedelta(minutes=2)):
@@ -208,7 +212,7 @@ def test_r_mon_2_a_refused_connection_is_retried_and_delivered_exactly_once(
     )
     delivery = _one_delivery(Channel.WECOM)
     assert delivery.status == S.FAILED
-    assert "连接失败" in delivery.last_error
+    assert delivery.last_error == "连接失败：连接被拒绝，消息未发出"
     with (
         Receiver(robot, port=port),
         time_machine.travel(clock.now() + datetime.timedelta(minutes=2)),
