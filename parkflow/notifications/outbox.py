@@ -34,6 +34,7 @@ logger = logging.getLogger(__name__)
 
 _UNSET = object()
 TEST_EVENT = "notifications.test"
+MAX_MENTIONS = 20  # a group message names at most this many people
 LEASE_EXPIRED = "发送过程中断（进程中止或超时），无法确认平台是否已收到；请核实后再决定是否重发"
 
 
@@ -222,9 +223,12 @@ def letter_for(delivery: Delivery) -> channels.Letter:
     message = delivery.message
     mentions, mobiles = (), ()
     if delivery.channel in ROBOTS:
-        people = [n.recipient for n in message.notifications.select_related("recipient")]
-        mentions = tuple(str(p) for p in people)
-        mobiles = tuple(p.phone for p in people if getattr(p, "phone", ""))
+        rows = message.notifications.select_related("recipient").order_by("id")
+        people = [n.recipient for n in rows[: MAX_MENTIONS + 1]]
+        mentions = tuple(str(p) for p in people[:MAX_MENTIONS])
+        if len(people) > MAX_MENTIONS:
+            mentions += (f"等 {message.notifications.count()} 人",)
+        mobiles = tuple(p.phone for p in people[:MAX_MENTIONS] if getattr(p, "phone", ""))
     return channels.Letter(
         title=message.title,
         body=message.body,

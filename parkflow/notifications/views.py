@@ -110,9 +110,7 @@ def _posted_choices(request, rows) -> dict:
 @staff_page()
 def subscriptions_page(request):
     role = request.GET.get("role", "")
-    may_defaults = access.may_somewhere(request.user, "notification.defaults") and access.may(
-        request.user, "notification.defaults"
-    )
+    may_defaults = access.may(request.user, "notification.defaults")
     roles = selectors.subscription_roles() if may_defaults else []
     if role and role not in roles:
         raise Http404
