@@ -29,7 +29,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
-from . import access, audit, clock
+from . import access, audit, clock, signals
 from .choices import AlertStatus, Severity
 from .db import service
 from .errors import DomainError, PermissionDenied, ValidationFailed
@@ -295,6 +295,7 @@ def _open_alert(rule_: Rule, obj, params, now) -> Alert:
         last_seen_at=now,
     )
     audit.record(None, "alert.open", alert, after={"rule": rule_.code, "object": alert.object_repr})
+    signals.alert_opened.send(sender=Alert, alert=alert)
     return alert
 
 
