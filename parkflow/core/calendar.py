@@ -18,8 +18,8 @@ import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
-from django.db import transaction
-from django.db.models import Q, Subquery
+from django.db import connection, transaction
+from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext as _
 
@@ -307,9 +307,25 @@ def _fresh():
 # Answers: one query each on the index, day by day outside it
 
 
+# The three answers every deadline asks for are hand-written SQL, the same on SQLite and
+# PostgreSQL: the ORM's query building cost three times the database's own time (bench/sla.py).
+
+
+def _answer(sql: str, params) -> list[tuple]:
+    _fresh()
+    table = connection.ops.quote_name(BusinessDay._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(sql.format(table=table), params)
+        return cursor.fetchall()
+
+
+def _as_date(value) -> datetime.date:
+    return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value)
+
+
 def is_working_day(day: datetime.date) -> bool:
-    found = list(_fresh().filter(date=day).values_list("is_working_day", flat=True))
-    return found[0] if found else _loop_is_working_day(day)
+    found = _answer("SELECT is_working_day FROM {table} WHERE date = %s", [day.isoformat()])
+    return bool(found[0][0]) if found else _loop_is_working_day(day)
 
 
 def add_working_days(start: datetime.date, days: int) -> datetime.date:
@@ -318,21 +334,25 @@ def add_working_days(start: datetime.date, days: int) -> datetime.date:
         raise ValueError("days must be >= 0")
     if days == 0:
         return start
-    days_ = _fresh()
-    ordinal = days_.filter(date=start).values("working_ordinal")[:1]
-    found = list(
-        days_.filter(is_working_day=True, working_ordinal=Subquery(ordinal) + days).values_list(
-            "date", flat=True
-        )[:1]
+    found = _answer(
+        "SELECT d.date FROM {table} d WHERE d.is_working_day AND d.working_ordinal = "
+        "(SELECT s.working_ordinal FROM {table} s WHERE s.date = %s) + %s",
+        [start.isoformat(), days],
     )
-    return found[0] if found else _loop_add_working_days(start, days)
+    return _as_date(found[0][0]) if found else _loop_add_working_days(start, days)
 
 
 def working_days_between(start: datetime.date, end: datetime.date) -> int:
     """Working days in (start, end]: how many working days have elapsed from start to end."""
     if end <= start:
         return 0
-    ordinals = dict(_fresh().filter(date__in=(start, end)).values_list("date", "working_ordinal"))
+    ordinals = {
+        _as_date(day): ordinal
+        for day, ordinal in _answer(
+            "SELECT date, working_ordinal FROM {table} WHERE date IN (%s, %s)",
+            [start.isoformat(), end.isoformat()],
+        )
+    }
     if len(ordinals) == 2:
         return ordinals[end] - ordinals[start]
     return _loop_working_days_between(start, end)
@@ -435,6 +455,18 @@ class DayTable:
         if day not in self._info:
             self._info[day] = (_loop_is_working_day(day), _loop_ordinal(day))
         return self._info[day]
+
+    def prime_numbered(self, ordinals) -> None:
+        """Look up the working days of several ordinals in one query."""
+        missing = {n for n in ordinals if n not in self._by_ordinal}
+        if not missing or self._complete:
+            return
+        for day, ordinal in (
+            _fresh()
+            .filter(is_working_day=True, working_ordinal__in=missing)
+            .values_list("date", "working_ordinal")
+        ):
+            self._by_ordinal[ordinal] = day
 
     def numbered(self, ordinal: int) -> datetime.date:
         """The working day whose working ordinal is ``ordinal``."""

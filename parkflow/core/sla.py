@@ -345,10 +345,15 @@ def _position(moment: datetime.datetime, days: DayTable, hours: BusinessHours) -
     return (ordinal - 1) * hours.length + min(max(into, 0), hours.length)
 
 
+def _day_number(position: int, hours: BusinessHours) -> int:
+    """The ordinal of the working day a position falls in (ceil: a day's close is that day)."""
+    return -(-position // hours.length)
+
+
 def _moment(position: int, days: DayTable, hours: BusinessHours) -> datetime.datetime:
     """The inverse: the moment business time reaches ``position`` (a position at a day's close
     is that day's close, not the next morning)."""
-    number = -(-position // hours.length)  # the working day it falls in: ceil
+    number = _day_number(position, hours)
     into = position - (number - 1) * hours.length  # (0, length]
     return _opening(days.numbered(number), hours) + datetime.timedelta(microseconds=into)
 
@@ -399,9 +404,14 @@ def compute(
         else:
             length = int(target * 3600 * US)
         paused = sum(_position(b, days, hours) - _position(a, days, hours) for a, b in spans)
+        positions = {
+            ratio: start + paused + int(length * Decimal(str(ratio)))
+            for ratio in (1, warn_ratio, critical_ratio)
+        }
+        days.prime_numbered(_day_number(p, hours) for p in positions.values())
 
         def point(ratio):
-            return _moment(start + paused + int(length * Decimal(str(ratio))), days, hours)
+            return _moment(positions[ratio], days, hours)
 
     else:
         hours_ = target * (24 if unit == SlaUnit.CALENDAR_DAYS else 1)
