@@ -11,6 +11,17 @@ functions fall back to the statutory holidays of 《全国年节及纪念日放�
 2024, in force from 2025), computed with a lunar calendar; the adjusted working days and make-up
 days of such a year are unknown, so every answer that touches it is *provisional* — callers that
 show it use the ``*_detail`` variants or ``provisional_years`` and show the notice (D19).
+
+The answers come from ``BusinessDay``, an index with one row per date from 2020 to ten years
+ahead and the running number of working days (``working_ordinal``): "N working days after D" is
+the working day whose number is D's plus N, "working days between A and B" the difference of two
+numbers — one query each, however far apart (issue 8 §2). The index is derived from the two
+tables above and rebuilt in the transaction that changes them (``refresh_index``: the schedule
+entry, ``sync_calendar``, and through signals an admin edit of a day or a year), which also
+re-times the running SLA clocks the change moves (``core.sla``). Dates outside it are counted day
+by day, as before. For due dates of periodic duties: ``nth_working_day``,
+``first_working_day_of_month``, ``last_working_day_of_month``, ``next_working_day``,
+``previous_working_day``.
 """
 
 import datetime

@@ -522,11 +522,17 @@ def _not_started(declared: Clock) -> Conflict:
     )
 
 
-def _wrong_state(declared: Clock, row: SlaClock, action) -> Conflict:
+WRONG_STATE = {
+    "pause": gettext_lazy("“%(label)s”当前为“%(state)s”，不能暂停。"),
+    "resume": gettext_lazy("“%(label)s”当前为“%(state)s”，不能恢复。"),
+    "regrade": gettext_lazy("“%(label)s”当前为“%(state)s”，不能调整时限。"),
+}
+
+
+def _wrong_state(declared: Clock, row: SlaClock, operation: str) -> Conflict:
     return Conflict(
         "sla_wrong_state",
-        _("“%(label)s”当前为“%(state)s”，不能%(action)s。")
-        % {"label": declared.label, "state": row.get_state_display(), "action": action},
+        str(WRONG_STATE[operation]) % {"label": declared.label, "state": row.get_state_display()},
         requirement=declared.requirement,
     )
 
@@ -602,7 +608,7 @@ def pause(*, actor, obj, clock, reason: str = "", authorised_by: str = "") -> Sl
     if row is None:
         raise _not_started(declared)
     if row.state != SlaState.RUNNING:
-        raise _wrong_state(declared, row, _("暂停计时"))
+        raise _wrong_state(declared, row, "pause")
     now = _now()
     row.state, row.paused_at = SlaState.PAUSED, now
     row.pauses = [*row.pauses, {"from": now.isoformat(), "to": None, "reason": reason[:200]}]
@@ -634,7 +640,7 @@ def resume(*, actor, obj, clock, reason: str = "", authorised_by: str = "") -> S
     if row is None:
         raise _not_started(declared)
     if row.state != SlaState.PAUSED:
-        raise _wrong_state(declared, row, _("恢复计时"))
+        raise _wrong_state(declared, row, "resume")
     before = {"sla_state": row.state, "due_at": row.due_at, "paused_at": row.paused_at}
     _close_pause(row, _now())
     row.state = SlaState.RUNNING
@@ -656,7 +662,7 @@ def regrade(
     if row is None:
         raise _not_started(declared)
     if not row.is_active:
-        raise _wrong_state(declared, row, _("调整时限"))
+        raise _wrong_state(declared, row, "regrade")
     before = _facts(row)
     row.unit, row.target = _grade_target(declared, grade)
     row.grade = grade

@@ -543,3 +543,16 @@ def test_removing_the_clock_services_access_check_fails_the_generated_tests(
         generated.test_service_refuses_who_may_not_and_writes_nothing(
             "parkflow.core.sla.pause", park, other_park, monkeypatch
         )
+
+
+def test_the_time_left_reads_in_english_too():
+    from django.utils import translation
+
+    day = sla.DEFAULT_HOURS.length
+    left = sla.Remaining(2 * day + 3 * 3600 * sla.US, True, day, False)
+    late = sla.Remaining(-(45 * 60 * sla.US), True, day, True)
+    assert sla.remaining_text(left) == "剩余 2 个工作日 3 小时"
+    assert sla.remaining_text(late) == "已超时 45 分钟"
+    with translation.override("en"):
+        assert sla.remaining_text(left) == "2 working day(s) 3 h left"
+        assert sla.remaining_text(late) == "45 min overdue"
