@@ -163,3 +163,24 @@ def test_a_deadline_in_a_year_without_its_notice_says_so(client, park, clerk):
         client.force_login(clerk)
         block = _clock_block(client.get(made.get_absolute_url()).content.decode())
     assert "data-calendar-provisional" in block and "暂按法定节假日推算" in block
+
+
+def test_the_list_shows_each_due_time_overdue_in_red_with_a_fixed_number_of_queries(
+    client, park, clerk, django_assert_max_num_queries
+):
+    with at(2026, 11, 27, 10):
+        late = submitted(park, clerk, title="逾期事项")
+    with at(2026, 12, 2, 10):
+        on_time = submitted(park, clerk, title="新事项")
+    with at(2026, 12, 3, 11):
+        client.force_login(clerk)
+        with django_assert_max_num_queries(30) as few:
+            client.get(reverse("testdomain:list"))
+        for i in range(5):
+            submitted(park, clerk, title=f"更多{i}")
+        with django_assert_max_num_queries(len(few.captured_queries)):
+            html = client.get(reverse("testdomain:list")).content.decode()
+    row_late = re.search(rf'{late.get_absolute_url()}".*?</tr>', html, re.S).group(0)
+    row_new = re.search(rf'{on_time.get_absolute_url()}".*?</tr>', html, re.S).group(0)
+    assert "data-overdue" in row_late and "2026年12月2日 17:30" in row_late
+    assert "data-overdue" not in row_new and "2026年12月7日 17:30" in row_new
