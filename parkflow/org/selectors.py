@@ -20,20 +20,26 @@ def people_in_scope(*, actor):
     return User.objects.filter(pk__in=qs.values("pk"))
 
 
+def _role_assignments() -> Prefetch:
+    return Prefetch(
+        "role_assignments", queryset=RoleAssignment.objects.select_related("unit").order_by("id")
+    )
+
+
+def with_roles_and_compliance(people):
+    """``people`` with their roles (and units) and their compliance records, as the people
+    pages show them."""
+    return people.prefetch_related(
+        _role_assignments(),
+        Prefetch("compliance_records", queryset=ComplianceRecord.objects.order_by("valid_until")),
+    )
+
+
 def person_get_for_user(*, actor, pk):
     from parkflow.core.errors import NotFound
 
     try:
-        return (
-            people_in_scope(actor=actor)
-            .prefetch_related(
-                Prefetch(
-                    "role_assignments",
-                    queryset=RoleAssignment.objects.select_related("unit").order_by("id"),
-                )
-            )
-            .get(pk=pk)
-        )
+        return people_in_scope(actor=actor).prefetch_related(_role_assignments()).get(pk=pk)
     except (User.DoesNotExist, ValueError, TypeError, OverflowError):
         raise NotFound() from None
 

@@ -1,30 +1,15 @@
 """The sidebar and the workbench are rendered from what the apps declare (core.registry)."""
 
-import types
-
-import pytest
 from django.urls import reverse
 
-from parkflow.core import registry
 from parkflow.core.registry import NavEntry, NavSection, WorkbenchCard
+from parkflow.core.tests import test_registry
 from parkflow.org.choices import Role
 from parkflow.org.tests.factories import UserFactory, staff
 from parkflow.workbench.context_processors import sections_for
 
-
-@pytest.fixture
-def declared(monkeypatch):
-    extra: dict[str, list] = {}
-    real = registry._app_modules
-    monkeypatch.setattr(registry, "_app_modules", lambda name: [*real(name), *extra.get(name, [])])
-    registry.clear()
-
-    def add(module_name, **attributes):
-        extra.setdefault(module_name, []).append(types.SimpleNamespace(**attributes))
-        registry.clear()
-
-    yield add
-    registry.clear()
+# Fake app modules added to what discovery finds, as in the kernel's own registry tests.
+declared = test_registry.declared
 
 
 def _labels(sections):
