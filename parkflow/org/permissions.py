@@ -91,4 +91,10 @@ PERMISSIONS = [
             "calendar.manage": frozenset({R.SYSTEM_ADMIN, R.OFFICE_STAFF}),
         },
     ),
+    # SLA settings (business hours, each clock's targets) are group-wide: everyone reads them,
+    # a system administrator at headquarters changes them (core.sla, issue 8 §2).
+    Permissions(
+        model="core.SlaSetting",
+        actions={"sla.view": ALL_STAFF, "sla.configure": frozenset({R.SYSTEM_ADMIN})},
+    ),
 ]
