@@ -20,6 +20,7 @@ from .api import (
     ScopedViewSetMixin,
     SubjectMixin,
     person_field,
+    service_step,
     staff_users,
 )
 from .choices import AlertStatus, ReviewDecision, Severity
@@ -108,6 +109,20 @@ class AlertResolveSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=REASON_MAX_LENGTH, allow_blank=True)
 
 
+def _alert_step(name, service, body, summary):
+    """An alert action: the service on the alert, the alert as it is afterwards in the answer."""
+    return service_step(
+        name,
+        service,
+        obj="alert",
+        input=body,
+        output=AlertSerializer,
+        reread=True,
+        summary=summary,
+        tags=["alerts"],
+    )
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="List alerts in my scope (预警列表)",
@@ -140,41 +155,18 @@ class AlertViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
             params["status"] = ""
         return alerts.alert_list(actor=self.request.user, **params)
 
-    @extend_schema(
-        summary="Acknowledge an alert (确认)",
-        request=AlertNoteSerializer,
-        responses=AlertSerializer,
-        tags=["alerts"],
+    acknowledge = _alert_step(
+        "acknowledge", alerts.alert_acknowledge, AlertNoteSerializer, "Acknowledge an alert (确认)"
     )
-    @action(detail=True, methods=["post"])
-    def acknowledge(self, request, pk=None):
-        return self.service_action(
-            alerts.alert_acknowledge, obj="alert", input=AlertNoteSerializer, reread=True
-        )
-
-    @extend_schema(
-        summary="Assign an alert to a person (指派)",
-        request=AlertAssignSerializer,
-        responses=AlertSerializer,
-        tags=["alerts"],
+    assign = _alert_step(
+        "assign", alerts.alert_assign, AlertAssignSerializer, "Assign an alert to a person (指派)"
     )
-    @action(detail=True, methods=["post"])
-    def assign(self, request, pk=None):
-        return self.service_action(
-            alerts.alert_assign, obj="alert", input=AlertAssignSerializer, reread=True
-        )
-
-    @extend_schema(
-        summary="Resolve an alert by hand (findings about past events only)",
-        request=AlertResolveSerializer,
-        responses=AlertSerializer,
-        tags=["alerts"],
+    resolve = _alert_step(
+        "resolve",
+        alerts.alert_resolve,
+        AlertResolveSerializer,
+        "Resolve an alert by hand (findings about past events only)",
     )
-    @action(detail=True, methods=["post"])
-    def resolve(self, request, pk=None):
-        return self.service_action(
-            alerts.alert_resolve, obj="alert", input=AlertResolveSerializer, reread=True
-        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -268,20 +260,19 @@ class ReviewViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = ReviewFilter
     policy = {"list": "review.view", "retrieve": "review.view", "decide": "review.view"}
 
-    @extend_schema(
+    decide = service_step(
+        "decide",
+        gates.review_decide,
+        obj="review",
+        input=ReviewDecideSerializer,
+        output=ReviewSerializer,
+        reread=True,
         summary="Decide a review: approve, reject or return with a written opinion",
         description="Self-review, a declared conflict of interest and a lapsed compliance "
         "status are refused (R-ORG-4, R-ORG-5); a change to the content since the request "
         "makes the review void (409).",
-        request=ReviewDecideSerializer,
-        responses=ReviewSerializer,
         tags=["reviews"],
     )
-    @action(detail=True, methods=["post"])
-    def decide(self, request, pk=None):
-        return self.service_action(
-            gates.review_decide, obj="review", input=ReviewDecideSerializer, reread=True
-        )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -40,6 +40,31 @@ class ReviewDecision(models.TextChoices):
 
 
 @status_colours(
+    "sla",
+    {
+        "running": "info",
+        "paused": "muted",
+        "met": "success",
+        "breached": "danger",
+        "cancelled": "slate",
+    },
+)
+class SlaState(models.TextChoices):
+    RUNNING = "running", _("计时中")
+    PAUSED = "paused", _("已暂停")
+    MET = "met", _("按时完成")
+    BREACHED = "breached", _("超时完成")
+    CANCELLED = "cancelled", _("已取消")
+
+
+class SlaUnit(models.TextChoices):
+    CALENDAR_HOURS = "calendar_hours", _("自然小时")
+    CALENDAR_DAYS = "calendar_days", _("自然日")
+    WORKING_DAYS = "working_days", _("工作日")
+    WORKING_HOURS = "working_hours", _("工作小时")
+
+
+@status_colours(
     "verification",
     {
         "queued": "slate",

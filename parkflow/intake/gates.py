@@ -47,28 +47,30 @@ def _brand_authorisation_decided(actor, review):
     brand_authorisation_record_outcome(actor=actor, review=review)
 
 
+# The two reviews of an enterprise's registration facts (admission, and the quarterly re-check
+# of an admitted one) differ only in what their decision does, and who asked.
+ENTERPRISE_REVIEW = {
+    "reviewer_roles": REVIEWER_ROLES,
+    "article": "Art.10",
+    "requirement": "R-ENT-3",
+    "content": _reviewed_content,
+    "excluded": lambda user, enterprise: _excluded_for(enterprise, user),
+}
+
 register(
     Gate(
+        **ENTERPRISE_REVIEW,
         code=ADMISSION,
         label=_("企业准入资质审核"),
-        reviewer_roles=REVIEWER_ROLES,
-        article="Art.10",
-        requirement="R-ENT-3",
-        content=_reviewed_content,
-        excluded=lambda user, enterprise: _excluded_for(enterprise, user),
         on_decided=_admission_decided,
     )
 )
 register(
     Gate(
+        **ENTERPRISE_REVIEW,
         code=SPOT_CHECK,
         label=_("季度资质抽查"),
-        reviewer_roles=REVIEWER_ROLES,
-        article="Art.10",
-        requirement="R-ENT-3",
-        content=_reviewed_content,
         requester=lambda enterprise: None,
-        excluded=lambda user, enterprise: _excluded_for(enterprise, user),
         on_decided=_spot_check_decided,
     )
 )
