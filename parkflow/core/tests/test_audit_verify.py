@@ -284,9 +284,11 @@ def test_an_in_place_edit_before_the_checkpoint_is_left_to_the_full_verification
 
 
 def test_a_checkpoint_forged_in_the_database_is_not_believed(auditor, park):
-    early = _record(park, 5)
+    _record(park, 3)
+    genuine = _verify(auditor, full=True)  # signed with the key, which is not in the database
+    later = _record(park, 3, start=3)
     _attacker_disables_the_triggers()
-    _raw("UPDATE core_auditevent SET reason = 'x' WHERE id = %s", [early[1].pk])
+    _raw("UPDATE core_auditevent SET reason = 'x' WHERE id = %s", [later[1].pk])
     head = AuditSeal.objects.order_by("-seq").first()
     # Someone with the database but not the key claims the chain was verified up to its head.
     AuditVerification.objects.create(
@@ -299,11 +301,11 @@ def test_a_checkpoint_forged_in_the_database_is_not_believed(auditor, park):
         head_event_id=head.event_id,
         signature="0" * 64,
     )
-    assert audit_verify.latest_checkpoint() is None
+    assert audit_verify.latest_checkpoint().seq == genuine.to_seq  # the forged one is passed over
 
     run = _verify(auditor)
 
-    assert run.from_seq == 0 and run.broken_event_id == early[1].pk
+    assert run.from_seq == genuine.to_seq and run.broken_event_id == later[1].pk
 
 
 def test_a_checkpoint_needs_the_key_and_is_bound_to_its_run(auditor, park, settings):
