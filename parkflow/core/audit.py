@@ -763,7 +763,7 @@ def events_for(obj: models.Model):
         AuditEvent.objects.filter(
             content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
         )
-        .select_related("actor")
+        .select_related("actor", "seal")
         .order_by("id")
     )
 
