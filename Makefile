@@ -56,7 +56,11 @@ e2e: install
 # on PostgreSQL (bench/sla.py: the set-based overdue and due-soon selectors, the calendar loop vs
 # its working-ordinal index; BENCH_SLA_DATABASE_URL, default database parkflow_bench_sla,
 # re-created each run; skipped when PostgreSQL is not reachable), results in
-# bench/results/sla-latest.txt. make bench SLA=1: the SLA part alone. make bench SCALE=1: every
+# bench/results/sla-latest.txt; then the audit chain at 1,000,000 events on PostgreSQL
+# (bench/audit.py: appends with 1 and 8 writers, verification speed, writers during a sweep;
+# BENCH_AUDIT_DATABASE_URL, default database pf_audit_bench, kept between runs; skipped when
+# PostgreSQL is not reachable), results in bench/results/audit-latest.txt. make bench SLA=1 /
+# AUDIT=1: that part alone. make bench SCALE=1: every
 # list at demo size and at group scale on PostgreSQL (bench/scale.py; BENCH_DEMO_DATABASE_URL,
 # BENCH_SCALE_DATABASE_URL), results in bench/results/scale-latest.txt.
 bench: install
@@ -64,9 +68,12 @@ ifeq ($(SCALE),1)
 	$(PY) bench/scale.py
 else ifeq ($(SLA),1)
 	$(PY) bench/sla.py
+else ifeq ($(AUDIT),1)
+	$(PY) bench/audit.py
 else
 	$(PY) bench/run.py
 	$(PY) bench/sla.py
+	$(PY) bench/audit.py
 endif
 
 lint: install
