@@ -292,6 +292,11 @@ class RuleSerializer(serializers.Serializer):
     param_bounds = serializers.DictField(
         help_text="Per parameter: type (int, float, bool, str), min and max (inclusive)"
     )
+    levels = serializers.ListField(
+        child=serializers.DictField(),
+        help_text="The escalation ladder above the base severity, mildest first: severity, "
+        "condition in words (with the parameters in force), roles told (R-CMP-7)",
+    )
     enabled = serializers.BooleanField()
     resolvable_by_hand = serializers.BooleanField()
     updated_at = serializers.DateTimeField(allow_null=True)
@@ -306,6 +311,7 @@ class RuleConfigureSerializer(serializers.Serializer):
 
 
 def _rule_row(rule_: rules.Rule, setting: RuleSetting | None) -> dict:
+    params = rules.effective_params(rule_, setting.params if setting else {})[0]
     return {
         "code": rule_.code,
         "title": str(rule_.title),
@@ -313,13 +319,21 @@ def _rule_row(rule_: rules.Rule, setting: RuleSetting | None) -> dict:
         "requirement": rule_.requirement,
         "severity": rule_.severity,
         "model": rule_.model,
-        "params": rules.effective_params(rule_, setting.params if setting else {})[0],
+        "params": params,
         "defaults": dict(rule_.defaults),
         "param_labels": {k: str(v) for k, v in rule_.param_labels.items()},
         "param_bounds": {
             k: {"type": spec.type.__name__, "min": spec.min, "max": spec.max}
             for k, spec in rule_.param_specs.items()
         },
+        "levels": [
+            {
+                "severity": level.severity,
+                "when": level.describe(params),
+                "notify": list(level.notify),
+            }
+            for level in rule_.levels
+        ],
         "enabled": setting.enabled if setting else True,
         "resolvable_by_hand": rule_.resolvable_by_hand,
         "updated_at": setting.updated_at if setting else None,

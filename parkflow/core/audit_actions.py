@@ -97,6 +97,7 @@ AUDIT_ACTIONS = {
     "alert.assign": (_("指派预警"), _("{actor} 指派了预警“{object}”的处理人")),
     "alert.resolve": (_("解除预警"), _("{actor} 解除了预警“{object}”")),
     "alert.auto_resolve": (_("预警自动解除"), _("条件已消除，系统自动解除预警“{object}”")),
+    "alert.escalate": (_("预警升级"), _("系统将预警“{object}”升级")),
     "rule.configure": (_("修改规则参数"), _("{actor} 修改了规则“{object}”的参数")),
     "audit.verify": (_("验证哈希链"), _("{actor} 验证了审计哈希链")),
     "review.request": (_("发起审查"), _("{actor} 为“{object}”发起审查")),
@@ -118,7 +119,11 @@ AUDIT_KEYS = {
     "object": _("对象"),
     "params": _("参数"),
     "enabled": _("启用"),
+    "notify": _("升级通知"),
+    "recipients": _("通知人员"),
 }
+# An escalation's ``notify`` holds role codes (labelled by org, which owns roles) and this token.
+AUDIT_VALUES = {"notify": {"assignee": _("经办人")}}
 
 
 def _verify_details(a):
@@ -143,4 +148,4 @@ AUDIT_DETAILS = {
     "review.withdraw": lambda a: [],
     "audit.verify": _verify_details,
 }
-register(AUDIT_ACTIONS, keys=AUDIT_KEYS, details=AUDIT_DETAILS)
+register(AUDIT_ACTIONS, keys=AUDIT_KEYS, values=AUDIT_VALUES, details=AUDIT_DETAILS)

@@ -202,7 +202,8 @@ def test_the_detail_panel_and_status_colour_render(client, park, clerk):
 def test_the_rule_raises_an_alert_for_a_stale_errand(park, clerk):
     made = submitted(park, clerk, title="消防通道检查")
     rule = rules.get_rule("testdomain.errand_stale")
-    assert rule.param_specs["days"].type is int and rule.defaults == {"days": 7}
+    assert rule.param_specs["days"].type is int
+    assert rule.defaults == {"days": 7, "serious_days": 14, "critical_days": 28}
     rules.sweep_rule("testdomain.errand_stale")
     assert not Alert.objects.filter(rule_code="testdomain.errand_stale").exists()
     Errand.objects.filter(pk=made.pk).update(
