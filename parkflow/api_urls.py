@@ -10,6 +10,7 @@ from parkflow.core.api_views import (
     ReviewViewSet,
     RuleViewSet,
 )
+from parkflow.duties.api import DutyTaskViewSet
 from parkflow.enterprises.api import EnterpriseViewSet
 from parkflow.enterprises.api_import import ImportBatchViewSet
 from parkflow.intake.api import (
@@ -56,6 +57,7 @@ router.register("org/units", OrgUnitViewSet, basename="org-unit")
 router.register("org/emergency-contacts", EmergencyContactViewSet, basename="emergency-contact")
 router.register("org/compliance-records", ComplianceRecordViewSet, basename="compliance-record")
 router.register("auth/tokens", ApiTokenViewSet, basename="api-token")
+router.register("duty-tasks", DutyTaskViewSet, basename="duty-task")
 
 
 app_name = "api"

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "parkflow.core",
     "parkflow.org",
+    "parkflow.duties",
     "parkflow.enterprises",
     "parkflow.intake",
     "parkflow.portal",
@@ -343,6 +344,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 PARKFLOW_ADMISSION_REVIEWERS = int(os.environ.get("PARKFLOW_ADMISSION_REVIEWERS", "2"))
 PARKFLOW_SPOT_CHECK_RATE = os.environ.get("PARKFLOW_SPOT_CHECK_RATE", "0.10")
+# The compliance calendar tells a task's owner this many days before it falls due (R-MON-3).
+PARKFLOW_DUTY_REMIND_DAYS = int(os.environ.get("PARKFLOW_DUTY_REMIND_DAYS", "3"))
 PARKFLOW_PORTAL_APPLY_PER_HOUR = int(os.environ.get("PARKFLOW_PORTAL_APPLY_PER_HOUR", "10"))
 # Register import (R-PLT-5): largest file and most rows per sheet in one batch.
 PARKFLOW_IMPORT_MAX_BYTES = int(os.environ.get("PARKFLOW_IMPORT_MAX_MB", "20")) * 1024 * 1024
