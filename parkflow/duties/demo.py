@@ -33,6 +33,7 @@ def demo_pdf(title: str, lines: list[str]) -> bytes:
     buffer = io.BytesIO()
     width, height = landscape(A5)
     pdf = canvas.Canvas(buffer, pagesize=(width, height), invariant=1)
+    title = str(title)
     pdf.setTitle(title)
     pdf.setFont("STSong-Light", 18)
     pdf.drawCentredString(width / 2, height - 60, title)
@@ -49,8 +50,9 @@ def _evidence(task, duty):
 
     if Evidence.NOTE in duty.evidence:
         return {"note": f"{task.title}：已按期完成，详见部门台账。"}
-    content = demo_pdf(duty.title, [task.title, f"截止日期：{task.due_on:%Y年%m月%d日}"])
-    upload = SimpleUploadedFile(f"{duty.title}.pdf", content, content_type="application/pdf")
+    title = str(duty.title)
+    content = demo_pdf(title, [task.title, f"截止日期：{task.due_on:%Y年%m月%d日}"])
+    upload = SimpleUploadedFile(f"{title}.pdf", content, content_type="application/pdf")
     return {"note": "附件为签字版记录。", "file": upload}
 
 

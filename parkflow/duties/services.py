@@ -45,7 +45,7 @@ SYSTEM_OPERATIONS = {
 # Generation
 
 
-def units_in_scope(scope: str):
+def _units_in_scope(scope: str):
     """The organisation units a duty of ``scope`` falls on, in the tree's order."""
     units = OrgUnit.objects.order_by("sort_order", "id")
     condition = {
@@ -71,7 +71,7 @@ def _holders(role: str) -> list[RoleAssignment]:
     )
 
 
-def owner_for(unit: OrgUnit, holders: list[RoleAssignment]):
+def _owner_for(unit: OrgUnit, holders: list[RoleAssignment]):
     """Who owns a unit's task (责任到人, Art.4): the longest-standing holder of the role in the
     unit itself, else in the unit's park, else at headquarters; None when nobody holds it (the
     task is then the role's pool in its park, and the office may hand it to someone)."""
@@ -93,7 +93,7 @@ def _title(duty: Duty, period: Period, unit: OrgUnit) -> str:
 @service
 def _generate(duty: Duty, period: Period, due: datetime.date) -> int:
     """The tasks of one duty and period that do not exist yet; returns how many were created."""
-    units = list(units_in_scope(duty.unit_scope))
+    units = list(_units_in_scope(duty.unit_scope))
     existing = set(
         DutyTask.objects.filter(duty=duty.code, period=period.key).values_list("unit_id", flat=True)
     )
@@ -103,7 +103,7 @@ def _generate(duty: Duty, period: Period, due: datetime.date) -> int:
     holders = _holders(duty.owner_role)
     now, created = clock.now(), 0
     for unit in missing:
-        owner = owner_for(unit, holders)
+        owner = _owner_for(unit, holders)
         task, made = DutyTask.objects.get_or_create(
             duty=duty.code,
             unit=unit,
@@ -133,9 +133,11 @@ def _generate(duty: Duty, period: Period, due: datetime.date) -> int:
 def duty_tasks_generate(*, today: datetime.date | None = None) -> int:
     """Create the tasks whose time has come (R-MON-3): for every declared duty, the current
     period's — and the next period's when its lead time reaches back into today — once per
-    unit. Each duty and period in its own transaction; returns the number created."""
+    unit. Each duty and period in its own transaction; a run that created tasks leaves one
+    ``duty_calendar.generate`` event with the count. Returns the number created."""
     today = today or clock.today()
     created = 0
+    by_duty: dict[str, int] = {}
     for duty in all_duties().values():
         current = duty.period_of(today)
         for period in (current, current.next()):
@@ -144,8 +146,24 @@ def duty_tasks_generate(*, today: datetime.date | None = None) -> int:
             due = duty.due(period)
             if duty.opens(period, due) > today:
                 continue
-            created += _generate(duty, period, due)
+            made = _generate(duty, period, due)
+            if made:
+                by_duty[f"{duty.code}@{period.key}"] = made
+            created += made
+    if created:
+        _record_run(today, created, by_duty)
     return created
+
+
+@service
+def _record_run(today, created: int, by_duty: dict) -> None:
+    audit.record(
+        None,
+        "duty_calendar.generate",
+        None,
+        after={"date": today, "created": created, "periods": len(by_duty)},
+        object_repr=str(_("合规日历")),
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -161,7 +161,7 @@ def _reassign_candidates(task):
     )
 
 
-def _task_page(request, task, *, form=None, reassign_form=None, status=200):
+def _task_page(request, task, *, form=None, reassign_form=None, status=200, refusal=""):
     user = request.user
     duty = get_duty(task.duty)
     is_open = task.status == TaskStatus.OPEN
@@ -176,6 +176,8 @@ def _task_page(request, task, *, form=None, reassign_form=None, status=200):
         "task": task,
         "duty": duty,
         "form": form if can_complete else None,
+        # A refusal of a form the user may not see (someone else's task) is said on top.
+        "refusal": refusal if not can_complete else "",
         "reassign_form": reassign_form if can_reassign else None,
         "owner_role_label": access.role_label(task.owner_role) or task.owner_role,
         "events": audit.events_for(task),
@@ -198,18 +200,18 @@ def task_detail(request, pk):
     form = TaskCompleteForm(
         request.POST, request.FILES, link_choices=_link_choices(duty, user, task)
     )
-    status = 200
+    status, refusal = 400, ""
     if form.is_valid():
         try:
             services.task_complete(actor=user, task=task, **form.service_kwargs())
         except DomainError as exc:
             add_domain_error(form, exc)
-            status = exc.status_code
+            status, refusal = exc.status_code, domain_error_text(exc)
         else:
             messages.success(request, _("任务“%(task)s”已完成。") % {"task": task.title})
             return redirect("duties:task_detail", pk=task.pk)
     task.refresh_from_db()
-    return _task_page(request, task, form=form, status=status)
+    return _task_page(request, task, form=form, status=status, refusal=refusal)
 
 
 @require_POST
