@@ -3,7 +3,7 @@ allows it (findings about past events). Opening and automatic resolution are the
 
 from django.utils.translation import gettext_lazy as _
 
-from . import access, audit, clock
+from . import access, audit, clock, signals
 from .choices import AlertStatus
 from .db import service
 from .errors import Conflict, ValidationFailed
@@ -65,6 +65,7 @@ def alert_assign(*, actor, alert: Alert, assignee) -> Alert:
     alert.assignee = assignee
     alert.save(update_fields=["assignee"])
     audit.record(actor, "alert.assign", alert, before=before, after={"assignee": assignee.pk})
+    signals.alert_assigned.send(sender=Alert, alert=alert, actor=actor)
     return alert
 
 

@@ -37,3 +37,28 @@ class ReviewDecision(models.TextChoices):
     REJECT = "reject", _("不通过")
     RETURN = "return", _("退回修改")
     WITHDRAWN = "withdrawn", _("已撤销")
+
+
+@status_colours(
+    "sla",
+    {
+        "running": "info",
+        "paused": "muted",
+        "met": "success",
+        "breached": "danger",
+        "cancelled": "slate",
+    },
+)
+class SlaState(models.TextChoices):
+    RUNNING = "running", _("计时中")
+    PAUSED = "paused", _("已暂停")
+    MET = "met", _("按时完成")
+    BREACHED = "breached", _("超时完成")
+    CANCELLED = "cancelled", _("已取消")
+
+
+class SlaUnit(models.TextChoices):
+    CALENDAR_HOURS = "calendar_hours", _("自然小时")
+    CALENDAR_DAYS = "calendar_days", _("自然日")
+    WORKING_DAYS = "working_days", _("工作日")
+    WORKING_HOURS = "working_hours", _("工作小时")

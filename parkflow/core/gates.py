@@ -19,7 +19,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from . import access, audit, clock
+from . import access, audit, clock, signals
 from .audit import canonical
 from .choices import ReviewDecision
 from .db import service
@@ -239,6 +239,7 @@ def review_request(
             "assigned_to": getattr(assigned_to, "pk", None),
         },
     )
+    signals.review_requested.send(sender=Review, review=review)
     return review
 
 
@@ -294,6 +295,7 @@ def review_decide(*, actor, review: Review, decision: str, opinion: str = "") ->
     )
     if review.decision != ReviewDecision.APPROVE:
         _withdraw_rest_of_round(review)
+    signals.review_decided.send(sender=Review, review=review)
     if gate.on_decided:
         gate.on_decided(actor, review)
     return review

@@ -369,6 +369,7 @@ def _open_alert(rule_: Rule, obj, params, now) -> Alert:
         last_seen_at=now,
     )
     audit.record(None, "alert.open", alert, after={"rule": rule_.code, "object": alert.object_repr})
+    signals.alert_opened.send(sender=Alert, alert=alert)
     return alert
 
 

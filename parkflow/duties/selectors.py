@@ -11,7 +11,7 @@ from .models import DutyTask
 
 
 def _tasks():
-    return DutyTask.objects.select_related("unit", "owner", "completed_by")
+    return DutyTask.objects.select_related("unit", "park", "owner", "completed_by")
 
 
 def task_list(

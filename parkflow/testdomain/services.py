@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from parkflow.core import access, audit
 from parkflow.core.db import service
 from parkflow.core.errors import ValidationFailed
+from parkflow.notifications import publish
 
 from .models import Errand
 
@@ -33,4 +34,14 @@ def errand_assign(*, actor, errand: Errand, assignee) -> Errand:
     errand.assignee = assignee
     errand.save(update_fields=["assignee", "updated_at"])
     audit.record(actor, "errand.assign", errand, before=before, after={"assignee": assignee.pk})
+    # The assignee learns of it (R-MON-2): written with the change, sent after commit.
+    publish(
+        "testdomain.errand_assigned",
+        obj=errand,
+        recipients=[assignee],
+        exclude=[actor],
+        title=_("事项指派给您：%(title)s") % {"title": errand.title},
+        body=_("%(actor)s 指定您为事项“%(title)s”的经办人。")
+        % {"actor": actor, "title": errand.title},
+    )
     return errand

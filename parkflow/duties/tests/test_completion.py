@@ -342,3 +342,34 @@ def test_the_evidence_is_opened_by_who_sees_the_task_and_audited(org, screening)
     assert AuditEvent.objects.filter(action="duty_task.evidence_download").count() == 1
     with pytest.raises(NotFound):
         services.task_evidence_open(actor=staff(Role.AUDITOR, org.other_park), task=screening)
+
+
+def test_the_to_do_centre_lists_the_task_for_its_owner_only_overdue_in_red(client, org, callbacks):
+    from django.urls import reverse
+
+    from parkflow.core import todo
+
+    owner = org.person("biz_a")
+    with _at(D(2026, 11, 2)):  # October's call-backs are late now
+        pending = [item for _source, item in todo.items(owner, todo.PENDING)]
+        mine = [item for item in pending if item.url == callbacks.get_absolute_url()]
+        assert len(mine) == 1 and mine[0].overdue and mine[0].action_label == "提交证明"
+        assert todo.pending_count(owner) >= 1
+        for other in (
+            org.person("biz_b"),
+            org.person("office"),
+            staff(Role.BUSINESS_STAFF, org.park),
+        ):
+            urls = [item.url for _source, item in todo.items(other, todo.PENDING)]
+            assert callbacks.get_absolute_url() not in urls
+        client.force_login(owner)
+        html = client.get(reverse("workbench:todo")).content.decode()
+        assert callbacks.title in html and "合规任务" in html and "已逾期" in html
+        client.force_login(org.person("biz_b"))
+        assert callbacks.title not in client.get(reverse("workbench:todo")).content.decode()
+    services.task_complete(actor=owner, task=callbacks, note="已回访")
+    done = [item.url for _source, item in todo.items(owner, todo.DONE)]
+    assert callbacks.get_absolute_url() in done
+    assert callbacks.get_absolute_url() not in [
+        item.url for _source, item in todo.items(owner, todo.PENDING)
+    ]
