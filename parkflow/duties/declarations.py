@@ -111,7 +111,7 @@ def period_from_key(cadence: str, key: str) -> Period:
 
 def first_working_day(start: datetime.date) -> datetime.date:
     """The first working day on or after ``start``."""
-    return calendar.add_working_days(start - ONE_DAY, 1)
+    return calendar.next_working_day(start)
 
 
 def nth_working_day(start: datetime.date, n: int) -> datetime.date:
@@ -119,10 +119,8 @@ def nth_working_day(start: datetime.date, n: int) -> datetime.date:
 
 
 def last_working_day(day: datetime.date) -> datetime.date:
-    """The last working day on or before ``day`` (a long holiday is at most nine days)."""
-    while not calendar.is_working_day(day):
-        day -= ONE_DAY
-    return day
+    """The last working day on or before ``day`` (one query on the calendar's index)."""
+    return calendar.previous_working_day(day)
 
 
 def _unit(cadence: str) -> str:

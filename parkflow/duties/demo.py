@@ -45,15 +45,23 @@ def demo_pdf(title: str, lines: list[str]) -> bytes:
     return buffer.getvalue()
 
 
-def _evidence(task, duty):
+def _evidence(task, duty, actor):
+    """What the owner hands in: a note where a note counts, else a signed PDF, else the record
+    that fulfils the duty; None when there is nothing to hand in (the task stays open)."""
     from .choices import Evidence
 
     if Evidence.NOTE in duty.evidence:
         return {"note": f"{task.title}：已按期完成，详见部门台账。"}
-    title = str(duty.title)
-    content = demo_pdf(title, [task.title, f"截止日期：{task.due_on:%Y年%m月%d日}"])
-    upload = SimpleUploadedFile(f"{title}.pdf", content, content_type="application/pdf")
-    return {"note": "附件为签字版记录。", "file": upload}
+    if Evidence.FILE in duty.evidence:
+        title = str(duty.title)
+        content = demo_pdf(title, [task.title, f"截止日期：{task.due_on:%Y年%m月%d日}"])
+        upload = SimpleUploadedFile(f"{title}.pdf", content, content_type="application/pdf")
+        return {"note": "附件为签字版记录。", "file": upload}
+    if duty.link_candidates is not None:
+        record = duty.link_candidates(actor, task).first()
+        if record is not None:
+            return {"link": record}
+    return None
 
 
 def _complete(task, fallback):
@@ -62,7 +70,10 @@ def _complete(task, fallback):
 
     duty = get_duty(task.duty)
     actor = task.owner or fallback
-    return task_complete(actor=actor, task=task, **_evidence(task, duty))
+    evidence = _evidence(task, duty, actor) if duty else None
+    if evidence is None:
+        return None
+    return task_complete(actor=actor, task=task, **evidence)
 
 
 def _backdate(task, when: datetime.datetime):
@@ -96,6 +107,8 @@ def _tasks(ctx):
         if task.duty in LEFT_LATE:
             continue
         done = _complete(task, office)
+        if done is None:
+            continue
         day = task.due_on + datetime.timedelta(days=3 if task.duty in DONE_LATE else -1)
         day = min(max(day, task.period_start), today - datetime.timedelta(days=1))
         _backdate(done, timezone.make_aware(datetime.datetime.combine(day, noon)))

@@ -3,6 +3,7 @@ double-random draws and quarterly spot checks (R-ENT-3), protected brands and th
 (R-ENT-6), admission tariffs and fees (R-ENT-5). One function per business operation; each is
 atomic, checks permission, validates, saves and writes its audit event."""
 
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -16,12 +17,14 @@ from parkflow.core.db import service
 from parkflow.core.errors import Conflict, ValidationFailed
 from parkflow.core.rules import evaluate_on_commit
 from parkflow.core.validation import check_length, full_clean
+from parkflow.duties import services as duty_services
 from parkflow.enterprises.choices import EnterpriseStatus
 from parkflow.enterprises.models import Enterprise
 
 from . import brands, draws, guards
 from .choices import DocumentType, DrawPurpose, FlagStatus
 from .documents import check_upload
+from .duties import SPOT_CHECK_DUTY
 from .gates import ADMISSION, BRAND_AUTHORISATION, SPOT_CHECK
 from .models import (
     AdmissionFee,
@@ -341,6 +344,11 @@ def quarter_of(day) -> str:
     return f"{day.year}Q{(day.month - 1) // 3 + 1}"
 
 
+def _quarter_start(quarter: str) -> datetime.date:
+    year, number = quarter.split("Q")
+    return datetime.date(int(year), (int(number) - 1) * 3 + 1, 1)
+
+
 @service
 def spot_check_campaign_run(
     *, actor=None, quarter: str | None = None, rate=None, seed: str | None = None
@@ -374,6 +382,11 @@ def spot_check_campaign_run(
         "spot_check.draw",
         campaign,
         after={"quarter": quarter, "seed": seed, "sample": sample},
+    )
+    # The draw is the evidence of the quarter's duty on the compliance calendar (R-MON-3): the
+    # system drew it, so the system records it (a task not generated yet is left alone).
+    duty_services.task_fulfil(
+        actor=None, duty=SPOT_CHECK_DUTY, obj=campaign, on=_quarter_start(quarter)
     )
     for enterprise in Enterprise.objects.filter(pk__in=sample).select_related("park"):
         try:

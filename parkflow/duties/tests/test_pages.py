@@ -118,7 +118,7 @@ def test_the_calendar_costs_the_same_queries_for_any_number_of_tasks(
         services.duty_tasks_generate()
     client.force_login(org.person("office"))
     for params in ({"month": "2026-10"}, {"view": "quarter", "month": "2026-10"}):
-        with django_assert_max_num_queries(14):
+        with django_assert_max_num_queries(8):
             assert client.get(CALENDAR, params).status_code == 200
 
 

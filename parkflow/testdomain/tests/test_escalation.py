@@ -241,5 +241,6 @@ def test_a_sweep_with_nothing_to_raise_costs_the_same_for_any_number_of_alerts(
         _stale(park, people["clerk"], days=16)
     rules.sweep_rule(STALE)
     assert Alert.objects.filter(rule_code=STALE, severity=Severity.HIGH).count() == count
-    with django_assert_max_num_queries(7):
+    # The same for 2 or 8 alerts: 7 statements (8 on PostgreSQL, with the write lock).
+    with django_assert_max_num_queries(8):
         rules.sweep_rule(STALE)
