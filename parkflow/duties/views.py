@@ -84,8 +84,11 @@ def _shifted(request, month: datetime.date, months: int) -> str:
 def calendar_view(request):
     """合规日历: every duty's tasks the user sees, due in the month (or quarter) shown."""
     user, today = request.user, clock.today()
+    data = request.GET.copy()
+    data.setdefault("view", "month")
+    data.setdefault("month", today.strftime("%Y-%m"))  # the picker shows the month on view
     form = CalendarFilterForm(
-        request.GET or None,
+        data,
         units=selectors.units_in_view(actor=user),
         owners=selectors.owners_in_scope(actor=user),
     )
