@@ -230,6 +230,6 @@ def test_the_sidebar_shows_the_calendar_to_staff(client, org):
 
 def test_the_calendar_opens_on_this_month_with_the_picker_set(client, org):
     html = _get(client, org.person("office"), CALENDAR)
-    assert 'data-calendar-heading>2026年11月<' in html and 'value="2026-11"' in html
+    assert "data-calendar-heading>2026年11月<" in html and 'value="2026-11"' in html
     previous = re.search(r'href="(\?[^"]*)" aria-label="上一期"', html).group(1)
     assert "month=2026-10" in previous.replace("&amp;", "&")
