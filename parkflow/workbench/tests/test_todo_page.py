@@ -87,11 +87,12 @@ def test_the_workbench_shows_the_top_items_and_links_the_centre(client, park, cl
     assert "甲园待审事项0" in html and reverse("workbench:todo") in html
 
 
-def test_an_enterprise_user_is_sent_to_the_portal(client, park):
+def test_an_enterprise_user_has_no_to_do_centre(client, park):
     from parkflow.enterprises.tests.factories import EnterpriseFactory, enterprise_user
 
     client.force_login(enterprise_user(EnterpriseFactory(park=park)))
-    assert client.get(reverse("workbench:todo")).url == reverse("portal:home")
+    assert client.get(reverse("workbench:todo")).status_code == 404
+    assert client.get(reverse("workbench:todo_count")).status_code == 404
 
 
 @pytest.mark.parametrize("rows", [1, 12])
