@@ -37,3 +37,23 @@ class ReviewDecision(models.TextChoices):
     REJECT = "reject", _("不通过")
     RETURN = "return", _("退回修改")
     WITHDRAWN = "withdrawn", _("已撤销")
+
+
+@status_colours(
+    "gate",
+    {
+        "passed": "success",
+        "open": "warning",
+        "refused": "danger",
+        "void": "orange",
+        "not_applicable": "muted",
+    },
+)
+class GateStatus(models.TextChoices):
+    """Where a gate stands for one object (the review page's prerequisites, the gates of a step)."""
+
+    PASSED = "passed", _("已通过")
+    OPEN = "open", _("未完成")
+    REFUSED = "refused", _("未通过")
+    VOID = "void", _("已失效")
+    NOT_APPLICABLE = "not_applicable", _("不适用")

@@ -7,7 +7,7 @@ from parkflow.core.errors import Conflict
 from parkflow.core.workflow import Transition, register
 
 from .choices import ErrandStatus as S
-from .gates import SIGNOFF
+from .gates import CHAIN
 from .models import Errand
 
 
@@ -40,7 +40,7 @@ TRANSITIONS = register(
         target=S.DONE,
         label=_("办结事项"),
         permission="errand.complete",
-        gate=SIGNOFF,
+        gates=CHAIN,
         stamp_actor="done_by",
         audit_action="errand.complete",
         done=_("事项“%(name)s”已办结。"),

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from parkflow.core import gates
+from parkflow.core import gates, reviews
 from parkflow.core.models import AuditEvent, Review
 from parkflow.enterprises import services
 from parkflow.enterprises.choices import EnterpriseStatus
@@ -85,7 +85,7 @@ def login(client, user):
 
 def approve_all(enterprise):
     for review in gates.latest_round(enterprise, ADMISSION):
-        gates.review_decide(actor=review.assigned_to, review=review, decision="approve")
+        reviews.decide(actor=review.assigned_to, review=review, decision="approve")
     enterprise.refresh_from_db()
     return enterprise
 
@@ -170,7 +170,7 @@ def test_review_rounds_show_each_drawn_reviewers_decision_time_and_opinion(
     client, clerk, application
 ):
     first, second = gates.latest_round(application, ADMISSION)
-    gates.review_decide(
+    reviews.decide(
         actor=first.assigned_to, review=first, decision="approve", opinion="材料齐全，同意"
     )
     response = detail(login(client, clerk), application)
@@ -492,7 +492,7 @@ def test_results_page_lists_every_published_outcome_without_opinions(
     client, clerk, application, other_park
 ):
     first, _second = gates.latest_round(application, ADMISSION)
-    gates.review_decide(
+    reviews.decide(
         actor=first.assigned_to, review=first, decision="reject", opinion="内部意见：资金来源存疑"
     )
     elsewhere = make_enterprise(other_park, name="无锡别处科技有限公司")
@@ -707,7 +707,7 @@ def test_brand_authorisation_review_shows_the_document_its_hash_and_a_download_l
         upload=pdf_upload("华为授权书.pdf"),
         valid_until=TODAY() + datetime.timedelta(days=365),
     )
-    review = Review.objects.get(gate=BRAND_AUTHORISATION)
+    review = Review.objects.get(gate=BRAND_AUTHORISATION.code)
     html = (
         login(client, reviewers[0])
         .get(reverse("core:review_detail", args=[review.pk]))

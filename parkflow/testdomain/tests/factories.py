@@ -1,6 +1,6 @@
 """Builders of errands in each state, through the services and the workflow engine."""
 
-from parkflow.core import gates, workflow
+from parkflow.core import reviews, workflow
 from parkflow.org.choices import Role
 from parkflow.org.tests.factories import staff
 
@@ -8,7 +8,7 @@ from .. import services
 from ..gates import SIGNOFF
 
 
-def errand(park, clerk=None, *, title="甲园标记事项", assignee=None, enterprise=None):
+def errand(park, clerk=None, *, title="甲园标记事项", assignee=None, enterprise=None, amount=0):
     clerk = clerk or staff(Role.BUSINESS_STAFF, park)
     return services.errand_create(
         actor=clerk,
@@ -16,6 +16,7 @@ def errand(park, clerk=None, *, title="甲园标记事项", assignee=None, enter
         title=title,
         enterprise=enterprise,
         assignee=assignee or clerk,
+        amount=amount,
     )
 
 
@@ -27,8 +28,5 @@ def submitted(park, clerk=None, **kwargs):
 def signed_off(errand_, reviewer=None):
     """A submitted errand whose sign-off review a risk officer approved."""
     reviewer = reviewer or staff(Role.RISK_OFFICER, errand_.park)
-    review = gates.review_request(
-        actor=errand_.created_by, obj=errand_, gate_code=SIGNOFF, assigned_to=reviewer
-    )
-    gates.review_decide(actor=reviewer, review=review, decision="approve", opinion="同意")
-    return review
+    (review,) = SIGNOFF.request(actor=errand_.created_by, obj=errand_)
+    return reviews.review_decide(actor=reviewer, review=review, decision="approve", opinion="同意")

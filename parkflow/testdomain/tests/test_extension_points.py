@@ -173,7 +173,7 @@ def test_permissions_roles_park_grants_and_per_object_check(park, other_park, cl
 def test_the_gate_panel_shows_on_the_review_page(client, park, clerk):
     made = submitted(park, clerk, title="消防通道检查")
     reviewer = staff(Role.RISK_OFFICER, park)
-    review = gates.review_request(actor=clerk, obj=made, gate_code=SIGNOFF, assigned_to=reviewer)
+    (review,) = SIGNOFF.request(actor=clerk, obj=made)
     client.force_login(reviewer)
     html = client.get(reverse("core:review_detail", args=[review.pk])).content.decode()
     assert 'data-panel="testdomain.signoff"' in html and "消防通道检查" in html
@@ -183,8 +183,8 @@ def test_the_gate_panel_shows_on_the_review_page(client, park, clerk):
 def test_the_gate_refuses_the_requester_as_reviewer(park, clerk):
     made = submitted(park, clerk)
     reviewer = staff(Role.RISK_OFFICER, park)
-    assert gates.reviewer_refusal(clerk, made, gates.get_gate(SIGNOFF)).code == "reviewer_role"
-    assert gates.reviewer_refusal(reviewer, made, gates.get_gate(SIGNOFF)) is None
+    assert gates.reviewer_refusal(clerk, made, SIGNOFF).code == "reviewer_role"
+    assert gates.reviewer_refusal(reviewer, made, SIGNOFF) is None
 
 
 def test_the_detail_panel_and_status_colour_render(client, park, clerk):
