@@ -152,25 +152,24 @@ class Gate:
 
     def require(self, obj) -> list[Review]:
         """The guard every gated step calls (未经审查不得实施): the approvals of the latest round
-        (empty when the gate does not apply), or ``GateNotPassed`` naming what is missing."""
-        if not self.applies_to(obj):
+        (empty when the gate does not apply), or ``GateNotPassed`` naming what is missing. The
+        condition and the content are judged on the row as stored, never on a caller's copy."""
+        row = stored(obj)
+        if not self.applies_to(row):
             return []
-        state = round_state(obj, self)
+        state = _round_state(row, self, memo={})
         problem = state.problem()
         if problem:
             raise problem
         return state.approvals
 
     def is_passed(self, obj) -> bool:
-        try:
-            self.require(obj)
-        except GateNotPassed:
-            return False
-        return True
+        return _problem(stored(obj), self, {}) is None
 
     def open_prerequisites(self, obj) -> list["Gate"]:
         """The ``after`` gates not passed for the object's current content, in order."""
-        return [gate for gate in self.after if not gate.is_passed(obj)]
+        row, memo = stored(obj), {}
+        return [gate for gate in self.after if _problem(row, gate, memo) is not None]
 
     def state(self, obj, number: int | None = None) -> "RoundState":
         """The latest round (or round ``number``) of this gate on the object."""
@@ -178,9 +177,10 @@ class Gate:
 
     def status(self, obj) -> str:
         """A ``GateStatus`` for display: passed, open, refused, void or not applicable."""
+        obj = stored(obj)
         if not self.applies_to(obj):
             return GateStatus.NOT_APPLICABLE
-        return round_state(obj, self).status
+        return _round_state(obj, self).status
 
     # --- the services (core.reviews) ----------------------------------------------------------
 
@@ -238,11 +238,19 @@ def effective_params(gate: Gate, stored: dict) -> dict:
 # Content and rounds
 
 
+def stored(obj):
+    """The object as stored: re-read from the database, so an unsaved, stale or not yet
+    normalised in-memory value (``"2000"`` vs ``Decimal("2000.00")``) never decides a gate."""
+    return type(obj)._default_manager.get(pk=obj.pk)
+
+
+def _digest(row, gate: Gate) -> str:
+    return hashlib.sha256(canonical(gate.content(row)).encode("utf-8")).hexdigest()
+
+
 def content_hash(obj, gate: Gate) -> str:
-    """Hash of the content as stored: re-read from the database, so an unsaved or not yet
-    normalised in-memory value (``"2000"`` vs ``Decimal("2000.00")``) never changes the hash."""
-    stored = type(obj)._default_manager.get(pk=obj.pk)
-    return hashlib.sha256(canonical(gate.content(stored)).encode("utf-8")).hexdigest()
+    """Hash of the reviewed content as stored."""
+    return _digest(stored(obj), gate)
 
 
 def reviews_of(obj, gate: Gate | None = None):
@@ -398,6 +406,23 @@ class RoundState:
 
 
 def round_state(obj, gate: Gate, number: int | None = None) -> RoundState:
+    """The latest round (or round ``number``) of ``gate`` on the object as stored."""
+    return _round_state(stored(obj), gate, number)
+
+
+def _problem(row, gate: Gate, memo: dict) -> GateNotPassed | None:
+    """Why ``gate`` has not passed on the stored ``row`` (None: passed or not applicable). Each
+    gate of a chain is judged once per question (``memo``), however many gates come after it."""
+    if gate.code not in memo:
+        if not gate.applies_to(row):
+            memo[gate.code] = None
+        else:
+            memo[gate.code] = _round_state(row, gate, memo=memo).problem()
+    return memo[gate.code]
+
+
+def _round_state(obj, gate: Gate, number: int | None = None, memo=None) -> RoundState:
+    memo = {} if memo is None else memo
     everything = list(reviews_of(obj, gate).order_by("round", "id"))
     latest = everything[-1].round if everything else None
     number = latest if number is None else number
@@ -405,8 +430,8 @@ def round_state(obj, gate: Gate, number: int | None = None) -> RoundState:
         gate=gate,
         obj=obj,
         reviews=[r for r in everything if r.round == number],
-        current_hash=content_hash(obj, gate),
-        open_prerequisites=gate.open_prerequisites(obj),
+        current_hash=_digest(obj, gate),
+        open_prerequisites=[b for b in gate.after if _problem(obj, b, memo) is not None],
         latest_number=latest,
     )
 
