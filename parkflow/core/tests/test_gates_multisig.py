@@ -149,6 +149,22 @@ def test_two_signatures_are_two_distinct_people(park, people):
     assert {r.reviewer for r in LARGE_AMOUNT.require(errand)} == {people["f1"], people["f2"]}
 
 
+def test_a_round_opened_before_the_quorum_was_raised_does_not_pass(park, people):
+    """The quorum is counted when the step is taken, not trusted from the round's size: a
+    round of two signatures does not pass a gate that now asks for three."""
+    import dataclasses
+
+    errand = _signed_off(park, people)
+    signatures = LARGE_AMOUNT.request(actor=people["clerk"], obj=errand)
+    for review, person in zip(signatures, (people["f1"], people["f2"]), strict=True):
+        _sign(person, review)
+    assert LARGE_AMOUNT.is_passed(errand)
+    three = dataclasses.replace(LARGE_AMOUNT, quorum=3)
+    with pytest.raises(GateNotPassed) as exc:
+        three.require(errand)
+    assert "须 3 名不同人员签署，已签 2 人" in str(exc.value)
+
+
 def test_the_database_refuses_a_second_signature_by_the_same_person(park, people):
     """The same rule as a constraint: written around the service, it still cannot stand."""
     errand = _signed_off(park, people)
