@@ -52,14 +52,21 @@ e2e: install
 	@$(PY) -m pytest -m e2e parkflow/e2e $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "make e2e: no tests were collected" >&2; exit 1; fi; exit $$rc
 
-# make bench: the kernel benchmark on a throw-away database. make bench SCALE=1: every list at
-# demo size and at group scale on PostgreSQL (bench/scale.py; BENCH_DEMO_DATABASE_URL,
+# make bench: the kernel benchmark on a throw-away database, then the SLA clocks at 10,000 items
+# on PostgreSQL (bench/sla.py: the set-based overdue and due-soon selectors, the calendar loop vs
+# its working-ordinal index; BENCH_SLA_DATABASE_URL, default database parkflow_bench_sla,
+# re-created each run; skipped when PostgreSQL is not reachable), results in
+# bench/results/sla-latest.txt. make bench SLA=1: the SLA part alone. make bench SCALE=1: every
+# list at demo size and at group scale on PostgreSQL (bench/scale.py; BENCH_DEMO_DATABASE_URL,
 # BENCH_SCALE_DATABASE_URL), results in bench/results/scale-latest.txt.
 bench: install
 ifeq ($(SCALE),1)
 	$(PY) bench/scale.py
+else ifeq ($(SLA),1)
+	$(PY) bench/sla.py
 else
 	$(PY) bench/run.py
+	$(PY) bench/sla.py
 endif
 
 lint: install

@@ -330,9 +330,11 @@ def main() -> int:
         return 0
     per_round = max(1, args.repeat // args.rounds)
     runs = {kind: [] for kind in ("demo", "park", "scale")}
-    for _round in range(args.rounds):
-        for kind, kind_runs in runs.items():
-            kind_runs.append(_child(kind, per_round))
+    kinds = list(runs)
+    for round_ in range(args.rounds):
+        # Each round starts with another data set, so none is always measured last.
+        for kind in kinds[round_ % 3 :] + kinds[: round_ % 3]:
+            runs[kind].append(_child(kind, per_round))
     demo, park, scale = (_merge(kind_runs) for kind_runs in runs.values())
     text, ok = report(demo, park, scale, per_round * args.rounds)
     target = ROOT / "bench" / "results" / "scale-latest.txt"

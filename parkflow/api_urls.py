@@ -23,6 +23,7 @@ from parkflow.intake.api import (
     SpotCheckCampaignViewSet,
 )
 from parkflow.intake.api_enterprise import EnterpriseIntakeViewSet
+from parkflow.notifications.api import NotificationViewSet
 from parkflow.org.api import (
     ComplianceRecordViewSet,
     EmergencyContactViewSet,
@@ -58,6 +59,7 @@ router.register("org/units", OrgUnitViewSet, basename="org-unit")
 router.register("org/emergency-contacts", EmergencyContactViewSet, basename="emergency-contact")
 router.register("org/compliance-records", ComplianceRecordViewSet, basename="compliance-record")
 router.register("auth/tokens", ApiTokenViewSet, basename="api-token")
+router.register("notifications", NotificationViewSet, basename="notification")
 
 
 app_name = "api"

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "parkflow.core",
     "parkflow.org",
+    "parkflow.notifications",
     "parkflow.enterprises",
     "parkflow.intake",
     "parkflow.portal",
@@ -272,6 +273,16 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "parkflow@localhost")
+
+# Notifications (R-MON-2, D??): links in e-mails and robot messages point here; the outbox
+# retries failures that happened before a platform took a message, with exponential back-off,
+# and marks a delivery "outcome unknown" when a worker left it "sending" past the lease.
+PARKFLOW_BASE_URL = os.environ.get("PARKFLOW_BASE_URL", "http://127.0.0.1:8000")
+PARKFLOW_NOTIFY_MAX_ATTEMPTS = int(os.environ.get("PARKFLOW_NOTIFY_MAX_ATTEMPTS", "6"))
+PARKFLOW_NOTIFY_BACKOFF_SECONDS = int(os.environ.get("PARKFLOW_NOTIFY_BACKOFF_SECONDS", "60"))
+PARKFLOW_NOTIFY_LEASE_SECONDS = int(os.environ.get("PARKFLOW_NOTIFY_LEASE_SECONDS", "600"))
+PARKFLOW_NOTIFY_CONNECT_TIMEOUT = float(os.environ.get("PARKFLOW_NOTIFY_CONNECT_TIMEOUT", "5"))
+PARKFLOW_NOTIFY_READ_TIMEOUT = float(os.environ.get("PARKFLOW_NOTIFY_READ_TIMEOUT", "10"))
 
 SESSION_COOKIE_AGE = 8 * 3600
 SECURE_CONTENT_TYPE_NOSNIFF = True

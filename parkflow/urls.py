@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("org/", include("parkflow.org.urls")),
+    path("notifications/", include("parkflow.notifications.urls")),
     path("enterprises/", include("parkflow.enterprises.urls")),
     path("enterprises/", include("parkflow.intake.urls")),
     path("portal/", include("parkflow.portal.urls")),

@@ -292,9 +292,10 @@ def visible_park_ids(user) -> set[int] | None:
 # Paths on one object (no query when the path ends in a foreign key)
 
 
-def _follow(obj, path: str | None):
-    """The value at ``path`` (``"enterprise__park"``); the last hop reads ``<fk>_id`` when the
-    caller only needs the id, so a loaded row answers without a query."""
+def value_at(obj, path: str | None):
+    """The value at ``path`` (``"enterprise__park"``) from ``obj``, or None where a hop is
+    missing. (``_follow_id`` reads the last hop's ``<fk>_id`` when only the id is needed, so a
+    loaded row answers without a query.)"""
     if path is None:
         return None
     value = obj
@@ -311,7 +312,7 @@ def _follow_id(obj, path: str | None):
     if path == "pk":
         return obj.pk
     *head, last = path.split("__")
-    holder = _follow(obj, "__".join(head)) if head else obj
+    holder = value_at(obj, "__".join(head)) if head else obj
     if holder is None:
         return None
     if hasattr(holder, f"{last}_id"):
@@ -331,7 +332,7 @@ def _owner_message(decl: Permissions, action: str):
 
 
 def park_of(obj):
-    return _follow(obj, declaration_of(type(obj)).park)
+    return value_at(obj, declaration_of(type(obj)).park)
 
 
 # ---------------------------------------------------------------------------------------------

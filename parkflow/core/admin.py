@@ -70,8 +70,8 @@ class ServiceAdmin(ScopedAdminMixin, admin.ModelAdmin):
             return self._refused(request, exc)
 
 
-class ReadOnlyAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    """View only: no add, no change, no delete (and so no "delete selected" action)."""
+class NoWritesMixin:
+    """No add, no change, no delete (and so no "delete selected" action)."""
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -83,18 +83,13 @@ class ReadOnlyAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return False
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyAdmin(NoWritesMixin, ScopedAdminMixin, admin.ModelAdmin):
+    """View only."""
+
+
+class ReadOnlyInline(NoWritesMixin, admin.TabularInline):
     extra = 0
     can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class AuditedAdmin(ServiceAdmin):

@@ -3,12 +3,13 @@ allows it (findings about past events). Opening and automatic resolution are the
 
 from django.utils.translation import gettext_lazy as _
 
-from . import access, audit, clock
+from . import access, audit, clock, signals
 from .choices import AlertStatus
 from .db import service
 from .errors import Conflict, ValidationFailed
 from .models import Alert
 from .rules import REGISTRY
+from .selectors import narrowed
 from .validation import REASON_MAX_LENGTH, check_length
 
 
@@ -22,13 +23,7 @@ def alert_list(
         qs = qs.filter(status__in=[AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED])
     elif status:
         qs = qs.filter(status=status)
-    if severity:
-        qs = qs.filter(severity=severity)
-    if rule_code:
-        qs = qs.filter(rule_code=rule_code)
-    if mine:
-        qs = qs.filter(assignee=actor)
-    return qs
+    return narrowed(qs, severity=severity, rule_code=rule_code, assignee=actor if mine else None)
 
 
 def alert_get_for_user(*, actor, pk) -> Alert:
@@ -70,6 +65,7 @@ def alert_assign(*, actor, alert: Alert, assignee) -> Alert:
     alert.assignee = assignee
     alert.save(update_fields=["assignee"])
     audit.record(actor, "alert.assign", alert, before=before, after={"assignee": assignee.pk})
+    signals.alert_assigned.send(sender=Alert, alert=alert, actor=actor)
     return alert
 
 

@@ -7,8 +7,8 @@
   map; an action missing from the map is refused (deny by default).
 * ``ScopedViewSetMixin`` starts every queryset from ``core.access.scope`` and fetches single
   objects with ``core.access.get_for_user``.
-* ``PolicyViewMixin.service_action``: the one shape of an action that calls a service. The
-  kernel's own endpoints (alerts, reviews, rules, articles) are in ``core.api_views``.
+* ``PolicyViewMixin.service_action``: the one shape of an action that calls a service;
+  ``service_step`` declares an action that is only that. The kernel's own endpoints (alerts, reviews, rules, articles) are in ``core.api_views``.
 """
 
 from django import forms as django_forms
@@ -20,9 +20,10 @@ from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema_field
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import exceptions as drf_exceptions
 from rest_framework import permissions, serializers, status
+from rest_framework.decorators import action
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -242,6 +243,23 @@ class PolicyViewMixin:
         serializer = output or self.get_serializer_class()
         ctx = self.get_serializer_context() if context is None else context
         return Response(serializer(result, context=ctx).data, status=status)
+
+
+def service_step(name, service, *, obj, input, output, reread=False, **schema):
+    """A ``POST …/{id}/<name>/`` action that is ``service_action`` and nothing more, with its
+    schema: the body is ``input``, the answer ``output``; ``schema`` takes ``extend_schema``'s
+    summary, description and tags. ``name`` is the attribute it is assigned to (the route and
+    the ``policy`` key)::
+
+        acknowledge = service_step("acknowledge", alerts.alert_acknowledge, obj="alert", ...)
+    """
+
+    def step(self, request, pk=None):
+        return self.service_action(service, obj=obj, input=input, output=output, reread=reread)
+
+    step.__name__ = step.__qualname__ = name
+    step = action(detail=True, methods=["post"])(step)
+    return extend_schema(request=input, responses=output, **schema)(step)
 
 
 class ScopedViewSetMixin(PolicyViewMixin):

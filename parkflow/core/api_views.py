@@ -29,6 +29,7 @@ from .api import (
     ScopedViewSetMixin,
     SubjectMixin,
     person_field,
+    service_step,
     staff_users,
 )
 from .choices import AlertStatus, GateStatus, ReviewDecision, Severity
@@ -117,6 +118,20 @@ class AlertResolveSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=REASON_MAX_LENGTH, allow_blank=True)
 
 
+def _alert_step(name, service, body, summary):
+    """An alert action: the service on the alert, the alert as it is afterwards in the answer."""
+    return service_step(
+        name,
+        service,
+        obj="alert",
+        input=body,
+        output=AlertSerializer,
+        reread=True,
+        summary=summary,
+        tags=["alerts"],
+    )
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="List alerts in my scope (预警列表)",
@@ -149,41 +164,18 @@ class AlertViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
             params["status"] = ""
         return alerts.alert_list(actor=self.request.user, **params)
 
-    @extend_schema(
-        summary="Acknowledge an alert (确认)",
-        request=AlertNoteSerializer,
-        responses=AlertSerializer,
-        tags=["alerts"],
+    acknowledge = _alert_step(
+        "acknowledge", alerts.alert_acknowledge, AlertNoteSerializer, "Acknowledge an alert (确认)"
     )
-    @action(detail=True, methods=["post"])
-    def acknowledge(self, request, pk=None):
-        return self.service_action(
-            alerts.alert_acknowledge, obj="alert", input=AlertNoteSerializer, reread=True
-        )
-
-    @extend_schema(
-        summary="Assign an alert to a person (指派)",
-        request=AlertAssignSerializer,
-        responses=AlertSerializer,
-        tags=["alerts"],
+    assign = _alert_step(
+        "assign", alerts.alert_assign, AlertAssignSerializer, "Assign an alert to a person (指派)"
     )
-    @action(detail=True, methods=["post"])
-    def assign(self, request, pk=None):
-        return self.service_action(
-            alerts.alert_assign, obj="alert", input=AlertAssignSerializer, reread=True
-        )
-
-    @extend_schema(
-        summary="Resolve an alert by hand (findings about past events only)",
-        request=AlertResolveSerializer,
-        responses=AlertSerializer,
-        tags=["alerts"],
+    resolve = _alert_step(
+        "resolve",
+        alerts.alert_resolve,
+        AlertResolveSerializer,
+        "Resolve an alert by hand (findings about past events only)",
     )
-    @action(detail=True, methods=["post"])
-    def resolve(self, request, pk=None):
-        return self.service_action(
-            alerts.alert_resolve, obj="alert", input=AlertResolveSerializer, reread=True
-        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -480,37 +472,30 @@ class ReviewViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         }
         return Response(ReviewDecidedSerializer(self.get_object(), context=context).data)
 
-    @extend_schema(
+    claim = service_step(
+        "claim",
+        reviews.review_claim,
+        obj="review",
+        input=None,
+        output=ReviewDetailSerializer,
+        reread=True,
         summary="Take one open signature of a pooled round (认领)",
         description="Refused for whoever may not sign it (403) and when it is already taken or "
         "decided (409).",
-        request=None,
-        responses=ReviewDetailSerializer,
         tags=["reviews"],
     )
-    @action(detail=True, methods=["post"])
-    def claim(self, request, pk=None):
-        return self.service_action(
-            reviews.review_claim, obj="review", output=ReviewDetailSerializer, reread=True
-        )
-
-    @extend_schema(
+    withdraw = service_step(
+        "withdraw",
+        reviews.review_withdraw,
+        obj="review",
+        input=ReviewWithdrawSerializer,
+        output=ReviewDetailSerializer,
+        reread=True,
         summary="Withdraw an open round (撤回审查) — the requester only",
         description="The round's open reviews are withdrawn and the round is void: signatures "
         "already given in it no longer count.",
-        request=ReviewWithdrawSerializer,
-        responses=ReviewDetailSerializer,
         tags=["reviews"],
     )
-    @action(detail=True, methods=["post"])
-    def withdraw(self, request, pk=None):
-        return self.service_action(
-            reviews.review_withdraw,
-            obj="review",
-            input=ReviewWithdrawSerializer,
-            output=ReviewDetailSerializer,
-            reread=True,
-        )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -32,3 +32,9 @@ class CoreConfig(AppConfig):
         from . import workflow
 
         workflow.autodiscover()
+
+        # Each app declares its SLA clocks (clocks.py); importing sla also connects the
+        # calendar index to the calendar's tables (core.calendar).
+        from . import sla
+
+        sla.autodiscover()

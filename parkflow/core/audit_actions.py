@@ -111,6 +111,12 @@ AUDIT_ACTIONS = {
     "calendar_day.update": (_("修改日历日"), _("{actor} 在后台修改日历日 {object}")),
     "calendar_day.delete": (_("删除日历日"), _("{actor} 在后台删除日历日 {object}")),
     "calendar.schedule_enter": (_("录入年度放假安排"), _("{actor} 录入了“{object}”的放假安排")),
+    "sla.start": (_("开始计时"), _("{actor} 为“{object}”开始服务时限计时")),
+    "sla.pause": (_("暂停计时"), _("{actor} 暂停了“{object}”的服务时限计时")),
+    "sla.resume": (_("恢复计时"), _("{actor} 恢复了“{object}”的服务时限计时")),
+    "sla.regrade": (_("调整时限"), _("{actor} 调整了“{object}”的服务时限")),
+    "sla.stop": (_("结束计时"), _("{actor} 结束了“{object}”的服务时限计时")),
+    "sla.configure": (_("修改时限设置"), _("{actor} 修改了时限设置“{object}”")),
     "demo.org_create": (_("创建演示组织"), _("演示数据：创建组织“{object}”")),
     "demo.backdate_contact": (_("演示数据回溯"), _("演示数据：回溯“{object}”的确认时间")),
 }
@@ -121,6 +127,35 @@ AUDIT_KEYS = {
     "object": _("对象"),
     "params": _("参数"),
     "enabled": _("启用"),
+    # SLA clocks (core.sla)
+    "clock": _("时限"),
+    "grade": _("等级"),
+    "unit": _("单位"),
+    "target": _("时限"),
+    "sla_state": _("计时状态"),
+    "due_at": _("截止时间"),
+    "started_at": _("开始计时"),
+    "paused_at": _("暂停时间"),
+    "stopped_at": _("结束时间"),
+    "recalculated": _("重新计算的时限数"),
+    "opens": _("上班时间"),
+    "closes": _("下班时间"),
+}
+
+AUDIT_VALUES = {
+    "sla_state": {
+        "running": _("计时中"),
+        "paused": _("已暂停"),
+        "met": _("按时完成"),
+        "breached": _("超时完成"),
+        "cancelled": _("已取消"),
+    },
+    "unit": {
+        "calendar_hours": _("自然小时"),
+        "calendar_days": _("自然日"),
+        "working_days": _("工作日"),
+        "working_hours": _("工作小时"),
+    },
 }
 
 
@@ -138,7 +173,26 @@ def _verify_details(a):
     return rows
 
 
+def _sla_setting_details(a):
+    """An ``sla.configure`` event: the business hours, or a clock's unit and grade targets."""
+    from parkflow.core import sla
+
+    declared = sla.REGISTRY.get(a.get("clock"))
+    rows = []
+    for key, value in a.items():
+        if key == "clock":
+            rows.append((KEYS["clock"], None, declared.label if declared else value))
+        elif key in ("opens", "closes", "recalculated"):
+            rows.append((KEYS[key], None, value))
+        elif key == "unit":
+            rows.append((KEYS["unit"], None, VALUES["unit"].get(value, value)))
+        else:
+            rows.append((declared.grade_label(key) if declared else key, None, value))
+    return rows
+
+
 AUDIT_DETAILS = {
+    "sla.configure": _sla_setting_details,
     "review.request": lambda a: [(_("审查轮次"), None, a.get("round") or "—")],
     "review.approve": lambda a: [],
     "review.reject": lambda a: [],
@@ -148,4 +202,4 @@ AUDIT_DETAILS = {
     "review.withdraw_round": lambda a: [(_("审查轮次"), None, a.get("round") or "—")],
     "audit.verify": _verify_details,
 }
-register(AUDIT_ACTIONS, keys=AUDIT_KEYS, details=AUDIT_DETAILS)
+register(AUDIT_ACTIONS, keys=AUDIT_KEYS, values=AUDIT_VALUES, details=AUDIT_DETAILS)

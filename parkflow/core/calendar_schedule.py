@@ -3,8 +3,9 @@
 An administrator types or uploads rows of "名称, 放假起止日期, 调休上班日…"; the page shows a preview
 (what changes against what the calendar says today, provisional fallback included) and only the
 confirmation goes through the one audited service, ``calendar_schedule_enter``, which replaces
-that year's exceptions in one transaction, marks the year official and re-evaluates the coverage
-rule so its alert closes at once.
+that year's exceptions in one transaction, marks the year official, rebuilds the working-day index
+(re-timing the running SLA clocks it moves) and re-evaluates the coverage rule so its alert closes
+at once.
 """
 
 import csv
@@ -437,6 +438,8 @@ def calendar_schedule_enter(
     record.entered_at = clock.now()
     record.full_clean()
     record.save()
+    # The working-day index and the running SLA clocks follow the notice in this transaction.
+    calendar.refresh_index()
     audit.record(
         actor,
         "calendar.schedule_enter",

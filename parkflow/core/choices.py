@@ -57,3 +57,28 @@ class GateStatus(models.TextChoices):
     REFUSED = "refused", _("未通过")
     VOID = "void", _("已失效")
     NOT_APPLICABLE = "not_applicable", _("不适用")
+
+
+@status_colours(
+    "sla",
+    {
+        "running": "info",
+        "paused": "muted",
+        "met": "success",
+        "breached": "danger",
+        "cancelled": "slate",
+    },
+)
+class SlaState(models.TextChoices):
+    RUNNING = "running", _("计时中")
+    PAUSED = "paused", _("已暂停")
+    MET = "met", _("按时完成")
+    BREACHED = "breached", _("超时完成")
+    CANCELLED = "cancelled", _("已取消")
+
+
+class SlaUnit(models.TextChoices):
+    CALENDAR_HOURS = "calendar_hours", _("自然小时")
+    CALENDAR_DAYS = "calendar_days", _("自然日")
+    WORKING_DAYS = "working_days", _("工作日")
+    WORKING_HOURS = "working_hours", _("工作小时")

@@ -57,6 +57,30 @@ class StyledForm(forms.Form):
             style_widget(field)
 
 
+class SearchFilterForm(StyledForm):
+    """A list's filter form (``core/partials/_filter_bar.html``): ``q``, the search box with
+    ``search_placeholder``, then the subclass's fields. ``filters()`` gives the list's selector
+    its keyword arguments: ``search`` and every other field by its name — all empty while the
+    form is unbound or invalid."""
+
+    q = forms.CharField(label=_("搜索"), required=False, max_length=100)
+    search_placeholder = ""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["q"].widget.attrs.update(
+            {"placeholder": self.search_placeholder, "class": "form-control search"}
+        )
+
+    def filters(self) -> dict:
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        values = {"search": (data.get("q") or "").strip()}
+        for name, field in self.fields.items():
+            if name != "q":
+                values[name] = data.get(name, field.to_python(None))
+        return values
+
+
 class TransitionForm(StyledForm):
     """The optional reason given with a workflow step (core.workflow)."""
 

@@ -429,3 +429,148 @@ class Review(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.decision == choices.ReviewDecision.PENDING
+
+
+class BusinessDay(models.Model):
+    """The business calendar as an index: one row per date of the covered span (2020 to ten
+    years ahead), derived from ``CalendarDay`` and ``CalendarYear`` by ``core.calendar`` and
+    rebuilt whenever they change. ``working_ordinal`` counts the working days from the start of
+    the span up to and including the date, so "N working days after D" and "working days
+    between A and B" are one indexed lookup each (D??, issue 8 §2)."""
+
+    date = models.DateField(_("日期"), primary_key=True)
+    is_working_day = models.BooleanField(_("是否工作日"))
+    working_ordinal = models.PositiveIntegerField(_("工作日序号"))
+    # The year's official schedule is not loaded: the day follows the statutory fallback (D19).
+    provisional = models.BooleanField(_("暂按法定节假日推算"), default=False)
+
+    class Meta:
+        verbose_name = _("工作日索引")
+        verbose_name_plural = _("工作日索引")
+        ordering = ["date"]
+        constraints = [
+            # Each working day has its own number: the lookup "the working day numbered k" is
+            # an index probe, and a broken rebuild cannot leave two days with the same number.
+            models.UniqueConstraint(
+                fields=["working_ordinal"],
+                condition=Q(is_working_day=True),
+                name="business_day_working_ordinal",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.date} #{self.working_ordinal}{'' if self.is_working_day else ' 休'}"
+
+
+class SlaSetting(models.Model):
+    """The administrator-editable part of a declared SLA clock (its unit and the target of each
+    grade) and of the business hours (code ``core.business_hours``). Changed only through
+    ``core.sla.setting_update`` (audited)."""
+
+    code = models.CharField(_("编号"), max_length=80, unique=True)
+    params = models.JSONField(_("参数"), default=dict)
+    updated_at = models.DateTimeField(_("更新时间"), null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("修改人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("时限设置")
+        verbose_name_plural = _("时限设置")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.code
+
+    def get_absolute_url(self):
+        # Built from the pk alone: the audit page links events without loading rows.
+        return reverse("core:sla_settings")
+
+
+class SlaClock(models.Model):
+    """One SLA clock of one object (R-SVC-1, R-CMP-3): which declared clock, the target it runs
+    to, when it started, the due time computed once (and again on resume, regrade or a calendar
+    change), its pauses, and how it ended — the per-item record the KPIs count."""
+
+    State = choices.SlaState
+    Unit = choices.SlaUnit
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    # Integer, like every ParkFlow primary key: "items whose clock is overdue" joins on it.
+    object_id = models.PositiveBigIntegerField()
+    subject = GenericForeignKey("content_type", "object_id")
+    code = models.CharField(_("时限"), max_length=80)
+    grade = models.CharField(_("等级"), max_length=40, blank=True)
+    unit = models.CharField(_("单位"), max_length=16, choices=Unit.choices)
+    target = models.DecimalField(_("时限"), max_digits=8, decimal_places=2)
+    park = models.ForeignKey(
+        "org.OrgUnit",
+        verbose_name=_("园区"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.RUNNING)
+    started_at = models.DateTimeField(_("开始计时"))
+    due_at = models.DateTimeField(_("截止时间"))
+    warn_at = models.DateTimeField(_("临近截止"))
+    critical_at = models.DateTimeField(_("严重超时"))
+    paused_at = models.DateTimeField(_("暂停时间"), null=True, blank=True)
+    # Closed pauses: [{"from": iso, "to": iso, "reason": text}], in order.
+    pauses = models.JSONField(_("暂停记录"), default=list, blank=True)
+    stopped_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    # The due time counted days of a year whose official schedule is not loaded (D19).
+    provisional = models.BooleanField(_("暂按法定节假日推算"), default=False)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("服务时限")
+        verbose_name_plural = _("服务时限")
+        ordering = ["due_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "code"], name="sla_clock_one_per_object"
+            ),
+            models.CheckConstraint(
+                condition=(Q(state="paused") & Q(paused_at__isnull=False))
+                | (~Q(state="paused") & Q(paused_at__isnull=True)),
+                name="sla_clock_paused_has_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=["running", "paused"], stopped_at__isnull=True)
+                | Q(state__in=["met", "breached", "cancelled"], stopped_at__isnull=False),
+                name="sla_clock_stopped_has_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(due_at__gt=models.F("started_at")), name="sla_clock_due_after_start"
+            ),
+        ]
+        indexes = [
+            # Overdue and due-soon are range scans over the running clocks of one declared
+            # clock (set-based selectors in core.sla), whatever the domain's table.
+            models.Index(
+                fields=["code", "due_at"],
+                condition=Q(state="running"),
+                name="sla_running_due",
+            ),
+            models.Index(
+                fields=["code", "warn_at"],
+                condition=Q(state="running"),
+                name="sla_running_warn",
+            ),
+            # KPIs: outcomes of one clock per park and period.
+            models.Index(fields=["code", "park", "stopped_at"], name="sla_outcome"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} #{self.object_id}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in (self.State.RUNNING, self.State.PAUSED)

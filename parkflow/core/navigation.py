@@ -1,5 +1,5 @@
-"""The kernel's sidebar entries: alerts, the audit chain, rules, review gates, the calendar, the
-API docs."""
+"""The kernel's sidebar entries: alerts, the audit chain, rules, review gates, the calendar, SLA
+settings, the API docs."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -60,6 +60,15 @@ NAVIGATION = [
         action="calendar.view",
         order=30,
         match=("core:calendar_enter",),
+    ),
+    NavEntry(
+        "platform",
+        _("时限设置"),
+        "core:sla_settings",
+        "bi-stopwatch",
+        action="sla.view",
+        order=40,
+        match=("core:sla_hours_edit", "core:sla_clock_edit"),
     ),
     NavEntry("platform", _("API 文档"), "api-docs", "bi-braces", order=90, external=True),
 ]

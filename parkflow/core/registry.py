@@ -127,6 +127,9 @@ class NavEntry:
     order: int = 100
     match: tuple[str, ...] = ()  # further url names that mark the entry active
     badge: Callable | None = None  # badge(user) -> number, evaluated when the page renders
+    # A url name answering the badge as an HTML fragment, fetched after the page has loaded
+    # (HTMX) and every minute: a figure that costs queries does not slow every page.
+    badge_url: str = ""
     visible: Callable | None = None  # an extra predicate(user) beside the action
     external: bool = False  # opens in a new tab (admin site, API docs)
 

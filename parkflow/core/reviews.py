@@ -145,7 +145,9 @@ def review_request(*, actor, obj, gate: Gate, reviewers=()) -> list[Review]:
             "quorum": gate.quorum,
         },
     )
-    for review in created:
+    # Who is asked: each named reviewer; for a pooled round, its eligible people once (the
+    # round's first open signature stands for the pool, so nobody is told twice).
+    for review in created if gate.mode == ASSIGNED else created[:1]:
         signals.review_requested.send(sender=Review, review=review)
     return created
 

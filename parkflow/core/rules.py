@@ -29,7 +29,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
-from . import access, audit, clock
+from . import access, audit, clock, signals
 from .choices import AlertStatus, Severity
 from .db import service
 from .errors import DomainError, PermissionDenied, ValidationFailed
@@ -295,6 +295,7 @@ def _open_alert(rule_: Rule, obj, params, now) -> Alert:
         last_seen_at=now,
     )
     audit.record(None, "alert.open", alert, after={"rule": rule_.code, "object": alert.object_repr})
+    signals.alert_opened.send(sender=Alert, alert=alert)
     return alert
 
 
@@ -418,22 +419,13 @@ def _evaluate_one(rule_: Rule, obj, now) -> None:
         _auto_resolve([current], now)
 
 
-def _value_at(obj, path: str):
-    value = obj
-    for part in path.split("__"):
-        value = getattr(value, part, None)
-        if value is None:
-            return None
-    return value
-
-
 def related_subjects(rule_: Rule, obj) -> models.QuerySet:
     """The subjects of ``rule_`` whose check reads ``obj`` (declared in ``reads``)."""
     lookup = rule_.reads[obj._meta.label]
     manager = rule_.model_class._default_manager
     if callable(lookup):
         return manager.filter(lookup(obj))
-    value = _value_at(obj, lookup)
+    value = access.value_at(obj, lookup)
     return manager.filter(**{lookup: value}) if value is not None else manager.none()
 
 

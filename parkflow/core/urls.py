@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_calendar, views_gates, views_rules
+from . import views, views_calendar, views_gates, views_rules, views_sla
 
 app_name = "core"
 
@@ -22,4 +22,7 @@ urlpatterns = [
     path("calendar/", views_calendar.calendar_overview, name="calendar"),
     path("calendar/enter/", views_calendar.calendar_enter, name="calendar_enter"),
     path("calendar/template.xlsx", views_calendar.calendar_template, name="calendar_template"),
+    path("sla/", views_sla.sla_settings, name="sla_settings"),
+    path("sla/hours/", views_sla.sla_hours_edit, name="sla_hours_edit"),
+    path("sla/clocks/<str:code>/", views_sla.sla_clock_edit, name="sla_clock_edit"),
 ]

@@ -75,6 +75,26 @@ def _server_env(workdir: Path) -> dict:
     return env
 
 
+def _manage(env: dict, *commands: list, timeout: float) -> None:
+    """Run ``manage.py`` commands one after the other, as ``make`` does before it serves."""
+    for command in commands:
+        subprocess.run(  # noqa: S603 - our own manage.py
+            [sys.executable, MANAGE, *command],
+            env=env,
+            check=True,
+            capture_output=True,
+            timeout=timeout,
+        )
+
+
+def _start(env: dict, log: Path, *command: str) -> subprocess.Popen:
+    """``manage.py <command>`` in the background, its output in ``log``."""
+    with log.open("w") as log_file:
+        return subprocess.Popen(  # noqa: S603 - our own manage.py
+            [sys.executable, MANAGE, *command], env=env, stdout=log_file, stderr=subprocess.STDOUT
+        )
+
+
 def _wait_until_up(url: str, proc: subprocess.Popen, log: Path, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -95,23 +115,10 @@ def server(tmp_path_factory):
     _require_chromium()
     workdir = tmp_path_factory.mktemp("e2e-server")
     env = _server_env(workdir)
-    for command in (["migrate", "--noinput"], ["seed_demo"]):
-        subprocess.run(  # noqa: S603 - our own manage.py
-            [sys.executable, MANAGE, *command],
-            env=env,
-            check=True,
-            capture_output=True,
-            timeout=300,
-        )
+    _manage(env, ["migrate", "--noinput"], ["seed_demo"], timeout=300)
     port = _free_port()
     log = workdir / "server.log"
-    with log.open("w") as log_file:
-        proc = subprocess.Popen(  # noqa: S603
-            [sys.executable, MANAGE, "runserver", "--noreload", f"127.0.0.1:{port}"],
-            env=env,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-        )
+    proc = _start(env, log, "runserver", "--noreload", f"127.0.0.1:{port}")
     base_url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(f"{base_url}/accounts/login/", proc, log)
@@ -123,21 +130,6 @@ def server(tmp_path_factory):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    _require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 @pytest.fixture

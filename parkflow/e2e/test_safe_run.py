@@ -11,7 +11,6 @@ import os
 import re
 import signal
 import subprocess
-import sys
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -19,13 +18,11 @@ from pathlib import Path
 import pytest
 
 from parkflow.e2e.test_browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    MANAGE,
     PageProblems,
     _free_port,
     _log_in,
-    _require_chromium,
+    _manage,
+    _start,
     _wait_until_up,
 )
 
@@ -80,23 +77,17 @@ def _plain_env(workdir) -> dict:
 def safe_server(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("safe-run")
     env = _plain_env(workdir)
-    for command in (["migrate", "--noinput"], ["seed_demo"], ["collectstatic", "--noinput"]):
-        subprocess.run(  # noqa: S603 - our own manage.py, as make run calls it
-            [sys.executable, MANAGE, *command, "--verbosity", "0"],
-            env=env,
-            check=True,
-            capture_output=True,
-            timeout=600,
-        )
+    quiet = ["--verbosity", "0"]
+    _manage(
+        env,
+        ["migrate", "--noinput", *quiet],
+        ["seed_demo", *quiet],
+        ["collectstatic", "--noinput", *quiet],
+        timeout=600,
+    )
     port = _free_port()
     log = workdir / "serve.log"
-    with log.open("w") as log_file:
-        proc = subprocess.Popen(  # noqa: S603
-            [sys.executable, MANAGE, "serve", "--port", str(port)],
-            env=env,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-        )
+    proc = _start(env, log, "serve", "--port", str(port))
     base_url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(f"{base_url}/accounts/login/", proc, log, timeout=120)
@@ -133,21 +124,6 @@ def test_the_default_run_serves_with_debug_off_and_the_products_404(safe_server)
     css = re.search(r'href="(/static/parkflow/css/app\.[0-9a-f]{12}\.css)"', html)
     assert css, html[:500]
     assert _get(base_url + css.group(1))[0] == 200
-
-
-@pytest.fixture(scope="module")
-def browser():
-    _require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 @pytest.mark.parametrize("username", sorted(PAGES))

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from parkflow.core import access
-from parkflow.core.forms import StyledForm
+from parkflow.core.forms import SearchFilterForm, StyledForm
 from parkflow.org.choices import Role, UnitKind
 from parkflow.org.models import OrgUnit, User
 
@@ -43,8 +43,8 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
-class EnterpriseFilterForm(StyledForm):
-    q = forms.CharField(label=_("搜索"), required=False, max_length=100)
+class EnterpriseFilterForm(SearchFilterForm):
+    search_placeholder = _("企业名称 / 信用代码 / 联系人 / 法定代表人")
     status = forms.ChoiceField(
         label=_("状态"), required=False, choices=[("", _("全部状态")), *EnterpriseStatus.choices]
     )
@@ -61,25 +61,12 @@ class EnterpriseFilterForm(StyledForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["park"].queryset = parks_for(user)
-        self.fields["q"].widget.attrs.update(
-            {
-                "placeholder": _("企业名称 / 信用代码 / 联系人 / 法定代表人"),
-                "class": "form-control search",
-            }
-        )
-
-    def filters(self) -> dict:
-        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
-        return {
-            "search": (data.get("q") or "").strip(),
-            "status": data.get("status", ""),
-            "grade": data.get("grade", ""),
-            "industry": data.get("industry", ""),
-            "park": data.get("park"),
-        }
 
 
-class EnterpriseForm(StyledForm):
+class EnterpriseFactsForm(StyledForm):
+    """What both staff (the register) and an applicant (the portal) say about an enterprise;
+    the services validate it (R-ENT-1)."""
+
     name = forms.CharField(label=_("企业名称"), max_length=120)
     credit_code = forms.CharField(
         label=_("统一社会信用代码"),
@@ -92,13 +79,16 @@ class EnterpriseForm(StyledForm):
         label=_("注册资本（万元）"), max_digits=14, decimal_places=2, min_value=0
     )
     industry = forms.ChoiceField(label=_("行业"), choices=Industry.choices)
-    grade = forms.ChoiceField(
-        label=_("客户等级"), choices=EnterpriseGrade.choices, initial=EnterpriseGrade.B
-    )
     contact_name = forms.CharField(label=_("联系人"), max_length=60)
     contact_phone = forms.CharField(label=_("联系电话"), max_length=30)
     contact_email = forms.EmailField(label=_("联系邮箱"), required=False)
     address = forms.CharField(label=_("入驻地址"), max_length=200, required=False)
+
+
+class EnterpriseForm(EnterpriseFactsForm):
+    grade = forms.ChoiceField(
+        label=_("客户等级"), choices=EnterpriseGrade.choices, initial=EnterpriseGrade.B
+    )
     account_manager = forms.ModelChoiceField(
         label=_("客户经理"), required=False, queryset=User.objects.none(), empty_label=_("暂不指定")
     )
@@ -136,7 +126,33 @@ class EnterpriseEditForm(EnterpriseForm):
         return {name: getattr(enterprise, name) for name in enterprise.EDITABLE_FIELDS}
 
 
-class PortalApplicationForm(StyledForm):
+def username_field(help_text="") -> forms.CharField:
+    """The login of a new portal account (the portal application, an accepted invitation)."""
+    return forms.CharField(
+        label=_("登录账号"),
+        max_length=150,
+        help_text=help_text,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
+    )
+
+
+def new_password_fields() -> tuple[forms.CharField, forms.CharField]:
+    """The password of a new portal account and its confirmation; the service checks both."""
+    password = forms.CharField(
+        label=_("登录密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("至少 8 位，不能是纯数字或常用密码。"),
+    )
+    confirm = forms.CharField(
+        label=_("确认密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    return password, confirm
+
+
+class PortalApplicationForm(EnterpriseFactsForm):
     """The public application form (R-PLT-3). Only the fields an applicant may set: no grade, no
     account manager; the service validates everything and creates account and application
     together or not at all."""
@@ -146,65 +162,27 @@ class PortalApplicationForm(StyledForm):
         queryset=OrgUnit.objects.none(),
         empty_label=_("请选择园区"),
     )
-    name = forms.CharField(label=_("企业名称"), max_length=120)
-    credit_code = forms.CharField(
-        label=_("统一社会信用代码"),
-        max_length=40,
-        help_text=_("18位，见营业执照。"),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
-    )
-    legal_representative = forms.CharField(label=_("法定代表人"), max_length=60)
-    registered_capital = forms.DecimalField(
-        label=_("注册资本（万元）"), max_digits=14, decimal_places=2, min_value=0
-    )
-    industry = forms.ChoiceField(
-        label=_("行业"), choices=[("", _("请选择行业")), *Industry.choices]
-    )
-    contact_name = forms.CharField(label=_("联系人"), max_length=60)
-    contact_phone = forms.CharField(
-        label=_("联系电话"),
-        max_length=30,
-        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
-    )
-    contact_email = forms.EmailField(label=_("联系邮箱"), required=False)
-    address = forms.CharField(label=_("通讯地址"), max_length=200, required=False)
-    username = forms.CharField(
-        label=_("登录账号"),
-        max_length=150,
-        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
-    )
-    password = forms.CharField(
-        label=_("登录密码"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("至少 8 位，不能是纯数字或常用密码。"),
-    )
-    password_confirm = forms.CharField(
-        label=_("确认密码"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
+    username = username_field()
+    password, password_confirm = new_password_fields()
     email = forms.EmailField(
         label=_("账号邮箱"), required=False, help_text=_("用于接收审核通知，可不填。")
     )
 
-    ENTERPRISE_FIELDS = (
-        "name",
-        "credit_code",
-        "legal_representative",
-        "registered_capital",
-        "industry",
-        "contact_name",
-        "contact_phone",
-        "contact_email",
-        "address",
-    )
+    field_order = ["park"]
+    ENTERPRISE_FIELDS = tuple(EnterpriseFactsForm.base_fields)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["park"].queryset = OrgUnit.objects.filter(kind=UnitKind.PARK).order_by(
             "sort_order", "id"
         )
+        # Told as an applicant needs it: where the code is, a phone keyboard, a postal address.
+        self.fields["credit_code"].help_text = _("18位，见营业执照。")
+        self.fields["industry"].choices = [("", _("请选择行业")), *Industry.choices]
+        self.fields["contact_phone"].widget.attrs.update(
+            {"inputmode": "tel", "autocomplete": "tel"}
+        )
+        self.fields["address"].label = _("通讯地址")
 
 
 class ImportUploadForm(StyledForm):

@@ -17,7 +17,6 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -30,6 +29,7 @@ from parkflow.core.validation import full_clean
 
 from .choices import EnterpriseStatus
 from .models import Enterprise, PortalAccount, PortalInvitation
+from .validators import portal_user_candidate
 
 REQUIREMENT = "R-PLT-3"
 
@@ -210,20 +210,13 @@ def portal_invitation_accept(*, token: str, username: str, password: str, passwo
             % {"status": enterprise.get_status_display()},
             requirement=REQUIREMENT,
         )
-    User = get_user_model()
-    errors = {}
-    username = (username or "").strip()
-    if not username:
-        errors["username"] = [_("请填写登录账号。")]
-    elif User.objects.filter(username__iexact=username).exists():
-        errors["username"] = [_("该登录账号已被使用，请换一个。")]
-    if password != password_confirm:
-        errors["password_confirm"] = [_("两次输入的密码不一致。")]
-    user = User(username=username, email=invitation.email, display_name=enterprise.contact_name)
-    try:
-        validate_password(password or "", user)
-    except DjangoValidationError as exc:
-        errors["password"] = list(exc.messages)
+    user, errors = portal_user_candidate(
+        username=username,
+        password=password,
+        password_confirm=password_confirm,
+        email=invitation.email,
+        display_name=enterprise.contact_name,
+    )
     if not errors:
         try:
             user.full_clean(exclude=["password"])
@@ -242,13 +235,13 @@ def portal_invitation_accept(*, token: str, username: str, password: str, passwo
         "portal_invitation.accept",
         invitation,
         before={"state": "pending"},
-        after={"state": "accepted", "username": username},
+        after={"state": "accepted", "username": user.username},
     )
     audit.record(
         user,
         "portal_account.create",
         enterprise,
-        after={"username": username, "portal_account": account.pk},
+        after={"username": user.username, "portal_account": account.pk},
         reason="通过邀请链接开通",
     )
     return user

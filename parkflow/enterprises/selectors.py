@@ -1,6 +1,7 @@
 """Reads of the enterprise domain, always scoped to the actor (R-ORG-3)."""
 
 from parkflow.core import access
+from parkflow.core.selectors import narrowed
 
 from .choices import EnterpriseStatus
 from .models import Enterprise
@@ -12,15 +13,7 @@ def enterprise_list(
     qs = access.scope(actor, Enterprise.objects.select_related("park", "account_manager"))
     if search:
         qs = qs.filter(search_text__contains=search.upper())
-    if status:
-        qs = qs.filter(status=status)
-    if grade:
-        qs = qs.filter(grade=grade)
-    if industry:
-        qs = qs.filter(industry=industry)
-    if park:
-        qs = qs.filter(park=park)
-    return qs
+    return narrowed(qs, status=status, grade=grade, industry=industry, park=park)
 
 
 def enterprise_get_for_user(*, actor, pk) -> Enterprise:

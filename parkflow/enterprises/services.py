@@ -185,34 +185,22 @@ def portal_application_register(
 ) -> tuple:
     """An enterprise applies through the portal: one call creates its portal account and its
     application (status 申请中), or nothing at all. The account sees only this enterprise."""
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.password_validation import validate_password
-    from django.core.exceptions import ValidationError as DjangoValidationError
-
     from parkflow.org.choices import UnitKind
 
     from .models import PortalAccount
+    from .validators import portal_user_candidate
 
-    User = get_user_model()
     errors = {}
-    username = (username or "").strip()
     if park is None or getattr(park, "kind", None) != UnitKind.PARK:
         errors["park"] = [_("请选择申请入驻的园区。")]
-    if not username:
-        errors["username"] = [_("请填写登录账号。")]
-    elif User.objects.filter(username__iexact=username).exists():
-        errors["username"] = [_("该登录账号已被使用，请换一个。")]
-    if password != password_confirm:
-        errors["password_confirm"] = [_("两次输入的密码不一致。")]
-    user = User(
+    user, account_errors = portal_user_candidate(
         username=username,
+        password=password,
+        password_confirm=password_confirm,
         email=(email or "").strip(),
         display_name=(values.get("contact_name") or "").strip(),
     )
-    try:
-        validate_password(password or "", user)
-    except DjangoValidationError as exc:
-        errors["password"] = list(exc.messages)
+    errors.update(account_errors)
     enterprise_values = _clean_input(values)
     now = clock.now()
     enterprise = Enterprise(

@@ -6,7 +6,7 @@ shape; ``enterprises.services`` decides."""
 
 from collections.abc import Mapping
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.http import FileResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +18,7 @@ from rest_framework.decorators import action
 from rest_framework.filters import SearchFilter
 from rest_framework.response import Response
 
-from parkflow.core import access, clock
+from parkflow.core import access
 from parkflow.core.api import (
     ChoiceLabelField,
     IdFilter,
@@ -28,11 +28,13 @@ from parkflow.core.api import (
     ScopedViewSetMixin,
     is_storable_id,
     person_field,
+    service_step,
 )
 from parkflow.core.choices import ReviewDecision
 from parkflow.core.errors import NotFound, ValidationFailed
 from parkflow.core.validation import REASON_MAX_LENGTH
 from parkflow.enterprises.models import Enterprise
+from parkflow.intake import selectors
 from parkflow.intake import services as intake_services
 from parkflow.intake.choices import DocumentType, DrawPurpose
 from parkflow.intake.models import (
@@ -535,40 +537,20 @@ class ConflictDeclarationViewSet(
     # leaves only one's own (someone else's is a 404, as if it did not exist).
     restrict_to_action = True
 
-    @extend_schema(
+    withdraw = service_step(
+        "withdraw",
+        intake_services.conflict_withdraw,
+        obj="declaration",
+        input=ConflictWithdrawSerializer,
+        output=ConflictDeclarationSerializer,
         summary="Withdraw my declaration (e.g. the interest has ended)",
         description="The declarer takes part in draws and approvals of the enterprise again.",
-        request=ConflictWithdrawSerializer,
-        responses=ConflictDeclarationSerializer,
         tags=["conflicts"],
     )
-    @action(detail=True, methods=["post"])
-    def withdraw(self, request, pk=None):
-        return self.service_action(
-            intake_services.conflict_withdraw,
-            obj="declaration",
-            input=ConflictWithdrawSerializer,
-            output=ConflictDeclarationSerializer,
-        )
 
 
 # ---------------------------------------------------------------------------------------------
 # Admission fees (R-ENT-5)
-
-
-def with_in_force(tariffs):
-    """Mark the tariff each park charges today: the latest one already effective."""
-    today = clock.today()
-    later = AdmissionFeeTariff.objects.filter(
-        park=OuterRef("park"),
-        effective_from__gt=OuterRef("effective_from"),
-        effective_from__lte=today,
-    )
-    return tariffs.annotate(
-        in_force=ExpressionWrapper(
-            Q(effective_from__lte=today) & ~Exists(later), output_field=BooleanField()
-        )
-    )
 
 
 class AdmissionTariffSerializer(serializers.ModelSerializer):
@@ -632,7 +614,7 @@ class AdmissionTariffViewSet(ScopedViewSetMixin, mixins.ListModelMixin, viewsets
     policy = {"list": "tariff.view", "create": "tariff.publish"}
 
     def get_queryset(self):
-        return with_in_force(super().get_queryset())
+        return selectors.tariffs_with_in_force(super().get_queryset())
 
     @extend_schema(
         summary="Publish a park's admission fee tariff",

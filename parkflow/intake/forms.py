@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from parkflow.core.choices import ReviewDecision
-from parkflow.core.forms import StyledForm
+from parkflow.core.forms import SearchFilterForm, StyledForm
 from parkflow.enterprises.choices import EnterpriseStatus
 from parkflow.enterprises.forms import DateInput, parks_for
 from parkflow.org.models import OrgUnit
@@ -65,8 +65,8 @@ APPLICATION_STATUSES = (
 )
 
 
-class ApplicationFilterForm(StyledForm):
-    q = forms.CharField(label=_("搜索"), required=False, max_length=100)
+class ApplicationFilterForm(SearchFilterForm):
+    search_placeholder = _("企业名称 / 信用代码 / 联系人")
     status = forms.ChoiceField(
         label=_("状态"),
         required=False,
@@ -83,23 +83,11 @@ class ApplicationFilterForm(StyledForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["park"].queryset = parks_for(user)
-        self.fields["q"].widget.attrs.update(
-            {"placeholder": _("企业名称 / 信用代码 / 联系人"), "class": "form-control search"}
-        )
-
-    def filters(self) -> dict:
-        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
-        return {
-            "search": (data.get("q") or "").strip(),
-            "status": data.get("status", ""),
-            "licence": data.get("licence", ""),
-            "park": data.get("park"),
-            "flagged": bool(data.get("flagged")),
-        }
 
 
-class ResultFilterForm(StyledForm):
+class ResultFilterForm(SearchFilterForm):
     q = forms.CharField(label=_("企业名称"), required=False, max_length=100)
+    search_placeholder = _("按企业名称搜索")
     purpose = forms.ChoiceField(
         label=_("事项"), required=False, choices=[("", _("全部事项")), *DrawPurpose.choices]
     )
@@ -113,20 +101,6 @@ class ResultFilterForm(StyledForm):
             (ReviewDecision.RETURN.value, ReviewDecision.RETURN.label),
         ],
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["q"].widget.attrs.update(
-            {"placeholder": _("按企业名称搜索"), "class": "form-control search"}
-        )
-
-    def filters(self) -> dict:
-        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
-        return {
-            "search": (data.get("q") or "").strip(),
-            "purpose": data.get("purpose", ""),
-            "decision": data.get("decision", ""),
-        }
 
 
 class ProtectedBrandForm(StyledForm):

@@ -73,33 +73,33 @@ def _brand_authorisation_decided(*, actor, review):
     brand_authorisation_record_outcome(actor=actor, review=review)
 
 
+# The two reviews of an enterprise's registration facts (admission, and the quarterly re-check
+# of an admitted one) differ only in what their decision does, and who started them.
+ENTERPRISE_REVIEW = {
+    "model": "enterprises.Enterprise",
+    "reviewer_roles": REVIEWER_ROLES,
+    "article": "Art.10",
+    "requirement": "R-ENT-3",
+    "content": _reviewed_content,
+    "mode": ASSIGNED,
+    "excluded": _enterprise_exclusions,
+}
+
 ADMISSION = register(
     Gate(
+        **ENTERPRISE_REVIEW,
         code="enterprise.admission",
         label=_("企业准入资质审核"),
-        model="enterprises.Enterprise",
-        reviewer_roles=REVIEWER_ROLES,
-        article="Art.10",
-        requirement="R-ENT-3",
-        content=_reviewed_content,
-        mode=ASSIGNED,
-        excluded=_enterprise_exclusions,
         consequence=_admission_decided,
     )
 )
 SPOT_CHECK = register(
     Gate(
+        **ENTERPRISE_REVIEW,
         code="enterprise.spot_check",
         label=_("季度资质抽查"),
-        model="enterprises.Enterprise",
-        reviewer_roles=REVIEWER_ROLES,
-        article="Art.10",
-        requirement="R-ENT-3",
-        content=_reviewed_content,
-        mode=ASSIGNED,
         # The campaign is the system's: whoever registered the enterprise long ago may re-check it.
         initiators=(),
-        excluded=_enterprise_exclusions,
         consequence=_spot_check_decided,
     )
 )

@@ -24,6 +24,7 @@ from parkflow.core import access, clock, gates
 from parkflow.core.choices import ReviewDecision
 from parkflow.core.models import Review
 from parkflow.core.rules import params_for
+from parkflow.core.selectors import narrowed
 from parkflow.enterprises import selectors as enterprise_selectors
 from parkflow.enterprises.models import Enterprise
 from parkflow.org.models import User
@@ -329,13 +330,9 @@ def published_results(*, actor, search: str = "", purpose: str = "", decision: s
     """Published outcomes; public across parks by their permission declaration (publication is
     their point). Name, matter, decision and date only — never reviewers or opinions."""
     qs = access.scope(actor, PublishedResult.objects.all())
-    if search:
-        qs = qs.filter(enterprise_name__icontains=search)
-    if purpose:
-        qs = qs.filter(purpose=purpose)
-    if decision:
-        qs = qs.filter(decision=decision)
-    return qs.order_by("-published_at", "-id")
+    return narrowed(
+        qs, enterprise_name__icontains=search, purpose=purpose, decision=decision
+    ).order_by("-published_at", "-id")
 
 
 def decorate_campaigns(user, campaigns) -> None:

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from parkflow.core import access, clock
 from parkflow.core.errors import DomainError, NotFound
 from parkflow.core.forms import add_domain_error, domain_error_text
-from parkflow.core.generic_views import submit
+from parkflow.core.generic_views import list_page, submit
 from parkflow.core.views import LIST_PAGE_SIZE, get_or_404, paginate, safe_next, staff_page
 from parkflow.enterprises import selectors as enterprise_selectors
 from parkflow.enterprises.forms import parks_for
@@ -52,22 +52,22 @@ def application_list(request):
     form = ApplicationFilterForm(request.GET or None, user=request.user)
     filters = form.filters()
     window = selectors.licence_window()
-    page = paginate(
+    return list_page(
         request,
-        selectors.application_list_for(actor=request.user, window=window, **filters),
-        LIST_PAGE_SIZE,
+        qs=selectors.application_list_for(actor=request.user, window=window, **filters),
+        template="intake/application_list.html",
+        partial="intake/partials/_application_table.html",
+        target="application-table",
+        per_page=LIST_PAGE_SIZE,
+        name="enterprises",
+        decorate=lambda rows: selectors.decorate_applications(rows, window),
+        context={
+            "form": form,
+            "page_name": _("入驻申请"),
+            "filtered": any(filters.values()),
+            "can_create": access.may_somewhere(request.user, "enterprise.create"),
+        },
     )
-    selectors.decorate_applications(page.object_list, window)
-    context = {
-        "form": form,
-        "page_obj": page,
-        "enterprises": page.object_list,
-        "filtered": any(filters.values()),
-        "can_create": access.may_somewhere(request.user, "enterprise.create"),
-    }
-    if request.htmx and request.htmx.target == "application-table":
-        return render(request, "intake/partials/_application_table.html", context)
-    return render(request, "intake/application_list.html", context)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -91,6 +91,7 @@ def result_list(request):
         "form": form,
         "page_obj": page,
         "results": page.object_list,
+        "page_name": _("审查结果公示"),
         "filtered": any(filters.values()),
     }
     return render(request, "intake/result_list.html", context)
@@ -109,6 +110,7 @@ def spot_check_list(request):
     context = {
         "page_obj": page,
         "campaigns": page.object_list,
+        "page_name": _("季度抽查"),
         "quarter": quarter,
         "quarter_done": SpotCheckCampaign.objects.filter(quarter=quarter).exists(),
         "can_run": can_run,
@@ -181,6 +183,7 @@ def brand_list(request):
         "form": form,
         "page_obj": page,
         "brands": page.object_list,
+        "page_name": _("受保护品牌"),
         "search": search,
         "open_flag_total": sum(len(v) for v in flags.values()),
         "editing": editing,
@@ -231,6 +234,7 @@ def tariff_list(request):
         "form": form,
         "page_obj": page,
         "tariffs": page.object_list,
+        "page_name": _("入驻费标准"),
         "summary": summary,
         "today": today,
     }
@@ -246,6 +250,7 @@ def render_conflicts(request, *, failed=None, form=None, status=200):
     context = {
         "page_obj": page,
         "declarations": page.object_list,
+        "page_name": _("我的利益冲突申报"),
         "failed": failed,
         "withdraw_form": form if failed else ConflictWithdrawForm(),
         "blank_form": ConflictWithdrawForm(),

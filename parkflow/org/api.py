@@ -19,6 +19,7 @@ from parkflow.core.api import (
     ScopedPrimaryKeyRelatedField,
     ScopedViewSetMixin,
     person_field,
+    service_step,
 )
 from parkflow.core.errors import NotFound, ValidationFailed
 
@@ -304,21 +305,16 @@ class EmergencyContactViewSet(
         contact = services.emergency_contact_create(actor=request.user, **body.validated_data)
         return Response(self._shaped(contact), status=201)
 
-    @extend_schema(
+    confirm = service_step(
+        "confirm",
+        services.emergency_contact_confirm,
+        obj="contact",
+        input=EmergencyContactConfirmSerializer,
+        output=EmergencyContactSerializer,
+        reread=True,
         summary="Confirm a contact is still right (optionally correcting the phone)",
-        request=EmergencyContactConfirmSerializer,
-        responses=EmergencyContactSerializer,
         tags=["org"],
     )
-    @action(detail=True, methods=["post"])
-    def confirm(self, request, pk=None):
-        return self.service_action(
-            services.emergency_contact_confirm,
-            obj="contact",
-            input=EmergencyContactConfirmSerializer,
-            output=EmergencyContactSerializer,
-            reread=True,
-        )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -20,3 +20,6 @@ class OrgConfig(AppConfig):
         access.register_role_labels(Role)
         gates.register_reviewer_check(compliance.reviewer_lapse)
         hooks.register("calendar_admin", selectors.calendar_admin)
+        # Who receives a notification sent to "the risk officers of this park" (R-MON-2).
+        hooks.register("people_with_roles", selectors.people_with_roles)
+        hooks.register("roles_of_people", selectors.roles_of_people)

@@ -216,7 +216,7 @@ class ComplianceRecord(models.Model):
     class Meta:
         verbose_name = _("合规履职记录")
         verbose_name_plural = _("合规履职记录")
-        ordering = ["-completed_on"]
+        ordering = ["-completed_on", "-id"]
         indexes = [
             models.Index(fields=["user", "kind", "-completed_on"], name="compliance_user_kind")
         ]

@@ -55,6 +55,33 @@ PERMISSIONS = [
         actions={"rules.view": ALL_STAFF, "rules.configure": frozenset({R.SYSTEM_ADMIN})},
     ),
     Permissions(model="core.Regulation", actions={"regulation.view": ALL_STAFF}),
+    # --- the notifications' models (a kernel-level app that knows no roles either)
+    # One's own inbox: no role gives it, the recipient's grant does (staff without a role too).
+    Permissions(
+        model="notifications.Notification",
+        actions={"notification.read": frozenset()},
+        grants={"notification.read": "recipient"},
+    ),
+    # Channel settings per park (a group-wide one needs the role at headquarters).
+    Permissions(
+        model="notifications.ChannelConfig",
+        park="park",
+        actions={"notification.configure": frozenset({R.SYSTEM_ADMIN})},
+    ),
+    Permissions(
+        model="notifications.Delivery",
+        park="park",
+        view="notification.deliveries",
+        actions={
+            "notification.deliveries": frozenset({R.SYSTEM_ADMIN, R.AUDITOR}),
+            "notification.resend": frozenset({R.SYSTEM_ADMIN}),
+        },
+    ),
+    # Default subscriptions of a role are group-wide: headquarters business.
+    Permissions(
+        model="notifications.Subscription",
+        actions={"notification.defaults": frozenset({R.SYSTEM_ADMIN})},
+    ),
     # The holiday calendar is national: everyone reads it; entering a year's State Council
     # schedule needs the role at headquarters (the calendar belongs to no park, D19).
     Permissions(
@@ -63,5 +90,11 @@ PERMISSIONS = [
             "calendar.view": ALL_STAFF,
             "calendar.manage": frozenset({R.SYSTEM_ADMIN, R.OFFICE_STAFF}),
         },
+    ),
+    # SLA settings (business hours, each clock's targets) are group-wide: everyone reads them,
+    # a system administrator at headquarters changes them (core.sla, issue 8 §2).
+    Permissions(
+        model="core.SlaSetting",
+        actions={"sla.view": ALL_STAFF, "sla.configure": frozenset({R.SYSTEM_ADMIN})},
     ),
 ]

@@ -20,20 +20,26 @@ def people_in_scope(*, actor):
     return User.objects.filter(pk__in=qs.values("pk"))
 
 
+def _role_assignments() -> Prefetch:
+    return Prefetch(
+        "role_assignments", queryset=RoleAssignment.objects.select_related("unit").order_by("id")
+    )
+
+
+def with_roles_and_compliance(people):
+    """``people`` with their roles (and units) and their compliance records, as the people
+    pages show them."""
+    return people.prefetch_related(
+        _role_assignments(),
+        Prefetch("compliance_records", queryset=ComplianceRecord.objects.order_by("valid_until")),
+    )
+
+
 def person_get_for_user(*, actor, pk):
     from parkflow.core.errors import NotFound
 
     try:
-        return (
-            people_in_scope(actor=actor)
-            .prefetch_related(
-                Prefetch(
-                    "role_assignments",
-                    queryset=RoleAssignment.objects.select_related("unit").order_by("id"),
-                )
-            )
-            .get(pk=pk)
-        )
+        return people_in_scope(actor=actor).prefetch_related(_role_assignments()).get(pk=pk)
     except (User.DoesNotExist, ValueError, TypeError, OverflowError):
         raise NotFound() from None
 
@@ -58,3 +64,26 @@ def calendar_admin():
         .order_by("pk")
         .first()
     )
+
+
+def people_with_roles(roles, park_id):
+    """Active people holding any of ``roles`` in the park (``park_id`` None: at headquarters);
+    the notifications' recipient hook (D30)."""
+    where = {"role_assignments__role__in": roles}
+    if park_id is None:
+        where["role_assignments__unit__park__isnull"] = True
+    else:
+        where["role_assignments__unit__park_id"] = park_id
+    holders = User.objects.filter(is_active=True, **where).values("pk")
+    return User.objects.filter(pk__in=holders).order_by("pk")
+
+
+def roles_of_people(user_ids):
+    """``{user id: {role, ...}}`` for a batch of people, in one query (notification
+    subscriptions by role)."""
+    roles: dict[int, set[str]] = {}
+    for user_id, role in RoleAssignment.objects.filter(user_id__in=user_ids).values_list(
+        "user_id", "role"
+    ):
+        roles.setdefault(user_id, set()).add(role)
+    return roles

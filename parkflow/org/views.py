@@ -7,7 +7,7 @@ from operator import or_
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, Exists, OuterRef, Prefetch, Q, When
+from django.db.models import Case, Exists, OuterRef, Q, When
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -177,20 +177,10 @@ def people(request):
         if form.cleaned_data["lapsed"]:
             qs = qs.filter(_lapsed_condition(today))
     # Lapsed people first: they are blocked until someone records what is missing.
-    qs = (
+    qs = selectors.with_roles_and_compliance(
         qs.annotate(
             lapsed_first=Case(When(_lapsed_condition(today), then=0), default=1),
-        )
-        .order_by("lapsed_first", "display_name", "username")
-        .prefetch_related(
-            Prefetch(
-                "role_assignments",
-                queryset=RoleAssignment.objects.select_related("unit").order_by("id"),
-            ),
-            Prefetch(
-                "compliance_records", queryset=ComplianceRecord.objects.order_by("valid_until")
-            ),
-        )
+        ).order_by("lapsed_first", "display_name", "username")
     )
     page = paginate(request, qs, 30)
     context = {
@@ -247,18 +237,8 @@ def person_compliance(request, pk):
                     },
                 )
                 return redirect("org:person_compliance", pk=person.pk)
-    person = (
-        selectors.people_in_scope(actor=user)
-        .prefetch_related(
-            Prefetch(
-                "role_assignments",
-                queryset=RoleAssignment.objects.select_related("unit").order_by("id"),
-            ),
-            Prefetch(
-                "compliance_records", queryset=ComplianceRecord.objects.order_by("valid_until")
-            ),
-        )
-        .get(pk=person.pk)
+    person = selectors.with_roles_and_compliance(selectors.people_in_scope(actor=user)).get(
+        pk=person.pk
     )
     context = {
         "person": person,

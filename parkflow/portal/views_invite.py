@@ -2,7 +2,6 @@
 enterprise's portal username and password. Used, expired, revoked and unknown links get a
 clear page, never a form."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth import login
 from django.shortcuts import redirect, render
@@ -15,26 +14,12 @@ from parkflow.core import clock
 from parkflow.core.errors import Conflict, DomainError, NotFound
 from parkflow.core.forms import StyledForm, add_domain_error
 from parkflow.enterprises import invitations
+from parkflow.enterprises.forms import new_password_fields, username_field
 
 
 class InvitationAcceptForm(StyledForm):
-    username = forms.CharField(
-        label=gettext_lazy("登录账号"),
-        max_length=150,
-        help_text=gettext_lazy("已为您建议一个账号（统一社会信用代码），可以修改。"),
-        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
-    )
-    password = forms.CharField(
-        label=gettext_lazy("登录密码"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=gettext_lazy("至少 8 位，不能是纯数字或常用密码。"),
-    )
-    password_confirm = forms.CharField(
-        label=gettext_lazy("确认密码"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
+    username = username_field(gettext_lazy("已为您建议一个账号（统一社会信用代码），可以修改。"))
+    password, password_confirm = new_password_fields()
 
 
 def _invalid(request, message, status):

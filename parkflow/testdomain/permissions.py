@@ -34,6 +34,8 @@ PERMISSIONS = [
             ),
             "errand.complete": frozenset({R.LEAD_STAFF}),
             "errand.send_back": frozenset({R.LEAD_STAFF}),
+            # Waiting for the enterprise's documents pauses the response clock (issue 8 §2).
+            "errand.wait": frozenset({R.BUSINESS_STAFF, R.LEAD_STAFF}),
         },
         # An enterprise user sees and submits the errands of its own enterprise.
         portal={"errand.view", "errand.submit"},

@@ -10,6 +10,7 @@ from parkflow.core import access, audit
 from parkflow.core.db import service
 from parkflow.core.errors import Conflict, ValidationFailed
 from parkflow.core.validation import check_length, full_clean
+from parkflow.notifications import publish
 
 from .choices import ErrandStatus
 from .models import Errand
@@ -85,6 +86,16 @@ def errand_assign(*, actor, errand: Errand, assignee) -> Errand:
     errand.assignee = assignee
     errand.save(update_fields=["assignee", "updated_at"])
     audit.record(actor, "errand.assign", errand, before=before, after={"assignee": assignee.pk})
+    # The assignee learns of it (R-MON-2): written with the change, sent after commit.
+    publish(
+        "testdomain.errand_assigned",
+        obj=errand,
+        recipients=[assignee],
+        exclude=[actor],
+        title=_("事项指派给您：%(title)s") % {"title": errand.title},
+        body=_("%(actor)s 指定您为事项“%(title)s”的经办人。")
+        % {"actor": actor, "title": errand.title},
+    )
     return errand
 
 

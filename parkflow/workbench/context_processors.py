@@ -15,6 +15,7 @@ class NavItem:
     url: str
     icon: str
     badge: object = None
+    badge_url: str = ""
     external: bool = False
     active: bool = False
 
@@ -46,6 +47,7 @@ def sections_for(user, current: str = "") -> list[NavSection]:
                     reverse(entry.url_name),
                     entry.icon,
                     badge=entry.badge(user) if entry.badge else None,
+                    badge_url=reverse(entry.badge_url) if entry.badge_url else "",
                     external=entry.external,
                     active=not entry.external and current in entry.active_names,
                 )

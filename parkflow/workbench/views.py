@@ -3,9 +3,11 @@ cards the domains declare (``WORKBENCH_CARDS`` in their ``navigation.py``)."""
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.html import format_html
 
-from parkflow.core import access, gates, registry
+from parkflow.core import access, gates, registry, todo
 from parkflow.core import alerts as alert_services
 from parkflow.core.choices import Severity
 from parkflow.org import compliance
@@ -42,7 +44,8 @@ def home(request):
     severity_counts = dict(alerts.order_by().values_list("severity").annotate(n=Count("*")))
     context = {
         "pending_count": pending.count(),
-        "pending_reviews": list(pending[:8]),
+        "todo_top": todo.items(user, todo.PENDING, limit=8)[:8],
+        "todo_count": todo.pending_count(user),
         "my_alert_count": my_alerts.count(),
         "my_alerts": list(my_alerts[:8]),
         "active_alert_count": sum(severity_counts.values()),
@@ -62,3 +65,38 @@ def home(request):
         "cards": cards_for(request),
     }
     return render(request, "workbench/home.html", context)
+
+
+@login_required
+def todo_center(request):
+    """待办中心: what waits for me, what I handled, what I started, what I was copied on."""
+    user = request.user
+    if access.is_enterprise_user(user):
+        return redirect("portal:home")
+    tab = request.GET.get("tab", todo.PENDING)
+    if tab not in todo.TABS:
+        tab = todo.PENDING
+    sources = todo.sources_for(user)
+    rows = todo.items(user, tab)
+    context = {
+        "tab": tab,
+        "tab_is_pending": tab == todo.PENDING,
+        "tabs": [(key, label) for key, label in todo.TABS.items()],
+        "rows": rows,
+        "pending_count": todo.pending_count(user),
+        "cut": [
+            s for s in sources if s.more_url and len([r for r in rows if r[0] is s]) >= todo.LIMIT
+        ],
+    }
+    return render(request, "workbench/todo.html", context)
+
+
+@login_required
+def todo_count(request):
+    """The sidebar badge of the to-do centre (fetched after the page loads)."""
+    count = todo.pending_count(request.user)
+    if not count:
+        return HttpResponse("")
+    return HttpResponse(
+        format_html('<span class="nav-badge">{}</span>', "99+" if count > 99 else count)
+    )

@@ -60,29 +60,28 @@ def detail_panels(context, obj, slot="main"):
     return mark_safe("".join(html))  # noqa: S308 - rendered templates, autoescaped
 
 
-@register.filter
-def money(value):
-    """¥1,234.56 — money is Decimal in CNY (R-BIL-6)."""
+def _amount(value, shown) -> str:
+    """An amount to two decimals shown by ``shown(Decimal)``; "—" for none, and a value that is
+    not a number as it is."""
     if value in (None, ""):
         return "—"
     try:
         amount = Decimal(str(value)).quantize(Decimal("0.01"))
     except (InvalidOperation, ValueError):
         return value
-    sign = "-" if amount < 0 else ""
-    return f"{sign}¥{abs(amount):,.2f}"
+    return shown(amount)
+
+
+@register.filter
+def money(value):
+    """¥1,234.56 — money is Decimal in CNY (R-BIL-6)."""
+    return _amount(value, lambda amount: f"{'-' if amount < 0 else ''}¥{abs(amount):,.2f}")
 
 
 @register.filter
 def wan_yuan(value):
     """Registered capital is kept in 万元."""
-    if value in (None, ""):
-        return "—"
-    try:
-        amount = Decimal(str(value)).quantize(Decimal("0.01"))
-    except (InvalidOperation, ValueError):
-        return value
-    return f"{amount:,.2f}"
+    return _amount(value, lambda amount: f"{amount:,.2f}")
 
 
 @register.filter

@@ -517,6 +517,50 @@ ROUTES.update(
 
 
 # ---------------------------------------------------------------------------------------------
+# SLA settings (issue 8 §2): group-wide, changed at headquarters
+
+
+def _sla_hours_case(w):
+    return Case(data={"POST": {"opens": "08:30", "closes": "17:00", "reason": "按集团作息调整"}})
+
+
+def _sla_clock_case(w):
+    return Case(
+        {"code": "testdomain.errand_response"},
+        data={
+            "POST": {"unit": "working_days", "normal": "4", "urgent": "1", "reason": "按集团要求"}
+        },
+    )
+
+
+ROUTES.update(
+    {
+        "core:sla_settings": Route(
+            STAFF, {"GET": 200}, "sla.view", R.AUDITOR, _nothing, other_park=ALLOWED
+        ),
+        "core:sla_hours_edit": Route(
+            STAFF,
+            {"GET": 200, "POST": 302},
+            "sla.configure",
+            R.SYSTEM_ADMIN,
+            _sla_hours_case,
+            hq=True,
+            other_park=FORBIDDEN,
+        ),
+        "core:sla_clock_edit": Route(
+            STAFF,
+            {"GET": 200, "POST": 302},
+            "sla.configure",
+            R.SYSTEM_ADMIN,
+            _sla_clock_case,
+            hq=True,
+            other_park=FORBIDDEN,
+        ),
+    }
+)
+
+
+# ---------------------------------------------------------------------------------------------
 # Discovery: every installed app's part
 
 

@@ -37,6 +37,7 @@ SERVICE_MODULES = [
     "parkflow.core.calendar_schedule",
     "parkflow.core.maintained",
     "parkflow.core.reviews",
+    "parkflow.core.sla",
 ]
 ACCESS_CALLS = {
     "ensure",
@@ -264,6 +265,150 @@ SERVICES: dict[str, Service] = {
         refused=lambda w: [_s(w, Role.OFFICE_STAFF, w.other_park), _s(w, Role.AUDITOR)],
     ),
 }
+
+
+# --- SLA clocks (issue 8 §2): the kernel's services on the test domain's declared clock ----------
+
+
+def _response():
+    from parkflow.testdomain.clocks import RESPONSE
+
+    return RESPONSE
+
+
+def _running(w):
+    """An errand of park A just submitted: its response clock runs (started by the step)."""
+    if "running" not in w._cache:
+        from parkflow.testdomain.tests.factories import submitted
+
+        w._cache["running"] = submitted(w.park, w.clerk(), enterprise=w.enterprise())
+    return w._cache["running"]
+
+
+def _paused(w):
+    if "paused" not in w._cache:
+        from parkflow.core import sla
+        from parkflow.testdomain.tests.factories import submitted
+
+        made = submitted(w.park, w.clerk(), enterprise=w.enterprise())
+        sla.pause(actor=w.clerk(), obj=made, clock=_response(), reason="等待材料")
+        w._cache["paused"] = made
+    return w._cache["paused"]
+
+
+def _errand_qs(w):
+    from parkflow.testdomain.models import Errand
+
+    _running(w)
+    return Errand.objects.all()
+
+
+def _clock_row(w):
+    from parkflow.core.models import SlaClock
+
+    return SlaClock.objects.get(object_id=_running(w).pk)
+
+
+def _time_left(w):
+    from parkflow.core import sla
+
+    return sla.remaining(_clock_row(w))
+
+
+def _sla_refused(w):
+    return [
+        _s(w, Role.BUSINESS_STAFF, w.other_park),
+        _s(w, Role.AUDITOR),
+        _nobody(w),
+        w.stranger_enterprise_user(),
+    ]
+
+
+def _lead(w):
+    return _s(w, Role.LEAD_STAFF)
+
+
+SLA_SERVICES = {
+    "parkflow.core.sla.start": Service(
+        "sla.start",
+        lambda w: {"obj": w.errand(), "clock": _response()},
+        allowed=lambda w: w.clerk(),
+        refused=_sla_refused,
+    ),
+    "parkflow.core.sla.pause": Service(
+        "sla.pause",
+        lambda w: {"obj": _running(w), "clock": _response(), "reason": "等待企业补充材料"},
+        allowed=lambda w: w.clerk(),
+        refused=_sla_refused,
+        before=True,
+    ),
+    "parkflow.core.sla.resume": Service(
+        "sla.resume",
+        lambda w: {"obj": _paused(w), "clock": _response()},
+        allowed=lambda w: w.clerk(),
+        refused=_sla_refused,
+        before=True,
+    ),
+    "parkflow.core.sla.regrade": Service(
+        "sla.regrade",
+        lambda w: {"obj": _running(w), "clock": _response(), "grade": "urgent", "reason": "加急"},
+        allowed=_lead,
+        refused=lambda w: [*_sla_refused(w), w.clerk()],
+        before=True,
+    ),
+    "parkflow.core.sla.stop": Service(
+        "sla.stop",
+        lambda w: {"obj": _running(w), "clock": _response()},
+        allowed=_lead,
+        refused=lambda w: [*_sla_refused(w), w.clerk()],
+        before=True,
+    ),
+    "parkflow.core.sla.setting_update": Service(
+        "sla.configure",
+        lambda w: {
+            "code": "core.business_hours",
+            "params": {"opens": "08:30", "closes": "17:00"},
+            "reason": "按集团作息调整",
+        },
+        allowed=lambda w: w.hq_staff(Role.SYSTEM_ADMIN),
+        refused=lambda w: [
+            _s(w, Role.SYSTEM_ADMIN),
+            w.hq_staff(Role.AUDITOR),
+            w.hq_staff(Role.OFFICE_STAFF),
+            _nobody(w),
+        ],
+    ),
+    # Declarations, pure functions and selectors on a queryset the caller scoped: the system.
+    "parkflow.core.sla.register": Service(None, lambda w: {"declared": _response()}, system=True),
+    "parkflow.core.sla.autodiscover": Service(None, lambda w: {}, system=True),
+    "parkflow.core.sla.get_clock": Service(
+        None, lambda w: {"code": "testdomain.errand_response"}, system=True
+    ),
+    "parkflow.core.sla.business_hours": Service(None, lambda w: {}, system=True),
+    "parkflow.core.sla.clock_settings": Service(
+        None, lambda w: {"declared": _response()}, system=True
+    ),
+    "parkflow.core.sla.compute": Service(
+        None,
+        lambda w: {"unit": "working_days", "target": 3, "started_at": timezone.now()},
+        system=True,
+    ),
+    "parkflow.core.sla.recalculate": Service(
+        None, lambda w: {"since": _today()}, system=True, after=False
+    ),
+    **{
+        f"parkflow.core.sla.{name}": Service(
+            None, lambda w: {"queryset": _errand_qs(w), "clock": _response()}, system=True
+        )
+        for name in ("overdue", "due_soon", "critical", "clocks_for", "with_clock", "attainment")
+    },
+    "parkflow.core.sla.clocks_of": Service(None, lambda w: {"obj": _running(w)}, system=True),
+    "parkflow.core.sla.remaining": Service(None, lambda w: {"row": _clock_row(w)}, system=True),
+    "parkflow.core.sla.remaining_text": Service(
+        None, lambda w: {"left": _time_left(w)}, system=True
+    ),
+}
+SERVICES.update(SLA_SERVICES)
 
 
 SCHEDULE_2027 = """元旦, 2027-01-01~2027-01-03

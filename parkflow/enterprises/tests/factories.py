@@ -41,6 +41,49 @@ class EnterpriseFactory(factory.django.DjangoModelFactory):
     status_changed_at = factory.LazyFunction(timezone.now)
 
 
+def enterprise_values(**overrides) -> dict:
+    """What a clerk types for a new enterprise — the keyword arguments of ``enterprise_create``
+    and the body of ``POST /api/v1/enterprises/`` (plus its park) — with ``overrides``."""
+    return {
+        "name": "苏州星河智能科技有限公司",
+        "credit_code": make_credit_code(7),
+        "legal_representative": "周明",
+        "registered_capital": "800",
+        "industry": "it",
+        "contact_name": "陈静",
+        "contact_phone": "13912345678",
+        **overrides,
+    }
+
+
+def enterprise_form_values(park=None, **overrides) -> dict:
+    """A filled-in enterprise form (the register page's create and edit forms)."""
+    values = {
+        "name": "苏州纳微光电科技有限公司",
+        "credit_code": make_credit_code(4242),
+        "legal_representative": "林峰",
+        "registered_capital": "1200.50",
+        "industry": "it",
+        "grade": "a",
+        "contact_name": "许婷",
+        "contact_phone": "13812345678",
+        "contact_email": "",
+        "address": "",
+        "account_manager": "",
+    }
+    if park is not None:
+        values["park"] = park.pk
+    values.update(overrides)
+    return values
+
+
+def prospect_create(*, actor, park, **overrides) -> Enterprise:
+    """A prospect registered through the service, as a clerk registers one."""
+    from parkflow.enterprises import services
+
+    return services.enterprise_create(actor=actor, park=park, **enterprise_values(**overrides))
+
+
 def enterprise_user(enterprise: Enterprise, **kwargs):
     user = UserFactory(compliant=False, **kwargs)
     PortalAccount.objects.create(user=user, enterprise=enterprise)

@@ -113,3 +113,19 @@ BAD_CELLS = [
     (10, "12345", "手机号"),
     (11, "not-an-email", "Email"),
 ]
+
+
+def run_import(actor, content, capture, *, confirm=True):
+    """Upload ``content`` as ``actor`` and, when it validates, confirm it — each step's on-commit
+    work run through ``capture`` (pytest-django's ``django_capture_on_commit_callbacks``)."""
+    from parkflow.enterprises import services_import
+    from parkflow.enterprises.choices import ImportStatus
+
+    with capture(execute=True):
+        batch = services_import.import_batch_upload(actor=actor, upload=upload(content))
+    batch.refresh_from_db()
+    if confirm and batch.status == ImportStatus.VALID:
+        with capture(execute=True):
+            services_import.import_batch_confirm(actor=actor, batch=batch)
+        batch.refresh_from_db()
+    return batch

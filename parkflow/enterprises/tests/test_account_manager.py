@@ -2,7 +2,6 @@
 park. Anyone else named there would be taken out of the double-random reviewer pool at will."""
 
 import pytest
-from rest_framework.test import APIClient
 
 from parkflow.core.errors import ValidationFailed
 from parkflow.core.models import AuditEvent
@@ -13,18 +12,8 @@ from parkflow.enterprises.tests.factories import (
     make_credit_code,
 )
 from parkflow.org.choices import Role
+from parkflow.org.tests.clients import client_for
 from parkflow.org.tests.factories import staff
-
-
-def _api(user):
-    client = APIClient()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def clerk(park):
-    return staff(Role.BUSINESS_STAFF, park)
 
 
 def test_staff_of_another_park_cannot_be_made_account_manager_through_the_api(
@@ -33,7 +22,7 @@ def test_staff_of_another_park_cannot_be_made_account_manager_through_the_api(
     enterprise = EnterpriseFactory(park=park)
     outsider = staff(Role.BUSINESS_STAFF, other_park)
     events = AuditEvent.objects.count()
-    response = _api(clerk).patch(
+    response = client_for(clerk).patch(
         f"/api/v1/enterprises/{enterprise.pk}/", {"account_manager": outsider.pk}, format="json"
     )
     assert response.status_code == 400, response.json()
@@ -61,7 +50,7 @@ def test_only_active_business_staff_of_the_park_can_be_account_manager(park, cle
 def test_business_staff_of_the_park_becomes_account_manager_and_it_is_audited(park, clerk):
     enterprise = EnterpriseFactory(park=park)
     manager = staff(Role.BUSINESS_STAFF, park)
-    response = _api(clerk).patch(
+    response = client_for(clerk).patch(
         f"/api/v1/enterprises/{enterprise.pk}/", {"account_manager": manager.pk}, format="json"
     )
     assert response.status_code == 200, response.json()
@@ -73,7 +62,7 @@ def test_business_staff_of_the_park_becomes_account_manager_and_it_is_audited(pa
 
 def test_creating_with_another_parks_account_manager_is_refused(park, other_park, clerk):
     outsider = staff(Role.BUSINESS_STAFF, other_park)
-    response = _api(clerk).post(
+    response = client_for(clerk).post(
         "/api/v1/enterprises/",
         {
             "park": park.pk,

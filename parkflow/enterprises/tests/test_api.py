@@ -5,57 +5,23 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from parkflow.core.models import AuditEvent, Review
+from parkflow.core.models import AuditEvent
 from parkflow.enterprises.choices import EnterpriseStatus
 from parkflow.enterprises.models import Enterprise
+from parkflow.enterprises.tests.enterprise_api import URL, detail, park_people, payload, writes
 from parkflow.enterprises.tests.factories import (
     EnterpriseFactory,
     enterprise_user,
     make_credit_code,
 )
 from parkflow.org.choices import Role
+from parkflow.org.tests.clients import client_for
 from parkflow.org.tests.factories import DepartmentFactory, OrgUnitFactory, staff
-
-URL = "/api/v1/enterprises/"
-
-
-def detail(pk, action=""):
-    return f"{URL}{pk}/{action + '/' if action else ''}"
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    # Log in the stored user: a factory may hold an unsaved password in memory, whose session
-    # hash would not match the row.
-    client.force_login(type(user).objects.get(pk=user.pk))
-    return client
-
-
-def payload(park, **overrides) -> dict:
-    return {
-        "park": park.pk,
-        "name": "苏州星河智能科技有限公司",
-        "credit_code": make_credit_code(101),
-        "legal_representative": "周明",
-        "registered_capital": "800.00",
-        "industry": "it",
-        "contact_name": "陈静",
-        "contact_phone": "13912345678",
-        **overrides,
-    }
-
-
-def writes() -> tuple[int, int, int]:
-    return Enterprise.objects.count(), AuditEvent.objects.count(), Review.objects.count()
 
 
 @pytest.fixture
 def people(park):
-    return {
-        "clerk": staff(Role.BUSINESS_STAFF, park),
-        "reviewer": staff(Role.RISK_OFFICER, park),
-        "lead": staff(Role.LEAD_STAFF, park),
-    }
+    return park_people(park)
 
 
 # --- scoping (R-ORG-3) -----------------------------------------------------------------------

@@ -8,32 +8,16 @@ import io
 import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
-from rest_framework.test import APIClient
 
 from parkflow.core.errors import ValidationFailed
 from parkflow.core.models import AuditEvent
 from parkflow.enterprises import services
-from parkflow.enterprises.tests.factories import EnterpriseFactory
+from parkflow.enterprises.tests.factories import EnterpriseFactory, enterprise_values
 from parkflow.org.choices import Role
+from parkflow.org.tests.clients import client_for
 from parkflow.org.tests.factories import staff
 
 API = "/api/v1"
-
-
-@pytest.fixture
-def clerk(park):
-    return staff(Role.BUSINESS_STAFF, park)
-
-
-@pytest.fixture
-def enterprise(park):
-    return EnterpriseFactory(park=park)
-
-
-def _api(user):
-    client = APIClient()
-    client.force_login(user)
-    return client
 
 
 # --- Excel export: formula injection ---------------------------------------------------------
@@ -91,21 +75,6 @@ def _full_width(text: str) -> str:
     return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
 
 
-def _values(**overrides):
-    from parkflow.enterprises.tests.factories import make_credit_code
-
-    return {
-        "name": "苏州全角科技有限公司",
-        "credit_code": make_credit_code(7),
-        "legal_representative": "周明",
-        "registered_capital": "100",
-        "industry": "it",
-        "contact_name": "陈静",
-        "contact_phone": "13912345678",
-        **overrides,
-    }
-
-
 @pytest.mark.parametrize(
     "spelling",
     [
@@ -122,7 +91,7 @@ def test_a_full_width_or_spaced_credit_code_is_stored_in_its_canonical_form(park
 
     code = make_credit_code(7)
     enterprise = services.enterprise_create(
-        actor=clerk, park=park, **_values(credit_code=spelling(code))
+        actor=clerk, park=park, **enterprise_values(credit_code=spelling(code))
     )
     assert enterprise.credit_code == code
 
@@ -132,9 +101,12 @@ def test_a_full_width_credit_code_through_the_api_and_the_page(client, park, cle
     from parkflow.enterprises.tests.factories import make_credit_code
 
     api_code, page_code = make_credit_code(8), make_credit_code(9)
-    response = _api(clerk).post(
+    response = client_for(clerk).post(
         f"{API}/enterprises/",
-        {"park": park.pk, **_values(credit_code=_full_width(api_code), name="苏州甲公司")},
+        {
+            "park": park.pk,
+            **enterprise_values(credit_code=_full_width(api_code), name="苏州甲公司"),
+        },
         format="json",
     )
     assert response.status_code == 201, response.json()
@@ -144,7 +116,7 @@ def test_a_full_width_credit_code_through_the_api_and_the_page(client, park, cle
         reverse("enterprises:create"),
         {
             "park": park.pk,
-            **_values(
+            **enterprise_values(
                 credit_code=f"{_full_width(page_code[:9])} {page_code[9:]}", name="苏州乙公司"
             ),
             "grade": "b",
@@ -158,9 +130,9 @@ def test_a_wrong_credit_code_is_still_refused_naming_the_field(park, clerk):
     from parkflow.enterprises.models import Enterprise
 
     before = (Enterprise.objects.count(), AuditEvent.objects.count())
-    response = _api(clerk).post(
+    response = client_for(clerk).post(
         f"{API}/enterprises/",
-        {"park": park.pk, **_values(credit_code="９１３２０５０５ＭＡ１Ｋ４ＸＸＸＸ")},
+        {"park": park.pk, **enterprise_values(credit_code="９１３２０５０５ＭＡ１Ｋ４ＸＸＸＸ")},
         format="json",
     )
     assert response.status_code == 400
@@ -200,8 +172,10 @@ def test_garbage_phone_numbers_are_refused_naming_the_field(park, clerk, typed):
     from parkflow.enterprises.models import Enterprise
 
     before = (Enterprise.objects.count(), AuditEvent.objects.count())
-    response = _api(clerk).post(
-        f"{API}/enterprises/", {"park": park.pk, **_values(contact_phone=typed)}, format="json"
+    response = client_for(clerk).post(
+        f"{API}/enterprises/",
+        {"park": park.pk, **enterprise_values(contact_phone=typed)},
+        format="json",
     )
     assert response.status_code == 400
     body = response.json()
@@ -213,15 +187,15 @@ def test_garbage_phone_numbers_are_refused_naming_the_field(park, clerk, typed):
 def test_dashed_phones_are_accepted_for_enterprises_and_emergency_contacts(park, clerk):
     from parkflow.org.models import EmergencyContact
 
-    response = _api(clerk).post(
+    response = client_for(clerk).post(
         f"{API}/enterprises/",
-        {"park": park.pk, **_values(contact_phone="0512-6688 1234")},
+        {"park": park.pk, **enterprise_values(contact_phone="0512-6688 1234")},
         format="json",
     )
     assert response.status_code == 201, response.json()
     assert response.json()["contact_phone"] == "0512-66881234"
     office = staff(Role.OFFICE_STAFF, park)
-    response = _api(office).post(
+    response = client_for(office).post(
         f"{API}/org/emergency-contacts/",
         {"unit": park.pk, "name": "王五", "phone": "+86 138-0013-8000"},
         format="json",
@@ -254,7 +228,7 @@ def test_a_one_megabyte_reason_through_the_api_is_400_naming_the_field(park, cle
     from parkflow.enterprises.models import Enterprise
 
     before = AuditEvent.objects.count()
-    client = _api(clerk)
+    client = client_for(clerk)
     for path, body in [
         (f"{API}/enterprises/{enterprise.pk}/apply/", {"reason": MEGABYTE}),
         (f"{API}/enterprises/{enterprise.pk}/", {"contact_name": "新", "reason": MEGABYTE}),
@@ -273,7 +247,7 @@ def test_a_one_megabyte_reason_through_the_api_is_400_naming_the_field(park, cle
 def test_a_reason_over_the_limit_but_under_the_body_limit_is_400_naming_the_field(
     park, clerk, enterprise
 ):
-    response = _api(clerk).post(
+    response = client_for(clerk).post(
         f"{API}/enterprises/{enterprise.pk}/apply/", {"reason": "长" * 2001}, format="json"
     )
     assert response.status_code == 400

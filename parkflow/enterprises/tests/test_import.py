@@ -27,17 +27,6 @@ def importer(park):
     return staff(Role.OFFICE_STAFF, park, display_name="吴静")
 
 
-def run_import(actor, content, capture, *, confirm=True):
-    with capture(execute=True):
-        batch = services_import.import_batch_upload(actor=actor, upload=ledgers.upload(content))
-    batch.refresh_from_db()
-    if confirm and batch.status == ImportStatus.VALID:
-        with capture(execute=True):
-            services_import.import_batch_confirm(actor=actor, batch=batch)
-        batch.refresh_from_db()
-    return batch
-
-
 def test_template_has_chinese_headers_both_sheets_and_the_parks_the_importer_may_use(
     client, importer, park, other_park
 ):
@@ -61,7 +50,7 @@ def test_a_clean_register_imports_every_row_through_the_services_with_audit(
     contacts = [[park.name, "周建国", "安全主管", "0512-66881234"]]
     events_before = AuditEvent.objects.count()
 
-    batch = run_import(
+    batch = ledgers.run_import(
         importer, ledgers.workbook(rows, contacts), django_capture_on_commit_callbacks
     )
 
@@ -103,7 +92,7 @@ def test_five_thousand_rows_with_thirty_bad_ones_are_refused_row_by_row_then_the
     enterprises_before = Enterprise.objects.count()
     events_before = AuditEvent.objects.count()
 
-    batch = run_import(importer, ledgers.workbook(rows), django_capture_on_commit_callbacks)
+    batch = ledgers.run_import(importer, ledgers.workbook(rows), django_capture_on_commit_callbacks)
 
     assert batch.status == ImportStatus.INVALID
     assert Enterprise.objects.count() == enterprises_before
@@ -122,7 +111,7 @@ def test_five_thousand_rows_with_thirty_bad_ones_are_refused_row_by_row_then_the
 
     for row_index in [r - 2 for r in bad]:
         rows[row_index] = ledgers.enterprise_row(row_index, park.name, seed_offset=50_000)
-    batch = run_import(importer, ledgers.workbook(rows), django_capture_on_commit_callbacks)
+    batch = ledgers.run_import(importer, ledgers.workbook(rows), django_capture_on_commit_callbacks)
 
     assert batch.status == ImportStatus.IMPORTED, batch.errors[:3] or batch.failure
     assert Enterprise.objects.count() == enterprises_before + 5000
@@ -132,7 +121,7 @@ def test_a_code_registered_after_the_check_stops_the_whole_import(
     importer, park, django_capture_on_commit_callbacks
 ):
     rows = [ledgers.enterprise_row(n, park.name) for n in range(5)]
-    batch = run_import(
+    batch = ledgers.run_import(
         importer, ledgers.workbook(rows), django_capture_on_commit_callbacks, confirm=False
     )
     assert batch.status == ImportStatus.VALID
@@ -156,7 +145,7 @@ def test_a_failure_half_way_through_writes_nothing(
     importer, park, django_capture_on_commit_callbacks, monkeypatch
 ):
     rows = [ledgers.enterprise_row(n, park.name) for n in range(6)]
-    batch = run_import(
+    batch = ledgers.run_import(
         importer, ledgers.workbook(rows), django_capture_on_commit_callbacks, confirm=False
     )
     real_create = services_import.enterprise_create
@@ -184,7 +173,7 @@ def test_an_importer_cannot_import_into_a_park_he_does_not_run(
     importer, other_park, django_capture_on_commit_callbacks
 ):
     rows = [ledgers.enterprise_row(1, other_park.name)]
-    batch = run_import(importer, ledgers.workbook(rows), django_capture_on_commit_callbacks)
+    batch = ledgers.run_import(importer, ledgers.workbook(rows), django_capture_on_commit_callbacks)
     assert batch.status == ImportStatus.INVALID
     assert "无权" in batch.errors[0]["message"]
     assert not Enterprise.objects.exists()
@@ -207,7 +196,7 @@ def test_a_batch_is_seen_and_confirmed_only_by_its_importer(
     client, importer, park, django_capture_on_commit_callbacks
 ):
     rows = [ledgers.enterprise_row(1, park.name)]
-    batch = run_import(
+    batch = ledgers.run_import(
         importer, ledgers.workbook(rows), django_capture_on_commit_callbacks, confirm=False
     )
     colleague = staff(Role.OFFICE_STAFF, park)
@@ -244,7 +233,7 @@ def test_a_workbook_without_the_required_columns_says_which_are_missing(
     importer, django_capture_on_commit_callbacks
 ):
     content = ledgers.workbook([["某公司"]], headers=["企业名称"])
-    batch = run_import(importer, content, django_capture_on_commit_callbacks)
+    batch = ledgers.run_import(importer, content, django_capture_on_commit_callbacks)
     assert batch.status == ImportStatus.INVALID
     assert "统一社会信用代码" in batch.failure and "缺少必填列" in batch.failure
 
@@ -288,7 +277,7 @@ def test_progress_is_reported_while_a_batch_runs(
     importer, park, django_capture_on_commit_callbacks
 ):
     rows = [ledgers.enterprise_row(n, park.name) for n in range(2)]
-    batch = run_import(
+    batch = ledgers.run_import(
         importer, ledgers.workbook(rows), django_capture_on_commit_callbacks, confirm=False
     )
     with django_capture_on_commit_callbacks(execute=False):

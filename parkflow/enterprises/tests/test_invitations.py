@@ -23,11 +23,6 @@ PASSWORD = "Yuanqu-2026-kaitong"
 
 
 @pytest.fixture
-def clerk(park):
-    return staff(Role.BUSINESS_STAFF, park, display_name="王晓明")
-
-
-@pytest.fixture
 def enterprise(park):
     return EnterpriseFactory(
         park=park,

@@ -12,21 +12,12 @@ from parkflow.enterprises.choices import EnterpriseStatus
 from parkflow.enterprises.models import Enterprise
 from parkflow.enterprises.tests.factories import (
     EnterpriseFactory,
+    enterprise_form_values,
     enterprise_user,
-    make_credit_code,
 )
 from parkflow.org.choices import Role
+from parkflow.org.tests.clients import login
 from parkflow.org.tests.factories import OrgUnitFactory, staff
-
-
-@pytest.fixture
-def clerk(park):
-    return staff(Role.BUSINESS_STAFF, park, display_name="王晓明")
-
-
-@pytest.fixture
-def mine(park):
-    return EnterpriseFactory(park=park, name="苏州云帆智能科技有限公司")
 
 
 @pytest.fixture
@@ -34,35 +25,10 @@ def theirs(other_park):
     return EnterpriseFactory(park=other_park, name="无锡太湖光电科技有限公司")
 
 
-def login(client, user):
-    client.force_login(user)
-    return client
-
-
 def portal_user(enterprise):
     user = enterprise_user(enterprise)
     user.save()  # the factory does not save the password when compliant=False
     return user
-
-
-def form_values(park=None, **overrides):
-    values = {
-        "name": "苏州纳微光电科技有限公司",
-        "credit_code": make_credit_code(4242),
-        "legal_representative": "林峰",
-        "registered_capital": "1200.50",
-        "industry": "it",
-        "grade": "a",
-        "contact_name": "许婷",
-        "contact_phone": "13812345678",
-        "contact_email": "",
-        "address": "",
-        "account_manager": "",
-    }
-    if park is not None:
-        values["park"] = park.pk
-    values.update(overrides)
-    return values
 
 
 # ---------------------------------------------------------------------------------------------
@@ -200,7 +166,9 @@ def test_enterprise_export_runs_a_constant_number_of_queries(
 
 
 def test_creating_an_enterprise_through_the_form_records_it_and_audits(client, park, clerk):
-    response = login(client, clerk).post(reverse("enterprises:create"), form_values(park))
+    response = login(client, clerk).post(
+        reverse("enterprises:create"), enterprise_form_values(park)
+    )
     enterprise = Enterprise.objects.get(name="苏州纳微光电科技有限公司")
     assert response.status_code == 302
     assert response["Location"] == reverse("enterprises:detail", args=[enterprise.pk])
@@ -235,7 +203,7 @@ def test_invalid_input_in_the_create_form_shows_the_field_error_and_writes_nothi
 ):
     enterprises, events = Enterprise.objects.count(), AuditEvent.objects.count()
     response = login(client, clerk).post(
-        reverse("enterprises:create"), form_values(park, **{field: value})
+        reverse("enterprises:create"), enterprise_form_values(park, **{field: value})
     )
     assert response.status_code == 200
     errors = response.context["form"].errors
@@ -248,7 +216,7 @@ def test_invalid_input_in_the_create_form_shows_the_field_error_and_writes_nothi
 
 def test_duplicate_credit_code_is_refused_on_the_credit_code_field(client, park, clerk, mine):
     response = login(client, clerk).post(
-        reverse("enterprises:create"), form_values(park, credit_code=mine.credit_code)
+        reverse("enterprises:create"), enterprise_form_values(park, credit_code=mine.credit_code)
     )
     message = " ".join(response.context["form"].errors["credit_code"])
     assert f"该统一社会信用代码已由“{mine.name}”于" in message and "登记" in message
@@ -259,14 +227,16 @@ def test_duplicate_credit_code_is_refused_on_the_credit_code_field(client, park,
 
 
 def test_creating_in_a_park_the_user_does_not_serve_is_impossible(client, clerk, other_park):
-    response = login(client, clerk).post(reverse("enterprises:create"), form_values(other_park))
+    response = login(client, clerk).post(
+        reverse("enterprises:create"), enterprise_form_values(other_park)
+    )
     assert response.status_code == 200
     assert "park" in response.context["form"].errors
     assert not Enterprise.objects.exists()
 
 
 def test_editing_an_enterprise_through_the_form_is_audited_with_the_reason(client, clerk, mine):
-    values = form_values(
+    values = enterprise_form_values(
         credit_code=mine.credit_code,
         name=mine.name,
         contact_phone="13900001111",
@@ -285,7 +255,7 @@ def test_invalid_edit_shows_the_field_error_and_changes_nothing(client, clerk, m
     before = mine.credit_code
     response = login(client, clerk).post(
         reverse("enterprises:edit", args=[mine.pk]),
-        form_values(name=mine.name, credit_code="91310115MA1K3ABC0E"),
+        enterprise_form_values(name=mine.name, credit_code="91310115MA1K3ABC0E"),
     )
     assert "credit_code" in response.context["form"].errors
     mine.refresh_from_db()

@@ -22,11 +22,6 @@ from .factories import EnterpriseFactory
 
 
 @pytest.fixture
-def clerk(park):
-    return staff(Role.BUSINESS_STAFF, park, display_name="王晓明")
-
-
-@pytest.fixture
 def enterprise(park):
     return EnterpriseFactory(park=park, name="苏州纳微光电科技有限公司")
 

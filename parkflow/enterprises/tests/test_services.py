@@ -12,7 +12,11 @@ from parkflow.core.models import AuditEvent
 from parkflow.enterprises import services
 from parkflow.enterprises.choices import EnterpriseStatus
 from parkflow.enterprises.models import Enterprise
-from parkflow.enterprises.tests.factories import EnterpriseFactory, make_credit_code
+from parkflow.enterprises.tests.factories import (
+    EnterpriseFactory,
+    enterprise_values,
+    make_credit_code,
+)
 from parkflow.enterprises.validators import validate_credit_code
 from parkflow.org.choices import Role
 from parkflow.org.tests.factories import staff
@@ -21,21 +25,9 @@ S = EnterpriseStatus
 
 
 def _values(**overrides):
-    return {
-        "name": "苏州纳微光电科技有限公司",
-        "credit_code": make_credit_code(42),
-        "legal_representative": "林峰",
-        "registered_capital": "1200.50",
-        "industry": "it",
-        "contact_name": "许婷",
-        "contact_phone": "13812345678",
-        **overrides,
-    }
-
-
-@pytest.fixture
-def clerk(park):
-    return staff(Role.BUSINESS_STAFF, park)
+    return enterprise_values(
+        **{"name": "苏州纳微光电科技有限公司", "credit_code": make_credit_code(42), **overrides}
+    )
 
 
 def test_a_valid_enterprise_is_created_as_a_prospect_and_audited(park, clerk):
@@ -134,7 +126,7 @@ def test_an_edit_records_only_what_changed(park, clerk):
         actor=clerk, enterprise=enterprise, contact_phone="13700000000", reason="联系人换号"
     )
     event = AuditEvent.objects.get(action="enterprise.update")
-    assert event.before == {"contact_phone": "13812345678"}
+    assert event.before == {"contact_phone": "13912345678"}
     assert event.after == {"contact_phone": "13700000000"}
     assert event.reason == "联系人换号"
 

@@ -1,5 +1,5 @@
 from parkflow.enterprises.models import Enterprise
-from parkflow.enterprises.tests.factories import make_credit_code, pdf_upload
+from parkflow.enterprises.tests.factories import pdf_upload, prospect_create
 
 
 def upload_licence(enterprise, actor, *, valid_until=None, valid_from=None):
@@ -26,18 +26,8 @@ def application_under_review(park, clerk, **values):
     from parkflow.enterprises import services
     from parkflow.intake import services as intake_services
 
-    fields = {
-        "name": "苏州星河智能科技有限公司",
-        "credit_code": make_credit_code(7),
-        "legal_representative": "周明",
-        "registered_capital": "800",
-        "industry": "it",
-        "contact_name": "陈静",
-        "contact_phone": "13912345678",
-        **values,
-    }
-    count = fields.pop("reviewers", None)
-    enterprise = services.enterprise_create(actor=clerk, park=park, **fields)
+    count = values.pop("reviewers", None)
+    enterprise = prospect_create(actor=clerk, park=park, **values)
     upload_licence(enterprise, clerk)
     services.enterprise_apply(actor=clerk, enterprise=enterprise)
     return intake_services.enterprise_submit_for_review(
@@ -53,3 +43,41 @@ def under_review_without_draw(enterprise) -> Enterprise:
     Enterprise.objects.filter(pk=enterprise.pk).update(status=EnterpriseStatus.UNDER_REVIEW)
     enterprise.refresh_from_db()
     return enterprise
+
+
+def approve_round(enterprise, opinion=""):
+    """Every reviewer of the latest admission round approves, through the gate; returns the
+    enterprise as it is afterwards."""
+    from parkflow.core import gates, reviews
+    from parkflow.intake.gates import ADMISSION
+
+    for review in gates.latest_round(enterprise, ADMISSION):
+        reviews.decide(actor=review.assigned_to, review=review, decision="approve", opinion=opinion)
+    enterprise.refresh_from_db()
+    return enterprise
+
+
+def publish_tariff(park, amount="5000"):
+    """An admission-fee tariff for ``park`` in force from today, published by its lead."""
+    from django.utils import timezone
+
+    from parkflow.intake import services as intake_services
+    from parkflow.org.choices import Role
+    from parkflow.org.tests.factories import staff
+
+    return intake_services.tariff_publish(
+        actor=staff(Role.LEAD_STAFF, park),
+        park=park,
+        amount=amount,
+        effective_from=timezone.localdate(),
+    )
+
+
+def review_panel(park, names=("冯晓", "郑磊", "吴静")):
+    """Three eligible reviewers of ``park``, named, one of each reviewing role: an admission draw
+    picks two of them."""
+    from parkflow.org.choices import Role
+    from parkflow.org.tests.factories import staff
+
+    roles = (Role.RISK_OFFICER, Role.LEAD_STAFF, Role.OFFICE_STAFF)
+    return [staff(role, park, display_name=name) for role, name in zip(roles, names, strict=True)]

@@ -9,7 +9,7 @@ from parkflow.core.errors import Conflict, GateNotPassed, PermissionDenied, Vali
 from parkflow.core.models import AuditEvent, Review
 from parkflow.enterprises import services
 from parkflow.enterprises.choices import EnterpriseStatus
-from parkflow.enterprises.tests.factories import make_credit_code
+from parkflow.enterprises.tests.factories import make_credit_code, prospect_create
 from parkflow.intake import services as intake_services
 from parkflow.intake.gates import ADMISSION
 from parkflow.intake.tests.factories import under_review_without_draw, upload_licence
@@ -30,17 +30,7 @@ def people(park):
 def _application(park, clerk, *, reviewers=None, **overrides):
     """Under review with one open review assigned to ``reviewers`` (default: none opened):
     these tests are about the gate itself; the double-random draw has its own tests."""
-    values = {
-        "name": "苏州星河智能科技有限公司",
-        "credit_code": make_credit_code(7),
-        "legal_representative": "周明",
-        "registered_capital": "800",
-        "industry": "it",
-        "contact_name": "陈静",
-        "contact_phone": "13912345678",
-        **overrides,
-    }
-    enterprise = services.enterprise_create(actor=clerk, park=park, **values)
+    enterprise = prospect_create(actor=clerk, park=park, **overrides)
     upload_licence(enterprise, clerk)
     services.enterprise_apply(actor=clerk, enterprise=enterprise)
     under_review_without_draw(enterprise)

@@ -16,7 +16,7 @@ from parkflow.core.models import AuditEvent
 from parkflow.enterprises import services
 from parkflow.enterprises.choices import EnterpriseStatus
 from parkflow.enterprises.models import Enterprise
-from parkflow.enterprises.tests.factories import make_credit_code
+from parkflow.enterprises.tests.factories import make_credit_code, prospect_create
 from parkflow.intake import services as intake_services
 from parkflow.intake.gates import ADMISSION
 from parkflow.intake.models import ProtectedBrand
@@ -35,16 +35,10 @@ def _under_review(park, clerk, reviewer, condition):
     "applying" so that the approval does not admit it on the spot."""
     if condition == "brand_flag":
         ProtectedBrand.objects.create(name="华为", aliases="HUAWEI", reading="hua2 wei2")
-    enterprise = services.enterprise_create(
-        actor=clerk,
-        park=park,
-        name="苏州华维通信有限公司" if condition == "brand_flag" else "苏州清源检测有限公司",
-        credit_code=make_credit_code(31),
-        legal_representative="陆川",
-        registered_capital="300",
-        industry="services",
-        contact_name="陆川",
-        contact_phone="13700001234",
+    # The name is what matters: a homophone of a protected brand raises the flag.
+    name = "苏州华维通信有限公司" if condition == "brand_flag" else "苏州清源检测有限公司"
+    enterprise = prospect_create(
+        actor=clerk, park=park, name=name, credit_code=make_credit_code(31)
     )
     if condition != "no_licence":
         upload_licence(

@@ -7,38 +7,18 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from reportlab.pdfgen import canvas
-from rest_framework.test import APIClient
 
 from parkflow.core import reviews
 from parkflow.core.errors import ValidationFailed
 from parkflow.core.models import AuditEvent
-from parkflow.enterprises.tests.factories import EnterpriseFactory, build_pdf
+from parkflow.enterprises.tests.factories import build_pdf
 from parkflow.intake import services as intake_services
-from parkflow.intake.models import QualificationDocument
+from parkflow.intake.tests.intake_api import writes
 from parkflow.org.choices import Role
+from parkflow.org.tests.clients import client_for
 from parkflow.org.tests.factories import staff
 
 API = "/api/v1"
-
-
-@pytest.fixture
-def clerk(park):
-    return staff(Role.BUSINESS_STAFF, park)
-
-
-@pytest.fixture
-def enterprise(park):
-    return EnterpriseFactory(park=park)
-
-
-def _api(user):
-    client = APIClient()
-    client.force_login(user)
-    return client
-
-
-def _writes():
-    return (QualificationDocument.objects.count(), AuditEvent.objects.count())
 
 
 def _stored_files(settings):
@@ -109,16 +89,16 @@ def test_an_ordinary_pdf_made_by_a_pdf_library_is_accepted(clerk, enterprise):
 def test_a_pdf_with_active_content_is_refused_and_nothing_is_stored(
     clerk, enterprise, settings, content
 ):
-    before = _writes()
+    before = writes()
     with pytest.raises(ValidationFailed) as exc:
         _upload(clerk, enterprise, "营业执照.pdf", content)
     assert "脚本、自动执行动作或嵌入文件" in exc.value.errors["file"][0]
-    assert _writes() == before and _stored_files(settings) == []
+    assert writes() == before and _stored_files(settings) == []
 
 
 def test_a_pdf_with_javascript_is_400_through_the_api(clerk, enterprise, settings):
-    before = _writes()
-    response = _api(clerk).post(
+    before = writes()
+    response = client_for(clerk).post(
         f"{API}/enterprises/{enterprise.pk}/documents/",
         {
             "doc_type": "financial_statement",
@@ -129,7 +109,7 @@ def test_a_pdf_with_javascript_is_400_through_the_api(clerk, enterprise, setting
     assert response.status_code == 400
     body = response.json()
     assert body["field"] == "file" and "脚本" in body["errors"]["file"][0]
-    assert _writes() == before and _stored_files(settings) == []
+    assert writes() == before and _stored_files(settings) == []
 
 
 def test_a_pdf_html_polyglot_is_refused(clerk, enterprise, settings):
@@ -137,11 +117,11 @@ def test_a_pdf_html_polyglot_is_refused(clerk, enterprise, settings):
         b"<< /Type /Catalog /Pages 2 0 R >>",
         *PAGES,
     ).replace(b"%PDF-1.4\n", b"%PDF-1.4\n%<html><body><script>alert(document.cookie)</script>\n")
-    before = _writes()
+    before = writes()
     with pytest.raises(ValidationFailed) as exc:
         _upload(clerk, enterprise, "营业执照.pdf", polyglot)
     assert "网页或脚本" in exc.value.errors["file"][0]
-    assert _writes() == before and _stored_files(settings) == []
+    assert writes() == before and _stored_files(settings) == []
 
 
 def test_markup_inside_a_compressed_stream_is_not_mistaken_for_a_polyglot(clerk, enterprise):
@@ -164,11 +144,11 @@ def test_an_unparseable_pdf_is_refused(clerk, enterprise):
     ["licence.pdf.exe", "licence.exe.pdf", "营业执照.PDF.Exe", "invoice.html.pdf", "a.pdf .scr"],
 )
 def test_a_name_with_an_executable_suffix_is_refused(clerk, enterprise, settings, name):
-    before = _writes()
+    before = writes()
     with pytest.raises(ValidationFailed) as exc:
         _upload(clerk, enterprise, name, _reportlab_pdf())
     assert "可执行" in exc.value.errors["file"][0]
-    assert _writes() == before and _stored_files(settings) == []
+    assert writes() == before and _stored_files(settings) == []
 
 
 @pytest.mark.parametrize(

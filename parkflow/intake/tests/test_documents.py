@@ -32,16 +32,6 @@ def _png_bytes():
     return buffer.getvalue()
 
 
-@pytest.fixture
-def clerk(park):
-    return staff(Role.BUSINESS_STAFF, park)
-
-
-@pytest.fixture
-def enterprise(park):
-    return EnterpriseFactory(park=park)
-
-
 def _upload(actor, enterprise, upload, doc_type="financial_statement", **kwargs):
     return intake_services.document_upload(
         actor=actor, enterprise=enterprise, doc_type=doc_type, upload=upload, **kwargs

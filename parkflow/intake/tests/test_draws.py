@@ -8,7 +8,7 @@ from parkflow.core import gates, reviews
 from parkflow.core.errors import Conflict
 from parkflow.enterprises import services
 from parkflow.enterprises.choices import EnterpriseStatus
-from parkflow.enterprises.tests.factories import make_credit_code
+from parkflow.enterprises.tests.factories import make_credit_code, prospect_create
 from parkflow.intake import draws
 from parkflow.intake import services as intake_services
 from parkflow.intake.gates import ADMISSION, SPOT_CHECK
@@ -22,11 +22,6 @@ from parkflow.org.tests.factories import DepartmentFactory, OrgUnitFactory, gran
 @pytest.fixture
 def reviewers(park):
     return [staff(Role.RISK_OFFICER, park, display_name=f"审查员{i}") for i in range(6)]
-
-
-@pytest.fixture
-def clerk(park):
-    return staff(Role.BUSINESS_STAFF, park)
 
 
 def test_the_same_seed_and_pool_always_give_the_same_reviewers():
@@ -66,16 +61,8 @@ def test_the_pool_excludes_the_submitter(park, reviewers):
 def test_the_pool_excludes_declared_conflicts(park, clerk, reviewers):
     from parkflow.intake.tests.factories import upload_licence
 
-    enterprise = services.enterprise_create(
-        actor=clerk,
-        park=park,
-        name="苏州利益冲突测试有限公司",
-        credit_code=make_credit_code(99),
-        legal_representative="冯涛",
-        registered_capital="100",
-        industry="it",
-        contact_name="冯涛",
-        contact_phone="13511112222",
+    enterprise = prospect_create(
+        actor=clerk, park=park, name="苏州利益冲突测试有限公司", credit_code=make_credit_code(99)
     )
     upload_licence(enterprise, clerk)
     services.enterprise_apply(actor=clerk, enterprise=enterprise)

@@ -4,7 +4,6 @@ enterprises/tests/test_import.py (intake's behaviour, D37)."""
 
 import pytest
 
-from parkflow.enterprises import services_import
 from parkflow.enterprises.choices import ImportStatus
 from parkflow.enterprises.models import Enterprise
 from parkflow.enterprises.tests import ledgers
@@ -20,22 +19,13 @@ def importer(park):
     return staff(Role.OFFICE_STAFF, park, display_name="吴静")
 
 
-def run_import(actor, content, capture, *, confirm=True):
-    with capture(execute=True):
-        batch = services_import.import_batch_upload(actor=actor, upload=ledgers.upload(content))
-    batch.refresh_from_db()
-    if confirm and batch.status == ImportStatus.VALID:
-        with capture(execute=True):
-            services_import.import_batch_confirm(actor=actor, batch=batch)
-        batch.refresh_from_db()
-    return batch
-
-
 def test_the_brand_check_runs_on_imported_names(importer, park, django_capture_on_commit_callbacks):
     ProtectedBrand.objects.create(name="华为", aliases="HUAWEI")
     row = ledgers.enterprise_row(1, park.name, status="意向")
     row[0] = "苏州华为通信技术有限公司"
-    batch = run_import(importer, ledgers.workbook([row]), django_capture_on_commit_callbacks)
+    batch = ledgers.run_import(
+        importer, ledgers.workbook([row]), django_capture_on_commit_callbacks
+    )
     assert batch.status == ImportStatus.IMPORTED
     enterprise = Enterprise.objects.get(name=row[0])
     assert enterprise.brand_flags.filter(status="open").exists()
@@ -48,7 +38,7 @@ def test_a_legacy_resident_is_in_good_standing_once_its_licence_is_on_file(
     from parkflow.intake import services as intake_services
 
     row = ledgers.enterprise_row(7, park.name, status="在园")
-    run_import(importer, ledgers.workbook([row]), django_capture_on_commit_callbacks)
+    ledgers.run_import(importer, ledgers.workbook([row]), django_capture_on_commit_callbacks)
     enterprise = Enterprise.objects.get(credit_code=row[1])
     assert enterprise.legacy_admission.admitted_on.isoformat() == "2021-03-01"
     with pytest.raises(Conflict, match="未上传营业执照"):

@@ -2,59 +2,26 @@
 on the detail page, submitting for review, conflict declarations and qualification documents —
 moved from enterprises/tests/test_pages.py (intake's behaviour, D37)."""
 
-import pytest
 from django.urls import reverse
 
 from parkflow.core import gates
 from parkflow.core.models import AuditEvent
 from parkflow.enterprises import services
 from parkflow.enterprises.choices import EnterpriseStatus
-from parkflow.enterprises.tests.factories import EnterpriseFactory, make_credit_code
+from parkflow.enterprises.tests.factories import enterprise_form_values
 from parkflow.intake.gates import ADMISSION
 from parkflow.intake.models import ConflictDeclaration
 from parkflow.intake.tests.factories import upload_licence
 from parkflow.org.choices import Role
+from parkflow.org.tests.clients import login
 from parkflow.org.tests.factories import staff
-
-
-@pytest.fixture
-def clerk(park):
-    return staff(Role.BUSINESS_STAFF, park, display_name="王晓明")
-
-
-@pytest.fixture
-def mine(park):
-    return EnterpriseFactory(park=park, name="苏州云帆智能科技有限公司")
-
-
-def login(client, user):
-    client.force_login(user)
-    return client
-
-
-def form_values(park=None, **overrides):
-    values = {
-        "name": "苏州纳微光电科技有限公司",
-        "credit_code": make_credit_code(4242),
-        "legal_representative": "林峰",
-        "registered_capital": "1200.50",
-        "industry": "it",
-        "grade": "a",
-        "contact_name": "许婷",
-        "contact_phone": "13812345678",
-        "contact_email": "",
-        "address": "",
-        "account_manager": "",
-    }
-    if park is not None:
-        values["park"] = park.pk
-    values.update(overrides)
-    return values
 
 
 def test_detail_shows_facts_admission_state_and_the_audit_timeline(client, park, clerk):
     enterprise = services.enterprise_create(
-        actor=clerk, park=park, **{k: v for k, v in form_values().items() if v not in ("",)}
+        actor=clerk,
+        park=park,
+        **{k: v for k, v in enterprise_form_values().items() if v not in ("",)},
     )
     html = (
         login(client, clerk)

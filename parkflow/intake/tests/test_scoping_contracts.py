@@ -3,7 +3,6 @@
 
 import pytest
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from parkflow.core import access
 from parkflow.core.tests.routes import World
@@ -11,6 +10,7 @@ from parkflow.intake.models import ConflictDeclaration
 from parkflow.intake.selectors import draws_of, my_conflicts
 from parkflow.org.choices import Role
 from parkflow.org.models import RoleAssignment
+from parkflow.org.tests.clients import client_for
 
 
 @pytest.fixture
@@ -18,17 +18,11 @@ def w(park, other_park, monkeypatch):
     return World(park, other_park, monkeypatch)
 
 
-def _api(user):
-    client = APIClient()
-    client.force_login(user)
-    return client
-
-
 def test_an_enterprise_user_gets_no_draws_and_so_no_reviewer_names(w):
     enterprise = w.under_review()
     user = w.enterprise_user(enterprise)
     assert draws_of(user, enterprise) == []
-    response = _api(user).get(f"/api/v1/enterprises/{enterprise.pk}/draws/")
+    response = client_for(user).get(f"/api/v1/enterprises/{enterprise.pk}/draws/")
     assert response.status_code == 200
     assert response.json()["count"] == 0
     reviewer = w._cache["reviewers"][0]
@@ -51,14 +45,14 @@ def test_naming_another_parks_unit_in_a_request_body_is_does_not_exist(w):
     """An id the caller may not see is answered like a missing one: 400 on the field, never a
     403 that would confirm it exists."""
     office_b = w.staff(Role.OFFICE_STAFF, w.other_park)
-    response = _api(office_b).post(
+    response = client_for(office_b).post(
         "/api/v1/org/emergency-contacts/",
         {"unit": w.park.pk, "name": "值班", "phone": "13800138000"},
         format="json",
     )
     assert response.status_code == 400, response.json()
     assert "unit" in response.json()["errors"]
-    missing = _api(office_b).post(
+    missing = client_for(office_b).post(
         "/api/v1/org/emergency-contacts/",
         {"unit": 987654, "name": "值班", "phone": "13800138000"},
         format="json",

@@ -26,28 +26,6 @@ from parkflow.org.tests.factories import staff
 TODAY = timezone.localdate
 
 
-@pytest.fixture
-def clerk(park):
-    return staff(Role.BUSINESS_STAFF, park)
-
-
-@pytest.fixture
-def reviewers(park):
-    return [staff(Role.RISK_OFFICER, park) for _ in range(2)]
-
-
-def _approve_all(enterprise):
-    for review in gates.latest_round(enterprise, ADMISSION):
-        reviews.decide(actor=review.assigned_to, review=review, decision="approve")
-    enterprise.refresh_from_db()
-    return enterprise
-
-
-@pytest.fixture
-def approved(park, clerk, reviewers):
-    return _approve_all(application_under_review(park, clerk))
-
-
 def test_an_application_without_a_licence_cannot_be_submitted(park, clerk, reviewers):
     enterprise = EnterpriseFactory(park=park)
     services.enterprise_apply(actor=clerk, enterprise=enterprise)

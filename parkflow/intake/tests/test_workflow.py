@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from parkflow.core import gates, workflow
 from parkflow.core.errors import Conflict, PermissionDenied
@@ -17,34 +16,19 @@ from parkflow.core.models import AuditEvent
 from parkflow.enterprises import workflows
 from parkflow.enterprises.choices import EnterpriseStatus as S
 from parkflow.enterprises.models import Enterprise
-from parkflow.enterprises.tests.factories import MINIMAL_PDF, make_credit_code
+from parkflow.enterprises.tests.factories import MINIMAL_PDF, make_credit_code, prospect_create
 from parkflow.intake.gates import ADMISSION
 from parkflow.intake.tests.factories import application_under_review, upload_licence
 from parkflow.org.choices import Role
+from parkflow.org.tests.clients import client_for
 from parkflow.org.tests.factories import staff
 
 LIFECYCLE = ["apply", "start_review", "approve", "reject", "move_in", "start_exit", "complete_exit"]
 API = "/api/v1/enterprises/"
 
 
-def _client(user) -> APIClient:
-    client = APIClient()
-    client.force_login(type(user).objects.get(pk=user.pk))
-    return client
-
-
 def _post(client, pk, step, body=None):
     return client.post(f"{API}{pk}/{step}/", body or {}, format="json")
-
-
-@pytest.fixture
-def clerk(park):
-    return staff(Role.BUSINESS_STAFF, park)
-
-
-@pytest.fixture
-def reviewers(park):
-    return [staff(Role.RISK_OFFICER, park) for _i in range(2)]
 
 
 @pytest.fixture
@@ -93,7 +77,7 @@ def _decide_through_the_api(pk, decision):
     for review in gates.latest_round(enterprise, ADMISSION):
         review.refresh_from_db()
         if review.is_pending:
-            response = _client(review.assigned_to).post(
+            response = client_for(review.assigned_to).post(
                 f"/api/v1/reviews/{review.pk}/decide/",
                 {"decision": decision, "opinion": "意见"},
                 format="json",
@@ -141,7 +125,7 @@ def test_the_api_offers_all_seven_steps_in_the_schema(client):
 
 
 def test_the_whole_lifecycle_through_the_api_alone(park, clerk, reviewers, no_automatic_outcome):
-    client = _client(clerk)
+    client = client_for(clerk)
     pk = _application_through_the_api(client, park)
 
     # A refused guard answers with the one error shape, and nothing moves.
@@ -203,7 +187,7 @@ def test_the_whole_lifecycle_through_the_api_alone(park, clerk, reviewers, no_au
 
 
 def test_the_rejection_path_through_the_api(park, clerk, reviewers, no_automatic_outcome):
-    client = _client(clerk)
+    client = client_for(clerk)
     pk = _application_through_the_api(client, park)
     _licence_through_the_api(client, pk)
     _post(client, pk, "apply")
@@ -324,18 +308,8 @@ def test_the_portal_offers_only_portal_visible_steps(park, clerk):
 
 
 def _prospect(park, clerk):
-    from parkflow.enterprises import services
-
-    return services.enterprise_create(
-        actor=clerk,
-        park=park,
-        name="苏州守卫科技有限公司",
-        credit_code=make_credit_code(4712),
-        legal_representative="周明",
-        registered_capital="800.00",
-        industry="it",
-        contact_name="陈静",
-        contact_phone="13912345678",
+    return prospect_create(
+        actor=clerk, park=park, name="苏州守卫科技有限公司", credit_code=make_credit_code(4712)
     )
 
 

@@ -6,7 +6,6 @@ import datetime
 
 import pytest
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from parkflow.core import rules
 from parkflow.core.choices import AlertStatus
@@ -14,6 +13,7 @@ from parkflow.core.models import Alert, AuditEvent
 from parkflow.enterprises.tests.factories import EnterpriseFactory, enterprise_user
 from parkflow.org.choices import ComplianceKind, Role
 from parkflow.org.models import ComplianceRecord, EmergencyContact, RoleAssignment
+from parkflow.org.tests.clients import client_for
 from parkflow.org.tests.factories import (
     DepartmentFactory,
     EmergencyContactFactory,
@@ -24,12 +24,6 @@ from parkflow.org.tests.factories import (
 
 CONTACTS = "/api/v1/org/emergency-contacts/"
 UNITS = "/api/v1/org/units/"
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_login(type(user).objects.get(pk=user.pk))
-    return client
 
 
 def writes() -> tuple[int, int]:

@@ -10,6 +10,7 @@ from parkflow.core import rules
 from parkflow.core.models import AuditEvent, RuleSetting
 from parkflow.org.choices import Role
 from parkflow.org.models import EmergencyContact, RoleAssignment
+from parkflow.org.tests.clients import login
 from parkflow.org.tests.factories import (
     DepartmentFactory,
     EmergencyContactFactory,
@@ -39,11 +40,6 @@ def stale(park):
 @pytest.fixture
 def fresh(park):
     return EmergencyContactFactory(unit=park, name="钱值班", phone="0512-66881234")
-
-
-def login(client, user):
-    client.force_login(user)
-    return client
 
 
 def test_contacts_older_than_the_rule_parameter_are_shown_in_red(client, clerk, stale, fresh):

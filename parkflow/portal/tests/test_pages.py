@@ -7,6 +7,7 @@ from parkflow.enterprises import services
 from parkflow.enterprises.tests.factories import EnterpriseFactory, enterprise_user
 from parkflow.intake import services as intake_services
 from parkflow.org.choices import Role
+from parkflow.org.tests.clients import login
 from parkflow.org.tests.factories import staff
 
 
@@ -25,11 +26,6 @@ def user(mine):
     account = enterprise_user(mine, display_name="云帆·周敏")
     account.save()  # the factory does not save the password when compliant=False
     return account
-
-
-def login(client, user):
-    client.force_login(user)
-    return client
 
 
 def test_enterprise_user_sees_their_own_enterprise_status_grade_contacts_and_park(

@@ -20,17 +20,13 @@ from parkflow.enterprises.tests.factories import (
 )
 from parkflow.intake.gates import ADMISSION, BRAND_AUTHORISATION
 from parkflow.intake.models import ProtectedBrand, PublishedResult, ReviewDraw
-from parkflow.intake.tests.factories import application_under_review, upload_licence
+from parkflow.intake.tests.factories import application_under_review, review_panel, upload_licence
 from parkflow.org.choices import Role
 from parkflow.org.models import User
+from parkflow.org.tests.clients import login
 from parkflow.org.tests.factories import OrgUnitFactory, staff
 
 TODAY = timezone.localdate
-
-
-def login(client, user):
-    client.force_login(user)
-    return client
 
 
 def portal_user(enterprise, **kwargs):
@@ -219,11 +215,7 @@ def test_a_brand_authorisation_cannot_be_uploaded_without_a_flag(client, applica
 
 @pytest.fixture
 def reviewers(park):
-    return [
-        staff(Role.RISK_OFFICER, park, display_name="冯审查"),
-        staff(Role.LEAD_STAFF, park, display_name="郑审查"),
-        staff(Role.OFFICE_STAFF, park, display_name="吴审查"),
-    ]
+    return review_panel(park, names=("冯审查", "郑审查", "吴审查"))
 
 
 @pytest.fixture

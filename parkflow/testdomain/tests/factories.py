@@ -5,7 +5,7 @@ from parkflow.org.choices import Role
 from parkflow.org.tests.factories import staff
 
 from .. import services
-from ..gates import SIGNOFF
+from ..gates import LARGE_AMOUNT, LEADERSHIP, SIGNOFF
 
 
 def errand(park, clerk=None, *, title="甲园标记事项", assignee=None, enterprise=None, amount=0):
@@ -30,3 +30,15 @@ def signed_off(errand_, reviewer=None):
     reviewer = reviewer or staff(Role.RISK_OFFICER, errand_.park)
     (review,) = SIGNOFF.request(actor=errand_.created_by, obj=errand_)
     return reviews.review_decide(actor=reviewer, review=review, decision="approve", opinion="同意")
+
+
+def awaiting_leader(park, clerk, leader, *, amount="80000"):
+    """A large errand signed off and signed by two finance staff, its approval asked of
+    ``leader`` (the test domain's assigned gate): the review waiting for them."""
+    made = submitted(park, clerk, amount=amount)
+    signed_off(made)
+    for review in LARGE_AMOUNT.request(actor=clerk, obj=made):
+        signer = staff(Role.FINANCE_STAFF, park)
+        reviews.review_decide(actor=signer, review=review, decision="approve")
+    (review,) = LEADERSHIP.request(actor=clerk, obj=made, reviewers=[leader])
+    return review

@@ -61,6 +61,23 @@ def _api_send_back(w):
     return Case({"pk": made.pk}, data={"POST": {"reason": "材料不全"}}, enterprise=made.enterprise)
 
 
+def _api_wait(w):
+    made = _submitted(w)
+    return Case(
+        {"pk": made.pk},
+        data={"POST": {"reason": "营业执照复印件不清晰"}},
+        enterprise=made.enterprise,
+    )
+
+
+def _api_materials_received(w):
+    from parkflow.core import workflow
+
+    made = _submitted(w)
+    workflow.transition(actor=made.created_by, obj=made, name="wait_for_materials")
+    return Case({"pk": made.pk}, data={"POST": {"reason": ""}}, enterprise=made.enterprise)
+
+
 ROUTES = {
     "testdomain:list": Route(STAFF, {"GET": 200}, "errand.view", R.AUDITOR, _list, HIDDEN),
     "testdomain:detail": Route(STAFF, {"GET": 200}, "errand.view", R.AUDITOR, _detail),
@@ -75,5 +92,13 @@ ROUTES = {
     ),
     "api:errand-send-back": Route(
         API, {"POST": 200}, "errand.send_back", R.LEAD_STAFF, _api_send_back
+    ),
+    # Waiting for the enterprise's documents pauses the response clock; receiving them resumes
+    # it (issue 8 §2).
+    "api:errand-wait-for-materials": Route(
+        API, {"POST": 200}, "errand.wait", R.BUSINESS_STAFF, _api_wait
+    ),
+    "api:errand-materials-received": Route(
+        API, {"POST": 200}, "errand.wait", R.BUSINESS_STAFF, _api_materials_received
     ),
 }

@@ -137,10 +137,11 @@ def test_available_transitions_explains_a_disabled_step(park, clerk):
     made = submitted(park, clerk)
     lead = staff(Role.LEAD_STAFF, park)
     offered = {a.name: a for a in workflow.available_transitions(lead, made)}
-    assert set(offered) == {"complete", "send_back"}
+    assert set(offered) == {"complete", "send_back", "wait_for_materials"}
     assert not offered["complete"].enabled and "园区事项办结审查" in offered["complete"].reason
     assert offered["send_back"].enabled
-    assert workflow.available_transitions(clerk, made) == []  # no permission: not offered
+    # No permission to complete or send back: not offered; waiting for documents is his step.
+    assert [a.name for a in workflow.available_transitions(clerk, made)] == ["wait_for_materials"]
 
 
 # --- permissions.py -----------------------------------------------------------------------------

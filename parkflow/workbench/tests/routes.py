@@ -15,4 +15,11 @@ ROUTES = {
     "workbench:home": Route(
         STAFF, {"GET": 200}, role=R.BUSINESS_STAFF, make=_nothing, other_park=ALLOWED, no_role=None
     ),
+    # Everyone's own to-do centre: what it lists is each source's (core/tests/test_todo.py).
+    "workbench:todo": Route(
+        STAFF, {"GET": 200}, role=R.BUSINESS_STAFF, make=_nothing, other_park=ALLOWED, no_role=None
+    ),
+    "workbench:todo_count": Route(
+        STAFF, {"GET": 200}, role=R.BUSINESS_STAFF, make=_nothing, other_park=ALLOWED, no_role=None
+    ),
 }

@@ -1,30 +1,15 @@
 """The sidebar and the workbench are rendered from what the apps declare (core.registry)."""
 
-import types
-
-import pytest
 from django.urls import reverse
 
-from parkflow.core import registry
 from parkflow.core.registry import NavEntry, NavSection, WorkbenchCard
+from parkflow.core.tests import test_registry
 from parkflow.org.choices import Role
 from parkflow.org.tests.factories import UserFactory, staff
 from parkflow.workbench.context_processors import sections_for
 
-
-@pytest.fixture
-def declared(monkeypatch):
-    extra: dict[str, list] = {}
-    real = registry._app_modules
-    monkeypatch.setattr(registry, "_app_modules", lambda name: [*real(name), *extra.get(name, [])])
-    registry.clear()
-
-    def add(module_name, **attributes):
-        extra.setdefault(module_name, []).append(types.SimpleNamespace(**attributes))
-        registry.clear()
-
-    yield add
-    registry.clear()
+# Fake app modules added to what discovery finds, as in the kernel's own registry tests.
+declared = test_registry.declared
 
 
 def _labels(sections):
@@ -36,8 +21,9 @@ def test_an_entry_shows_only_to_users_the_policy_lets_do_its_action(park):
     nobody = UserFactory()
     assert "企业名录" in sum(_labels(sections_for(business)), [])
     assert "企业名录" not in sum(_labels(sections_for(nobody)), [])
-    # With no role, only what needs no permission is left: the workbench and the API docs.
-    assert _labels(sections_for(nobody)) == [["工作台"], ["API 文档"]]
+    # With no role, only what needs no permission is left: the workbench, one's own messages
+    # and subscriptions, and the API docs.
+    assert _labels(sections_for(nobody)) == [["工作台"], ["消息中心", "我的订阅"], ["API 文档"]]
 
 
 def test_the_entry_for_the_current_page_is_active_and_external_ones_never_are(park):

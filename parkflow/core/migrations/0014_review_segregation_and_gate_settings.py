@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("contenttypes", "0002_remove_content_type_name"),
-        ("core", "0012_alert_workbench_indexes"),
+        ("core", "0013_business_day_index_and_sla_clocks"),
         ("org", "0005_scale_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

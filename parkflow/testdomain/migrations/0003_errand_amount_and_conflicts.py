@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("testdomain", "0001_initial"),
+        ("testdomain", "0002_errand_waiting"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
