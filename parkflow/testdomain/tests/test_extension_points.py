@@ -276,3 +276,23 @@ def test_core_and_org_never_name_the_test_domain(app):
         and "testdomain" in path.read_text(encoding="utf-8", errors="ignore")
     ]
     assert named == []
+
+
+# --- gates.py: the chain on the errand's page ----------------------------------------------------
+
+
+def test_the_errand_page_shows_where_each_gate_of_its_chain_stands(client, park, clerk):
+    from decimal import Decimal
+
+    from .factories import signed_off
+
+    large = submitted(park, clerk, amount=Decimal("80000"))
+    signed_off(large)
+    small = submitted(park, clerk, amount=Decimal("100"))
+    client.force_login(clerk)
+    html = client.get(large.get_absolute_url()).content.decode()
+    assert "¥80,000.00" in html
+    assert '园区事项办结审查 <span class="tag tag-success">已通过</span>' in html
+    assert '大额事项财务双签 <span class="tag tag-warning">未完成</span>' in html
+    html = client.get(small.get_absolute_url()).content.decode()
+    assert '大额事项财务双签 <span class="tag tag-muted">不适用</span>' in html
