@@ -446,8 +446,9 @@ def prerequisite_open(gate: Gate, before: Gate) -> GateNotPassed:
 
 
 def applicable(obj, gates: Iterable[Gate]) -> list[Gate]:
-    """The gates of ``gates`` the object needs now (their ``applies`` condition holds)."""
-    return [gate for gate in gates if gate.applies_to(obj)]
+    """The gates of ``gates`` the object as stored needs now (their ``applies`` holds)."""
+    row = stored(obj)
+    return [gate for gate in gates if gate.applies_to(row)]
 
 
 # ---------------------------------------------------------------------------------------------
