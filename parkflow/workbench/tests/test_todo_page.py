@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from parkflow.core import gates, todo
+from parkflow.core import todo
 from parkflow.org.choices import Role
 from parkflow.org.tests.factories import staff
 from parkflow.testdomain.gates import SIGNOFF
@@ -31,7 +31,7 @@ def _ask(park, clerk, risk, n=1):
     handler = staff(Role.BUSINESS_STAFF, park, display_name="经办赵")
     for i in range(n):
         made = submitted(park, clerk, title=f"甲园待审事项{i}", assignee=handler)
-        gates.review_request(actor=clerk, obj=made, gate_code=SIGNOFF, assigned_to=risk)
+        SIGNOFF.request(actor=clerk, obj=made)
 
 
 def test_the_pending_tab_lists_my_reviews_with_the_next_step(client, park, clerk, risk):
