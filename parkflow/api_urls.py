@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from parkflow.core.api_views import (
     AlertViewSet,
     ArticleViewSet,
+    GateViewSet,
     ReviewViewSet,
     RuleViewSet,
 )
@@ -53,6 +54,7 @@ router.register("imports", ImportBatchViewSet, basename="import")
 router.register("alerts", AlertViewSet, basename="alert")
 router.register("reviews", ReviewViewSet, basename="review")
 router.register("rules", RuleViewSet, basename="rule")
+router.register("gates", GateViewSet, basename="gate")
 router.register("articles", ArticleViewSet, basename="article")
 router.register("org/units", OrgUnitViewSet, basename="org-unit")
 router.register("org/emergency-contacts", EmergencyContactViewSet, basename="emergency-contact")

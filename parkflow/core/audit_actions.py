@@ -105,6 +105,9 @@ AUDIT_ACTIONS = {
     "review.reject": (_("审查不通过"), _("{actor} 审查“{object}”：不通过")),
     "review.return": (_("审查退回修改"), _("{actor} 将“{object}”退回修改")),
     "review.withdraw": (_("撤销同轮审查"), _("系统撤销了“{object}”的同轮审查")),
+    "review.claim": (_("认领签署"), _("{actor} 认领了“{object}”的一份签署")),
+    "review.withdraw_round": (_("撤回审查"), _("{actor} 撤回了“{object}”的审查")),
+    "gate.configure": (_("修改审查节点参数"), _("{actor} 修改了审查节点“{object}”的参数")),
     "calendar_day.create": (_("新增日历日"), _("{actor} 在后台新增日历日 {object}")),
     "calendar_day.update": (_("修改日历日"), _("{actor} 在后台修改日历日 {object}")),
     "calendar_day.delete": (_("删除日历日"), _("{actor} 在后台删除日历日 {object}")),
@@ -200,7 +203,9 @@ AUDIT_DETAILS = {
     "review.approve": lambda a: [],
     "review.reject": lambda a: [],
     "review.return": lambda a: [],
-    "review.withdraw": lambda a: [],
+    "review.withdraw": lambda a: [(_("审查轮次"), None, a.get("round") or "—")],
+    "review.claim": lambda a: [(_("审查轮次"), None, a.get("round") or "—")],
+    "review.withdraw_round": lambda a: [(_("审查轮次"), None, a.get("round") or "—")],
     "audit.verify": _verify_details,
 }
 register(AUDIT_ACTIONS, keys=AUDIT_KEYS, values=AUDIT_VALUES, details=AUDIT_DETAILS)

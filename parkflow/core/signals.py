@@ -5,7 +5,8 @@ change is written and audited: a receiver that writes (the notifications' outbox
 back with the change itself. A receiver must not call out of the process (mail, webhooks) — it
 queues; delivery happens after commit. Domains send their own signals from their own modules.
 
-    review_requested(review)          a review was created (assigned to someone, or pooled)
+    review_requested(review)          a review was created for someone named, or a pooled round
+                                      opened (sent once, with its first open signature)
     review_decided(review)            a reviewer decided (approve / reject / return)
     alert_opened(alert)               a rule opened an alert (or reopened one)
     alert_escalated(alert, before, recipients, roles)

@@ -203,7 +203,7 @@ def _assert_applications_in_every_intake_state():
                 purpose="admission", decision=decision
             ).exists()
     returned = Review.objects.get(
-        object_id=str(by_plan[demo.RETURNED][0].pk), gate=ADMISSION, decision="return"
+        object_id=str(by_plan[demo.RETURNED][0].pk), gate=ADMISSION.code, decision="return"
     )
     assert returned.opinion == intake_demo.RETURN_OPINION
     # Returned, corrected, resubmitted: two draws and two rounds; the first round stays.
@@ -297,7 +297,7 @@ def _assert_published_results_tariffs_fee_and_spot_check():
     campaign = SpotCheckCampaign.objects.get()
     assert campaign.quarter == intake_services.quarter_of(clock.today())
     assert campaign.seed == f"demo-{SEED}-spot-check" and campaign.sample
-    reviews = Review.objects.filter(gate=SPOT_CHECK)
+    reviews = Review.objects.filter(gate=SPOT_CHECK.code)
     assert sorted(int(pk) for pk in reviews.values_list("object_id", flat=True)) == sorted(
         campaign.sample
     )
