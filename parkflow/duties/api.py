@@ -5,7 +5,6 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from parkflow.core import access, clock
@@ -124,7 +123,6 @@ class DutyTaskViewSet(
     queryset = DutyTask.objects.select_related("unit", "owner", "completed_by")
     serializer_class = DutyTaskSerializer
     filter_backends: list = []
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
     policy = {
         "list": "duty.view",
         "retrieve": "duty.view",
