@@ -48,20 +48,27 @@ def other_park(db):
 
 
 def _audit_trigger_bracket(vendor):
-    """SQL around a test-database flush so the audit table's guards step aside and come back.
+    """SQL around a test-database flush so the audit tables' guards step aside and come back.
 
     pytest-django empties the database after transactional tests (``transactional_db``,
     ``live_server``) with ``TRUNCATE`` (PostgreSQL) or ``DELETE`` (SQLite), which the audit
-    triggers refuse by design. The test database belongs to the role running the tests, so it
-    may disable (PostgreSQL) or drop and recreate (SQLite) them; a production application role
-    does not own the table and cannot (docs/decisions.md D5, D18)."""
+    triggers refuse by design (on the events and on their seals). The test database belongs to
+    the role running the tests, so it may disable (PostgreSQL) or drop and recreate (SQLite)
+    them; a production application role does not own the tables and cannot (docs/decisions.md
+    D5, D18)."""
     if vendor == "postgresql":
         return (
-            ["ALTER TABLE core_auditevent DISABLE TRIGGER core_auditevent_no_truncate"],
-            ["ALTER TABLE core_auditevent ENABLE TRIGGER USER"],
+            [
+                "ALTER TABLE core_auditevent DISABLE TRIGGER core_auditevent_no_truncate",
+                "ALTER TABLE core_auditseal DISABLE TRIGGER core_auditseal_no_truncate",
+            ],
+            [
+                "ALTER TABLE core_auditevent ENABLE TRIGGER USER",
+                "ALTER TABLE core_auditseal ENABLE TRIGGER USER",
+            ],
         )
-    append_only = importlib.import_module("parkflow.core.migrations.0003_audit_append_only")
-    return append_only.SQLITE_BACKWARD, append_only.SQLITE_FORWARD
+    create, drop = importlib.import_module("parkflow.conftest")._sqlite_guards()
+    return drop, create
 
 
 @pytest.fixture(scope="session", autouse=True)

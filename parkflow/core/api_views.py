@@ -795,6 +795,13 @@ class ArticleViewSet(PolicyViewMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class AuditEventSerializer(serializers.ModelSerializer):
+    """An event and, once sealed, its place in the chain (D??): ``seq`` and ``chain_hash``
+    (``null`` for the few milliseconds before the seal). ``hash`` is the event's content hash;
+    ``prev_hash`` is empty except on events written before the seals (their own chain, D4)."""
+
+    seq = serializers.IntegerField(source="seal.seq", read_only=True, default=None)
+    chain_hash = serializers.CharField(source="seal.hash", read_only=True, default=None)
+
     class Meta:
         model = AuditEvent
         fields = [
@@ -809,5 +816,7 @@ class AuditEventSerializer(serializers.ModelSerializer):
             "reason",
             "prev_hash",
             "hash",
+            "seq",
+            "chain_hash",
         ]
         read_only_fields = fields

@@ -8,7 +8,9 @@ Each app declares the action codes it records in its own ``audit_actions.py``::
 
 — a label for lists and filters, and a one-line summary template (``{actor}`` and ``{object}``
 are filled in). The kernel discovers the modules at start-up (``CoreConfig.ready``) and knows no
-domain's codes itself; a test walks the source and fails for any recorded code without a label.
+domain's codes itself. A code is a registered ``AuditAction``: ``audit.record()`` takes the code
+(or the ``AuditAction``) and refuses one nobody registered (``UnknownAuditAction``), so no event
+is ever written without a label; a test also walks the source for recorded codes.
 
 The same module may declare how the audit page shows what its events record:
 
@@ -28,6 +30,19 @@ class AuditAction:
     code: str
     label: str
     summary: str
+
+
+class UnknownAuditAction(LookupError):
+    """``audit.record()`` was given a code that no ``audit_actions.py`` registers: a bug in the
+    caller, refused before anything is written."""
+
+    def __init__(self, code):
+        self.code = code
+        super().__init__(
+            f"audit action {code!r} is not registered: declare it with a Chinese label and "
+            "summary in the recording app's audit_actions.py (AUDIT_ACTIONS), or register it "
+            "with core.audit_actions.register()"
+        )
 
 
 REGISTRY: dict[str, AuditAction] = {}
@@ -60,6 +75,16 @@ def autodiscover() -> None:
             )
 
 
+def require(action) -> AuditAction:
+    """The registered action a code (or an ``AuditAction``) names; ``UnknownAuditAction`` if
+    none (``audit.record`` calls it before writing)."""
+    code = action.code if isinstance(action, AuditAction) else action
+    try:
+        return REGISTRY[code]
+    except (KeyError, TypeError):
+        raise UnknownAuditAction(code) from None
+
+
 def label(code: str) -> str:
     action = REGISTRY.get(code)
     return str(action.label) if action else code
@@ -73,15 +98,18 @@ def summary(code: str, *, actor: str = "", obj: str = "") -> str:
 
 
 def codes_for(text: str) -> list[str]:
-    """The codes a filter value means: a code or code prefix as typed, or every action whose
-    Chinese label contains the text ("入驻" finds 提交入驻申请 and 办理入驻)."""
+    """The codes a filter value means: a code as typed, every registered code a typed prefix
+    begins ("enterprise." finds them all), or every action whose Chinese label contains the text
+    ("入驻" finds 提交入驻申请 and 办理入驻). The page filters on ``action IN (…)``, which the
+    (action, id) index serves; an empty answer falls back to a prefix match on the column."""
     text = (text or "").strip()
     if not text:
         return []
     if text in REGISTRY:
         return [text]
+    by_prefix = [code for code in REGISTRY if code.startswith(text)] if text.isascii() else []
     by_label = [code for code, action in REGISTRY.items() if text in str(action.label)]
-    return by_label
+    return sorted(set(by_prefix) | set(by_label))
 
 
 def choices() -> list[tuple[str, str]]:
@@ -100,6 +128,7 @@ AUDIT_ACTIONS = {
     "alert.escalate": (_("预警升级"), _("系统将预警“{object}”升级")),
     "rule.configure": (_("修改规则参数"), _("{actor} 修改了规则“{object}”的参数")),
     "audit.verify": (_("验证哈希链"), _("{actor} 验证了审计哈希链")),
+    "audit.verify_request": (_("发起哈希链验证"), _("{actor} 发起了审计哈希链验证")),
     "review.request": (_("发起审查"), _("{actor} 为“{object}”发起审查")),
     "review.approve": (_("审查通过"), _("{actor} 审查“{object}”：通过")),
     "review.reject": (_("审查不通过"), _("{actor} 审查“{object}”：不通过")),

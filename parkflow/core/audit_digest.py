@@ -6,9 +6,13 @@ public algorithm. So, in the manner of CloudTrail's digest files, a periodic tas
 digest — event count, last event id, head hash, time, the previous digest's signature — signed
 with HMAC-SHA256 under a key that is not in the database (environment, or a key file under
 ``var/``), into a directory that can live on other storage, and optionally sends it to a
-webhook and to e-mail recipients. Verification walks the chain once, in batches, and checks
-every digest's anchor on the way, so it can name what happened: truncated, tail removed,
-history rewritten since digest N, or a digest file forged, edited or removed.
+webhook and to e-mail recipients. A digest anchors a position of the sealed chain (``core.audit``,
+D??): ``event_count`` is the head seal's sequence number, ``last_event_id`` the event it seals,
+``head_hash`` its chain hash (digests of format 1, written before the seals, anchored the head
+event's own hash: the seal's ``leaf``). Verification walks the chain once, in batches, checks
+every digest's anchor, and can name what happened: truncated, tail removed, history rewritten
+since digest N, or a digest file forged, edited or removed. It can start from a signed
+checkpoint of an earlier verification instead of the beginning (``core.audit_verify``).
 """
 
 import datetime
@@ -28,17 +32,20 @@ from pathlib import Path
 from django.conf import settings
 from django.core.mail import mail_admins, send_mail
 
-from . import clock
-from .audit import GENESIS_HASH, canonical, hash_matches
-from .models import AuditEvent
+from . import audit, clock
+from .audit import GENESIS_HASH
+from .canonical import canonical
+from .models import AuditEvent, AuditSeal
 
 logger = logging.getLogger("parkflow.audit")
 
-FORMAT = "parkflow-audit-digest/1"
+FORMAT = "parkflow-audit-digest/2"
+FORMAT_V1 = "parkflow-audit-digest/1"  # anchored the head event's own hash (before the seals)
+FORMATS = frozenset({FORMAT, FORMAT_V1})
 FILE_RE = re.compile(r"^digest-(\d{6,})-(\d{8}T\d{6}Z)\.json$")
 WEBHOOK_TIMEOUT_SECONDS = 10
 MIN_KEY_LENGTH = 32
-BATCH_SIZE = 2000
+BATCH_SIZE = audit.WALK_BATCH
 
 # Finding kinds (stable codes; the message says it in Chinese).
 TRUNCATED = "truncated"
@@ -49,6 +56,7 @@ FORGED = "forged_digest"
 MISSING = "missing_digest"
 UNLINKED = "unlinked_digest"
 NO_KEY = "no_key"
+CHECKPOINT = "checkpoint_mismatch"
 
 
 class DigestRefused(Exception):
@@ -89,6 +97,11 @@ class Digest:
     def written_at(self) -> datetime.datetime:
         return datetime.datetime.fromisoformat(self.body["written_at"])
 
+    @property
+    def anchors_leaf(self) -> bool:
+        """A digest of format 1 anchored the head event's own hash (the seal's ``leaf``)."""
+        return self.body.get("format") == FORMAT_V1
+
 
 @dataclass
 class AuditReport:
@@ -100,6 +113,10 @@ class AuditReport:
     anchor: Digest | None = None  # the latest valid digest the chain still agrees with
     digests: int = 0
     broken_event_id: int | None = None
+    from_seq: int = 0  # where the walk started (0, or the checkpoint it resumed from)
+    head_seq: int = 0  # the chain's length when the verification began
+    head_hash: str = GENESIS_HASH
+    head_event_id: int | None = None
 
     @property
     def ok(self) -> bool:
@@ -170,7 +187,7 @@ def _parse(path: Path, sequence: int, key: bytes | None) -> Digest:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         signature = data.pop("signature")
-        if not isinstance(signature, str) or data.get("format") != FORMAT:
+        if not isinstance(signature, str) or data.get("format") not in FORMATS:
             return digest
         for name, kind in _BODY_TYPES.items():
             if not isinstance(data.get(name), kind):
@@ -257,76 +274,151 @@ def _digest_findings(digests: list[Digest], key: bytes | None) -> list[Finding]:
 
 
 # ---------------------------------------------------------------------------------------------
-# Walking the chain (streaming, in id order)
+# Verifying the chain against the digests
 
 
-def _events(after_id: int = 0, upto_id: int | None = None, batch_size: int = BATCH_SIZE):
-    last_id = after_id
-    while True:
-        qs = AuditEvent.objects.filter(id__gt=last_id).select_related("content_type")
-        if upto_id is not None:
-            qs = qs.filter(id__lte=upto_id)
-        batch = list(qs.order_by("id")[:batch_size])
-        if not batch:
-            return
-        yield from batch
-        last_id = batch[-1].id
+@dataclass(frozen=True)
+class Checkpoint:
+    """A position of the chain an earlier verification found intact (``core.audit_verify``)."""
+
+    seq: int
+    hash: str
+    event_id: int | None
+    verified_at: datetime.datetime
 
 
-def _link_problem(event: AuditEvent, expected_prev: str) -> str:
-    if event.prev_hash != expected_prev:
-        return "前一事件的摘要不一致（事件被删除、插入或重排）"
-    if not hash_matches(event):
-        return "事件内容与摘要不符（事件被篡改）"
+def _seals_at(seqs) -> dict[int, tuple[int, str, str]]:
+    """{seq: (event id, leaf, hash)} for the given positions, one query."""
+    return {
+        seq: (event_id, leaf, chain)
+        for seq, event_id, leaf, chain in AuditSeal.objects.filter(seq__in=set(seqs)).values_list(
+            "seq", "event_id", "leaf", "hash"
+        )
+    }
+
+
+def _anchor_problem(digest: Digest, seal, existing: set[int]) -> str:
+    """What is wrong at a digest's anchor, or "" (the seal at its position is the anchored event
+    with the anchored hash)."""
+    anchored_id = digest.last_event_id
+    if seal is None or seal[0] != anchored_id:
+        if anchored_id not in existing:
+            return f"锚定的事件 #{anchored_id} 已不存在"
+        now = f"现为事件 #{seal[0]}" if seal else "该位置已无事件"
+        return f"锚定的事件 #{anchored_id} 已不在第 {digest.event_count} 位（{now}）"
+    found = seal[1] if digest.anchors_leaf else seal[2]
+    if found != digest.head_hash:
+        return (
+            f"锚定的事件 #{anchored_id} 的摘要已变（应为 {digest.head_hash[:16]}…，"
+            f"现为 {found[:16]}…）"
+        )
     return ""
 
 
-def verify(batch_size: int = BATCH_SIZE) -> AuditReport:
-    """Verify the whole chain and every digest in one streaming pass; name each finding."""
+def _checkpoint_problem(checkpoint: Checkpoint, head_seq: int) -> str:
+    if checkpoint.seq > head_seq:
+        return f"链上只剩 {head_seq} 个事件"
+    seal = _seals_at([checkpoint.seq]).get(checkpoint.seq)
+    if seal is None or seal[0] != checkpoint.event_id or seal[2] != checkpoint.hash:
+        return f"第 {checkpoint.seq} 个事件处的摘要已变"
+    return ""
+
+
+def verify(
+    *,
+    checkpoint: Checkpoint | None = None,
+    progress=None,
+    on_start=None,
+    batch_size: int = BATCH_SIZE,
+) -> AuditReport:
+    """Verify the chain and every digest; name each finding. With a ``checkpoint`` (a position
+    an earlier verification found intact, signed), only the seals after it are walked — after
+    checking that the checkpoint's seal is still the one it names with the same hash (a history
+    rewritten before it and re-hashed forward changes that hash); if it is not, the whole chain
+    is walked. ``on_start(from_seq, head_seq)`` and ``progress(checked)`` report progress."""
+    audit.seal_pending(wait=True)
     key = signing_key()
     digests = read_digests(key)
     report = AuditReport(digests=len(digests))
     report.findings.extend(_digest_findings(digests, key))
     valid = [d for d in digests if d.valid]
-    # Anchors in id order; a digest of an empty chain anchors nothing.
-    anchors = sorted(
-        (d for d in valid if d.last_event_id is not None), key=lambda d: d.last_event_id
-    )
-    mismatched: dict[int, str] = {}  # sequence -> what is wrong at its anchor
-    position = 0
-    expected_prev = GENESIS_HASH
-    last_seen = None
-    first_id = 0
-    for event in _events(batch_size=batch_size):
-        while position < len(anchors) and anchors[position].last_event_id < event.id:
-            anchor = anchors[position]
-            mismatched[anchor.sequence] = f"锚定的事件 #{anchor.last_event_id} 已不存在"
-            position += 1
-        if report.broken_event_id is None and (problem := _link_problem(event, expected_prev)):
-            report.broken_event_id = event.id
-            report.findings.insert(
-                0, Finding(CHAIN_BROKEN, f"哈希链断裂：事件 #{event.id} — {problem}")
+    top = audit.head()
+    if top is not None:
+        report.head_seq, report.head_hash, report.head_event_id = top.seq, top.hash, top.event_id
+    start, expected = 0, GENESIS_HASH
+    if checkpoint is not None:
+        if problem := _checkpoint_problem(checkpoint, report.head_seq):
+            report.findings.append(
+                Finding(
+                    CHECKPOINT,
+                    f"检查点（截至第 {checkpoint.seq} 个事件，{when_text(checkpoint.verified_at)}"
+                    f"验证完整）与数据库不一致：{problem}，其之前的历史被改写或删除；已改为完整验证",
+                )
             )
-        expected_prev = event.hash
-        report.checked += 1
-        while position < len(anchors) and anchors[position].last_event_id == event.id:
-            anchor = anchors[position]
-            if event.hash != anchor.head_hash:
-                mismatched[anchor.sequence] = (
-                    f"锚定的事件 #{event.id} 的摘要已变（应为 {anchor.head_hash[:16]}…，"
-                    f"现为 {event.hash[:16]}…）"
-                )
-            elif report.checked != anchor.event_count:
-                mismatched[anchor.sequence] = (
-                    f"截至事件 #{event.id} 应有 {anchor.event_count} 个事件，现有 {report.checked} 个"
-                )
-            position += 1
-        last_seen = event
-        first_id = first_id or event.id
-    beyond = anchors[position:]  # anchored events past the end of the table
-    if beyond:
+        else:
+            start, expected = checkpoint.seq, checkpoint.hash
+    report.from_seq = start
+    if on_start is not None:
+        on_start(start, report.head_seq)
+    walked = audit.walk(
+        after_seq=start,
+        expected=expected,
+        upto_seq=report.head_seq,
+        progress=progress,
+        batch_size=batch_size,
+    )
+    report.checked = walked.checked
+    if walked.ok and (gap := audit.coverage_problem()):
+        walked.fail(0, *gap)
+    if not walked.ok:
+        report.broken_event_id = walked.broken_event_id
+        report.findings.insert(
+            0,
+            Finding(CHAIN_BROKEN, f"哈希链断裂：事件 #{walked.broken_event_id} — {walked.problem}"),
+        )
+    _check_anchors(report, valid)
+    _add_warnings(report, digests)
+    return report
+
+
+def _check_anchors(report: AuditReport, valid: list[Digest]) -> None:
+    """Each valid digest against the seal at its position; name what the differences mean."""
+    anchors = [d for d in valid if d.last_event_id is not None]  # an empty chain anchors nothing
+    seals = _seals_at(d.event_count for d in anchors if d.event_count <= report.head_seq)
+    anchored_ids = {d.last_event_id for d in anchors}
+    existing = set(AuditEvent.objects.filter(id__in=anchored_ids).values_list("id", flat=True))
+    beyond = [d for d in anchors if d.event_count > report.head_seq]
+    mismatched = {
+        d.sequence: problem
+        for d in anchors
+        if d not in beyond and (problem := _anchor_problem(d, seals.get(d.event_count), existing))
+    }
+    first_event_id = None
+    if report.head_seq:
+        first_event_id = (
+            AuditSeal.objects.filter(seq=1).values_list("event_id", flat=True).first() or 0
+        )
+    restarted = (
+        anchors
+        and not existing
+        and first_event_id is not None
+        and first_event_id > max(anchored_ids)
+    )
+    if restarted:
+        # Every anchored event is gone and the chain starts after them: emptied, then the
+        # application carried on from a new genesis (which verifies on its own).
+        newest = max(anchors, key=lambda d: d.sequence)
+        report.findings.append(
+            Finding(
+                TRUNCATED,
+                f"审计表已被清空（truncated）后又写入了 {report.head_seq} 个事件：摘要 "
+                f"{newest.sequence}（{when_text(newest.written_at)}）记录的 "
+                f"{newest.event_count} 个事件（截至事件 #{newest.last_event_id}）都已不在数据库中",
+            )
+        )
+    elif beyond:
         newest = max(beyond, key=lambda d: d.sequence)
-        if report.checked == 0:
+        if report.head_seq == 0:
             report.findings.append(
                 Finding(
                     TRUNCATED,
@@ -341,42 +433,25 @@ def verify(batch_size: int = BATCH_SIZE) -> AuditReport:
                     TAIL_REMOVED,
                     f"末尾事件被删除（tail removed）：摘要 {newest.sequence} 要求至少 "
                     f"{newest.event_count} 个事件、截至事件 #{newest.last_event_id}"
-                    f"（摘要 {newest.head_hash[:16]}…），数据库中只有 {report.checked} 个，"
-                    f"最后一个是 #{last_seen.id}",
+                    f"（摘要 {newest.head_hash[:16]}…），数据库中只有 {report.head_seq} 个，"
+                    f"最后一个是 #{report.head_event_id}",
                 )
             )
-    if anchors and mismatched and not beyond and first_id > anchors[-1].last_event_id:
-        # Every anchored event is gone and the chain restarts after them: emptied, then the
-        # application carried on from a new genesis (which verifies on its own).
-        newest = max(anchors, key=lambda d: d.sequence)
-        report.findings.append(
-            Finding(
-                TRUNCATED,
-                f"审计表已被清空（truncated）后又写入了 {report.checked} 个事件：摘要 "
-                f"{newest.sequence}（{when_text(newest.written_at)}）记录的 "
-                f"{newest.event_count} 个事件（截至事件 #{newest.last_event_id}）都已不在数据库中",
-            )
-        )
-    elif mismatched:
+    if mismatched and not restarted:
         first_bad = min(mismatched)
         good = [
             d.sequence for d in valid if d.sequence < first_bad and d.sequence not in mismatched
         ]
         since = f"自摘要 {max(good)} 以来" if good else f"摘要 {first_bad} 所覆盖的"
         report.findings.append(
-            Finding(
-                REWRITTEN,
-                f"{since}历史被改写：摘要 {first_bad} {mismatched[first_bad]}",
-            )
+            Finding(REWRITTEN, f"{since}历史被改写：摘要 {first_bad} {mismatched[first_bad]}")
         )
     agreeing = [
         d
         for d in valid
-        if d.sequence not in mismatched and d not in beyond and d.event_count <= report.checked
+        if d.sequence not in mismatched and d not in beyond and d.event_count <= report.head_seq
     ]
-    report.anchor = agreeing[-1] if agreeing else None
-    _add_warnings(report, digests)
-    return report
+    report.anchor = agreeing[-1] if agreeing and not restarted else None
 
 
 def _add_warnings(report: AuditReport, digests: list[Digest]) -> None:
@@ -409,25 +484,29 @@ def _locked_dir(directory: Path):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _check_since(latest: Digest | None, head: AuditEvent | None) -> list[Finding]:
-    """Before signing a new head: the previous anchor still holds and every event since then
+def _check_since(latest: Digest | None, top: AuditSeal | None) -> list[Finding]:
+    """Before signing a new head: the previous anchor still holds and every seal since then
     links to it. Only the new segment is walked, so the hourly task stays cheap."""
-    if latest is None or latest.last_event_id is None:
-        after_id, expected_prev, count = 0, GENESIS_HASH, 0
-    else:
-        anchored = AuditEvent.objects.filter(id=latest.last_event_id).only("hash").first()
-        count = AuditEvent.objects.filter(id__lte=latest.last_event_id).count()
-        if anchored is None or anchored.hash != latest.head_hash or count != latest.event_count:
+    head_seq = top.seq if top else 0
+    start, expected = 0, GENESIS_HASH
+    if latest is not None and latest.last_event_id is not None:
+        existing = set(
+            AuditEvent.objects.filter(id=latest.last_event_id).values_list("id", flat=True)
+        )
+        seal = _seals_at([latest.event_count]).get(latest.event_count)
+        if latest.event_count > head_seq or _anchor_problem(latest, seal, existing):
             return verify().findings or [
                 Finding(REWRITTEN, f"数据库与摘要 {latest.sequence} 不一致")
             ]
-        after_id, expected_prev = latest.last_event_id, latest.head_hash
-    if head is None:
-        return [] if count == 0 else verify().findings
-    for event in _events(after_id, head.id):
-        if problem := _link_problem(event, expected_prev):
-            return [Finding(CHAIN_BROKEN, f"哈希链断裂：事件 #{event.id} — {problem}")]
-        expected_prev = event.hash
+        if not latest.anchors_leaf:  # a format-1 digest anchors no chain hash: walk it all once
+            start, expected = latest.event_count, latest.head_hash
+    walked = audit.walk(after_seq=start, expected=expected, upto_seq=head_seq)
+    if walked.ok and (gap := audit.coverage_problem()):
+        walked.fail(0, *gap)
+    if not walked.ok:
+        return [
+            Finding(CHAIN_BROKEN, f"哈希链断裂：事件 #{walked.broken_event_id} — {walked.problem}")
+        ]
     return []
 
 
@@ -437,11 +516,12 @@ def write_digest(*, deliver_copies: bool = True) -> Digest:
     key = signing_key(create=True)
     directory = digest_dir()
     with _locked_dir(directory):
+        audit.seal_pending(wait=True)
         digests = read_digests(key)
         problems = _digest_findings(digests, key)
         latest = digests[-1] if digests else None
-        head = AuditEvent.objects.order_by("-id").only("id", "hash").first()
-        problems += _check_since(latest if latest and latest.valid else None, head)
+        top = audit.head()
+        problems += _check_since(latest if latest and latest.valid else None, top)
         if problems:
             raise DigestRefused(problems)
         now = clock.now().astimezone(datetime.UTC)
@@ -450,9 +530,9 @@ def write_digest(*, deliver_copies: bool = True) -> Digest:
             "format": FORMAT,
             "sequence": sequence,
             "written_at": now.isoformat(timespec="seconds"),
-            "event_count": AuditEvent.objects.filter(id__lte=head.id).count() if head else 0,
-            "last_event_id": head.id if head else None,
-            "head_hash": head.hash if head else GENESIS_HASH,
+            "event_count": top.seq if top else 0,
+            "last_event_id": top.event_id if top else None,
+            "head_hash": top.hash if top else GENESIS_HASH,
             "previous_signature": latest.signature if latest else "",
             "key_id": _key_id(key),
         }

@@ -82,3 +82,26 @@ class SlaUnit(models.TextChoices):
     CALENDAR_DAYS = "calendar_days", _("自然日")
     WORKING_DAYS = "working_days", _("工作日")
     WORKING_HOURS = "working_hours", _("工作小时")
+
+
+@status_colours(
+    "verification",
+    {
+        "queued": "slate",
+        "running": "primary",
+        "ok": "success",
+        "broken": "danger",
+        "failed": "warning",
+    },
+)
+class VerificationStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("验证中")
+    OK = "ok", _("完整")
+    BROKEN = "broken", _("发现问题")
+    FAILED = "failed", _("未能完成")
+
+
+class VerificationKind(models.TextChoices):
+    INCREMENTAL = "incremental", _("增量验证")
+    FULL = "full", _("完整验证")

@@ -1,6 +1,8 @@
 """Kernel data: audit chain, business calendar, the regulation as data, rule settings, alerts,
 reviews (gates). Domain apps hold their own models; these are the mechanisms they share."""
 
+import json
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -12,14 +14,47 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from . import choices
+from .canonical import canonical
 from .validation import REASON_MAX_LENGTH
 
 
-class AuditEvent(models.Model):
-    """One link of the hash chain (R-PLT-1). Rows are only ever inserted: database triggers
-    refuse UPDATE and DELETE (migration 0002)."""
+class AuditJSONField(models.JSONField):
+    """``before``/``after`` of an audit event, stored as the canonical text that was hashed:
+    PostgreSQL ``json`` (which keeps its input verbatim, unlike ``jsonb``), text on SQLite. So
+    verification hashes the stored text as it is, without parsing and re-serialising it, and the
+    text read back is the text written (D??). Python code reads and writes dicts as before."""
 
-    occurred_at = models.DateTimeField(_("时间"), db_index=True)
+    def db_type(self, connection):
+        if connection.vendor == "postgresql":
+            return "json"
+        return super().db_type(connection)
+
+    def get_db_prep_value(self, value, connection, prepared=False):
+        if value is None or hasattr(value, "as_sql"):
+            return value
+        return canonical(value)
+
+    def from_db_value(self, value, expression, connection):
+        if value is None or not isinstance(value, str):
+            return value  # psycopg parses ``json`` columns itself
+        return json.loads(value)
+
+
+class AuditEvent(models.Model):
+    """One audited change (R-PLT-1). Rows are only ever inserted: database triggers refuse
+    UPDATE, DELETE and TRUNCATE (migrations 0003, 0006).
+
+    ``hash`` is the event's content hash (``core.audit.content_hash``); its place in the one
+    verifiable order is its ``AuditSeal``, written after commit by the sealer (D??). Events
+    written before the seals existed carry the old chain instead: ``prev_hash`` (their
+    predecessor's ``hash``) and ``hash`` over both; they were sealed in id order by migration.
+
+    Indexes, each for a query that needs it (D??): the primary key (keyset pages, the sealer's
+    lookups); (object_id, content type, id) for an object's timeline and the search by object id;
+    (action, -id) for the action filter; and, on PostgreSQL only, trigram indexes on
+    ``UPPER(object_repr)`` and ``UPPER(actor_name)`` for the page's searches (migration 0010)."""
+
+    occurred_at = models.DateTimeField(_("时间"))
     # No FK constraint and no cascade: deleting or renaming a user must never touch the trail.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -28,39 +63,157 @@ class AuditEvent(models.Model):
         blank=True,
         on_delete=models.DO_NOTHING,
         db_constraint=False,
+        db_index=False,
         related_name="+",
     )
     actor_name = models.CharField(_("操作人姓名"), max_length=150, blank=True)
-    action = models.CharField(_("动作"), max_length=80, db_index=True)
+    action = models.CharField(_("动作"), max_length=80)
     content_type = models.ForeignKey(
-        ContentType, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False
+        ContentType,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
     )
-    object_id = models.CharField(max_length=64, blank=True, db_index=True)
+    object_id = models.CharField(max_length=64, blank=True)
     object_repr = models.CharField(_("对象"), max_length=255, blank=True)
-    before = models.JSONField(_("变更前"), null=True, blank=True)
-    after = models.JSONField(_("变更后"), null=True, blank=True)
+    before = AuditJSONField(_("变更前"), null=True, blank=True)
+    after = AuditJSONField(_("变更后"), null=True, blank=True)
     reason = models.TextField(
         _("原因"), blank=True, validators=[MaxLengthValidator(REASON_MAX_LENGTH)]
     )
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    prev_hash = models.CharField(max_length=64, blank=True, default="")
+    hash = models.CharField(max_length=64)
 
     class Meta:
         verbose_name = _("审计事件")
         verbose_name_plural = _("审计事件")
         ordering = ["id"]
-        constraints = [
-            # A fork (two events claiming the same predecessor) is impossible by construction.
-            models.UniqueConstraint(fields=["prev_hash"], name="audit_chain_no_fork"),
-        ]
         indexes = [
-            models.Index(fields=["content_type", "object_id", "id"]),
+            # An object's timeline (content type + object, newest first by id) and the page's
+            # search by object id alone (the leading column).
+            models.Index(fields=["object_id", "content_type", "id"], name="audit_object_timeline"),
             # The audit page's action filter, newest first within the keyset.
             models.Index(fields=["action", "-id"], name="audit_action_recent"),
         ]
 
     def __str__(self):
         return f"#{self.pk} {self.action} {self.object_repr}"
+
+    @property
+    def is_legacy(self) -> bool:
+        """Written before the seals (D??): chained by ``prev_hash`` in the row itself."""
+        return bool(self.prev_hash)
+
+
+class AuditSeal(models.Model):
+    """An event's place in the one verifiable order (R-PLT-1, D??): sequence numbers 1, 2, 3 …
+    without gaps, the event's content hash as it was sealed (``leaf``) and the chain hash
+    ``hash = SHA-256(previous seal's hash + event id + ":" + leaf)`` (``core.audit.link``).
+    Written only by the sealer (``core.audit.seal_pending``), one transaction at a time under its
+    lock; the primary key and the unique event make a fork or a double seal impossible anyway.
+    Triggers refuse UPDATE, DELETE and TRUNCATE, as on the events."""
+
+    seq = models.BigIntegerField(_("序号"), primary_key=True)
+    event = models.OneToOneField(
+        AuditEvent,
+        verbose_name=_("审计事件"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="seal",
+    )
+    leaf = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("审计封存")
+        verbose_name_plural = _("审计封存")
+        ordering = ["seq"]
+
+    def __str__(self):
+        return f"{self.seq} → #{self.event_id}"
+
+
+class AuditPending(models.Model):
+    """Events written but not sealed yet: a trigger on the audit table adds each new id, the
+    sealer removes the ids it seals. Small and short-lived; not part of the evidence (an event
+    missing from both the seals and this queue is named by verification)."""
+
+    event_id = models.BigIntegerField(primary_key=True)
+
+    class Meta:
+        verbose_name = _("待封存的审计事件")
+        verbose_name_plural = _("待封存的审计事件")
+
+    def __str__(self):
+        return f"#{self.event_id}"
+
+
+class AuditVerification(models.Model):
+    """One verification of the audit chain, run in the background (``core.audit_verify``),
+    with its progress for the audit page; a successful one is a *checkpoint*: the chain up to
+    ``to_seq`` verified, its head hash, signed with the digest key so that a checkpoint written
+    into the database by someone else is not believed (D??)."""
+
+    Kind = choices.VerificationKind
+    Status = choices.VerificationStatus
+
+    kind = models.CharField(_("方式"), max_length=12, choices=Kind.choices)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发起人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("发起时间"))
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    from_seq = models.BigIntegerField(_("起始序号"), default=0)
+    to_seq = models.BigIntegerField(_("截止序号"), null=True, blank=True)
+    checked = models.BigIntegerField(_("已校验"), default=0)
+    head_hash = models.CharField(max_length=64, blank=True)
+    head_event_id = models.BigIntegerField(null=True, blank=True)
+    broken_event_id = models.BigIntegerField(null=True, blank=True)
+    findings = models.JSONField(default=list, blank=True)
+    warnings = models.JSONField(default=list, blank=True)
+    # The latest signed digest the chain agreed with: {"sequence", "written_at", "event_count"}.
+    anchor = models.JSONField(null=True, blank=True)
+    signature = models.CharField(max_length=64, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("审计链验证")
+        verbose_name_plural = _("审计链验证")
+        ordering = ["-id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} #{self.pk}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.OK, self.Status.BROKEN, self.Status.FAILED)
+
+    @property
+    def total(self) -> int:
+        return max(0, (self.to_seq or 0) - self.from_seq)
+
+    @property
+    def percent(self) -> int:
+        if self.is_finished:
+            return 100
+        return min(99, self.checked * 100 // self.total) if self.total else 0
+
+    @property
+    def anchor_written_at(self):
+        import datetime
+
+        return datetime.datetime.fromisoformat(self.anchor["written_at"]) if self.anchor else None
 
 
 class CalendarDay(models.Model):

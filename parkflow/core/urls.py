@@ -17,6 +17,7 @@ urlpatterns = [
     path("gates/<str:code>/", views_gates.gate_edit, name="gate_edit"),
     path("audit/", views.audit_list, name="audit"),
     path("audit/verify/", views.audit_verify, name="audit_verify"),
+    path("audit/verify/<int:pk>/", views.audit_verification, name="audit_verification"),
     path("rules/", views_rules.rule_list, name="rules"),
     path("rules/<str:code>/", views_rules.rule_edit, name="rule_edit"),
     path("calendar/", views_calendar.calendar_overview, name="calendar"),

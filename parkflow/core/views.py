@@ -17,10 +17,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import access, audit, audit_actions, audit_digest, generic_views
 from . import alerts as alert_services
+from . import audit_verify as audit_verify_service
 from .errors import DomainError, NotFound
 from .forms import (
     AlertAssignForm,
@@ -31,7 +32,7 @@ from .forms import (
     domain_error_text,
 )
 from .keyset import estimated_count, keyset_page
-from .models import AuditEvent
+from .models import AuditEvent, AuditVerification
 from .rules import REGISTRY
 
 LIST_PAGE_SIZE = 20
@@ -273,6 +274,8 @@ def audit_list(request):
         "sees_all": access.visible_park_ids(request.user) is None,
         "can_verify": access.may(request.user, "audit.verify"),
         "digest": audit_digest.latest_digest(),
+        "running": audit_verify_service.current(),
+        "last_run": audit_verify_service.latest_finished(),
     }
     return render(request, "core/audit_list.html", context)
 
@@ -280,27 +283,26 @@ def audit_list(request):
 @require_POST
 @staff_page("audit.verify")
 def audit_verify(request):
-    """Run the chain check and record that it was run (who checked, and what they found)."""
-    # The chain and every signed digest outside the database (D18), in one streaming pass.
-    report = audit_digest.verify()
-    audit.record(
-        request.user,
-        "audit.verify",
-        None,
-        after={
-            "ok": report.ok,
-            "checked": report.checked,
-            "broken_event_id": report.broken_event_id,
-            "problem": report.problem,
-            "findings": [finding.kind for finding in report.findings],
-            "anchor_digest": report.anchor.sequence if report.anchor else None,
-        },
-        object_repr=str(_("审计哈希链")),
-    )
+    """Start a verification of the chain in the background (incremental from the last
+    checkpoint, or full) and show its progress; the request itself walks nothing (D??)."""
+    try:
+        run = audit_verify_service.start(actor=request.user, full=request.POST.get("full") == "1")
+    except DomainError as exc:
+        messages.error(request, domain_error_text(exc))
+        return redirect("core:audit")
     if request.htmx:
-        return render(request, "core/partials/_verify_result.html", {"report": report})
-    if report.ok:
-        messages.success(request, _("哈希链完整：已校验 %(n)s 个事件。") % {"n": report.checked})
-    else:
-        messages.error(request, _("审计链校验未通过：%(problem)s") % {"problem": report.problem})
-    return redirect("core:audit")
+        return render(request, "core/partials/_verify_progress.html", {"run": run})
+    return redirect("core:audit_verification", pk=run.pk)
+
+
+@require_GET
+@staff_page("audit.verify")
+def audit_verification(request, pk):
+    """One verification: its progress while it runs (polled by HTMX), then its findings."""
+    try:
+        run = AuditVerification.objects.select_related("requested_by").get(pk=pk)
+    except AuditVerification.DoesNotExist:
+        raise Http404 from None
+    if request.htmx:
+        return render(request, "core/partials/_verify_progress.html", {"run": run})
+    return render(request, "core/audit_verification.html", {"run": run})

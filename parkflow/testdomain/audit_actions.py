@@ -10,6 +10,8 @@ AUDIT_ACTIONS = {
         _("申报利益冲突"),
         _("{actor} 申报与事项“{object}”存在利益冲突"),
     ),
+    # A plain note on any object: what the kernel's audit-chain tests record in bulk.
+    "errand.note": (_("事项备注"), _("{actor} 为“{object}”记了一笔备注")),
 }
 AUDIT_KEYS = {"errand_title": _("事项名称")}
 AUDIT_DETAILS = {

@@ -278,6 +278,15 @@ def _audit_case(w):
     return Case(marker=errand.title)
 
 
+def _verification_case(w):
+    """A verification of the audit chain, as the button queues it (group-wide business)."""
+    from parkflow.core import clock
+    from parkflow.core.models import AuditVerification
+
+    run = AuditVerification.objects.create(kind="full", requested_at=clock.now())
+    return Case({"pk": run.pk})
+
+
 def _rule_case(w):
     return Case(
         {"code": "org.emergency_contact_stale"},
@@ -391,6 +400,9 @@ ROUTES: dict[str, Route] = {
     ),
     "core:audit_verify": Route(
         STAFF, {"POST": 302}, "audit.verify", R.AUDITOR, _nothing, other_park=ALLOWED
+    ),
+    "core:audit_verification": Route(
+        STAFF, {"GET": 200}, "audit.verify", R.AUDITOR, _verification_case, other_park=ALLOWED
     ),
     "core:rules": Route(STAFF, {"GET": 200}, "rules.view", R.AUDITOR, _nothing, other_park=ALLOWED),
     "core:rule_edit": Route(

@@ -34,6 +34,7 @@ from parkflow.org.choices import Role
 
 SERVICE_MODULES = [
     "parkflow.core.alerts",
+    "parkflow.core.audit_verify",
     "parkflow.core.calendar_schedule",
     "parkflow.core.maintained",
     "parkflow.core.reviews",
@@ -86,6 +87,16 @@ def _open_signature(w):
 
 def _today():
     return timezone.localdate()
+
+
+def _verification(w):
+    """A verification an auditor queued: its id, for the worker's ``run``."""
+    from parkflow.core import clock
+    from parkflow.core.models import AuditVerification
+
+    return AuditVerification.objects.create(
+        kind="incremental", requested_by=_s(w, Role.AUDITOR), requested_at=clock.now()
+    ).pk
 
 
 def _s(w, role, park=None):
@@ -229,6 +240,26 @@ SERVICES: dict[str, Service] = {
             _nobody(w),
         ],
         before=True,
+    ),
+    # --- verifying the audit chain (group-wide: any auditor may ask; the worker runs it) --------
+    "parkflow.core.audit_verify.start": Service(
+        "audit.verify_request",
+        lambda w: {"full": False},
+        allowed=lambda w: _s(w, Role.AUDITOR),
+        refused=lambda w: [_s(w, Role.BUSINESS_STAFF), _s(w, Role.OFFICE_STAFF), _nobody(w)],
+    ),
+    "parkflow.core.audit_verify.run": Service(
+        "audit.verify", lambda w: {"run_id": lambda: _verification(w)}, system=True
+    ),
+    "parkflow.core.audit_verify.run_now": Service(
+        None, lambda w: {"full": False}, system=True, after=False
+    ),
+    "parkflow.core.audit_verify.latest_checkpoint": Service(
+        None, lambda w: {}, system=True, after=False
+    ),
+    "parkflow.core.audit_verify.current": Service(None, lambda w: {}, system=True, after=False),
+    "parkflow.core.audit_verify.latest_finished": Service(
+        None, lambda w: {}, system=True, after=False
     ),
     # --- alerts -----------------------------------------------------------------------------------
     "parkflow.core.alerts.alert_list": Service(

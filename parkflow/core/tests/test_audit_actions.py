@@ -36,7 +36,11 @@ def test_audit_filter_accepts_a_chinese_label_and_a_code():
     label = str(audit_actions.REGISTRY["errand.create"].label)
     assert "errand.create" in audit_actions.codes_for(label)
     assert audit_actions.codes_for("alert.open") == ["alert.open"]
-    assert audit_actions.codes_for("errand.") == []  # a prefix: the page filters by prefix
+    # A prefix: every registered code it begins, so the page filters on the (action, id) index.
+    prefixed = audit_actions.codes_for("errand.")
+    assert "errand.create" in prefixed and "errand.note" in prefixed
+    assert all(code.startswith("errand.") for code in prefixed)
+    assert audit_actions.codes_for("no.such.") == []  # nothing registered: the page's fallback
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
 from parkflow.core import audit, audit_digest, checks
-from parkflow.core.models import AuditEvent
+from parkflow.core.models import AuditEvent, AuditSeal, AuditVerification
 from parkflow.org.choices import Role
 from parkflow.org.tests.factories import OrgUnitFactory, ParkFactory, staff
 
@@ -36,38 +36,63 @@ def _raw(sql, params=()):
 
 
 def _attacker_disables_the_triggers():
-    """What the table's owner (or someone with the SQLite file) can do."""
+    """What the tables' owner (or someone with the SQLite file) can do: switch the append-only
+    guards of the events and their seals off (the queue trigger stays: the application carries
+    on writing)."""
     if connection.vendor == "postgresql":
-        _raw("ALTER TABLE core_auditevent DISABLE TRIGGER USER")
+        _raw("ALTER TABLE core_auditevent DISABLE TRIGGER core_auditevent_append_only")
+        _raw("ALTER TABLE core_auditevent DISABLE TRIGGER core_auditevent_no_truncate")
+        _raw("ALTER TABLE core_auditseal DISABLE TRIGGER core_auditseal_append_only")
+        _raw("ALTER TABLE core_auditseal DISABLE TRIGGER core_auditseal_no_truncate")
     else:
-        _raw("DROP TRIGGER core_auditevent_no_update")
-        _raw("DROP TRIGGER core_auditevent_no_delete")
+        for name in ("auditevent_no_update", "auditevent_no_delete", "auditseal_no_update",
+                     "auditseal_no_delete"):  # fmt: skip
+            _raw(f"DROP TRIGGER core_{name}")
 
 
 def _empty_the_table():
-    if connection.vendor == "postgresql":
-        _raw("TRUNCATE core_auditevent")
-    else:  # SQLite has no TRUNCATE; an unqualified DELETE is its equivalent (and flush's)
-        _raw("DELETE FROM core_auditevent")
+    """Both tables of the chain, as someone who knows the schema would."""
+    audit.seal_pending()
+    for table in ("core_auditevent", "core_auditseal"):
+        if connection.vendor == "postgresql":
+            _raw(f"TRUNCATE {table}")
+        else:  # SQLite has no TRUNCATE; an unqualified DELETE is its equivalent (and flush's)
+            _raw(f"DELETE FROM {table}")  # noqa: S608 - fixed names
 
 
 def _record(park, n, start=0):
-    return [audit.record(None, "test.event", park, after={"i": i}) for i in range(start, start + n)]
+    events = [
+        audit.record(None, "errand.note", park, after={"i": i}) for i in range(start, start + n)
+    ]
+    audit.seal_pending()  # what the writers' commits do outside a test transaction
+    return events
+
+
+def _cut_tail(from_event_id):
+    """Remove the newest events and their seals (the tail of the chain)."""
+    audit.seal_pending()
+    _raw("DELETE FROM core_auditseal WHERE event_id >= %s", [from_event_id])
+    _raw("DELETE FROM core_auditevent WHERE id >= %s", [from_event_id])
 
 
 def _rewrite_and_rehash(event_id, reason):
-    """Change one event and recompute every later hash with the public algorithm."""
+    """Change one event and recompute its content hash and every later chain hash with the
+    public algorithm."""
+    audit.seal_pending()
     _raw("UPDATE core_auditevent SET reason = %s WHERE id = %s", [reason, event_id])
-    previous = AuditEvent.objects.filter(id__lt=event_id).order_by("-id").first()
-    prev_hash = previous.hash if previous else audit.GENESIS_HASH
-    for event in AuditEvent.objects.filter(id__gte=event_id).select_related("content_type"):
-        event.prev_hash = prev_hash
-        new_hash = audit.compute_hash(prev_hash, event)
+    event = AuditEvent.objects.select_related("content_type").get(id=event_id)
+    _raw(
+        "UPDATE core_auditevent SET hash = %s WHERE id = %s", [audit.content_hash(event), event_id]
+    )
+    first = AuditSeal.objects.get(event_id=event_id).seq
+    previous = AuditSeal.objects.filter(seq=first - 1).first()
+    chain = previous.hash if previous else audit.GENESIS_HASH
+    for seal in AuditSeal.objects.filter(seq__gte=first).order_by("seq"):
+        leaf = AuditEvent.objects.get(id=seal.event_id).hash
+        chain = audit.link(chain, seal.event_id, leaf)
         _raw(
-            "UPDATE core_auditevent SET prev_hash = %s, hash = %s WHERE id = %s",
-            [prev_hash, new_hash, event.id],
+            "UPDATE core_auditseal SET leaf = %s, hash = %s WHERE seq = %s", [leaf, chain, seal.seq]
         )
-        prev_hash = new_hash
 
 
 def _kinds(report):
@@ -162,7 +187,7 @@ def test_removed_tail_events_are_named_with_the_expected_count_and_head(park):
     events = _record(park, 5)
     digest = audit_digest.write_digest()
     _attacker_disables_the_triggers()
-    _raw("DELETE FROM core_auditevent WHERE id >= %s", [events[3].pk])
+    _cut_tail(events[3].pk)
 
     assert audit.verify_chain().ok
     report = audit_digest.verify()
@@ -180,7 +205,7 @@ def test_newest_event_removed_then_appended_over_is_named_as_rewritten_history(p
     events = _record(park, 3)
     audit_digest.write_digest()
     _attacker_disables_the_triggers()
-    _raw("DELETE FROM core_auditevent WHERE id = %s", [events[-1].pk])
+    _cut_tail(events[-1].pk)
     _record(park, 2, start=3)  # the application carries on from the new head
 
     assert audit.verify_chain().ok
@@ -291,8 +316,10 @@ def test_digests_chain_by_signature_and_the_key_file_is_private(park, settings):
         "audit-digests"
     )
     stored = json.loads(second.path.read_text())
-    assert stored["event_count"] == AuditEvent.objects.count()
-    assert stored["head_hash"] == AuditEvent.objects.order_by("-id").first().hash
+    head = AuditSeal.objects.order_by("-seq").first()
+    assert stored["event_count"] == AuditEvent.objects.count() == head.seq
+    assert stored["head_hash"] == head.hash and stored["last_event_id"] == head.event_id
+    assert stored["format"] == audit_digest.FORMAT
     key_file = settings.PARKFLOW_AUDIT_DIGEST_KEY_FILE
     assert key_file.stat().st_mode & 0o777 == 0o600
     key = key_file.read_text().strip()
@@ -312,7 +339,7 @@ def test_no_digest_is_signed_over_a_chain_that_disagrees_with_the_last_one(park)
     events = _record(park, 4)
     audit_digest.write_digest()
     _attacker_disables_the_triggers()
-    _raw("DELETE FROM core_auditevent WHERE id = %s", [events[-1].pk])
+    _cut_tail(events[-1].pk)
 
     with pytest.raises(audit_digest.DigestRefused) as refused:
         audit_digest.write_digest()
@@ -354,7 +381,7 @@ def test_the_worker_writes_a_digest_every_hour_and_alerts_instead_of_signing_tam
     assert [d.sequence for d in audit_digest.read_digests()] == [1]
 
     _attacker_disables_the_triggers()
-    _raw("DELETE FROM core_auditevent WHERE id = %s", [events[-1].pk])
+    _cut_tail(events[-1].pk)
     tasks.write_audit_digest.call_local()  # does not raise: it alerts
 
     assert [d.sequence for d in audit_digest.read_digests()] == [1]
@@ -450,24 +477,37 @@ def auditor(db):
     return staff(Role.AUDITOR, OrgUnitFactory(name="园区运营公司"))
 
 
-def test_audit_page_shows_the_anchor_and_verify_names_the_removed_tail(client, auditor, park):
+def test_audit_page_shows_the_anchor_and_verify_names_the_removed_tail(
+    client, auditor, park, django_capture_on_commit_callbacks
+):
     events = _record(park, 3)
     audit_digest.write_digest()
     client.force_login(auditor)
     html = client.get(reverse("core:audit")).content.decode()
     assert "已锚定到外部摘要 1" in html
-    html = client.post(reverse("core:audit_verify"), **HTMX).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):  # the worker runs it after commit
+        html = client.post(reverse("core:audit_verify"), **HTMX).content.decode()
+    assert 'hx-trigger="every 1s"' in html and "排队中" in html  # the request walks nothing
+    first = AuditVerification.objects.get()
+    html = client.get(reverse("core:audit_verification", args=[first.pk]), **HTMX).content.decode()
     assert "哈希链完整" in html and "已锚定到摘要 1" in html
+    assert "every 1s" not in html  # finished: the page stops polling
 
     _attacker_disables_the_triggers()  # cuts the tail: the last event and the verification
-    _raw("DELETE FROM core_auditevent WHERE id >= %s", [events[-1].pk])
-    html = client.post(reverse("core:audit_verify"), **HTMX).content.decode()
+    _cut_tail(events[-1].pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("core:audit_verify"), **HTMX)
+    second = AuditVerification.objects.exclude(pk=first.pk).get()
+    html = client.get(reverse("core:audit_verification", args=[second.pk])).content.decode()
 
+    # The verification's own request was appended after the cut: digest 1's anchor is gone,
+    # and the checkpoint of the first verification no longer holds.
     assert "审计链与签名摘要不一致" in html
-    assert "末尾事件被删除（tail removed）" in html
+    assert f"摘要 1 所覆盖的历史被改写：摘要 1 锚定的事件 #{events[-1].pk} 已不存在" in html
+    assert "检查点（截至第 4 个事件" in html
     verified = AuditEvent.objects.get(action="audit.verify")  # the first one was cut away
     assert verified.after["ok"] is False
-    assert verified.after["findings"] == [audit_digest.TAIL_REMOVED]
+    assert verified.after["findings"] == [audit_digest.CHECKPOINT, audit_digest.REWRITTEN]
     listed = client.get(reverse("core:audit"), {"action": "audit."}).content.decode()
     assert "与签名摘要不一致" in listed and "#None" not in listed
 
@@ -525,20 +565,27 @@ def test_the_documented_app_role_passes_the_check_and_cannot_erase_the_trail(par
     _raw(f"CREATE ROLE {role} NOLOGIN")
     _raw(f"GRANT USAGE ON SCHEMA public TO {role}")
     _raw(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}")
-    _raw(f"REVOKE UPDATE, DELETE ON core_auditevent FROM {role}")
+    _raw(f"REVOKE UPDATE, DELETE ON core_auditevent, core_auditseal FROM {role}")
     _raw(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}")
+    before = AuditEvent.objects.count()
     _raw(f"SET LOCAL ROLE {role}")
     try:
         assert checks.audit_database_role() == []
-        audit.record(None, "test.as_app_role", park)  # the app can still append
+        audit.record(None, "errand.note", park)  # the app can still append
+        assert audit.seal_pending() == 1  # and seal (insert seals, empty the queue)
         for sql in [
             "TRUNCATE core_auditevent",
             "ALTER TABLE core_auditevent DISABLE TRIGGER USER",
             "DROP TRIGGER core_auditevent_no_truncate ON core_auditevent",
             "DELETE FROM core_auditevent",
+            "TRUNCATE core_auditseal",
+            "ALTER TABLE core_auditseal DISABLE TRIGGER USER",
+            "DELETE FROM core_auditseal",
+            "UPDATE core_auditseal SET hash = leaf",
         ]:
             with pytest.raises(DatabaseError), transaction.atomic():
                 _raw(sql)
     finally:
         _raw("RESET ROLE")
-    assert AuditEvent.objects.filter(action="test.as_app_role").count() == 1
+    assert AuditEvent.objects.count() == before + 1
+    assert audit.verify_chain().ok

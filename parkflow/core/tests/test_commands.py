@@ -18,7 +18,7 @@ from parkflow.org.tests.factories import ParkFactory
 def test_verify_audit_prints_ok_with_the_number_of_events():
     park = ParkFactory()
     for i in range(3):
-        audit.record(None, "test.event", park, after={"i": i})
+        audit.record(None, "errand.note", park, after={"i": i})
 
     out = run_command("verify_audit")
 
@@ -43,7 +43,7 @@ def _bypass_append_only_trigger():
 )
 def test_verify_audit_names_the_tampered_event_and_exits_1(column, value):
     park = ParkFactory()
-    events = [audit.record(None, "test.event", park, after={"i": i}) for i in range(4)]
+    events = [audit.record(None, "errand.note", park, after={"i": i}) for i in range(4)]
     target = events[2]
     _bypass_append_only_trigger()
     with connection.cursor() as cursor:

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from parkflow.core import audit, rules
 from parkflow.core.choices import AlertStatus, ReviewDecision
-from parkflow.core.models import Alert, AuditEvent, Review
+from parkflow.core.models import Alert, AuditEvent, AuditVerification, Review
 from parkflow.org.choices import Role
 from parkflow.org.models import EmergencyContact
 from parkflow.org.tests.factories import (
@@ -531,9 +531,15 @@ def test_auditor_reads_the_audit_trail_filtered_by_action(client, auditor, clerk
     assert "园区电梯年检" not in filtered
 
 
-def test_verifying_the_chain_shows_ok_and_is_itself_audited(client, auditor, clerk, stale_alert):
+def test_verifying_the_chain_shows_ok_and_is_itself_audited(
+    client, auditor, clerk, stale_alert, django_capture_on_commit_callbacks
+):
     login(client, auditor)
-    response = client.post(reverse("core:audit_verify"), **HTMX)
+    with django_capture_on_commit_callbacks(execute=True):  # the worker, after the commit
+        response = client.post(reverse("core:audit_verify"), **HTMX)
+    assert 'hx-trigger="every 1s"' in response.content.decode()  # progress, polled
+    run = AuditVerification.objects.get()
+    response = client.get(reverse("core:audit_verification", args=[run.pk]), **HTMX)
     html = response.content.decode()
     assert "哈希链完整" in html
     event = AuditEvent.objects.get(action="audit.verify")
@@ -542,8 +548,10 @@ def test_verifying_the_chain_shows_ok_and_is_itself_audited(client, auditor, cle
     assert audit.verify_chain().ok
 
 
-def test_a_broken_chain_is_reported_with_the_first_broken_event(client, auditor, park):
-    events = [audit.record(None, "test.event", park, after={"i": i}) for i in range(3)]
+def test_a_broken_chain_is_reported_with_the_first_broken_event(
+    client, auditor, park, django_capture_on_commit_callbacks
+):
+    events = [audit.record(None, "errand.note", park, after={"i": i}) for i in range(3)]
     with connection.cursor() as cursor:  # what only a DBA could do; rolled back with the test
         if connection.vendor == "postgresql":
             cursor.execute("ALTER TABLE core_auditevent DISABLE TRIGGER USER")
@@ -552,8 +560,9 @@ def test_a_broken_chain_is_reported_with_the_first_broken_event(client, auditor,
         cursor.execute(
             "UPDATE core_auditevent SET reason = 'tampered' WHERE id = %s", [events[1].pk]
         )
-    response = login(client, auditor).post(reverse("core:audit_verify"), follow=True)
-    html = response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = login(client, auditor).post(reverse("core:audit_verify"))
+    html = client.get(response["Location"]).content.decode()  # the verification's own page
     assert f"#{events[1].pk}" in html
     assert "事件被篡改" in html
     verified = AuditEvent.objects.get(action="audit.verify")

@@ -25,8 +25,9 @@ def _chinese():
 
 
 def _recorded_codes() -> tuple[set[str], list[str]]:
-    """Every literal action code passed to ``audit.record(actor, "<code>", …)`` in the source,
-    and the places that build a code at run time (each must be enumerated below)."""
+    """Every literal action code passed to ``audit.record(actor, "<code>", …)`` (or to
+    ``audit.build``, for events written in bulk) in the source, and the places that build a code
+    at run time (each must be enumerated below)."""
     codes, dynamic = set(), []
     for path in SOURCE.rglob("*.py"):
         if "tests" in path.parts or "migrations" in path.parts:
@@ -36,7 +37,7 @@ def _recorded_codes() -> tuple[set[str], list[str]]:
             if not (
                 isinstance(node, ast.Call)
                 and isinstance(node.func, ast.Attribute)
-                and node.func.attr == "record"
+                and node.func.attr in ("record", "build")
                 and isinstance(node.func.value, ast.Name)
                 and node.func.value.id == "audit"
             ):

@@ -24,7 +24,7 @@ from stdnum.cn import uscc
 
 from parkflow.core import audit, audit_digest, clock
 from parkflow.core.choices import AlertStatus, Severity
-from parkflow.core.models import Alert, AuditEvent
+from parkflow.core.models import Alert, AuditEvent, AuditPending, AuditSeal
 from parkflow.core.rules import REGISTRY
 from parkflow.enterprises.choices import EnterpriseGrade, EnterpriseStatus, Industry
 from parkflow.enterprises.models import Enterprise
@@ -168,8 +168,9 @@ class Command(BaseCommand):
                     cursor.execute(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
             else:
                 cursor.execute(
-                    "SELECT name, sql FROM sqlite_master WHERE type='trigger' AND tbl_name=%s",
-                    [AuditEvent._meta.db_table],
+                    "SELECT name, sql FROM sqlite_master WHERE type='trigger'"
+                    " AND tbl_name IN (%s, %s)",
+                    [AuditEvent._meta.db_table, AuditSeal._meta.db_table],
                 )
                 triggers = cursor.fetchall()
                 cursor.execute("PRAGMA foreign_keys = OFF")
@@ -364,12 +365,12 @@ class Command(BaseCommand):
 
     # -- audit events: one valid chain; one enterprise gets ~4,000 of them ---------------------
     def _events(self, target: int) -> None:
-        last = AuditEvent.objects.order_by("-id").only("id", "hash").first()
+        audit.seal_pending()
+        last = AuditEvent.objects.order_by("-id").only("id").first()
         existing = AuditEvent.objects.count()
         if existing >= target:
             self._say(f"audit events: {existing} (nothing to add)")
             return
-        prev_hash = last.hash if last else audit.GENESIS_HASH
         next_id = (last.id if last else 0) + 1
         ent_ct = ContentType.objects.get_for_model(Enterprise)
         user_ct = ContentType.objects.get_for_model(User)
@@ -386,7 +387,6 @@ class Command(BaseCommand):
         ]  # fmt: skip
 
         def rows():
-            nonlocal prev_hash
             for n in range(existing, target):
                 rng = random.Random(2_000_000 + n)
                 actor_id, actor_name = staff[rng.randrange(len(staff))]
@@ -413,14 +413,39 @@ class Command(BaseCommand):
                     before=None,
                     after=audit.normalise(after),
                     reason="",
-                    prev_hash=prev_hash,
+                    prev_hash="",
                 )
-                event.hash = audit.compute_hash(prev_hash, event)
-                prev_hash = event.hash
+                event.hash = audit.content_hash(event)
                 yield event
 
         self._write(AuditEvent, columns, rows(), todo, objects=True)
+        self._seal(next_id, todo)
         self._say(f"audit events: {existing + todo} ({existing} were there)")
+
+    def _seal(self, first_id: int, total: int) -> None:
+        """Seal the events just written, in id order, as ``audit.seal_pending`` would (one
+        ``COPY`` instead of a transaction per 5,000), and empty their queue."""
+        head = audit.head()
+        state = {"seq": head.seq if head else 0, "chain": head.hash if head else audit.GENESIS_HASH}
+
+        def seals():
+            last_id = first_id - 1
+            while True:
+                batch = list(
+                    AuditEvent.objects.filter(id__gt=last_id)
+                    .order_by("id")
+                    .values_list("id", "hash")[:BATCH]
+                )
+                if not batch:
+                    return
+                for event_id, leaf in batch:
+                    state["seq"] += 1
+                    state["chain"] = audit.link(state["chain"], event_id, leaf)
+                    yield (state["seq"], event_id, leaf, state["chain"])
+                last_id = batch[-1][0]
+
+        self._write(AuditSeal, ["seq", "event_id", "leaf", "hash"], seals(), total)
+        AuditPending.objects.filter(event_id__gte=first_id).delete()
 
     def _write(self, model, columns, rows, total: int, *, objects: bool = False) -> None:
         """Write ``rows`` in batches: COPY on PostgreSQL, bulk_create elsewhere; print progress."""
@@ -462,20 +487,29 @@ class Command(BaseCommand):
 
     @staticmethod
     def _values(event, columns):
-        from psycopg.types.json import Jsonb
-
+        # ``before``/``after`` as the canonical text that was hashed: the column keeps it verbatim.
         values = []
         for column in columns:
             value = getattr(event, column)
             values.append(
-                Jsonb(value) if column in ("before", "after") and value is not None else value
+                audit.canonical(value)
+                if column in ("before", "after") and value is not None
+                else value
             )
         return values
 
     def _analyse(self) -> None:
         if self._pg:
             with connection.cursor() as cursor:
-                for model in (OrgUnit, Enterprise, Alert, AuditEvent, RoleAssignment, User):
+                for model in (
+                    OrgUnit,
+                    Enterprise,
+                    Alert,
+                    AuditEvent,
+                    AuditSeal,
+                    RoleAssignment,
+                    User,
+                ):
                     # VACUUM too: index-only scans (the counts) need the visibility map. Not
                     # possible inside a transaction (a test's): then statistics only.
                     verb = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
@@ -485,8 +519,13 @@ class Command(BaseCommand):
     def _anchor(self) -> None:
         """A signed digest over the new head, so verification is anchored and clean (D18)."""
         latest = audit_digest.latest_digest()
-        head = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first()
-        if latest is not None and latest.valid and latest.last_event_id == head:
+        head = audit.head()
+        if (
+            latest is not None
+            and latest.valid
+            and head is not None
+            and (latest.event_count, latest.last_event_id) == (head.seq, head.event_id)
+        ):
             return
         try:
             digest = audit_digest.write_digest(deliver_copies=False)
