@@ -275,7 +275,7 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "parkflow@localhost")
 
-# Notifications (R-MON-2, D??): links in e-mails and robot messages point here; the outbox
+# Notifications (R-MON-2, D38): links in e-mails and robot messages point here; the outbox
 # retries failures that happened before a platform took a message, with exponential back-off,
 # and marks a delivery "outcome unknown" when a worker left it "sending" past the lease.
 PARKFLOW_BASE_URL = os.environ.get("PARKFLOW_BASE_URL", "http://127.0.0.1:8000")

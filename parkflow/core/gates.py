@@ -37,7 +37,7 @@ What a gate declares:
 The kernel only records decisions (``core.reviews``). What a decision *means* for the domain —
 intake admits the enterprise, the errand may be completed — is the domain's own service: a
 transition guarded by the gate, or the gate's declared ``consequence``, which the review page and
-API call *after* the decision has committed, in a transaction of its own (D??).
+API call *after* the decision has committed, in a transaction of its own (D41).
 """
 
 import contextlib

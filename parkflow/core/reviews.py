@@ -7,7 +7,7 @@ a decision means for the domain is the domain's service, run *after* the decisio
 ``decide`` (what the review page and the API call) records the decision, then runs the gate's
 declared ``consequence`` in a transaction of its own. A consequence that is refused (a licence
 expired meanwhile) leaves the decision standing and is reported; it can be applied again, since
-it only applies what the decided round says (D??).
+it only applies what the decided round says (D41).
 """
 
 from dataclasses import dataclass

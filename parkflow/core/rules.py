@@ -26,7 +26,7 @@ roles told when the alert reaches it. The level is decided set-based — one ``C
 on the violating queryset — and an open alert's severity is raised in place (one alert per
 (rule, object) stays the invariant): ``_escalate`` audits ``alert.escalate`` and sends
 ``signals.alert_escalated`` with the people to tell. A severity never drops while the alert is
-open (D??: a leader who was told is not un-told; the alert resolves when the condition clears).
+open (D42: a leader who was told is not un-told; the alert resolves when the condition clears).
 """
 
 import datetime
@@ -506,7 +506,7 @@ def _escalate(pairs, rule_: Rule, params) -> list[Alert]:
     """Raise each (alert, severity) whose severity is higher than the alert's, in place: one
     UPDATE per target severity, one ``alert.escalate`` event and one ``alert_escalated``
     signal per alert (with the people the ladder names for the steps climbed). A lower target
-    is ignored: a severity never drops while the alert is open (D??)."""
+    is ignored: a severity never drops while the alert is open (D42)."""
     rising = [
         (alert, target)
         for alert, target in pairs

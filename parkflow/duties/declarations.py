@@ -11,7 +11,7 @@ one task per (duty, unit, period) and finds every app's ``duties.py`` the way th
 Due dates are on the business calendar (``parkflow.core.calendar``): "the first working day" of
 October 2026 is 8 October, after the National Day holiday; a fixed date ("by 31 January") that
 is no working day falls due on the last working day *before* it — the regulation's date is a
-deadline we must not pass, so we do not move it later (D??).
+deadline we must not pass, so we do not move it later (D43).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Every periodic duty the regulation names (R-MON-3), declared here until the domain that will
 own it exists — the code already carries that domain's name, so a task keeps its duty when the
-declaration moves (docs/decisions.md D??: which domain takes which duty). Day rules the
+declaration moves (docs/decisions.md D43: which domain takes which duty). Day rules the
 regulation leaves open are our defaults and say so in ``description``.
 
 Owner roles are org's role codes; each task goes to a named holder of the role in its unit

@@ -90,7 +90,7 @@ def test_the_first_working_day_of_january_2026_is_an_adjusted_sunday(org):
 
 def test_by_31_january_on_a_sunday_falls_due_the_working_day_before(org):
     """31 January 2027 is a Sunday: the annual report falls due on Friday 29 January (never
-    after the date the regulation names, D??). With its 45 days' lead, the 2027 task appears
+    after the date the regulation names, D43). With its 45 days' lead, the 2027 task appears
     on 15 December 2026, not the day before."""
     _on(D(2026, 12, 14))
     assert not DutyTask.objects.filter(duty="monitoring.annual_report", period="2027").exists()

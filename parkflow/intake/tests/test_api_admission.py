@@ -258,5 +258,5 @@ def test_audit_sub_route_lists_the_timeline_oldest_first(park, people):
     actions = [e["action"] for e in events]
     assert actions.index("enterprise.apply") < actions.index("enterprise.start_review")
     assert "review.request" in actions
-    # Each event's content hash; its place in the chain once sealed (after commit, D??).
+    # Each event's content hash; its place in the chain once sealed (after commit, D41).
     assert all(e["hash"] and "seq" in e and "chain_hash" in e for e in events)

@@ -140,7 +140,7 @@ def test_the_event_driven_evaluation_escalates_too(park, people, escalations):
 def test_severity_never_drops_while_the_alert_is_open(park, people, escalations):
     """Raising the threshold above the object's age does not lower its open alert: whoever was
     told stays told; the alert resolves (and a new one starts at the base) when the condition
-    clears (D??)."""
+    clears (D42)."""
     admin = staff(Role.SYSTEM_ADMIN, OrgUnitFactory(name="集团总部"))
     made = _stale(park, people["clerk"], days=16)
     rules.sweep_rule(STALE)
