@@ -7,9 +7,11 @@ from rest_framework.routers import DefaultRouter
 from parkflow.core.api_views import (
     AlertViewSet,
     ArticleViewSet,
+    GateViewSet,
     ReviewViewSet,
     RuleViewSet,
 )
+from parkflow.duties.api import DutyTaskViewSet
 from parkflow.enterprises.api import EnterpriseViewSet
 from parkflow.enterprises.api_import import ImportBatchViewSet
 from parkflow.intake.api import (
@@ -52,12 +54,14 @@ router.register("imports", ImportBatchViewSet, basename="import")
 router.register("alerts", AlertViewSet, basename="alert")
 router.register("reviews", ReviewViewSet, basename="review")
 router.register("rules", RuleViewSet, basename="rule")
+router.register("gates", GateViewSet, basename="gate")
 router.register("articles", ArticleViewSet, basename="article")
 router.register("org/units", OrgUnitViewSet, basename="org-unit")
 router.register("org/emergency-contacts", EmergencyContactViewSet, basename="emergency-contact")
 router.register("org/compliance-records", ComplianceRecordViewSet, basename="compliance-record")
 router.register("auth/tokens", ApiTokenViewSet, basename="api-token")
 router.register("notifications", NotificationViewSet, basename="notification")
+router.register("duty-tasks", DutyTaskViewSet, basename="duty-task")
 
 
 app_name = "api"

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "parkflow.core",
     "parkflow.org",
     "parkflow.notifications",
+    "parkflow.duties",
     "parkflow.enterprises",
     "parkflow.intake",
     "parkflow.portal",
@@ -274,7 +275,7 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "parkflow@localhost")
 
-# Notifications (R-MON-2, D??): links in e-mails and robot messages point here; the outbox
+# Notifications (R-MON-2, D38): links in e-mails and robot messages point here; the outbox
 # retries failures that happened before a platform took a message, with exponential back-off,
 # and marks a delivery "outcome unknown" when a worker left it "sending" past the lease.
 PARKFLOW_BASE_URL = os.environ.get("PARKFLOW_BASE_URL", "http://127.0.0.1:8000")
@@ -354,6 +355,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 PARKFLOW_ADMISSION_REVIEWERS = int(os.environ.get("PARKFLOW_ADMISSION_REVIEWERS", "2"))
 PARKFLOW_SPOT_CHECK_RATE = os.environ.get("PARKFLOW_SPOT_CHECK_RATE", "0.10")
+# The compliance calendar tells a task's owner this many days before it falls due (R-MON-3).
+PARKFLOW_DUTY_REMIND_DAYS = int(os.environ.get("PARKFLOW_DUTY_REMIND_DAYS", "3"))
 PARKFLOW_PORTAL_APPLY_PER_HOUR = int(os.environ.get("PARKFLOW_PORTAL_APPLY_PER_HOUR", "10"))
 # Register import (R-PLT-5): largest file and most rows per sheet in one batch.
 PARKFLOW_IMPORT_MAX_BYTES = int(os.environ.get("PARKFLOW_IMPORT_MAX_MB", "20")) * 1024 * 1024

@@ -14,6 +14,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("org/", include("parkflow.org.urls")),
     path("notifications/", include("parkflow.notifications.urls")),
+    path("duties/", include("parkflow.duties.urls")),
     path("enterprises/", include("parkflow.enterprises.urls")),
     path("enterprises/", include("parkflow.intake.urls")),
     path("portal/", include("parkflow.portal.urls")),

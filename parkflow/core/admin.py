@@ -24,6 +24,7 @@ from .models import (
     AuditEvent,
     CalendarDay,
     CalendarYear,
+    GateSetting,
     Regulation,
     Review,
     RuleSetting,
@@ -172,6 +173,13 @@ class RuleSettingAdmin(ReadOnlyAdmin):
     """Parameters are changed on the rules page (core.rules.rule_setting_update, audited)."""
 
     list_display = ("code", "enabled", "params", "updated_at")
+
+
+@admin.register(GateSetting)
+class GateSettingAdmin(ReadOnlyAdmin):
+    """Parameters are changed on the gates page (core.reviews.gate_setting_update, audited)."""
+
+    list_display = ("__str__", "params", "updated_at")
 
 
 @admin.register(Alert)

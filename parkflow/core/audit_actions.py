@@ -125,6 +125,7 @@ AUDIT_ACTIONS = {
     "alert.assign": (_("指派预警"), _("{actor} 指派了预警“{object}”的处理人")),
     "alert.resolve": (_("解除预警"), _("{actor} 解除了预警“{object}”")),
     "alert.auto_resolve": (_("预警自动解除"), _("条件已消除，系统自动解除预警“{object}”")),
+    "alert.escalate": (_("预警升级"), _("系统将预警“{object}”升级")),
     "rule.configure": (_("修改规则参数"), _("{actor} 修改了规则“{object}”的参数")),
     "audit.verify": (_("验证哈希链"), _("{actor} 验证了审计哈希链")),
     "audit.verify_request": (_("发起哈希链验证"), _("{actor} 发起了审计哈希链验证")),
@@ -133,6 +134,9 @@ AUDIT_ACTIONS = {
     "review.reject": (_("审查不通过"), _("{actor} 审查“{object}”：不通过")),
     "review.return": (_("审查退回修改"), _("{actor} 将“{object}”退回修改")),
     "review.withdraw": (_("撤销同轮审查"), _("系统撤销了“{object}”的同轮审查")),
+    "review.claim": (_("认领签署"), _("{actor} 认领了“{object}”的一份签署")),
+    "review.withdraw_round": (_("撤回审查"), _("{actor} 撤回了“{object}”的审查")),
+    "gate.configure": (_("修改审查节点参数"), _("{actor} 修改了审查节点“{object}”的参数")),
     "calendar_day.create": (_("新增日历日"), _("{actor} 在后台新增日历日 {object}")),
     "calendar_day.update": (_("修改日历日"), _("{actor} 在后台修改日历日 {object}")),
     "calendar_day.delete": (_("删除日历日"), _("{actor} 在后台删除日历日 {object}")),
@@ -153,6 +157,8 @@ AUDIT_KEYS = {
     "object": _("对象"),
     "params": _("参数"),
     "enabled": _("启用"),
+    "notify": _("升级通知"),
+    "recipients": _("通知人员"),
     # SLA clocks (core.sla)
     "clock": _("时限"),
     "grade": _("等级"),
@@ -169,6 +175,9 @@ AUDIT_KEYS = {
 }
 
 AUDIT_VALUES = {
+    # An escalation's ``notify`` holds role codes (labelled by org, which owns roles) and this
+    # token.
+    "notify": {"assignee": _("经办人")},
     "sla_state": {
         "running": _("计时中"),
         "paused": _("已暂停"),
@@ -223,7 +232,9 @@ AUDIT_DETAILS = {
     "review.approve": lambda a: [],
     "review.reject": lambda a: [],
     "review.return": lambda a: [],
-    "review.withdraw": lambda a: [],
+    "review.withdraw": lambda a: [(_("审查轮次"), None, a.get("round") or "—")],
+    "review.claim": lambda a: [(_("审查轮次"), None, a.get("round") or "—")],
+    "review.withdraw_round": lambda a: [(_("审查轮次"), None, a.get("round") or "—")],
     "audit.verify": _verify_details,
 }
 register(AUDIT_ACTIONS, keys=AUDIT_KEYS, values=AUDIT_VALUES, details=AUDIT_DETAILS)

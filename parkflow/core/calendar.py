@@ -199,7 +199,7 @@ def _loop_is_working_day(day: datetime.date) -> bool:
 
 # ---------------------------------------------------------------------------------------------
 # The index: one ``BusinessDay`` row per date of the covered span with its running number of
-# working days (D??). Rebuilt in the transaction that changes the calendar (schedule entry,
+# working days (D39). Rebuilt in the transaction that changes the calendar (schedule entry,
 # sync_calendar, an admin edit of a day or a year); read with one query per answer.
 
 INDEX_FIRST_YEAR = 2020  # the first year seeded from chinese-calendar

@@ -40,6 +40,26 @@ class ReviewDecision(models.TextChoices):
 
 
 @status_colours(
+    "gate",
+    {
+        "passed": "success",
+        "open": "warning",
+        "refused": "danger",
+        "void": "orange",
+        "not_applicable": "muted",
+    },
+)
+class GateStatus(models.TextChoices):
+    """Where a gate stands for one object (the review page's prerequisites, the gates of a step)."""
+
+    PASSED = "passed", _("已通过")
+    OPEN = "open", _("未完成")
+    REFUSED = "refused", _("未通过")
+    VOID = "void", _("已失效")
+    NOT_APPLICABLE = "not_applicable", _("不适用")
+
+
+@status_colours(
     "sla",
     {
         "running": "info",

@@ -344,6 +344,28 @@ class RuleSetting(models.Model):
         return self.code
 
 
+class GateSetting(models.Model):
+    """The administrator-editable parameters of a registered review gate (e.g. the large-amount
+    threshold that selects a two-signature gate, R-BIL-4). The gate itself — who reviews, the
+    quorum, the order — lives in code (core.gates); values are checked against its ``Param``s."""
+
+    code = models.CharField(_("审查节点编号"), max_length=80, unique=True)
+    params = models.JSONField(_("参数"), default=dict)
+    updated_at = models.DateTimeField(_("更新时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("审查节点参数")
+        verbose_name_plural = _("审查节点参数")
+        ordering = ["code"]
+
+    def __str__(self):
+        # The gate's name, not its code: audit summaries and the admin show this.
+        from .gates import GATES
+
+        gate = GATES.get(self.code)
+        return str(gate.label) if gate else self.code
+
+
 class Alert(FSMModelMixin, models.Model):
     """A finding of a rule about one object. At most one open alert per (rule, object)."""
 
@@ -532,6 +554,21 @@ class Review(models.Model):
                 | Q(decision="withdrawn", decided_at__isnull=False)
                 | Q(reviewer__isnull=False, decided_at__isnull=False),
                 name="review_decided_has_reviewer",
+            ),
+            # R-ORG-4 in the database too: nobody decides twice in one round of a gate (two
+            # signatures are two people), and nobody reviews what they asked to be reviewed.
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "gate", "round", "reviewer"],
+                condition=Q(reviewer__isnull=False),
+                name="review_one_decision_per_person_per_round",
+            ),
+            models.CheckConstraint(
+                condition=Q(requested_by__isnull=True)
+                | (
+                    (Q(reviewer__isnull=True) | ~Q(reviewer=models.F("requested_by")))
+                    & (Q(assigned_to__isnull=True) | ~Q(assigned_to=models.F("requested_by")))
+                ),
+                name="review_not_by_requester",
             ),
         ]
 

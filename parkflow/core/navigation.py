@@ -1,5 +1,5 @@
-"""The kernel's sidebar entries: alerts, the audit chain, rules, the calendar, SLA settings, the
-API docs."""
+"""The kernel's sidebar entries: alerts, the audit chain, rules, review gates, the calendar, SLA
+settings, the API docs."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -42,6 +42,15 @@ NAVIGATION = [
         action="rules.view",
         order=20,
         match=("core:rule_edit",),
+    ),
+    NavEntry(
+        "platform",
+        _("审查节点"),
+        "core:gates",
+        "bi-clipboard-check",
+        action="rules.view",
+        order=25,
+        match=("core:gate_edit",),
     ),
     NavEntry(
         "platform",

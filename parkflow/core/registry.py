@@ -11,7 +11,7 @@ own code, in modules the kernel finds in every installed app (as ``rules.py``, `
     ``WORKBENCH_CARDS`` — cards on the staff workbench (``WorkbenchCard``: slot, template, a
     callable giving its context, permission, order).
 ``panels.py``
-    ``GATE_PANELS`` — ``{gate code: callable(user, review, subject) -> dict | None}``: what a
+    ``GATE_PANELS`` — ``{gate: callable(user, review, subject) -> dict | None}``: what a
     reviewer sees beside the hashed content (the dict names its ``template``);
     ``DETAIL_PANELS`` — sections other apps add to an object's detail page (``DetailPanel``).
 ``demo.py``
@@ -190,7 +190,8 @@ class DetailPanel:
 @cache
 def gate_panels() -> dict[str, Callable]:
     panels: dict[str, Callable] = {}
-    for code, panel in _declared("panels", "GATE_PANELS"):
+    for gate, panel in _declared("panels", "GATE_PANELS"):
+        code = getattr(gate, "code", gate)  # keyed by the gate object (or its code)
         if code in panels:
             raise ImproperlyConfigured(f"Two review panels declared for gate {code!r}")
         panels[code] = panel

@@ -18,6 +18,15 @@ A rule that fails (an exception in its check, or an invalid stored parameter) ne
 others: ``sweep_all`` runs each rule in its own savepoint, records the failure on its
 ``RuleSetting`` and the kernel rule ``core.rule_failed`` opens an alert naming it, which
 resolves itself once the rule runs cleanly again.
+
+A rule may *escalate* (R-MON-1, R-CMP-7): ``levels=(Level(Severity.HIGH, when=...), ...)`` is a
+ladder above the rule's base severity, each step a condition on the rule's model (a ``Q``,
+usually built from the rule's parameters, so an administrator moves the thresholds) and the
+roles told when the alert reaches it. The level is decided set-based — one ``CASE`` annotation
+on the violating queryset — and an open alert's severity is raised in place (one alert per
+(rule, object) stays the invariant): ``_escalate`` audits ``alert.escalate`` and sends
+``signals.alert_escalated`` with the people to tell. A severity never drops while the alert is
+open (D42: a leader who was told is not un-told; the alert resolves when the condition clears).
 """
 
 import datetime
@@ -27,9 +36,10 @@ from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
+from django.db.models import Case, CharField, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from . import access, audit, clock, signals
+from . import access, audit, clock, hooks, signals
 from .choices import AlertStatus, Severity
 from .db import service
 from .errors import DomainError, PermissionDenied, ValidationFailed
@@ -145,6 +155,40 @@ def _with_label(param: Param, label) -> Param:
     return Param(param.type, param.default, param.min, param.max, label)
 
 
+# Severities from the mildest up: an escalation moves an alert to the right, never to the left.
+SEVERITY_RANK = {value: rank for rank, value in enumerate(Severity.values)}
+# In a level's ``notify``: the alert's assignee (the rule's ``assignee(obj)``, e.g. the account
+# manager), beside role codes held in the alert's park.
+ASSIGNEE = "assignee"
+
+
+@dataclass(frozen=True)
+class Level:
+    """One step of a rule's severity ladder: the alert rises to ``severity`` once ``when(params,
+    now)`` — a ``Q`` on the rule's model — holds for its object. ``label`` says when in words
+    (with ``%(param)s`` placeholders filled from the rule's parameters, shown on the rules page);
+    ``notify`` names who is told then: ``ASSIGNEE`` and role codes, resolved in the alert's park
+    (headquarters holders when the park has none) through the ``people_with_roles`` hook."""
+
+    severity: str
+    when: Callable[[dict, datetime.datetime], Q]
+    label: object = ""
+    notify: tuple[str, ...] = ()
+
+    def describe(self, params: dict) -> str:
+        return str(self.label) % params if self.label else ""
+
+
+def older_than(field_name: str, param: str, unit: str = "days") -> Callable:
+    """A ``Level.when`` for the commonest ladder: ``field_name`` lies more than ``params[param]``
+    days (or hours) before now."""
+
+    def when(params, now):
+        return Q(**{f"{field_name}__lt": now - datetime.timedelta(**{unit: params[param]})})
+
+    return when
+
+
 @dataclass(frozen=True)
 class Rule:
     code: str
@@ -166,6 +210,8 @@ class Rule:
     # the subject and the changed object share ("park": subjects of the changed object's park)
     # or a function ``changed_obj -> Q`` selecting the subjects.
     reads: dict = field(default_factory=dict)
+    # The severity ladder above ``severity`` (escalation), mildest first.
+    levels: tuple[Level, ...] = ()
 
     @property
     def model_class(self) -> type[models.Model]:
@@ -184,6 +230,21 @@ class Rule:
         if self.park:
             return self.park(obj)
         return getattr(obj, "park", None)
+
+    def ladder(self, params: dict) -> list[dict]:
+        """The ladder in words for the rules page: each step's severity, condition and roles."""
+        return [
+            {
+                "severity": level.severity,
+                "severity_label": Severity(level.severity).label,
+                "when": level.describe(params),
+                "notify": [
+                    str(_("经办人")) if token == ASSIGNEE else (access.role_label(token) or token)
+                    for token in level.notify
+                ],
+            }
+            for level in self.levels
+        ]
 
 
 REGISTRY: dict[str, Rule] = {}
@@ -204,8 +265,10 @@ def rule(
     assignee=None,
     resolvable_by_hand: bool = False,
     reads: dict | None = None,
+    levels: tuple[Level, ...] | list[Level] = (),
 ):
     """Register a set-based check. The decorated function returns the violating queryset."""
+    _check_ladder(code, severity, levels)
 
     labels = dict(param_labels or {})
     specs = {
@@ -230,10 +293,21 @@ def rule(
             param_labels={name: spec.label or name for name, spec in specs.items()},
             param_specs=specs,
             reads=dict(reads or {}),
+            levels=tuple(levels),
         )
         return check
 
     return decorator
+
+
+def _check_ladder(code: str, severity: str, levels) -> None:
+    """Each step strictly above the one below it, the first above the base: a declaration that
+    could lower a severity is a bug."""
+    rank = SEVERITY_RANK[severity]
+    for level in levels:
+        if SEVERITY_RANK.get(level.severity, -1) <= rank:
+            raise ValueError(f"rule {code!r}: level {level.severity!r} does not rise")
+        rank = SEVERITY_RANK[level.severity]
 
 
 def get_rule(code: str) -> Rule:
@@ -372,8 +446,8 @@ def sweep_rule(code: str) -> tuple[int, int]:
             _("参数无效，已按默认值运行：%(problems)s")
             % {"problems": "；".join(problems.values())},
         )
-    violating = rule_.violations(params, now)
-    violating_ids = {str(pk) for pk in violating.values_list("pk", flat=True)}
+    levels = severities(rule_, rule_.violations(params, now), params, now)
+    violating_ids = set(levels)
     open_by_object = {a.object_id: a for a in active.filter(content_type=ct)}
     to_open = violating_ids - open_by_object.keys()
     to_close = [a for oid, a in open_by_object.items() if oid not in violating_ids]
@@ -393,7 +467,119 @@ def sweep_rule(code: str) -> tuple[int, int]:
     Alert.objects.filter(rule_code=code, status__in=ACTIVE, object_id__in=violating_ids).update(
         last_seen_at=now
     )
+    _escalate_where_due(rule_, ct, levels, params)
     return len(to_open), len(to_close)
+
+
+# ---------------------------------------------------------------------------------------------
+# Escalation: the severity an object's alert should have, and raising it in place
+
+
+def severities(rule_: Rule, violating: models.QuerySet, params: dict, now) -> dict[str, str]:
+    """``{object id: severity}`` for the violating objects, in one query: the highest step of
+    the rule's ladder each object meets (a ``CASE`` over the steps, highest first), else the
+    rule's base severity."""
+    if not rule_.levels:
+        return {str(pk): rule_.severity for pk in violating.values_list("pk", flat=True)}
+    steps = [
+        When(level.when(params, now), then=Value(level.severity))
+        for level in reversed(rule_.levels)
+    ]
+    level = Case(*steps, default=Value(rule_.severity), output_field=CharField())
+    rows = violating.annotate(pf_severity=level).values_list("pk", "pf_severity")
+    return {str(pk): severity for pk, severity in rows}
+
+
+def _escalate_where_due(rule_: Rule, content_type, levels: dict[str, str], params) -> None:
+    """After a sweep: the active alerts whose object now meets a higher step. Only objects above
+    the base severity are looked at, so a sweep with nothing to raise costs no query."""
+    above = [oid for oid, severity in levels.items() if severity != rule_.severity]
+    if not above:
+        return
+    alerts = Alert.objects.select_for_update(of=("self",), no_key=True).filter(
+        rule_code=rule_.code, content_type=content_type, status__in=ACTIVE, object_id__in=above
+    )
+    _escalate([(alert, levels[alert.object_id]) for alert in alerts], rule_, params)
+
+
+def _escalate(pairs, rule_: Rule, params) -> list[Alert]:
+    """Raise each (alert, severity) whose severity is higher than the alert's, in place: one
+    UPDATE per target severity, one ``alert.escalate`` event and one ``alert_escalated``
+    signal per alert (with the people the ladder names for the steps climbed). A lower target
+    is ignored: a severity never drops while the alert is open (D42)."""
+    rising = [
+        (alert, target)
+        for alert, target in pairs
+        if SEVERITY_RANK[target] > SEVERITY_RANK.get(alert.severity, -1)
+    ]
+    by_target: dict[str, list[int]] = {}
+    for alert, target in rising:
+        by_target.setdefault(target, []).append(alert.pk)
+    for target, pks in by_target.items():
+        Alert.objects.filter(pk__in=pks).update(severity=target)
+    people_cache: dict = {}
+    for alert, target in rising:
+        before = alert.severity
+        alert.severity = target
+        tokens = escalation_roles(rule_, before, target)
+        people = escalation_recipients(alert, tokens, cache=people_cache)
+        audit.record(
+            None,
+            "alert.escalate",
+            alert,
+            before={"severity": before},
+            after={
+                "severity": target,
+                "notify": list(tokens),
+                "recipients": [str(person) for person in people],
+            },
+            reason=_escalation_reason(rule_, target, params),
+        )
+        signals.alert_escalated.send(
+            sender=Alert, alert=alert, before=before, recipients=people, roles=tokens
+        )
+    return [alert for alert, _target in rising]
+
+
+def _escalation_reason(rule_: Rule, target: str, params) -> str:
+    for level in rule_.levels:
+        if level.severity == target:
+            return level.describe(params)
+    return ""
+
+
+def escalation_roles(rule_: Rule, before: str, after: str) -> tuple[str, ...]:
+    """What the ladder names for the steps above ``before`` up to ``after`` (a jump of two
+    steps tells both levels), in order, once each."""
+    low, high = SEVERITY_RANK.get(before, -1), SEVERITY_RANK[after]
+    tokens: dict[str, None] = {}
+    for level in rule_.levels:
+        if low < SEVERITY_RANK[level.severity] <= high:
+            tokens.update(dict.fromkeys(level.notify))
+    return tuple(tokens)
+
+
+def escalation_recipients(alert: Alert, tokens, *, cache: dict | None = None) -> list:
+    """The people ``tokens`` name for ``alert``: its assignee for ``ASSIGNEE``, and the holders
+    of each role in the alert's park — or at headquarters when nobody in the park holds it (a
+    park has no in-charge leader of its own). People come from the app that owns roles through
+    the ``people_with_roles(roles, park_id)`` hook; the kernel knows none."""
+    cache = {} if cache is None else cache
+    people: dict[int, object] = {}
+    for token in tokens:
+        if token == ASSIGNEE:
+            if alert.assignee_id:
+                people.setdefault(alert.assignee_id, alert.assignee)
+            continue
+        key = (token, alert.park_id)
+        if key not in cache:
+            found = list(hooks.call("people_with_roles", (token,), alert.park_id, default=()))
+            if not found and alert.park_id is not None:
+                found = list(hooks.call("people_with_roles", (token,), None, default=()))
+            cache[key] = found
+        for person in cache[key]:
+            people.setdefault(person.pk, person)
+    return list(people.values())
 
 
 def _note_outcome(code: str, error: str = "") -> None:
@@ -462,13 +648,18 @@ def _evaluate_one(rule_: Rule, obj, now) -> None:
         .filter(rule_code=rule_.code, content_type=ct, object_id=str(obj.pk), status__in=ACTIVE)
         .first()
     )
-    violates = setting.enabled and rule_.violations(params, now).filter(pk=obj.pk).exists()
+    levels = {}
+    if setting.enabled:
+        levels = severities(rule_, rule_.violations(params, now).filter(pk=obj.pk), params, now)
+    violates = str(obj.pk) in levels
     if violates and current is None:
-        _open_alert(rule_, obj, params, now)
+        current = _open_alert(rule_, obj, params, now)
     elif violates:
         Alert.objects.filter(pk=current.pk).update(last_seen_at=now)
     elif current is not None:
         _auto_resolve([current], now)
+    if violates:
+        _escalate([(current, levels[str(obj.pk)])], rule_, params)
 
 
 def related_subjects(rule_: Rule, obj) -> models.QuerySet:

@@ -5,13 +5,20 @@ change is written and audited: a receiver that writes (the notifications' outbox
 back with the change itself. A receiver must not call out of the process (mail, webhooks) — it
 queues; delivery happens after commit. Domains send their own signals from their own modules.
 
-    review_requested(review)          a review was created (assigned to someone, or pooled)
+    review_requested(review)          a review was created for someone named, or a pooled round
+                                      opened (sent once, with its first open signature)
     review_decided(review)            a reviewer decided (approve / reject / return)
     alert_opened(alert)               a rule opened an alert (or reopened one)
-    alert_escalated(alert, before)    an alert's severity rose (``before``: the old severity)
+    alert_escalated(alert, before, recipients, roles)
+                                      an alert's severity rose in place (``before``: the old
+                                      severity); ``recipients``: the people the rule's ladder
+                                      names for the steps climbed (the assignee, holders of the
+                                      roles in the alert's park, else at headquarters);
+                                      ``roles``: those role codes (and "assignee")
     alert_assigned(alert)             an alert was given to someone
-    task_due(task)                    a duty's task is due soon
-    task_late(task)                   a duty's task passed its due date undone
+    task_due(task)                    a duty's task is due soon (once per task; ``task.owner``,
+                                      ``task.due_on``)
+    task_late(task)                   a duty's task passed its due date undone (once per task)
 """
 
 from django.dispatch import Signal

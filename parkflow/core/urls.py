@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_calendar, views_rules, views_sla
+from . import views, views_calendar, views_gates, views_rules, views_sla
 
 app_name = "core"
 
@@ -10,7 +10,11 @@ urlpatterns = [
     path("alerts/<int:pk>/acknowledge/", views.alert_acknowledge, name="alert_acknowledge"),
     path("alerts/<int:pk>/assign/", views.alert_assign, name="alert_assign"),
     path("alerts/<int:pk>/resolve/", views.alert_resolve, name="alert_resolve"),
-    path("reviews/<int:pk>/", views.review_detail, name="review_detail"),
+    path("reviews/<int:pk>/", views_gates.review_detail, name="review_detail"),
+    path("reviews/<int:pk>/claim/", views_gates.review_claim, name="review_claim"),
+    path("reviews/<int:pk>/withdraw/", views_gates.review_withdraw, name="review_withdraw"),
+    path("gates/", views_gates.gate_list, name="gates"),
+    path("gates/<str:code>/", views_gates.gate_edit, name="gate_edit"),
     path("audit/", views.audit_list, name="audit"),
     path("audit/verify/", views.audit_verify, name="audit_verify"),
     path("audit/verify/<int:pk>/", views.audit_verification, name="audit_verification"),

@@ -19,7 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import access, audit, audit_actions, audit_digest, gates, generic_views, registry
+from . import access, audit, audit_actions, audit_digest, generic_views
 from . import alerts as alert_services
 from . import audit_verify as audit_verify_service
 from .errors import DomainError, NotFound
@@ -28,12 +28,11 @@ from .forms import (
     AlertFilterForm,
     AlertResolveForm,
     AuditFilterForm,
-    ReviewDecisionForm,
     add_domain_error,
     domain_error_text,
 )
 from .keyset import estimated_count, keyset_page
-from .models import AuditEvent, AuditVerification, Review
+from .models import AuditEvent, AuditVerification
 from .rules import REGISTRY
 
 LIST_PAGE_SIZE = 20
@@ -240,103 +239,6 @@ def alert_resolve(request, pk):
     if not request.htmx:
         messages.success(request, _("预警已解除。"))
     return _after_alert_action(request, alert)
-
-
-# ---------------------------------------------------------------------------------------------
-# Reviews (R-CPL-1)
-
-
-def _review_for_user(user, pk) -> Review:
-    if not access.may_somewhere(user, "review.view"):
-        raise PermissionDenied
-    qs = Review.objects.select_related(
-        "requested_by", "assigned_to", "reviewer", "content_type", "park"
-    )
-    try:
-        return access.get_for_user(user, qs, pk=pk)
-    except NotFound:
-        raise Http404 from None
-
-
-def _reviewed_content(obj, gate):
-    """The reviewed fields as (label, value) with the model's verbose names and display values."""
-    rows = []
-    for key, value in gate.content(obj).items():
-        name = key.removesuffix("_id")
-        try:
-            field = obj._meta.get_field(name)
-        except Exception:  # noqa: BLE001 - a computed key of the gate's content
-            rows.append((key, value))
-            continue
-        display = getattr(obj, f"get_{name}_display", None)
-        shown = display() if display else getattr(obj, name, value)
-        rows.append((field.verbose_name, shown))
-    return rows
-
-
-@require_http_methods(["GET", "POST"])
-@staff_page()
-def review_detail(request, pk):
-    review = _review_for_user(request.user, pk)
-    gate = gates.get_gate(review.gate)
-    obj = review.subject
-    if obj is None:
-        raise Http404
-    refusal = None
-    if review.is_pending:
-        if review.assigned_to_id and review.assigned_to_id != request.user.pk:
-            refusal = _("该审查已指定给其他审查人。")
-        else:
-            refusal = gates.reviewer_refusal(request.user, obj, gate, review)
-    form = None
-    if review.is_pending and refusal is None:
-        form = ReviewDecisionForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                gates.review_decide(
-                    actor=request.user,
-                    review=review,
-                    decision=form.cleaned_data["decision"],
-                    opinion=form.cleaned_data["opinion"],
-                )
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
-                messages.success(request, _("审查结论已记录。"))
-                return redirect("core:review_detail", pk=review.pk)
-    elif request.method == "POST":
-        raise PermissionDenied
-    current_hash = gates.content_hash(obj, gate)
-    context = {
-        "review": review,
-        "gate": gate,
-        "subject": obj,
-        "subject_url": _subject_url(review),
-        "content_rows": _reviewed_content(obj, gate),
-        "current_hash": current_hash,
-        "content_changed": current_hash != review.content_hash,
-        "history": gates.reviews_of(obj, review.gate)
-        .exclude(pk=review.pk)
-        .order_by("-requested_at"),
-        "refusal": refusal,
-        "form": form,
-        "review_panel": _review_panel(request.user, review, obj),
-    }
-    return render(request, "core/review_detail.html", context)
-
-
-def _review_panel(user, review, subject):
-    """What a reviewer needs beside the hashed content (the uploaded document, the enterprise's
-    documents and flags) comes from the gate's app: ``GATE_PANELS`` in its ``panels.py``,
-    ``(user, review, subject) -> {"template": ..., ...} | None``. The kernel knows no domain."""
-    panel = registry.gate_panel(review.gate)
-    return panel(user, review, subject) if panel else None
-
-
-def _subject_url(review):
-    from .templatetags.parkflow import object_url
-
-    return object_url(review.content_type, review.object_id)
 
 
 # ---------------------------------------------------------------------------------------------

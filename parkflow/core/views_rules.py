@@ -69,12 +69,12 @@ def _rows():
     for code in sorted(rules.REGISTRY):
         rule = rules.REGISTRY[code]
         setting = rules.setting_for(code)
+        params = rules.effective_params(rule, setting.params)[0]
         yield {
             "rule": rule,
-            "params": [
-                (rule.param_labels.get(k, k), v)
-                for k, v in rules.effective_params(rule, setting.params)[0].items()
-            ],
+            "params": [(rule.param_labels.get(k, k), v) for k, v in params.items()],
+            # The escalation ladder in words, with the thresholds in force (R-CMP-7).
+            "ladder": rule.ladder(params),
             "enabled": setting.enabled,
             "last_error": setting.last_error,
             "updated_at": setting.updated_at,

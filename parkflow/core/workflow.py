@@ -12,7 +12,7 @@ A domain declares its transitions in its app's ``workflows.py`` (discovered at s
             label=_("办理入驻"),
             permission="enterprise.transition",
             guards=(admissible,),
-            gate=ADMISSION,
+            gates=(ADMISSION,),
             ...
         ),
     )
@@ -68,7 +68,9 @@ class Transition:
     permission: str  # the access action checked on the object
     field: str = "status"
     guards: tuple[Guard, ...] = ()
-    gate: str | None = None  # core.gates code that must be approved (require_approved)
+    # core.gates.Gate objects that must have passed, each when it applies to the object
+    # (``Gate.require``), in order: legal → finance → leadership.
+    gates: tuple = ()
     portal: bool = False  # an enterprise user may trigger it from the portal
     reevaluate: bool = True  # re-check the model's rules (and the rules that read it) on commit
     audit_action: str = ""  # default "<model_name>.<name>"
@@ -123,21 +125,20 @@ def register(*transitions: Transition) -> tuple[Transition, ...]:
     return transitions
 
 
-def extend(model, name: str, *, guards: tuple[Guard, ...] = (), gate: str | None = None):
-    """Add guards (and a required gate) to a step another app declared: an app that sits on top
+def extend(model, name: str, *, guards: tuple[Guard, ...] = (), gates: tuple = ()):
+    """Add guards (and required gates) to a step another app declared: an app that sits on top
     of the model's app contributes the conditions it owns to the step without the lower app
     importing it. ``move_in`` is declared by enterprises; intake adds the admission gate and its
-    licence/brand guard. The added guards run after the declared ones."""
+    licence/brand guard. The added guards and gates run after the declared ones."""
     key = (model._meta.label, name)
     try:
         declared = REGISTRY[key]
     except KeyError:
         raise ValueError(f"transition {key} is not declared; import its workflows first") from None
-    if gate and declared.gate and declared.gate != gate:
-        raise ValueError(f"transition {key} already requires gate {declared.gate!r}")
     new = tuple(g for g in guards if g not in declared.guards)
+    new_gates = tuple(g for g in gates if g not in declared.gates)
     extended = dataclasses.replace(
-        declared, guards=declared.guards + new, gate=gate or declared.gate
+        declared, guards=declared.guards + new, gates=declared.gates + new_gates
     )
     REGISTRY[key] = extended
     return extended
@@ -182,15 +183,14 @@ def _wrong_state(obj, declared: Transition) -> Conflict | None:
 
 
 def problems(actor, obj, declared: Transition, **inputs) -> list[DomainError]:
-    """What stops the step now, guards first, then the gate (in the order they are declared)."""
-    from . import gates
-
+    """What stops the step now, guards first, then the gates (in the order they are declared;
+    a gate that does not apply to the object asks nothing)."""
     found: list[DomainError] = []
     for guard in declared.guards:
         found.extend(guard(actor, obj, **inputs))
-    if declared.gate:
+    for gate in declared.gates:
         try:
-            gates.require_approved(obj, declared.gate)
+            gate.require(obj)
         except GateNotPassed as exc:
             found.append(exc)
     return found

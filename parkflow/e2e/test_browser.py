@@ -148,9 +148,14 @@ class PageProblems:
             "console", lambda msg: msg.type == "error" and self.items.append(f"console: {msg.text}")
         )
         page.on("pageerror", lambda exc: self.items.append(f"page error: {exc}"))
+        # A request the browser cancelled because the page was left (the sidebar badges poll
+        # after the page loads) is not a failure; any other failed request is.
         page.on(
             "requestfailed",
-            lambda req: self.items.append(f"request failed: {req.url} {req.failure}"),
+            lambda req: (
+                "ERR_ABORTED" not in (req.failure or "")
+                and self.items.append(f"request failed: {req.url} {req.failure}")
+            ),
         )
         page.on(
             "response",

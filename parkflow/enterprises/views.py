@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from parkflow.core import access, audit, gates, generic_views, workflow, workflow_views
+from parkflow.core import access, audit, generic_views, workflow, workflow_views
 from parkflow.core.forms import TransitionForm
 from parkflow.core.views import LIST_PAGE_SIZE, get_or_404, staff_page
 
@@ -157,8 +157,7 @@ def _detail_url(enterprise) -> str:
 def _approval_voidable(enterprise) -> bool:
     """Has the review moving in requires approved this record? Editing a reviewed field voids
     it. The gate is whatever the declared ``move_in`` step requires (intake adds it)."""
-    gate = workflow.get(Enterprise, "move_in").gate
-    return bool(gate) and gates.is_approved(enterprise, gate)
+    return any(gate.is_passed(enterprise) for gate in workflow.get(Enterprise, "move_in").gates)
 
 
 @require_http_methods(["GET", "POST"])

@@ -36,7 +36,7 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from parkflow.core import clock, gates
+from parkflow.core import clock, gates, reviews
 from parkflow.core.choices import AlertStatus, ReviewDecision
 from parkflow.core.models import Alert, Review
 from parkflow.core.registry import DemoStep
@@ -362,7 +362,7 @@ def _decide(ctx, enterprise, decision: str, opinion: str, *, reviewers: int | No
         if reviewers is not None and done >= reviewers:
             return
         if review.is_pending:
-            gates.review_decide(
+            reviews.decide(
                 actor=review.assigned_to, review=review, decision=decision, opinion=opinion
             )
             if decision != ReviewDecision.APPROVE:
@@ -444,7 +444,7 @@ def build_spot_check(ctx):
     # Decide one whose enterprise is in good standing (not the one with the expired licence).
     good = [r for r in pending if not guards.standing_problems(r.subject)]
     for review in (good or pending)[:1]:
-        gates.review_decide(
+        reviews.decide(
             actor=review.assigned_to,
             review=review,
             decision=ReviewDecision.APPROVE,
@@ -469,7 +469,7 @@ def intake_summary() -> str:
     campaign = SpotCheckCampaign.objects.order_by("-quarter").first()
     spot = (
         f"{campaign.quarter}: {len(campaign.sample)}/{len(campaign.population)} sampled, "
-        f"{Review.objects.filter(gate=SPOT_CHECK).exclude(decision='pending').count()} decided"
+        f"{Review.objects.filter(gate=SPOT_CHECK.code).exclude(decision='pending').count()} decided"
         if campaign
         else "—"
     )

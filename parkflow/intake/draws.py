@@ -26,12 +26,11 @@ def draw(pool: list[int], count: int, seed: str) -> list[int]:
 
 
 def reviewer_pool(
-    enterprise, gate_code: str, *, submitter=None
+    enterprise, gate: gates.Gate, *, submitter=None
 ) -> tuple[list[int], dict[str, str]]:
     """Eligible reviewers (sorted ids) and, for the record, who was excluded and why: the gate's
     reviewer roles in the enterprise's park, minus the account manager, the submitter, declared
     conflicts and lapsed compliance status (through the gate's own refusal rules)."""
-    gate = gates.get_gate(gate_code)
     park_id = enterprise.park_id
     candidates = (
         get_user_model()

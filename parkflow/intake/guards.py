@@ -6,7 +6,7 @@ brand-impersonation flag."""
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from parkflow.core import clock, gates
+from parkflow.core import clock
 from parkflow.core.errors import Conflict
 from parkflow.enterprises.choices import EnterpriseStatus
 
@@ -60,7 +60,7 @@ def standing_problems(enterprise) -> list[str]:
                 % {"status": enterprise.get_status_display()}
             )
         )
-    elif not gates.is_approved(enterprise, ADMISSION) and not _admitted_before_parkflow(enterprise):
+    elif not ADMISSION.is_passed(enterprise) and not _admitted_before_parkflow(enterprise):
         problems.append(str(_("准入资质审核未通过或审核后信息已变更")))
     return problems
 

@@ -16,7 +16,7 @@ from .selectors import documents_of, draws_of
 def review_panel(user, review, subject) -> dict | None:
     """What a reviewer of an intake gate needs beside the hashed content (core.views asks):
     the brand authorisation itself, or the enterprise's current documents and brand flags."""
-    if review.gate == BRAND_AUTHORISATION:
+    if review.gate == BRAND_AUTHORISATION.code:
         enterprise = subject.enterprise
         return {
             "template": "intake/partials/_review_brand_panel.html",
@@ -25,7 +25,7 @@ def review_panel(user, review, subject) -> dict | None:
             "flags": list(enterprise.brand_flags.select_related("brand").order_by("-raised_at")),
             "can_download": access.may(user, "document.download", enterprise),
         }
-    if review.gate not in (ADMISSION, SPOT_CHECK):
+    if review.gate not in (ADMISSION.code, SPOT_CHECK.code):
         return None
     return {
         "template": "intake/partials/_review_enterprise_panel.html",
@@ -78,8 +78,8 @@ def _enterprise_context(request, enterprise) -> dict:
         "reviews": reviews,
         "pending_reviews": [r for r in reviews if r.is_pending],
         "latest_review": latest,
-        "admission_approved": gates.is_approved(enterprise, ADMISSION) if latest else False,
-        "gate": gates.get_gate(ADMISSION),
+        "admission_approved": ADMISSION.is_passed(enterprise) if latest else False,
+        "gate": ADMISSION,
         "has_conflict": has_conflict,
         "can_declare": not has_conflict
         and access.may(user, "enterprise.declare_conflict", enterprise),

@@ -142,7 +142,7 @@ def review_rounds(enterprise) -> list[dict]:
     reviewer's decision, time and opinion (staff only)."""
     reviews = (
         gates.reviews_of(enterprise)
-        .filter(gate__in=[ADMISSION, SPOT_CHECK])
+        .filter(gate__in=[ADMISSION.code, SPOT_CHECK.code])
         .order_by("requested_at", "id")
     )
     groups: dict[tuple[str, int], list[Review]] = {}
@@ -151,12 +151,13 @@ def review_rounds(enterprise) -> list[dict]:
     rounds = []
     for (gate_code, number), items in groups.items():
         active = [r for r in items if r.decision != ReviewDecision.WITHDRAWN]
+        gate = gates.get_gate(gate_code)
         rounds.append(
             {
-                "gate": gates.get_gate(gate_code),
+                "gate": gate,
                 "number": number,
                 "reviews": items,
-                "outcome": gates.round_outcome(active),
+                "outcome": gates.round_outcome(items, gate.quorum),
                 "decided": sum(1 for r in active if not r.is_pending),
                 "total": len(active),
                 "requested_at": items[0].requested_at,
@@ -184,7 +185,7 @@ def brand_state(enterprise) -> dict:
         enterprise.documents.filter(doc_type=DocumentType.BRAND_AUTHORISATION).order_by("-version")
     )
     reviews = _latest_review_by_object(
-        QualificationDocument, [d.pk for d in authorisations], BRAND_AUTHORISATION
+        QualificationDocument, [d.pk for d in authorisations], BRAND_AUTHORISATION.code
     )
     for document in authorisations:
         document.review = reviews.get(str(document.pk))
@@ -303,10 +304,10 @@ def decorate_applications(enterprises, window) -> None:
         Review.objects.filter(
             content_type=ct,
             object_id__in=[str(e.pk) for e in enterprises],
-            gate=ADMISSION,
+            gate=ADMISSION.code,
         )
         .exclude(decision=ReviewDecision.WITHDRAWN)
-        .only("object_id", "round", "decision")
+        .only("object_id", "round", "decision", "reviewer", "decided_at")
     ):
         rounds[review.object_id][review.round].append(review)
     for enterprise in enterprises:
@@ -351,7 +352,7 @@ def decorate_campaigns(user, campaigns) -> None:
     decisions = {
         (int(object_id), number): decision
         for object_id, number, decision in Review.objects.filter(
-            content_type=ct, object_id__in=[str(pk) for pk in visible], gate=SPOT_CHECK
+            content_type=ct, object_id__in=[str(pk) for pk in visible], gate=SPOT_CHECK.code
         )
         .exclude(decision=ReviewDecision.WITHDRAWN)
         .values_list("object_id", "round", "decision")

@@ -3,6 +3,7 @@ double-random draws and quarterly spot checks (R-ENT-3), protected brands and th
 (R-ENT-6), admission tariffs and fees (R-ENT-5). One function per business operation; each is
 atomic, checks permission, validates, saves and writes its audit event."""
 
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -16,12 +17,14 @@ from parkflow.core.db import service
 from parkflow.core.errors import Conflict, ValidationFailed
 from parkflow.core.rules import evaluate_on_commit
 from parkflow.core.validation import check_length, full_clean
+from parkflow.duties import services as duty_services
 from parkflow.enterprises.choices import EnterpriseStatus
 from parkflow.enterprises.models import Enterprise
 
 from . import brands, draws, guards
 from .choices import DocumentType, DrawPurpose, FlagStatus
 from .documents import check_upload
+from .duties import SPOT_CHECK_DUTY
 from .gates import ADMISSION, BRAND_AUTHORISATION, SPOT_CHECK
 from .models import (
     AdmissionFee,
@@ -43,8 +46,9 @@ SYSTEM_OPERATIONS = {
     "draw_rerun": "pure: re-runs a recorded draw from its pool and seed; reads and writes nothing",
     "quarter_of": "pure helper: the quarter a date falls in",
     "tariff_in_force": "read helper for callers that already checked access to the park",
-    "enterprise_record_admission_outcome": "a review decision's consequence, run by "
-    "gates.review_decide in its transaction after it checked the reviewer (R-CPL-1)",
+    "enterprise_record_admission_outcome": "a review decision's consequence (the gate's "
+    "declared consequence, run after core.reviews.review_decide committed the decision it "
+    "checked): applies only what the decided round says, idempotently (R-CPL-1)",
     "brand_authorisation_record_outcome": "a review decision's consequence (see above)",
     "spot_check_record_outcome": "a review decision's consequence (see above)",
     "brand_check": "run inside enterprise_create/update and the portal registration (the "
@@ -59,9 +63,9 @@ def _user(pk):
 
 
 def _draw_reviewers(
-    *, actor, enterprise, gate_code, purpose, count, seed=None, submitter=None, campaign=None
+    *, actor, enterprise, gate, purpose, count, seed=None, submitter=None, campaign=None
 ):
-    pool, excluded = draws.reviewer_pool(enterprise, gate_code, submitter=submitter)
+    pool, excluded = draws.reviewer_pool(enterprise, gate, submitter=submitter)
     if len(pool) < count:
         raise Conflict(
             "reviewer_pool_too_small",
@@ -72,11 +76,11 @@ def _draw_reviewers(
             requirement="R-ENT-3",
         )
     seed = seed or draws.new_seed()
-    last_round = gates.reviews_of(enterprise, gate_code).aggregate(last=Max("round"))["last"] or 0
+    last_round = gates.reviews_of(enterprise, gate).aggregate(last=Max("round"))["last"] or 0
     draw = ReviewDraw.objects.create(
         purpose=purpose,
         enterprise=enterprise,
-        gate=gate_code,
+        gate=gate.code,
         round=last_round + 1,
         seed=seed,
         pool=pool,
@@ -260,7 +264,7 @@ def _document_record(
         doc_type == DocumentType.BRAND_AUTHORISATION
         and enterprise.brand_flags.filter(status=FlagStatus.OPEN).exists()
     ):
-        gates.review_request(actor=actor, obj=document, gate_code=BRAND_AUTHORISATION)
+        BRAND_AUTHORISATION.request(actor=actor, obj=document)
     return document
 
 
@@ -317,20 +321,28 @@ def brand_check(*, enterprise) -> list[BrandFlag]:
     return flags
 
 
+@service
 def brand_authorisation_record_outcome(*, actor, review):
-    """An approved brand authorisation clears the enterprise's open brand flags."""
+    """An approved brand authorisation clears the enterprise's open brand flags (R-ENT-6); an
+    application whose admission reviewers approved while the flag held it back is then
+    admitted (the admission outcome is applied again, see ``enterprise_record_admission_outcome``)."""
     if review.decision != "approve":
         return
     document = QualificationDocument.objects.select_related("enterprise").get(pk=review.object_id)
-    flags = document.enterprise.brand_flags.filter(status=FlagStatus.OPEN)
+    enterprise = Enterprise.objects.select_for_update(of=("self",), no_key=True).get(
+        pk=document.enterprise_id
+    )
+    flags = enterprise.brand_flags.filter(status=FlagStatus.OPEN)
     cleared = list(flags.values_list("brand__name", flat=True))
     flags.update(status=FlagStatus.CLEARED, cleared_at=clock.now(), cleared_by_document=document)
     audit.record(
         actor,
         "brand.clear",
-        document.enterprise,
+        enterprise,
         after={"brands": cleared, "document": document.pk},
     )
+    if guards.admission_refusal(enterprise) is None:
+        _apply_admission_outcome(actor, enterprise)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -339,6 +351,11 @@ def brand_authorisation_record_outcome(*, actor, review):
 
 def quarter_of(day) -> str:
     return f"{day.year}Q{(day.month - 1) // 3 + 1}"
+
+
+def _quarter_start(quarter: str) -> datetime.date:
+    year, number = quarter.split("Q")
+    return datetime.date(int(year), (int(number) - 1) * 3 + 1, 1)
 
 
 @service
@@ -375,13 +392,18 @@ def spot_check_campaign_run(
         campaign,
         after={"quarter": quarter, "seed": seed, "sample": sample},
     )
+    # The draw is the evidence of the quarter's duty on the compliance calendar (R-MON-3): the
+    # system drew it, so the system records it (a task not generated yet is left alone).
+    duty_services.task_fulfil(
+        actor=None, duty=SPOT_CHECK_DUTY, obj=campaign, on=_quarter_start(quarter)
+    )
     for enterprise in Enterprise.objects.filter(pk__in=sample).select_related("park"):
         try:
             with transaction.atomic():
                 draw = _draw_reviewers(
                     actor=actor,
                     enterprise=enterprise,
-                    gate_code=SPOT_CHECK,
+                    gate=SPOT_CHECK,
                     purpose=DrawPurpose.SPOT_CHECK,
                     count=1,
                     campaign=campaign,
@@ -390,20 +412,16 @@ def spot_check_campaign_run(
                     # Whoever runs the campaign requested these reviews, so may not do them.
                     submitter=actor if getattr(actor, "is_authenticated", False) else None,
                 )
-                gates.review_request(
-                    actor=actor,
-                    obj=enterprise,
-                    gate_code=SPOT_CHECK,
-                    assigned_to=_user(draw.selected[0]),
-                    round=draw.round,
-                )
+                SPOT_CHECK.request(actor=actor, obj=enterprise, reviewers=[_user(draw.selected[0])])
         except Conflict as exc:
             # No eligible reviewer in this park: recorded, and the office sees it in the trail.
             audit.record(actor, "spot_check.unassigned", enterprise, reason=str(exc))
     return campaign
 
 
+@service
 def spot_check_record_outcome(*, actor, review):
+    """A spot check's decision is published (一公开)."""
     enterprise = Enterprise.objects.get(pk=review.object_id)
     _publish(enterprise, DrawPurpose.SPOT_CHECK, review.decision)
 
@@ -568,40 +586,40 @@ def _open_admission_review(*, actor, enterprise, count=None, seed=None):
     draw = _draw_reviewers(
         actor=actor,
         enterprise=enterprise,
-        gate_code=ADMISSION,
+        gate=ADMISSION,
         purpose=DrawPurpose.ADMISSION,
         count=count or settings.PARKFLOW_ADMISSION_REVIEWERS,
         seed=seed,
         submitter=actor,
     )
-    for reviewer_id in draw.selected:
-        gates.review_request(
-            actor=actor,
-            obj=enterprise,
-            gate_code=ADMISSION,
-            assigned_to=_user(reviewer_id),
-            round=draw.round,
-        )
+    ADMISSION.request(actor=actor, obj=enterprise, reviewers=[_user(pk) for pk in draw.selected])
 
 
+@service
 def enterprise_record_admission_outcome(*, actor, review):
-    """Consequence of an admission review decision (called by the gate, in its transaction):
-    approval admits the enterprise, rejection or return suspends it (Art.20(二) "暂缓推进").
-    The review, not the business role, authorises this step."""
+    """The consequence of an admission review decision — intake's own step, run after the
+    decision committed (the gate's ``consequence``; the review page and API call it): once the
+    round is decided, approval admits the enterprise, rejection or return suspends it
+    (Art.20(二) "暂缓推进"). The reviews, not the business role, authorise this step; it
+    applies only what the decided round says, so running it again changes nothing."""
     enterprise = Enterprise.objects.select_for_update(of=("self",), no_key=True).get(
         pk=review.object_id
     )
+    _apply_admission_outcome(actor, enterprise, reason=review.opinion)
+
+
+def _apply_admission_outcome(actor, enterprise, *, reason=""):
     if enterprise.status != EnterpriseStatus.UNDER_REVIEW:
         return
-    outcome = gates.round_outcome(gates.latest_round(enterprise, ADMISSION))
-    if outcome == "pending":
-        return  # another drawn reviewer has yet to decide
+    outcome = gates.round_outcome(gates.latest_round(enterprise, ADMISSION), ADMISSION.quorum)
+    if outcome not in ("approve", "reject", "return"):
+        return  # another drawn reviewer has yet to decide, or the round was withdrawn
     enterprise = workflow.perform(
         actor=actor,
         obj=enterprise,
         name="approve" if outcome == "approve" else "reject",
-        reason=review.opinion,
-        authorised_by="the admission review's decision (gates.review_decide checked the reviewer)",
+        reason=reason,
+        authorised_by="the admission round's decisions (core.reviews checked the reviewers)",
     )
     _publish(enterprise, DrawPurpose.ADMISSION, outcome)
 

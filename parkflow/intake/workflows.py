@@ -107,7 +107,7 @@ register(
         target=S.APPROVED,
         label=_("审核通过"),
         guards=(admissible,),
-        gate=ADMISSION,
+        gates=(ADMISSION,),
         audit_summary=_("{actor} 确认“{object}”准入审核通过"),
         done=_("“%(name)s”准入审核已通过。"),
         hint=_("依据已通过且内容未变更的准入审查结论办理。"),
@@ -140,4 +140,4 @@ register(
 
 # Moving in needs what approval needed: the admission review still approving the current record
 # (R-CPL-1), a valid licence and no open brand flag (R-ENT-5).
-workflow.extend(Enterprise, "move_in", guards=(admissible,), gate=ADMISSION)
+workflow.extend(Enterprise, "move_in", guards=(admissible,), gates=(ADMISSION,))

@@ -12,7 +12,7 @@ Every send answers an ``Outcome``:
                 4xx): given up at once, shown on the delivery log;
 * ``UNKNOWN``   the request went out whole and no readable answer came back (a read timeout, the
                 connection dropped while waiting): it may have been posted. Never retried
-                automatically — the outbox marks the delivery "outcome unknown" (D??).
+                automatically — the outbox marks the delivery "outcome unknown" (D38).
 
 Message formats, from each platform's documentation of its custom group robot:
 

@@ -10,7 +10,7 @@
                    group-wide.
 
 All rows are written in the transaction of the change that caused them (the transactional
-outbox); deliveries are sent after commit by huey (``outbox.py``, D??).
+outbox); deliveries are sent after commit by huey (``outbox.py``, D38).
 """
 
 from django.conf import settings
@@ -147,7 +147,7 @@ class ChannelConfig(models.Model):
 
 
 class Delivery(models.Model):
-    """One message on one channel for one target, sent at most once (D??)."""
+    """One message on one channel for one target, sent at most once (D38)."""
 
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="deliveries")
     channel = models.CharField(_("渠道"), max_length=12, choices=Channel.choices)

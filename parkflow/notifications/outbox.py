@@ -1,4 +1,4 @@
-"""The transactional outbox (R-MON-2, D??).
+"""The transactional outbox (R-MON-2, D38).
 
 ``publish`` runs in the caller's transaction: the message, each recipient's inbox row and one
 delivery row per (message, channel, target) are written with the change that caused them, or

@@ -131,8 +131,21 @@ def on_alert_opened(sender, alert, **kwargs):
     )
 
 
-def on_alert_escalated(sender, alert, before=None, **kwargs):
+def on_alert_escalated(sender, alert, before=None, recipients=None, **kwargs):
     title, body = _alert_texts(alert, lambda: _("预警升级"))
+    if recipients:
+        # The rule's ladder named the next level up (core.rules.escalation_recipients: the
+        # assignee, the department head, the in-charge leader of the alert's park): only them.
+        _publish(
+            "alert.escalated",
+            obj=alert,
+            park=alert.park_id,
+            recipients=list(recipients),
+            roles=(),
+            title=title,
+            body=body,
+        )
+        return
     people = _alert_people(alert)
     _publish(
         "alert.escalated",
@@ -177,7 +190,9 @@ def _due_text(task) -> str:
 
 def _on_task(event, prefix, task):
     owner = task_owner(task)
-    if owner is None:
+    # A task nobody owns yet is the role's pool in its park (duties: owner_role).
+    pool = getattr(task, "owner_role", "") if owner is None else ""
+    if owner is None and not pool:
         return
 
     def texts():
@@ -186,6 +201,10 @@ def _on_task(event, prefix, task):
         return _("%(prefix)s：%(task)s") % {"prefix": prefix(), "task": task}, body
 
     title, body = _zh(texts)
+    if owner is None:
+        people = people_in_roles((pool,), getattr(task, "park_id", None))
+        _publish(event, obj=task, recipients=people, roles=(), title=title, body=body)
+        return
     _publish(event, obj=task, recipients=[owner], title=title, body=body)
 
 

@@ -1,4 +1,4 @@
-"""Background sending of the outbox (D??): right after the publishing transaction commits, and
+"""Background sending of the outbox (D38): right after the publishing transaction commits, and
 every minute for retries and for claims a dead worker left behind."""
 
 from huey import crontab

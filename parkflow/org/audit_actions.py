@@ -44,4 +44,5 @@ def _role_labels():
     return dict(Role.choices)
 
 
-AUDIT_VALUES = {"role": _role_labels()}
+# A rule's escalation names the roles it told (core.rules: ``alert.escalate``).
+AUDIT_VALUES = {"role": _role_labels(), "notify": _role_labels()}

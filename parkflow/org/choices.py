@@ -24,6 +24,9 @@ class Role(models.TextChoices):
     PRINCIPAL = "principal", _("主要负责人")
     DEPUTY = "deputy", _("分管领导")
     GROUP_MEMBER = "group_member", _("领导小组成员")
+    # The head of a department or business unit (Art.6: 牵头部门负责人、专责部门负责人): the
+    # level between the account manager and the in-charge leader when an alert escalates.
+    DEPT_HEAD = "dept_head", _("部门负责人")
     OFFICE_STAFF = "office_staff", _("专项管理办公室")
     LEAD_STAFF = "lead_staff", _("牵头部门人员")
     RISK_OFFICER = "risk_officer", _("风控专员")

@@ -73,7 +73,7 @@ def _brand_authorisation_state(enterprise, open_flags) -> str:
     under_review = Review.objects.filter(
         content_type=ContentType.objects.get_for_model(QualificationDocument),
         object_id__in=[str(pk) for pk in uploaded.values_list("pk", flat=True)],
-        gate=BRAND_AUTHORISATION,
+        gate=BRAND_AUTHORISATION.code,
         decision=ReviewDecision.PENDING,
     ).exists()
     return "pending" if under_review else "needed"

@@ -14,7 +14,16 @@ _TAGS = ["园区事项（测试域）"]
 class ErrandSerializer(serializers.ModelSerializer):
     class Meta:
         model = Errand
-        fields = ["id", "park", "enterprise", "title", "status", "assignee", "submitted_at"]
+        fields = [
+            "id",
+            "park",
+            "enterprise",
+            "title",
+            "amount",
+            "status",
+            "assignee",
+            "submitted_at",
+        ]
         read_only_fields = fields
 
 

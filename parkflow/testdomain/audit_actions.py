@@ -5,6 +5,11 @@ from django.utils.translation import gettext_lazy as _
 AUDIT_ACTIONS = {
     "errand.create": (_("登记事项"), _("{actor} 登记了事项“{object}”")),
     "errand.assign": (_("指定经办人"), _("{actor} 为事项“{object}”指定了经办人")),
+    "errand.update": (_("修改事项"), _("{actor} 修改了事项“{object}”")),
+    "errand.declare_conflict": (
+        _("申报利益冲突"),
+        _("{actor} 申报与事项“{object}”存在利益冲突"),
+    ),
     # A plain note on any object: what the kernel's audit-chain tests record in bulk.
     "errand.note": (_("事项备注"), _("{actor} 为“{object}”记了一笔备注")),
 }

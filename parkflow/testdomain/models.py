@@ -21,6 +21,9 @@ class Errand(models.Model):
         related_name="+",
     )
     title = models.CharField(_("事项"), max_length=100)
+    # What the errand costs: at or above the large-amount threshold it needs two finance
+    # signatures and a leader's approval after the sign-off (gates.py, R-BIL-4).
+    amount = models.DecimalField(_("金额（元）"), max_digits=14, decimal_places=2, default=0)
     status = models.CharField(
         _("状态"), max_length=12, choices=ErrandStatus.choices, default=ErrandStatus.DRAFT
     )
@@ -46,6 +49,10 @@ class Errand(models.Model):
         null=True,
         blank=True,
         related_name="+",
+    )
+    # People who declared a conflict of interest with this errand: they never sign it (R-ORG-4).
+    conflicted = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("申报利益冲突人员"), blank=True, related_name="+"
     )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)

@@ -27,6 +27,11 @@ PERMISSIONS = [
             "errand.view": VIEWERS,
             "errand.create": frozenset({R.BUSINESS_STAFF}),
             "errand.submit": frozenset({R.BUSINESS_STAFF}),
+            "errand.edit": frozenset({R.BUSINESS_STAFF}),
+            # Whoever may sign one of its gates declares a conflict before signing.
+            "errand.declare_conflict": frozenset(
+                {R.RISK_OFFICER, R.FINANCE_STAFF, R.DEPUTY, R.LEAD_STAFF, R.BUSINESS_STAFF}
+            ),
             "errand.complete": frozenset({R.LEAD_STAFF}),
             "errand.send_back": frozenset({R.LEAD_STAFF}),
             # Waiting for the enterprise's documents pauses the response clock (issue 8 §2).

@@ -10,6 +10,7 @@ from parkflow.core.views import get_or_404, staff_page
 
 from . import selectors
 from .clocks import RESPONSE
+from .gates import CHAIN
 from .models import Errand
 
 
@@ -23,6 +24,8 @@ def errand_list(request):
 def render_detail(request, errand, *, action_error=None, status=200):
     context = {
         "errand": errand,
+        # Where each review gate of the chain stands (passed, open, not applicable …).
+        "gates": [(gate, gate.status(errand)) for gate in CHAIN],
         "actions": workflow.available_transitions(request.user, errand, portal=None),
         "transition_form": TransitionForm(),
         "action_error": action_error,

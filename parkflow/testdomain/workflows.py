@@ -11,7 +11,7 @@ from parkflow.core.workflow import Transition, register
 
 from .choices import ErrandStatus as S
 from .clocks import RESPONSE
-from .gates import SIGNOFF
+from .gates import CHAIN
 from .models import Errand
 
 
@@ -69,7 +69,7 @@ TRANSITIONS = register(
         target=S.DONE,
         label=_("办结事项"),
         permission="errand.complete",
-        gate=SIGNOFF,
+        gates=CHAIN,
         stamp_actor="done_by",
         effect=stop_response_clock,
         audit_action="errand.complete",

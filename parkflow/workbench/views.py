@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from parkflow.core import access, gates, registry, todo
 from parkflow.core import alerts as alert_services
 from parkflow.core.choices import Severity
+from parkflow.core.views import staff_page
 from parkflow.org import compliance
 
 SEVERITY_COLOURS = {
@@ -67,12 +68,10 @@ def home(request):
     return render(request, "workbench/home.html", context)
 
 
-@login_required
+@staff_page()
 def todo_center(request):
     """待办中心: what waits for me, what I handled, what I started, what I was copied on."""
     user = request.user
-    if access.is_enterprise_user(user):
-        return redirect("portal:home")
     tab = request.GET.get("tab", todo.PENDING)
     if tab not in todo.TABS:
         tab = todo.PENDING
@@ -91,7 +90,7 @@ def todo_center(request):
     return render(request, "workbench/todo.html", context)
 
 
-@login_required
+@staff_page()
 def todo_count(request):
     """The sidebar badge of the to-do centre (fetched after the page loads)."""
     count = todo.pending_count(request.user)

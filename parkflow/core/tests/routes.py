@@ -210,22 +210,22 @@ def _alert_resolve_case(w):
     return Case({"pk": alert.pk}, data={"POST": {"note": "已电话核实并更新"}})
 
 
-def _signoff_review(w):
-    """A pending sign-off review (the test domain's gate) of a submitted errand of park A,
-    assigned to a risk officer of park A; the errand's title is the marker."""
-    from parkflow.core import gates
+def _signoff_review(w, *, claimed=True):
+    """A pending sign-off review (the test domain's pooled gate) of a submitted errand of park
+    A, taken by a risk officer of park A (``claimed``) or still open to any of them; the
+    errand's title is the marker."""
+    from parkflow.core import reviews
     from parkflow.testdomain.gates import SIGNOFF
     from parkflow.testdomain.tests.factories import submitted
 
-    if "signoff_review" not in w._cache:
+    key = f"signoff_review_{claimed}"
+    if key not in w._cache:
         errand = submitted(w.park, w.clerk(), title="甲园标记事项")
-        w._cache["signoff_review"] = gates.review_request(
-            actor=errand.created_by,
-            obj=errand,
-            gate_code=SIGNOFF,
-            assigned_to=w.staff(Role.RISK_OFFICER),
-        )
-    return w._cache["signoff_review"]
+        (review,) = SIGNOFF.request(actor=errand.created_by, obj=errand)
+        if claimed:
+            review = reviews.review_claim(actor=w.staff(Role.RISK_OFFICER), review=review)
+        w._cache[key] = review
+    return w._cache[key]
 
 
 def _review_case(w):
@@ -235,6 +235,38 @@ def _review_case(w):
         data={"POST": {"decision": "approve", "opinion": "资料齐全"}},
         actor=review.assigned_to,
         marker=review.object_repr,
+    )
+
+
+def _claim_case(w):
+    """An open signature; a risk officer of park A (not the requester) takes it."""
+    review = _signoff_review(w, claimed=False)
+    return Case({"pk": review.pk}, actor=w.staff(Role.RISK_OFFICER), marker=review.object_repr)
+
+
+def _withdraw_case(w):
+    """The requester (the clerk who raised the errand) withdraws the open round."""
+    review = _signoff_review(w, claimed=False)
+    return Case(
+        {"pk": review.pk}, data={"POST": {"reason": "资料需补充"}}, actor=review.requested_by
+    )
+
+
+def _gate_case(w):
+    from parkflow.testdomain.gates import LARGE_AMOUNT
+
+    return Case(
+        {"code": LARGE_AMOUNT.code},
+        data={"POST": {"threshold": "60000", "reason": "按领导小组决议调整大额标准"}},
+    )
+
+
+def _api_gate(w):
+    from parkflow.testdomain.gates import LARGE_AMOUNT
+
+    return Case(
+        {"code": LARGE_AMOUNT.code},
+        data={"POST": {"params": {"threshold": 60000}, "reason": "按领导小组决议调整大额标准"}},
     )
 
 
@@ -349,6 +381,20 @@ ROUTES: dict[str, Route] = {
     "core:review_detail": Route(
         STAFF, {"GET": 200, "POST": 302}, "review.view", R.RISK_OFFICER, _review_case
     ),
+    "core:review_claim": Route(STAFF, {"POST": 302}, "review.view", R.RISK_OFFICER, _claim_case),
+    "core:review_withdraw": Route(
+        STAFF, {"POST": 302}, "review.view", R.BUSINESS_STAFF, _withdraw_case
+    ),
+    "core:gates": Route(STAFF, {"GET": 200}, "rules.view", R.AUDITOR, _nothing, other_park=ALLOWED),
+    "core:gate_edit": Route(
+        STAFF,
+        {"GET": 200, "POST": 302},
+        "rules.configure",
+        R.SYSTEM_ADMIN,
+        _gate_case,
+        hq=True,
+        other_park=FORBIDDEN,
+    ),
     "core:audit": Route(
         STAFF, {"GET": 200}, "audit.view", R.AUDITOR, _audit_case, hq=True, other_park=HIDDEN
     ),
@@ -390,6 +436,25 @@ ROUTES: dict[str, Route] = {
     ),
     "api:review-detail": Route(API, {"GET": 200}, "review.view", R.RISK_OFFICER, _api_review),
     "api:review-decide": Route(API, {"POST": 200}, "review.view", R.RISK_OFFICER, _api_review),
+    "api:review-claim": Route(API, {"POST": 200}, "review.view", R.RISK_OFFICER, _claim_case),
+    "api:review-withdraw": Route(
+        API, {"POST": 200}, "review.view", R.BUSINESS_STAFF, _withdraw_case
+    ),
+    "api:gate-list": Route(
+        API, {"GET": 200}, "rules.view", R.AUDITOR, _nothing, other_park=ALLOWED
+    ),
+    "api:gate-detail": Route(
+        API, {"GET": 200}, "rules.view", R.AUDITOR, _api_gate, other_park=ALLOWED
+    ),
+    "api:gate-configure": Route(
+        API,
+        {"POST": 200},
+        "rules.configure",
+        R.SYSTEM_ADMIN,
+        _api_gate,
+        hq=True,
+        other_park=FORBIDDEN,
+    ),
     "api:rule-list": Route(
         API, {"GET": 200}, "rules.view", R.AUDITOR, _nothing, other_park=ALLOWED
     ),

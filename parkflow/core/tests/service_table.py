@@ -37,6 +37,7 @@ SERVICE_MODULES = [
     "parkflow.core.audit_verify",
     "parkflow.core.calendar_schedule",
     "parkflow.core.maintained",
+    "parkflow.core.reviews",
     "parkflow.core.sla",
 ]
 ACCESS_CALLS = {
@@ -60,6 +61,28 @@ class Service:
     before: bool = False  # the event carries "before" (the service changes an existing row)
     after: bool = True
     system: bool = False  # called without an actor
+
+
+def _signoff():
+    from parkflow.testdomain.gates import SIGNOFF
+
+    return SIGNOFF
+
+
+def _large_amount():
+    from parkflow.testdomain.gates import LARGE_AMOUNT
+
+    return LARGE_AMOUNT
+
+
+def _open_signature(w):
+    """The open sign-off signature of a submitted errand of park A, requested by the clerk."""
+    from parkflow.testdomain.tests.factories import submitted
+
+    if "open_signature" not in w._cache:
+        errand = submitted(w.park, w.clerk(), title="服务表事项")
+        (w._cache["open_signature"],) = _signoff().request(actor=w.clerk(), obj=errand)
+    return w._cache["open_signature"]
 
 
 def _today():
@@ -148,6 +171,75 @@ SERVICES: dict[str, Service] = {
     ),
     "parkflow.core.calendar_schedule.preview": Service(
         None, lambda w: {"year": 2027, "rows": _schedule_rows()}, system=True, after=False
+    ),
+    # --- reviews (R-CPL-1, R-ORG-4) and the gates' parameters -----------------------------------
+    "parkflow.core.reviews.review_request": Service(
+        "review.request",
+        lambda w: {"obj": w.errand(), "gate": _signoff()},
+        allowed=lambda w: w.clerk(),
+        refused=lambda w: [
+            _s(w, Role.BUSINESS_STAFF, w.other_park),
+            _s(w, Role.AUDITOR),
+            _nobody(w),
+            w.stranger_enterprise_user(),
+        ],
+    ),
+    "parkflow.core.reviews.review_claim": Service(
+        "review.claim",
+        lambda w: {"review": _open_signature(w)},
+        allowed=lambda w: _s(w, Role.RISK_OFFICER),
+        refused=lambda w: [
+            _s(w, Role.RISK_OFFICER, w.other_park),
+            _s(w, Role.FINANCE_STAFF),
+            w.clerk(),
+            _nobody(w),
+        ],
+    ),
+    "parkflow.core.reviews.review_decide": Service(
+        "review.approve",
+        lambda w: {"review": _open_signature(w), "decision": "approve", "opinion": "同意"},
+        allowed=lambda w: _s(w, Role.RISK_OFFICER),
+        refused=lambda w: [
+            _s(w, Role.RISK_OFFICER, w.other_park),
+            _s(w, Role.FINANCE_STAFF),
+            w.clerk(),
+            _nobody(w),
+        ],
+    ),
+    "parkflow.core.reviews.decide": Service(
+        "review.approve",
+        lambda w: {"review": _open_signature(w), "decision": "approve", "opinion": "同意"},
+        allowed=lambda w: _s(w, Role.RISK_OFFICER),
+        refused=lambda w: [_s(w, Role.RISK_OFFICER, w.other_park), w.clerk(), _nobody(w)],
+    ),
+    "parkflow.core.reviews.review_withdraw": Service(
+        "review.withdraw_round",
+        lambda w: {"review": _open_signature(w), "reason": "资料需补充"},
+        allowed=lambda w: w.clerk(),
+        refused=lambda w: [
+            _s(w, Role.RISK_OFFICER),
+            _s(w, Role.BUSINESS_STAFF, w.other_park),
+            _nobody(w),
+        ],
+    ),
+    # Runs the gate's declared consequence (the sign-off declares none: nothing happens).
+    "parkflow.core.reviews.apply_consequence": Service(
+        None,
+        lambda w: {"actor": w.clerk(), "review": _open_signature(w)},
+        system=True,
+        after=False,
+    ),
+    "parkflow.core.reviews.gate_setting_update": Service(
+        "gate.configure",
+        lambda w: {"gate": _large_amount(), "params": {"threshold": 60000}, "reason": "调整"},
+        allowed=lambda w: w.hq_staff(Role.SYSTEM_ADMIN),
+        refused=lambda w: [
+            _s(w, Role.SYSTEM_ADMIN),
+            _s(w, Role.OFFICE_STAFF),
+            w.hq_staff(Role.AUDITOR),
+            _nobody(w),
+        ],
+        before=True,
     ),
     # --- verifying the audit chain (group-wide: any auditor may ask; the worker runs it) --------
     "parkflow.core.audit_verify.start": Service(

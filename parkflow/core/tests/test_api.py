@@ -15,7 +15,7 @@ from rest_framework import viewsets
 from rest_framework.response import Response
 from rest_framework.test import APIClient, APIRequestFactory
 
-from parkflow.core import gates, rules
+from parkflow.core import reviews, rules
 from parkflow.core.api import ActionPolicy, ScopedViewSetMixin, exception_handler
 from parkflow.core.choices import AlertStatus
 from parkflow.core.errors import (
@@ -367,9 +367,10 @@ def test_alert_list_queries_do_not_grow_with_rows(park):
 
 
 def _awaiting_signoff(park, clerk, reviewer, title="甲园标记事项"):
-    """A submitted errand whose sign-off review waits for ``reviewer``."""
+    """A submitted errand whose sign-off review ``reviewer`` has taken (认领)."""
     made = submitted(park, clerk, title=title)
-    return gates.review_request(actor=clerk, obj=made, gate_code=SIGNOFF, assigned_to=reviewer)
+    (review,) = SIGNOFF.request(actor=clerk, obj=made)
+    return reviews.review_claim(actor=reviewer, review=review)
 
 
 def test_pending_for_me_lists_only_reviews_waiting_for_my_decision(park, other_park):

@@ -75,7 +75,7 @@ def test_the_api_answers_400_naming_the_parameter_and_its_range_and_writes_nothi
     assert body["code"] == "invalid" and body["field"] == "days"
     assert "1 到 90" in body["errors"]["days"][0]
     assert body["requirement"] == "R-MON-1"
-    assert rules.setting_for(ERRAND_STALE).params == {"days": 7}
+    assert rules.setting_for(ERRAND_STALE).params["days"] == 7
     assert AuditEvent.objects.count() == before
     bounds = _api(admin).get(f"/api/v1/rules/{ERRAND_STALE}/").json()["param_bounds"]
     assert bounds["days"] == {"type": "int", "min": 1, "max": 90}
@@ -85,7 +85,13 @@ def test_the_page_shows_the_range_error_inline_and_writes_nothing(client, admin)
     client.force_login(admin)
     response = client.post(
         reverse("core:rule_edit", args=[ERRAND_STALE]),
-        {"days": str(HUGE), "enabled": "on", "reason": "试试"},
+        {
+            "days": str(HUGE),
+            "serious_days": "14",
+            "critical_days": "28",
+            "enabled": "on",
+            "reason": "试试",
+        },
     )
     assert response.status_code == 200
     assert "1 到 90" in response.context["form"].errors["days"][0]
@@ -208,7 +214,13 @@ def test_saving_a_parameter_of_a_rule_that_then_fails_is_no_500(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("core:rule_edit", args=[ERRAND_STALE]),
-            {"days": "60", "enabled": "on", "reason": "领导小组决议"},
+            {
+                "days": "60",
+                "serious_days": "14",
+                "critical_days": "28",
+                "enabled": "on",
+                "reason": "领导小组决议",
+            },
         )
     assert response.status_code == 302
     assert rules.params_for(ERRAND_STALE)["days"] == 60

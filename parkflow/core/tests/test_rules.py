@@ -186,7 +186,9 @@ def _stale_errands(park, n):
     from parkflow.testdomain.models import Errand
 
     clerk = staff(Role.BUSINESS_STAFF, park)
-    old = timezone.now() - datetime.timedelta(days=30)
+    # Stale (over 7 days) but below the rule's escalation steps (14, 28 days): this measures
+    # the opening path; raising alerts in place is measured in testdomain/tests/test_escalation.
+    old = timezone.now() - datetime.timedelta(days=10)
     Errand.objects.bulk_create(
         Errand(
             park=park,

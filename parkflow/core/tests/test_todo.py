@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from parkflow.core import alerts, gates, rules, todo
+from parkflow.core import alerts, reviews, rules, todo
 from parkflow.core.models import Alert
 from parkflow.org.choices import Role
 from parkflow.org.tests.factories import EmergencyContactFactory, staff
@@ -34,7 +34,7 @@ def risk(park):
 
 def test_a_review_waits_for_its_reviewer_and_is_started_by_its_requester(park, clerk, risk):
     made = submitted(park, clerk, title="甲园待审事项")
-    gates.review_request(actor=clerk, obj=made, gate_code=SIGNOFF, assigned_to=risk)
+    SIGNOFF.request(actor=clerk, obj=made)
     assert ("core.review", "甲园待审事项") in _titles(risk, todo.PENDING)
     assert ("core.review", "甲园待审事项") not in _titles(clerk, todo.PENDING)
     assert ("core.review", "甲园待审事项") in _titles(clerk, todo.INITIATED)
@@ -43,8 +43,8 @@ def test_a_review_waits_for_its_reviewer_and_is_started_by_its_requester(park, c
 
 def test_a_decided_review_moves_to_the_reviewers_handled_tab(park, clerk, risk):
     made = submitted(park, clerk, title="甲园已审事项")
-    review = gates.review_request(actor=clerk, obj=made, gate_code=SIGNOFF, assigned_to=risk)
-    gates.review_decide(actor=risk, review=review, decision="approve", opinion="同意")
+    (review,) = SIGNOFF.request(actor=clerk, obj=made)
+    reviews.review_decide(actor=risk, review=review, decision="approve", opinion="同意")
     assert ("core.review", "甲园已审事项") not in _titles(risk, todo.PENDING)
     assert ("core.review", "甲园已审事项") in _titles(risk, todo.DONE)
 

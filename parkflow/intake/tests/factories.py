@@ -48,13 +48,11 @@ def under_review_without_draw(enterprise) -> Enterprise:
 def approve_round(enterprise, opinion=""):
     """Every reviewer of the latest admission round approves, through the gate; returns the
     enterprise as it is afterwards."""
-    from parkflow.core import gates
+    from parkflow.core import gates, reviews
     from parkflow.intake.gates import ADMISSION
 
     for review in gates.latest_round(enterprise, ADMISSION):
-        gates.review_decide(
-            actor=review.assigned_to, review=review, decision="approve", opinion=opinion
-        )
+        reviews.decide(actor=review.assigned_to, review=review, decision="approve", opinion=opinion)
     enterprise.refresh_from_db()
     return enterprise
 

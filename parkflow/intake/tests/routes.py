@@ -8,7 +8,6 @@ the enterprise routes, where the viewset is.
 (``w.licensed()``, ``w.under_review()``, ``w.decided_without_outcome(decision)``,
 ``w.approved()``, ``w.draw()``), a published tariff and a conflict declaration."""
 
-import dataclasses
 import datetime
 from decimal import Decimal
 
@@ -54,23 +53,21 @@ def under_review(w):
 
 def decided_without_outcome(w, decision: str):
     """An application whose admission round is decided but whose consequence has not run
-    yet: the state in which a person approves or rejects it by hand."""
-    from parkflow.core import gates
+    yet: the state in which a person approves or rejects it by hand (the kernel records a
+    decision and nothing else; intake's consequence is a separate step)."""
+    from parkflow.core import gates, reviews
     from parkflow.intake.gates import ADMISSION
 
     enterprise = w.under_review()
-    gate = gates.GATES[ADMISSION]
-    with w.monkeypatch.context() as patch:
-        patch.setitem(gates.GATES, ADMISSION, dataclasses.replace(gate, on_decided=None))
-        for review in gates.latest_round(enterprise, ADMISSION):
-            review.refresh_from_db()
-            if review.is_pending:  # a refusal withdraws the rest of the round
-                gates.review_decide(
-                    actor=review.assigned_to,
-                    review=review,
-                    decision=decision,
-                    opinion="资料意见",
-                )
+    for review in gates.latest_round(enterprise, ADMISSION):
+        review.refresh_from_db()
+        if review.is_pending:  # a refusal withdraws the rest of the round
+            reviews.review_decide(
+                actor=review.assigned_to,
+                review=review,
+                decision=decision,
+                opinion="资料意见",
+            )
     enterprise.refresh_from_db()
     return enterprise
 
@@ -83,13 +80,13 @@ def draw(w):
 
 def approved(w):
     """An approved, admissible enterprise and a published tariff: a fee may be charged."""
-    from parkflow.core import gates
+    from parkflow.core import gates, reviews
     from parkflow.intake import services as intake_services
     from parkflow.intake.gates import ADMISSION
 
     enterprise = w.under_review()
     for review in gates.latest_round(enterprise, ADMISSION):
-        gates.review_decide(actor=review.assigned_to, review=review, decision="approve")
+        reviews.decide(actor=review.assigned_to, review=review, decision="approve")
     enterprise.refresh_from_db()
     intake_services.tariff_publish(
         actor=w.staff(Role.OFFICE_STAFF),

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from parkflow.core import gates
+from parkflow.core import reviews
 from parkflow.core.errors import Conflict
 from parkflow.core.models import AuditEvent
 from parkflow.enterprises import services
@@ -45,13 +45,13 @@ def _under_review(park, clerk, reviewer, condition):
             enterprise, clerk, valid_until=timezone.localdate() + datetime.timedelta(days=30)
         )
     services.enterprise_apply(actor=clerk, enterprise=enterprise)
-    review = gates.review_request(actor=clerk, obj=enterprise, gate_code=ADMISSION)
+    (review,) = ADMISSION.request(actor=clerk, obj=enterprise, reviewers=[reviewer])
     if condition == "failed_review":
         under_review_without_draw(enterprise)
-        gates.review_decide(actor=reviewer, review=review, decision="reject", opinion="资质不符")
+        reviews.decide(actor=reviewer, review=review, decision="reject", opinion="资质不符")
         Enterprise.objects.filter(pk=enterprise.pk).update(status=EnterpriseStatus.UNDER_REVIEW)
     else:
-        gates.review_decide(actor=reviewer, review=review, decision="approve", opinion="同意")
+        reviews.decide(actor=reviewer, review=review, decision="approve", opinion="同意")
         under_review_without_draw(enterprise)
     return Enterprise.objects.get(pk=enterprise.pk)
 

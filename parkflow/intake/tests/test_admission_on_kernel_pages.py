@@ -4,7 +4,6 @@ from core/tests/test_pages.py and core/tests/test_wording.py (the behaviour is i
 
 from django.urls import reverse
 
-from parkflow.core import gates
 from parkflow.enterprises.tests.factories import EnterpriseFactory
 from parkflow.intake import services as intake_services
 from parkflow.intake.gates import ADMISSION
@@ -17,7 +16,7 @@ def test_declared_conflict_excludes_the_reviewer_on_the_review_page(client, park
     clerk = staff(Role.BUSINESS_STAFF, park, display_name="王晓明")
     reviewer = staff(Role.RISK_OFFICER, park, display_name="陈静")
     enterprise = EnterpriseFactory(park=park, name="苏州启明新材料有限公司", created_by=clerk)
-    review = gates.review_request(actor=clerk, obj=enterprise, gate_code=ADMISSION)
+    (review,) = ADMISSION.request(actor=clerk, obj=enterprise, reviewers=[reviewer])
     intake_services.conflict_declare(
         actor=reviewer, enterprise=review.subject, reason="亲属在该企业任职"
     )

@@ -3,7 +3,7 @@ services behind it. Moved from enterprises/tests/test_api.py (intake declares th
 
 import pytest
 
-from parkflow.core import gates
+from parkflow.core import gates, reviews
 from parkflow.core.models import AuditEvent, Review
 from parkflow.enterprises import services
 from parkflow.enterprises.choices import EnterpriseStatus
@@ -32,15 +32,15 @@ def _application(park, clerk, **overrides):
     return application_under_review(park, clerk, reviewers=1, **overrides)
 
 
-def _with_open_review(park, creator):
-    """Under review with one open review any eligible reviewer may take: the tests of who may
-    decide are about the gate, not about the draw."""
+def _with_open_review(park, creator, reviewer):
+    """Under review with one open review assigned to ``reviewer``: the tests of who may decide
+    are about the gate, not about the draw."""
     values = {k: v for k, v in payload(park).items() if k != "park"}
     enterprise = services.enterprise_create(actor=creator, park=park, **values)
     upload_licence(enterprise, creator)
     services.enterprise_apply(actor=creator, enterprise=enterprise)
     under_review_without_draw(enterprise)
-    gates.review_request(actor=creator, obj=enterprise, gate_code=ADMISSION)
+    ADMISSION.request(actor=creator, obj=enterprise, reviewers=[reviewer])
     return enterprise
 
 
@@ -61,11 +61,11 @@ def test_apply_and_submit_for_review_draw_the_reviewers_and_open_their_reviews(p
     response = client.post(detail(enterprise_id, "submit-for-review"), {}, format="json")
     assert response.status_code == 200, response.json()
     assert response.json()["status"] == EnterpriseStatus.UNDER_REVIEW
-    reviews = client.get(detail(enterprise_id, "reviews")).json()["results"]
-    assert {r["gate"] for r in reviews} == {ADMISSION}
-    assert {r["decision"] for r in reviews} == {"pending"}
+    rows = client.get(detail(enterprise_id, "reviews")).json()["results"]
+    assert {r["gate"] for r in rows} == {ADMISSION.code}
+    assert {r["decision"] for r in rows} == {"pending"}
     # The eligible pool is the risk officer and the lead staff member; the submitter is out.
-    assert {r["assigned_to"]["id"] for r in reviews} == {people["reviewer"].pk, people["lead"].pk}
+    assert {r["assigned_to"]["id"] for r in rows} == {people["reviewer"].pk, people["lead"].pk}
     assert (
         AuditEvent.objects.filter(action="review.draw", object_id=str(enterprise_id)).count() == 1
     )
@@ -134,7 +134,7 @@ def test_approve_without_an_approved_admission_review_is_409_and_changes_nothing
 
 
 def test_eligible_reviewer_approving_through_the_api_admits_the_enterprise(park, people):
-    enterprise = _with_open_review(park, people["clerk"])
+    enterprise = _with_open_review(park, people["clerk"], people["reviewer"])
     response = client_for(people["reviewer"]).post(
         f"/api/v1/reviews/{_pending(enterprise).pk}/decide/",
         {"decision": "approve", "opinion": "资料齐全"},
@@ -149,7 +149,7 @@ def test_eligible_reviewer_approving_through_the_api_admits_the_enterprise(park,
 
 def test_self_review_through_the_api_is_403_and_changes_nothing(park, people):
     lead = people["lead"]  # may both register enterprises and review admissions
-    enterprise = _with_open_review(park, lead)
+    enterprise = _with_open_review(park, lead, people["reviewer"])
     review = _pending(enterprise)
     before = writes()
     response = client_for(lead).post(
@@ -165,7 +165,7 @@ def test_self_review_through_the_api_is_403_and_changes_nothing(park, people):
 
 
 def test_reviewer_with_a_declared_conflict_is_refused_through_the_api(park, people):
-    enterprise = _with_open_review(park, people["clerk"])
+    enterprise = _with_open_review(park, people["clerk"], people["reviewer"])
     intake_services.conflict_declare(
         actor=people["reviewer"], enterprise=enterprise, reason="配偶在该企业任职"
     )
@@ -182,7 +182,7 @@ def test_reviewer_with_a_declared_conflict_is_refused_through_the_api(park, peop
 
 
 def test_conflict_declared_through_the_api_excludes_the_reviewer(park, people):
-    enterprise = _with_open_review(park, people["clerk"])
+    enterprise = _with_open_review(park, people["clerk"], people["reviewer"])
     client = client_for(people["reviewer"])
     response = client.post(
         detail(enterprise.pk, "declare-conflict"), {"reason": "曾任该企业财务顾问"}, format="json"
@@ -219,10 +219,8 @@ def _approved_then_under_review_again(park, people):
     enterprise = services.enterprise_create(actor=clerk, park=park, **values)
     upload_licence(enterprise, clerk)
     services.enterprise_apply(actor=clerk, enterprise=enterprise)
-    review = gates.review_request(actor=clerk, obj=enterprise, gate_code=ADMISSION)
-    gates.review_decide(
-        actor=people["reviewer"], review=review, decision="approve", opinion="资料齐全"
-    )
+    (review,) = ADMISSION.request(actor=clerk, obj=enterprise, reviewers=[people["reviewer"]])
+    reviews.decide(actor=people["reviewer"], review=review, decision="approve", opinion="资料齐全")
     return under_review_without_draw(enterprise)
 
 
@@ -260,5 +258,5 @@ def test_audit_sub_route_lists_the_timeline_oldest_first(park, people):
     actions = [e["action"] for e in events]
     assert actions.index("enterprise.apply") < actions.index("enterprise.start_review")
     assert "review.request" in actions
-    # Each event's content hash; its place in the chain once sealed (after commit, D??).
+    # Each event's content hash; its place in the chain once sealed (after commit, D41).
     assert all(e["hash"] and "seq" in e and "chain_hash" in e for e in events)

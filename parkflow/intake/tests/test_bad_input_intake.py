@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from reportlab.pdfgen import canvas
 
+from parkflow.core import reviews
 from parkflow.core.errors import ValidationFailed
 from parkflow.core.models import AuditEvent
 from parkflow.enterprises.tests.factories import build_pdf
@@ -181,7 +182,6 @@ def test_a_long_conflict_reason_is_refused_by_the_service(park, clerk, enterpris
 
 
 def test_a_long_review_opinion_is_refused(park):
-    from parkflow.core import gates
     from parkflow.core.models import Review
     from parkflow.intake.tests.factories import application_under_review
 
@@ -191,9 +191,7 @@ def test_a_long_review_opinion_is_refused(park):
     review = Review.objects.filter(object_id=str(enterprise.pk), decision="pending").first()
     before = AuditEvent.objects.count()
     with pytest.raises(ValidationFailed) as exc:
-        gates.review_decide(
-            actor=review.assigned_to, review=review, decision="reject", opinion=MEGABYTE
-        )
+        reviews.decide(actor=review.assigned_to, review=review, decision="reject", opinion=MEGABYTE)
     assert "opinion" in exc.value.errors
     assert AuditEvent.objects.count() == before
     assert Review.objects.get(pk=review.pk).decision == "pending"

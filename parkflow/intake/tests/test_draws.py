@@ -4,14 +4,14 @@ import datetime
 
 import pytest
 
-from parkflow.core import gates
+from parkflow.core import gates, reviews
 from parkflow.core.errors import Conflict
 from parkflow.enterprises import services
 from parkflow.enterprises.choices import EnterpriseStatus
 from parkflow.enterprises.tests.factories import make_credit_code, prospect_create
 from parkflow.intake import draws
 from parkflow.intake import services as intake_services
-from parkflow.intake.gates import ADMISSION
+from parkflow.intake.gates import ADMISSION, SPOT_CHECK
 from parkflow.intake.models import PublishedResult, ReviewDraw
 from parkflow.intake.tests.factories import application_under_review
 from parkflow.org.choices import ComplianceKind, DepartmentKind, Role
@@ -113,7 +113,7 @@ def test_both_drawn_reviewers_approve_then_the_result_is_published_without_opini
 ):
     enterprise = application_under_review(park, clerk)
     for review in gates.latest_round(enterprise, ADMISSION):
-        gates.review_decide(
+        reviews.decide(
             actor=review.assigned_to,
             review=review,
             decision="approve",
@@ -131,7 +131,7 @@ def test_a_rejected_application_can_be_corrected_and_resubmitted_keeping_history
 ):
     enterprise = application_under_review(park, clerk)
     first = gates.latest_round(enterprise, ADMISSION)[0]
-    gates.review_decide(
+    reviews.decide(
         actor=first.assigned_to, review=first, decision="return", opinion="请补充财务报表"
     )
     enterprise.refresh_from_db()
@@ -160,9 +160,7 @@ def test_quarterly_spot_check_samples_admitted_enterprises_reproducibly(park, cl
     assert (
         intake_services.spot_check_campaign_run(quarter="2026Q4") == campaign
     )  # idempotent per quarter
-    assert gates.latest_round(
-        Enterprise.objects.get(pk=campaign.sample[0]), "enterprise.spot_check"
-    )
+    assert gates.latest_round(Enterprise.objects.get(pk=campaign.sample[0]), SPOT_CHECK)
 
 
 def test_the_spot_check_reviewers_follow_from_the_campaign_seed_and_exclude_whoever_ran_it(

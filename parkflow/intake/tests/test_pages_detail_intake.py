@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.urls import reverse
 from django.utils import timezone
 
-from parkflow.core import gates
+from parkflow.core import gates, reviews
 from parkflow.core.models import AuditEvent
 from parkflow.enterprises.tests.factories import make_credit_code, prospect_create
 from parkflow.intake.gates import ADMISSION
@@ -90,7 +90,7 @@ def test_review_rounds_show_each_drawn_reviewers_decision_time_and_opinion(
     client, clerk, application
 ):
     first, second = gates.latest_round(application, ADMISSION)
-    gates.review_decide(
+    reviews.decide(
         actor=first.assigned_to, review=first, decision="approve", opinion="材料齐全，同意"
     )
     response = detail(login(client, clerk), application)

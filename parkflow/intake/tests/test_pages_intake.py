@@ -51,7 +51,7 @@ def test_brand_authorisation_review_shows_the_document_its_hash_and_a_download_l
         upload=pdf_upload("华为授权书.pdf"),
         valid_until=TODAY() + datetime.timedelta(days=365),
     )
-    review = Review.objects.get(gate=BRAND_AUTHORISATION)
+    review = Review.objects.get(gate=BRAND_AUTHORISATION.code)
     html = (
         login(client, panel[0])
         .get(reverse("core:review_detail", args=[review.pk]))

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from parkflow.core import gates
+from parkflow.core import gates, reviews
 from parkflow.core.models import AuditEvent
 from parkflow.enterprises.choices import EnterpriseStatus
 from parkflow.enterprises.models import Enterprise
@@ -170,7 +170,7 @@ def test_results_page_lists_every_published_outcome_without_opinions(
     client, clerk, application, other_park
 ):
     first, _second = gates.latest_round(application, ADMISSION)
-    gates.review_decide(
+    reviews.decide(
         actor=first.assigned_to, review=first, decision="reject", opinion="内部意见：资金来源存疑"
     )
     elsewhere = make_enterprise(other_park, name="无锡别处科技有限公司")

@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from parkflow.core import gates, rules
+from parkflow.core import gates, reviews, rules
 from parkflow.core.errors import Conflict, PermissionDenied, ValidationFailed
 from parkflow.core.models import Alert
 from parkflow.enterprises import services
@@ -45,20 +45,29 @@ def test_a_licence_that_expires_during_review_blocks_the_approval(park, clerk, r
         valid_until=TODAY() - datetime.timedelta(days=1),
     )
     first, second = gates.latest_round(enterprise, ADMISSION)
-    gates.review_decide(actor=first.assigned_to, review=first, decision="approve")
-    with pytest.raises(Conflict) as exc:
-        gates.review_decide(actor=second.assigned_to, review=second, decision="approve")
-    assert "营业执照（第2版）已于" in str(exc.value) and "过期" in str(exc.value)
+    reviews.decide(actor=first.assigned_to, review=first, decision="approve")
+    decided = reviews.decide(actor=second.assigned_to, review=second, decision="approve")
+    # The reviewers' decision on the content stands; admitting the enterprise is intake's own
+    # step after it, refused while the licence is expired — and said so (R-ENT-5).
+    assert decided.review.decision == "approve"
+    error = decided.consequence_error
+    assert isinstance(error, Conflict)
+    assert "营业执照（第2版）已于" in str(error) and "过期" in str(error)
     enterprise.refresh_from_db()
     assert enterprise.status == EnterpriseStatus.UNDER_REVIEW
+    with pytest.raises(Conflict):  # applying the outcome again changes nothing yet
+        intake_services.enterprise_record_admission_outcome(actor=clerk, review=second)
+    # A current licence: the same step now admits the enterprise on the reviewers' approval.
+    upload_licence(enterprise, clerk)
+    intake_services.enterprise_record_admission_outcome(actor=clerk, review=second)
+    enterprise.refresh_from_db()
+    assert enterprise.status == EnterpriseStatus.APPROVED
 
 
 def test_a_failed_review_cannot_be_approved_by_any_other_step(park, clerk, reviewers):
     enterprise = application_under_review(park, clerk)
     review = gates.latest_round(enterprise, ADMISSION)[0]
-    gates.review_decide(
-        actor=review.assigned_to, review=review, decision="reject", opinion="资质不符"
-    )
+    reviews.decide(actor=review.assigned_to, review=review, decision="reject", opinion="资质不符")
     enterprise.refresh_from_db()
     with pytest.raises(Conflict):
         intake_services.enterprise_approve(actor=clerk, enterprise=enterprise)

@@ -33,10 +33,10 @@ def _post(client, pk, step, body=None):
 
 @pytest.fixture
 def no_automatic_outcome(monkeypatch):
-    """The reviewers' decision does not move the application by itself, so a person approves
+    """The reviewers' decision is not followed by intake's consequence, so a person approves
     or rejects it through the API (the step the gate guards)."""
-    gate = gates.GATES[ADMISSION]
-    monkeypatch.setitem(gates.GATES, ADMISSION, dataclasses.replace(gate, on_decided=None))
+    replaced = dataclasses.replace(ADMISSION, consequence=None)
+    monkeypatch.setitem(gates.GATES, ADMISSION.code, replaced)
 
 
 def _application_through_the_api(client, park) -> int:

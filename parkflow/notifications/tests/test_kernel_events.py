@@ -1,5 +1,5 @@
-"""Who is told of each kernel event (R-MON-2), on the test domain: its sign-off review (drawn
-or pooled), its rule's alert, an assignment, an escalation, a duty's task."""
+"""Who is told of each kernel event (R-MON-2), on the test domain: its reviews (a leader's named
+approval, the pooled sign-off), its rule's alert, an assignment, an escalation, a duty's task."""
 
 import datetime
 
@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.utils import timezone, translation
 
-from parkflow.core import alerts, gates, rules, signals
+from parkflow.core import alerts, reviews, rules, signals
 from parkflow.core.models import Alert, Review
 from parkflow.org.choices import Role
 from parkflow.org.tests.factories import (
@@ -16,8 +16,8 @@ from parkflow.org.tests.factories import (
     grant_also,
     staff,
 )
-from parkflow.testdomain.gates import SIGNOFF
-from parkflow.testdomain.tests.factories import errand, submitted
+from parkflow.testdomain.gates import LARGE_AMOUNT, SIGNOFF
+from parkflow.testdomain.tests.factories import awaiting_leader, errand, submitted
 
 from ..models import Message, Notification
 
@@ -33,16 +33,28 @@ def clerk(park):
     return staff(Role.BUSINESS_STAFF, park)
 
 
-def test_r_mon_2_a_drawn_reviewer_is_told_and_nobody_else(park, clerk):
-    officer = staff(Role.RISK_OFFICER, park)
-    staff(Role.RISK_OFFICER, park)  # a colleague who was not drawn
-    errand_ = submitted(park, clerk)
-    review = gates.review_request(actor=clerk, obj=errand_, gate_code=SIGNOFF, assigned_to=officer)
-    assert told("review.requested") == {officer.pk}
-    message = Message.objects.get(event="review.requested")
-    assert message.title == "待您审查：园区事项办结审查"
-    assert message.link == review.get_absolute_url()
+def test_r_mon_2_a_named_reviewer_is_told_and_nobody_else(park, clerk):
+    leader = staff(Role.DEPUTY, park)
+    staff(Role.DEPUTY, park)  # a colleague who was not named
+    review = awaiting_leader(park, clerk, leader)
+    message = Message.objects.get(event="review.requested", link=review.get_absolute_url())
+    assert set(message.notifications.values_list("recipient_id", flat=True)) == {leader.pk}
+    assert message.title == "待您审查：大额事项分管领导审批"
     assert message.park_id == park.pk
+
+
+def test_a_pooled_round_of_two_signatures_tells_each_eligible_person_once(park, clerk):
+    signers = [staff(Role.FINANCE_STAFF, park) for _ in range(2)]
+    made = submitted(park, clerk, amount="80000")
+    from parkflow.testdomain.tests.factories import signed_off
+
+    signed_off(made)
+    before = set(Message.objects.values_list("pk", flat=True))
+    LARGE_AMOUNT.request(actor=clerk, obj=made)
+    (message,) = Message.objects.exclude(pk__in=before).filter(event="review.requested")
+    assert set(message.notifications.values_list("recipient_id", flat=True)) == {
+        s.pk for s in signers
+    }
 
 
 def test_r_mon_2_a_pooled_review_tells_the_eligible_pool_only(park, other_park, clerk):
@@ -51,23 +63,21 @@ def test_r_mon_2_a_pooled_review_tells_the_eligible_pool_only(park, other_park, 
     lapsed = staff(Role.RISK_OFFICER, park, compliant=False)
     elsewhere = staff(Role.RISK_OFFICER, other_park)
     grant_also(clerk, Role.RISK_OFFICER, park)  # the requester never reviews his own
-    gates.review_request(actor=clerk, obj=submitted(park, clerk), gate_code=SIGNOFF)
+    SIGNOFF.request(actor=clerk, obj=submitted(park, clerk))
     assert told("review.requested") == {first.pk, second.pk}
     assert not {lapsed.pk, elsewhere.pk, clerk.pk} & told("review.requested")
 
 
 def test_a_park_without_reviewers_reaches_headquarters(park, clerk):
     hq_officer = staff(Role.RISK_OFFICER, OrgUnitFactory(name="集团风控部"))
-    gates.review_request(actor=clerk, obj=submitted(park, clerk), gate_code=SIGNOFF)
+    SIGNOFF.request(actor=clerk, obj=submitted(park, clerk))
     assert told("review.requested") == {hq_officer.pk}
 
 
 def test_r_mon_2_the_requester_is_told_the_decision(park, clerk):
     officer = staff(Role.RISK_OFFICER, park)
-    review = gates.review_request(
-        actor=clerk, obj=submitted(park, clerk), gate_code=SIGNOFF, assigned_to=officer
-    )
-    gates.review_decide(actor=officer, review=review, decision="return", opinion="材料不全")
+    (review,) = SIGNOFF.request(actor=clerk, obj=submitted(park, clerk))
+    reviews.review_decide(actor=officer, review=review, decision="return", opinion="材料不全")
     assert told("review.decided") == {clerk.pk}
     message = Message.objects.get(event="review.decided")
     assert message.title == "审查结论：园区事项办结审查 · 退回修改"
@@ -77,9 +87,8 @@ def test_r_mon_2_the_requester_is_told_the_decision(park, clerk):
 def test_messages_are_written_in_chinese_whatever_the_requests_language(park, clerk):
     officer = staff(Role.RISK_OFFICER, park)
     with translation.override("en"):
-        gates.review_request(
-            actor=clerk, obj=submitted(park, clerk), gate_code=SIGNOFF, assigned_to=officer
-        )
+        SIGNOFF.request(actor=clerk, obj=submitted(park, clerk))
+    assert officer.pk in told("review.requested")
     assert Message.objects.get(event="review.requested").title.startswith("待您审查")
 
 
@@ -153,15 +162,13 @@ def test_r_mon_2_a_tasks_owner_is_told_it_is_due_or_late(park, clerk, signal, ev
 
 
 def test_a_notification_that_cannot_be_written_does_not_undo_the_change(park, clerk, monkeypatch):
-    officer = staff(Role.RISK_OFFICER, park)
+    staff(Role.RISK_OFFICER, park)  # someone who would be told
 
     def broken(*args, **kwargs):
         raise RuntimeError("outbox down")
 
     monkeypatch.setattr("parkflow.notifications.receivers.publish", broken)
-    review = gates.review_request(
-        actor=clerk, obj=submitted(park, clerk), gate_code=SIGNOFF, assigned_to=officer
-    )
+    (review,) = SIGNOFF.request(actor=clerk, obj=submitted(park, clerk))
     assert Review.objects.filter(pk=review.pk).exists()
     assert not Notification.objects.exists()
 

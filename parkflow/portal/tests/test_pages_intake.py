@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from parkflow.core import gates
+from parkflow.core import gates, reviews
 from parkflow.core.models import Review
 from parkflow.enterprises.choices import EnterpriseStatus
 from parkflow.enterprises.models import Enterprise, PortalAccount
@@ -193,7 +193,7 @@ def test_a_flagged_name_asks_for_a_brand_authorisation_and_offers_its_upload(cli
         },
     )
     assert upload.status_code == 302
-    assert Review.objects.filter(gate=BRAND_AUTHORISATION, decision="pending").count() == 1
+    assert Review.objects.filter(gate=BRAND_AUTHORISATION.code, decision="pending").count() == 1
     items = {i["title"]: i for i in client.get(reverse("portal:home")).context["checklist"]}
     assert items["上传品牌授权书"]["pending"] is True
     assert items["上传品牌授权书"]["hint"] == "品牌授权书已上传，正在审查。"
@@ -224,7 +224,7 @@ def decided(park, reviewers):
     clerk = staff(Role.BUSINESS_STAFF, park, display_name="王经理")
     enterprise = application_under_review(park, clerk, name="苏州邻家科技有限公司")
     review = gates.latest_round(enterprise, ADMISSION)[0]
-    gates.review_decide(
+    reviews.decide(
         actor=review.assigned_to,
         review=review,
         decision="reject",
@@ -265,7 +265,7 @@ def test_portal_never_shows_reviewer_names_draw_pools_or_opinions(client, park, 
     enterprise = application_under_review(park, clerk)
     user = portal_user(enterprise)
     first = gates.latest_round(enterprise, ADMISSION)[0]
-    gates.review_decide(
+    reviews.decide(
         actor=first.assigned_to, review=first, decision="approve", opinion="内部意见：同意"
     )
     draw = ReviewDraw.objects.get(enterprise=enterprise)
@@ -300,7 +300,7 @@ def test_an_approved_enterprise_sees_its_own_result_and_a_completed_checklist(
     clerk = staff(Role.BUSINESS_STAFF, park)
     enterprise = application_under_review(park, clerk)
     for review in gates.latest_round(enterprise, ADMISSION):
-        gates.review_decide(actor=review.assigned_to, review=review, decision="approve")
+        reviews.decide(actor=review.assigned_to, review=review, decision="approve")
     user = portal_user(enterprise)
     response = login(client, user).get(reverse("portal:home"))
     assert all(item["done"] for item in response.context["checklist"])

@@ -33,4 +33,27 @@ SERVICES: dict[str, Service] = {
         ],
         before=True,
     ),
+    "parkflow.testdomain.services.errand_update": Service(
+        "errand.update",
+        lambda w: {"errand": w.errand(), "amount": "60000"},
+        allowed=lambda w: w.clerk(),
+        refused=lambda w: [
+            _s(w, Role.BUSINESS_STAFF, w.other_park),
+            _s(w, Role.AUDITOR),
+            _nobody(w),
+            w.stranger_enterprise_user(),
+        ],
+        before=True,
+    ),
+    "parkflow.testdomain.services.errand_declare_conflict": Service(
+        "errand.declare_conflict",
+        lambda w: {"errand": w.errand(), "reason": "亲属在该企业任职"},
+        allowed=lambda w: _s(w, Role.FINANCE_STAFF),
+        refused=lambda w: [
+            _s(w, Role.FINANCE_STAFF, w.other_park),
+            _s(w, Role.AUDITOR),
+            _nobody(w),
+            w.stranger_enterprise_user(),
+        ],
+    ),
 }

@@ -174,7 +174,7 @@ def test_permissions_roles_park_grants_and_per_object_check(park, other_park, cl
 def test_the_gate_panel_shows_on_the_review_page(client, park, clerk):
     made = submitted(park, clerk, title="消防通道检查")
     reviewer = staff(Role.RISK_OFFICER, park)
-    review = gates.review_request(actor=clerk, obj=made, gate_code=SIGNOFF, assigned_to=reviewer)
+    (review,) = SIGNOFF.request(actor=clerk, obj=made)
     client.force_login(reviewer)
     html = client.get(reverse("core:review_detail", args=[review.pk])).content.decode()
     assert 'data-panel="testdomain.signoff"' in html and "消防通道检查" in html
@@ -184,8 +184,8 @@ def test_the_gate_panel_shows_on_the_review_page(client, park, clerk):
 def test_the_gate_refuses_the_requester_as_reviewer(park, clerk):
     made = submitted(park, clerk)
     reviewer = staff(Role.RISK_OFFICER, park)
-    assert gates.reviewer_refusal(clerk, made, gates.get_gate(SIGNOFF)).code == "reviewer_role"
-    assert gates.reviewer_refusal(reviewer, made, gates.get_gate(SIGNOFF)) is None
+    assert gates.reviewer_refusal(clerk, made, SIGNOFF).code == "reviewer_role"
+    assert gates.reviewer_refusal(reviewer, made, SIGNOFF) is None
 
 
 def test_the_detail_panel_and_status_colour_render(client, park, clerk):
@@ -203,7 +203,8 @@ def test_the_detail_panel_and_status_colour_render(client, park, clerk):
 def test_the_rule_raises_an_alert_for_a_stale_errand(park, clerk):
     made = submitted(park, clerk, title="消防通道检查")
     rule = rules.get_rule("testdomain.errand_stale")
-    assert rule.param_specs["days"].type is int and rule.defaults == {"days": 7}
+    assert rule.param_specs["days"].type is int
+    assert rule.defaults == {"days": 7, "serious_days": 14, "critical_days": 28}
     rules.sweep_rule("testdomain.errand_stale")
     assert not Alert.objects.filter(rule_code="testdomain.errand_stale").exists()
     Errand.objects.filter(pk=made.pk).update(
@@ -276,3 +277,23 @@ def test_core_and_org_never_name_the_test_domain(app):
         and "testdomain" in path.read_text(encoding="utf-8", errors="ignore")
     ]
     assert named == []
+
+
+# --- gates.py: the chain on the errand's page ----------------------------------------------------
+
+
+def test_the_errand_page_shows_where_each_gate_of_its_chain_stands(client, park, clerk):
+    from decimal import Decimal
+
+    from .factories import signed_off
+
+    large = submitted(park, clerk, amount=Decimal("80000"))
+    signed_off(large)
+    small = submitted(park, clerk, amount=Decimal("100"))
+    client.force_login(clerk)
+    html = client.get(large.get_absolute_url()).content.decode()
+    assert "¥80,000.00" in html
+    assert '园区事项办结审查 <span class="tag tag-success">已通过</span>' in html
+    assert '大额事项财务双签 <span class="tag tag-warning">未完成</span>' in html
+    html = client.get(small.get_absolute_url()).content.decode()
+    assert '大额事项财务双签 <span class="tag tag-muted">不适用</span>' in html

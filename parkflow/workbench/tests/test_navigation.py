@@ -21,9 +21,13 @@ def test_an_entry_shows_only_to_users_the_policy_lets_do_its_action(park):
     nobody = UserFactory()
     assert "企业名录" in sum(_labels(sections_for(business)), [])
     assert "企业名录" not in sum(_labels(sections_for(nobody)), [])
-    # With no role, only what needs no permission is left: the workbench, one's own messages
-    # and subscriptions, and the API docs.
-    assert _labels(sections_for(nobody)) == [["工作台"], ["消息中心", "我的订阅"], ["API 文档"]]
+    # With no role, only what needs no permission is left: the workbench and one's to-do
+    # centre, one's own messages and subscriptions, and the API docs.
+    assert _labels(sections_for(nobody)) == [
+        ["工作台", "待办中心"],
+        ["消息中心", "我的订阅"],
+        ["API 文档"],
+    ]
 
 
 def test_the_entry_for_the_current_page_is_active_and_external_ones_never_are(park):

@@ -2,6 +2,7 @@
 enterprises, customer intake in every state (issue 3), alerts and a verifiable audit chain —
 moved from core/tests/test_commands.py (the command and the data span every installed app)."""
 
+import datetime
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from parkflow.core import access, audit, audit_digest, clock, gates
 from parkflow.core.errors import Conflict
 from parkflow.core.models import Alert, AuditEvent, Review
 from parkflow.core.tests.command_output import run_command
+from parkflow.duties.models import DutyTask
 from parkflow.enterprises import demo
 from parkflow.enterprises.choices import EnterpriseStatus
 from parkflow.enterprises.models import Enterprise, PortalAccount
@@ -68,7 +70,12 @@ def test_seed_demo_twice_loads_the_park_once_and_changes_nothing_the_second_time
     assert "demo data loaded" in first
     assert "demo data already loaded" in second
     assert _row_counts() == counts
-    assert _stored_files() == files and len(files) == QualificationDocument.objects.count()
+    assert _stored_files() == files
+    documents = [f for f in files if f.startswith("documents/")]
+    evidence = [f for f in files if f.startswith("duties/")]
+    assert len(documents) == QualificationDocument.objects.count()
+    assert len(evidence) == DutyTask.objects.exclude(evidence="").count() > 0
+    assert len(files) == len(documents) + len(evidence)
     assert AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() == last_event
     # Both runs print what the intake demo contains (read from the database, so the same).
     summary = first[first.index("入驻审核演示") : first.index("演示账号")]
@@ -92,6 +99,7 @@ def test_seed_demo_builds_a_realistic_park_accounts_alerts_and_a_verifiable_chai
     _assert_licence_expiry_alerts_and_the_guard_blocks_the_expired_one()
     _assert_published_results_tariffs_fee_and_spot_check()
     _assert_documents_are_pdfs_with_versions()
+    _assert_compliance_tasks_of_two_months_in_every_state()
 
 
 def _assert_realistic_park_built_through_the_services():
@@ -195,7 +203,7 @@ def _assert_applications_in_every_intake_state():
                 purpose="admission", decision=decision
             ).exists()
     returned = Review.objects.get(
-        object_id=str(by_plan[demo.RETURNED][0].pk), gate=ADMISSION, decision="return"
+        object_id=str(by_plan[demo.RETURNED][0].pk), gate=ADMISSION.code, decision="return"
     )
     assert returned.opinion == intake_demo.RETURN_OPINION
     # Returned, corrected, resubmitted: two draws and two rounds; the first round stays.
@@ -289,7 +297,7 @@ def _assert_published_results_tariffs_fee_and_spot_check():
     campaign = SpotCheckCampaign.objects.get()
     assert campaign.quarter == intake_services.quarter_of(clock.today())
     assert campaign.seed == f"demo-{SEED}-spot-check" and campaign.sample
-    reviews = Review.objects.filter(gate=SPOT_CHECK)
+    reviews = Review.objects.filter(gate=SPOT_CHECK.code)
     assert sorted(int(pk) for pk in reviews.values_list("object_id", flat=True)) == sorted(
         campaign.sample
     )
@@ -315,3 +323,22 @@ def _assert_documents_are_pdfs_with_versions():
     assert documents.get(doc_type="financial_statement", version=2).uploaded_by == portal.user
     assert portal.enterprise.published_results.filter(decision="approve").exists()
     assert guards.standing_problems(portal.enterprise) == []
+
+
+def _assert_compliance_tasks_of_two_months_in_every_state():
+    """R-MON-3: last month's and this month's tasks — done (on time and late), open past the
+    due date with its alert, open ahead of it."""
+    today = clock.today()
+    this_month = today.replace(day=1)
+    last_month = (this_month - datetime.timedelta(days=1)).replace(day=1)
+    tasks = list(DutyTask.objects.filter(period_start__gte=last_month))
+    assert {t.period_start for t in tasks} >= {last_month, this_month}
+    states = {t.state_on(today) for t in tasks}
+    assert states == {"pending", "late", "done"}
+    assert any(t.completed_late for t in tasks) and any(
+        t.status == "done" and not t.completed_late for t in tasks
+    )
+    late = [t for t in tasks if t.state_on(today) == "late"]
+    assert Alert.objects.filter(
+        rule_code="duties.task_late", object_id__in=[str(t.pk) for t in late], status="open"
+    ).count() == len(late)

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from parkflow.core import gates, todo
+from parkflow.core import todo
 from parkflow.org.choices import Role
 from parkflow.org.tests.factories import staff
 from parkflow.testdomain.gates import SIGNOFF
@@ -31,7 +31,7 @@ def _ask(park, clerk, risk, n=1):
     handler = staff(Role.BUSINESS_STAFF, park, display_name="经办赵")
     for i in range(n):
         made = submitted(park, clerk, title=f"甲园待审事项{i}", assignee=handler)
-        gates.review_request(actor=clerk, obj=made, gate_code=SIGNOFF, assigned_to=risk)
+        SIGNOFF.request(actor=clerk, obj=made)
 
 
 def test_the_pending_tab_lists_my_reviews_with_the_next_step(client, park, clerk, risk):
@@ -87,11 +87,12 @@ def test_the_workbench_shows_the_top_items_and_links_the_centre(client, park, cl
     assert "甲园待审事项0" in html and reverse("workbench:todo") in html
 
 
-def test_an_enterprise_user_is_sent_to_the_portal(client, park):
+def test_an_enterprise_user_has_no_to_do_centre(client, park):
     from parkflow.enterprises.tests.factories import EnterpriseFactory, enterprise_user
 
     client.force_login(enterprise_user(EnterpriseFactory(park=park)))
-    assert client.get(reverse("workbench:todo")).url == reverse("portal:home")
+    assert client.get(reverse("workbench:todo")).status_code == 404
+    assert client.get(reverse("workbench:todo_count")).status_code == 404
 
 
 @pytest.mark.parametrize("rows", [1, 12])

@@ -117,7 +117,7 @@ def backward(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("contenttypes", "0002_remove_content_type_name"),
-        ("core", "0013_business_day_index_and_sla_clocks"),
+        ("core", "0014_review_segregation_and_gate_settings"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
