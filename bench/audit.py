@@ -1,4 +1,4 @@
-"""The audit chain at scale (make bench; issue 8 §7, decision D??).
+"""The audit chain at scale (make bench; issue 8 §7, decision D44).
 
 On a PostgreSQL database holding 1,000,000 audit events (built once by ``seed_scale``), measures:
 
@@ -6,7 +6,7 @@ On a PostgreSQL database holding 1,000,000 audit events (built once by ``seed_sc
   else, with 1 and with 8 writer processes, each call one transaction; and **service writes per
   second** through a service as a domain writes one (it locks its enterprise row ``FOR NO KEY
   UPDATE``, updates it and audits the change), each writer on its own enterprise. After the
-  design of D?? writers also seal after their commits, so the numbers include sealing;
+  design of D44 writers also seal after their commits, so the numbers include sealing;
 * **verification speed**: a full verification of the whole chain (``audit.verify_chain``), in
   events per second, and an incremental one from the checkpoint after 10,000 more events;
 * **the longest wait of a writer while a rule sweep opens 1,000 alerts**: four writers call the

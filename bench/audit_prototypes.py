@@ -1,5 +1,5 @@
 # ruff: noqa: S608 - table names are this script's own constants, never input
-"""Prototypes of the audit chain's write path, measured on PostgreSQL (issue 8 §7, decision D??).
+"""Prototypes of the audit chain's write path, measured on PostgreSQL (issue 8 §7, decision D44).
 
 Raw psycopg, no Django: what each design costs the database and how it behaves with more
 writers. Each writer is a process of its own (as gunicorn workers are) appending one event per

@@ -118,7 +118,7 @@ class AuditEventAdmin(ReadOnlyAdmin):
 
     list_display = ("id", "occurred_at", "actor_name", "action", "object_repr", "short_hash")
     list_filter = ("action",)
-    # Only what an index serves at a million events (D??): the trigram indexes on the object and
+    # Only what an index serves at a million events (D44): the trigram indexes on the object and
     # the actor's name, the object id exactly; no date hierarchy (no index on the time: the id
     # orders the trail).
     search_fields = ("object_repr", "actor_name", "=object_id")

@@ -795,7 +795,7 @@ class ArticleViewSet(PolicyViewMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class AuditEventSerializer(serializers.ModelSerializer):
-    """An event and, once sealed, its place in the chain (D??): ``seq`` and ``chain_hash``
+    """An event and, once sealed, its place in the chain (D44): ``seq`` and ``chain_hash``
     (``null`` for the few milliseconds before the seal). ``hash`` is the event's content hash;
     ``prev_hash`` is empty except on events written before the seals (their own chain, D4)."""
 

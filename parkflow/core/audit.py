@@ -1,4 +1,4 @@
-"""The audit chain (R-PLT-1): append, then seal (D4, D18, D??).
+"""The audit chain (R-PLT-1): append, then seal (D4, D18, D44).
 
 Every state change, approval, file access and export calls ``record()`` inside the service's
 transaction. ``record()`` takes no lock and reads nothing: it refuses a code nobody registered

@@ -7,7 +7,7 @@ digest — event count, last event id, head hash, time, the previous digest's si
 with HMAC-SHA256 under a key that is not in the database (environment, or a key file under
 ``var/``), into a directory that can live on other storage, and optionally sends it to a
 webhook and to e-mail recipients. A digest anchors a position of the sealed chain (``core.audit``,
-D??): ``event_count`` is the head seal's sequence number, ``last_event_id`` the event it seals,
+D44): ``event_count`` is the head seal's sequence number, ``last_event_id`` the event it seals,
 ``head_hash`` its chain hash (digests of format 1, written before the seals, anchored the head
 event's own hash: the seal's ``leaf``). Verification walks the chain once, in batches, checks
 every digest's anchor, and can name what happened: truncated, tail removed, history rewritten

@@ -1,4 +1,4 @@
-"""Verifying the audit chain in the background, from the last checkpoint (issue 8 §7, D??).
+"""Verifying the audit chain in the background, from the last checkpoint (issue 8 §7, D44).
 
 The audit page's button starts a verification (``start``): a row of ``AuditVerification`` and a
 huey task (``core.tasks.verify_audit_chain``) that runs it (``run``) while the page polls its

@@ -3,7 +3,7 @@
 Sorted keys, no whitespace, UTF-8 kept; dates, decimals, UUIDs, model instances and sets are
 turned into JSON the same way every time. ``canonical(json.loads(canonical(v))) ==
 canonical(v)``: the text survives a round trip, so the audit table can store it verbatim and
-verification hash the stored text as it is (D??).
+verification hash the stored text as it is (D44).
 """
 
 import datetime

@@ -1,4 +1,4 @@
-"""Write transactions: one lock order, and a bounded retry at the service boundary (D17, D??).
+"""Write transactions: one lock order, and a bounded retry at the service boundary (D17, D44).
 
 Every state-changing service is decorated with ``@service`` instead of ``@transaction.atomic``.
 

@@ -22,7 +22,7 @@ class AuditJSONField(models.JSONField):
     """``before``/``after`` of an audit event, stored as the canonical text that was hashed:
     PostgreSQL ``json`` (which keeps its input verbatim, unlike ``jsonb``), text on SQLite. So
     verification hashes the stored text as it is, without parsing and re-serialising it, and the
-    text read back is the text written (D??). Python code reads and writes dicts as before."""
+    text read back is the text written (D44). Python code reads and writes dicts as before."""
 
     def db_type(self, connection):
         if connection.vendor == "postgresql":
@@ -45,11 +45,11 @@ class AuditEvent(models.Model):
     UPDATE, DELETE and TRUNCATE (migrations 0003, 0006).
 
     ``hash`` is the event's content hash (``core.audit.content_hash``); its place in the one
-    verifiable order is its ``AuditSeal``, written after commit by the sealer (D??). Events
+    verifiable order is its ``AuditSeal``, written after commit by the sealer (D44). Events
     written before the seals existed carry the old chain instead: ``prev_hash`` (their
     predecessor's ``hash``) and ``hash`` over both; they were sealed in id order by migration.
 
-    Indexes, each for a query that needs it (D??): the primary key (keyset pages, the sealer's
+    Indexes, each for a query that needs it (D44): the primary key (keyset pages, the sealer's
     lookups); (object_id, content type, id) for an object's timeline and the search by object id;
     (action, -id) for the action filter; and, on PostgreSQL only, trigram indexes on
     ``UPPER(object_repr)`` and ``UPPER(actor_name)`` for the page's searches (migration 0010)."""
@@ -103,12 +103,12 @@ class AuditEvent(models.Model):
 
     @property
     def is_legacy(self) -> bool:
-        """Written before the seals (D??): chained by ``prev_hash`` in the row itself."""
+        """Written before the seals (D44): chained by ``prev_hash`` in the row itself."""
         return bool(self.prev_hash)
 
 
 class AuditSeal(models.Model):
-    """An event's place in the one verifiable order (R-PLT-1, D??): sequence numbers 1, 2, 3 …
+    """An event's place in the one verifiable order (R-PLT-1, D44): sequence numbers 1, 2, 3 …
     without gaps, the event's content hash as it was sealed (``leaf``) and the chain hash
     ``hash = SHA-256(previous seal's hash + event id + ":" + leaf)`` (``core.audit.link``).
     Written only by the sealer (``core.audit.seal_pending``), one transaction at a time under its
@@ -154,7 +154,7 @@ class AuditVerification(models.Model):
     """One verification of the audit chain, run in the background (``core.audit_verify``),
     with its progress for the audit page; a successful one is a *checkpoint*: the chain up to
     ``to_seq`` verified, its head hash, signed with the digest key so that a checkpoint written
-    into the database by someone else is not believed (D??)."""
+    into the database by someone else is not believed (D44)."""
 
     Kind = choices.VerificationKind
     Status = choices.VerificationStatus
@@ -589,7 +589,7 @@ class BusinessDay(models.Model):
     years ahead), derived from ``CalendarDay`` and ``CalendarYear`` by ``core.calendar`` and
     rebuilt whenever they change. ``working_ordinal`` counts the working days from the start of
     the span up to and including the date, so "N working days after D" and "working days
-    between A and B" are one indexed lookup each (D??, issue 8 §2)."""
+    between A and B" are one indexed lookup each (D44, issue 8 §2)."""
 
     date = models.DateField(_("日期"), primary_key=True)
     is_working_day = models.BooleanField(_("是否工作日"))

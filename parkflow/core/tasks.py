@@ -44,7 +44,7 @@ def verify_audit_chain(run_id: int) -> None:
 @db_periodic_task(crontab(hour="2", minute="30"))
 def verify_audit_chain_nightly() -> None:
     """Every night, a full verification: it re-reads the content of every event, which the
-    incremental ones started from the page do only after their checkpoint (D??)."""
+    incremental ones started from the page do only after their checkpoint (D44)."""
     from . import audit_verify
 
     if audit_verify.current() is None:
@@ -54,7 +54,7 @@ def verify_audit_chain_nightly() -> None:
 @db_periodic_task(crontab(minute="*"))
 def seal_audit_chain() -> None:
     """Seal whatever a writer left queued (a process stopped between its commit and its seal);
-    writers seal after their own commits, so this usually finds nothing (D??)."""
+    writers seal after their own commits, so this usually finds nothing (D44)."""
     from . import audit
 
     audit.seal_pending(wait=True)

@@ -284,7 +284,7 @@ def audit_list(request):
 @staff_page("audit.verify")
 def audit_verify(request):
     """Start a verification of the chain in the background (incremental from the last
-    checkpoint, or full) and show its progress; the request itself walks nothing (D??)."""
+    checkpoint, or full) and show its progress; the request itself walks nothing (D44)."""
     try:
         run = audit_verify_service.start(actor=request.user, full=request.POST.get("full") == "1")
     except DomainError as exc:

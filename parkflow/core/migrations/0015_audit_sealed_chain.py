@@ -1,4 +1,4 @@
-"""Audit at scale (issue 8 §7, decision D??): append, then seal.
+"""Audit at scale (issue 8 §7, decision D44): append, then seal.
 
 * ``AuditSeal``: each event's place in the one verifiable order (sequence, content hash, chain
   hash), append-only like the events (triggers refuse UPDATE, DELETE, TRUNCATE);

@@ -1,6 +1,6 @@
 """R-PLT-1: the audit trail is a hash chain that the database protects and verification checks.
 
-Events are appended without a lock and sealed after commit into one verifiable order (D??):
+Events are appended without a lock and sealed after commit into one verifiable order (D44):
 each seal's hash covers the event's content hash and every seal before it. These tests prove the
 order and the links, that the database refuses to change either table, that verification names
 the first event that was tampered with, deleted or slipped in, that a code nobody registered is

@@ -271,7 +271,7 @@ def test_an_event_deleted_before_the_checkpoint_is_named(auditor, park):
 
 
 def test_an_in_place_edit_before_the_checkpoint_is_left_to_the_full_verification(auditor, park):
-    """What an incremental verification does not re-read (D??): the content of events before
+    """What an incremental verification does not re-read (D44): the content of events before
     its checkpoint. The full one — on the page, and every night — names it."""
     early = _record(park, 5)
     _verify(auditor, full=True)

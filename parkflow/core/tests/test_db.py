@@ -1,4 +1,4 @@
-"""Write transactions (core.db, decisions D17, D??): the lock order every service follows (rows
+"""Write transactions (core.db, decisions D17, D44): the lock order every service follows (rows
 parent before child, no global lock), and the bounded retry of a whole service call on a deadlock
 or a lost check-then-insert race — never a 500 for ordinary concurrency."""
 
@@ -218,7 +218,7 @@ def test_a_service_takes_no_global_lock_and_locks_its_row_without_the_key():
         services.errand_assign(actor=clerk, errand=made, assignee=colleague)
     sqls = [q["sql"] for q in ctx.captured_queries]
     if connection.vendor == "postgresql":
-        # Writers run in parallel since the audit chain is sealed after commit (D??): no
+        # Writers run in parallel since the audit chain is sealed after commit (D44): no
         # advisory lock in the service's transaction (the sealer's is taken after COMMIT).
         service_sqls = sqls[: sqls.index("COMMIT")]
         assert service_sqls[0] == "BEGIN", sqls[:3]

@@ -1,6 +1,6 @@
 """``manage.py verify_audit``: walk the audit hash chain and check it against the signed digests
 (R-PLT-1, D18); name every finding and exit 1 if there is one. ``--incremental`` resumes from the
-latest signed checkpoint of a verification run from the audit page or by the worker (D??)."""
+latest signed checkpoint of a verification run from the audit page or by the worker (D44)."""
 
 from django.core.management.base import BaseCommand
 
