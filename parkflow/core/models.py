@@ -589,7 +589,7 @@ class BusinessDay(models.Model):
     years ahead), derived from ``CalendarDay`` and ``CalendarYear`` by ``core.calendar`` and
     rebuilt whenever they change. ``working_ordinal`` counts the working days from the start of
     the span up to and including the date, so "N working days after D" and "working days
-    between A and B" are one indexed lookup each (D44, issue 8 §2)."""
+    between A and B" are one indexed lookup each (D39, issue 8 §2)."""
 
     date = models.DateField(_("日期"), primary_key=True)
     is_working_day = models.BooleanField(_("是否工作日"))
