@@ -17,6 +17,7 @@ deadline we must not pass, so we do not move it later (D43).
 from __future__ import annotations
 
 import datetime
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -136,20 +137,20 @@ def _unit(cadence: str) -> str:
 # Day rules: the due date within a period
 
 
-class DayRule:
+class DayRule(ABC):
     """When in its period a duty falls due. ``window_start`` is when its task appears (unless
-    the duty declares ``lead_days``)."""
+    the duty declares ``lead_days``). Each rule below says ``due`` and ``label``."""
 
     cadences: tuple[str, ...] = tuple(Cadence.values)
 
-    def due(self, period: Period) -> datetime.date:
-        raise NotImplementedError
+    @abstractmethod
+    def due(self, period: Period) -> datetime.date: ...
 
     def window_start(self, period: Period) -> datetime.date:
         return period.start
 
-    def label(self, cadence: str) -> str:
-        raise NotImplementedError
+    @abstractmethod
+    def label(self, cadence: str) -> str: ...
 
 
 @dataclass(frozen=True)

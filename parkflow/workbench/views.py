@@ -1,6 +1,8 @@
 """The staff home (我的待办): reviews waiting for me, my alerts, my compliance status, and the
 cards the domains declare (``WORKBENCH_CARDS`` in their ``navigation.py``)."""
 
+from collections import Counter
+
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import HttpResponse
@@ -75,17 +77,16 @@ def todo_center(request):
     tab = request.GET.get("tab", todo.PENDING)
     if tab not in todo.TABS:
         tab = todo.PENDING
-    sources = todo.sources_for(user)
     rows = todo.items(user, tab)
+    shown = Counter(source.code for source, _item in rows)
     context = {
         "tab": tab,
         "tab_is_pending": tab == todo.PENDING,
         "tabs": [(key, label) for key, label in todo.TABS.items()],
         "rows": rows,
         "pending_count": todo.pending_count(user),
-        "cut": [
-            s for s in sources if s.more_url and len([r for r in rows if r[0] is s]) >= todo.LIMIT
-        ],
+        # Sources cut at the limit point to their own full list.
+        "cut": [s for s in todo.sources_for(user) if s.more_url and shown[s.code] >= todo.LIMIT],
     }
     return render(request, "workbench/todo.html", context)
 

@@ -103,3 +103,19 @@ def test_the_page_runs_a_constant_number_of_queries(
     client.force_login(risk)
     with django_assert_max_num_queries(24):
         assert client.get(reverse("workbench:todo")).status_code == 200
+
+
+def test_a_source_cut_at_the_limit_links_its_full_list(client, park, clerk, monkeypatch):
+    now = timezone.now()
+    many = [todo.TodoItem("core.alert", f"预警{i}", "/", now) for i in range(todo.LIMIT)]
+    source = todo.TodoSource(
+        "core.alert",
+        "预警",
+        "bi-bell",
+        {todo.PENDING: lambda u, n: many[:n]},
+        more_url="core:alert_list",
+    )
+    monkeypatch.setattr(todo, "sources_for", lambda user: [source])
+    client.force_login(clerk)
+    html = client.get(reverse("workbench:todo")).content.decode()
+    assert f"只列出最近 {todo.LIMIT} 条预警" in html and reverse("core:alert_list") in html
