@@ -319,8 +319,8 @@ def _register_sweep_rule(state: dict) -> None:
 
 
 class _Detached:
-    """The receivers of ``alert_opened`` (the notifications' outbox, which writes per alert)
-    detached meanwhile: the kernel's own write path, measured alone."""
+    """The receivers of the alerts-opened signal (the notifications' outbox) detached
+    meanwhile: the kernel's own write path, measured alone."""
 
     def __enter__(self):
         try:
@@ -328,7 +328,8 @@ class _Detached:
         except ImportError:  # before the kernel had signals
             self.signal = None
             return self
-        self.signal = signals.alert_opened
+        # alerts_opened (one signal per batch) since issue 8 §7; alert_opened before it.
+        self.signal = getattr(signals, "alerts_opened", None) or signals.alert_opened
         self.saved = self.signal.receivers
         self.signal.receivers = []
         self.signal.sender_receivers_cache.clear()
@@ -548,7 +549,7 @@ def report(after: dict, before: dict | None) -> str:
             "{:,.0f}",
         ),
         _line(
-            "the same, the kernel alone (alert_opened's receivers detached)",
+            "the same, the kernel alone (the notifications' receivers detached)",
             get(b, "sweep_kernel", "longest_wait_ms"),
             get(after, "sweep_kernel", "longest_wait_ms"),
             "ms longest call",

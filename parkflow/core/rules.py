@@ -25,7 +25,7 @@ usually built from the rule's parameters, so an administrator moves the threshol
 roles told when the alert reaches it. The level is decided set-based — one ``CASE`` annotation
 on the violating queryset — and an open alert's severity is raised in place (one alert per
 (rule, object) stays the invariant): ``_escalate`` audits ``alert.escalate`` and sends
-``signals.alert_escalated`` with the people to tell. A severity never drops while the alert is
+``signals.alerts_escalated`` with the people to tell. A severity never drops while the alert is
 open (D42: a leader who was told is not un-told; the alert resolves when the condition clears).
 """
 
@@ -395,8 +395,7 @@ def _open_alerts(rule_: Rule, objs, params, now) -> list[Alert]:
         )
         for alert in alerts
     )
-    for alert in alerts:
-        signals.alert_opened.send(sender=Alert, alert=alert)
+    signals.alerts_opened.send(sender=Alert, alerts=alerts)
     return alerts
 
 
@@ -496,48 +495,60 @@ def _escalate_where_due(rule_: Rule, content_type, levels: dict[str, str], param
     above = [oid for oid, severity in levels.items() if severity != rule_.severity]
     if not above:
         return
-    alerts = Alert.objects.select_for_update(of=("self",), no_key=True).filter(
-        rule_code=rule_.code, content_type=content_type, status__in=ACTIVE, object_id__in=above
+    alerts = (
+        Alert.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("assignee")  # told on the way up: not a query per alert
+        .filter(
+            rule_code=rule_.code,
+            content_type=content_type,
+            status__in=ACTIVE,
+            object_id__in=above,
+        )
     )
     _escalate([(alert, levels[alert.object_id]) for alert in alerts], rule_, params)
 
 
 def _escalate(pairs, rule_: Rule, params) -> list[Alert]:
-    """Raise each (alert, severity) whose severity is higher than the alert's, in place: one
-    UPDATE per target severity, one ``alert.escalate`` event and one ``alert_escalated``
-    signal per alert (with the people the ladder names for the steps climbed). A lower target
-    is ignored: a severity never drops while the alert is open (D42)."""
+    """Raise each (alert, severity) whose severity is higher than the alert's, in place, in
+    bulk: one UPDATE per target severity, one INSERT of the ``alert.escalate`` events and one
+    ``alerts_escalated`` signal with, per alert, the people the ladder names for the steps
+    climbed. A lower target is ignored: a severity never drops while the alert is open (D42)."""
     rising = [
         (alert, target)
         for alert, target in pairs
         if SEVERITY_RANK[target] > SEVERITY_RANK.get(alert.severity, -1)
     ]
+    if not rising:
+        return []
     by_target: dict[str, list[int]] = {}
     for alert, target in rising:
         by_target.setdefault(target, []).append(alert.pk)
     for target, pks in by_target.items():
         Alert.objects.filter(pk__in=pks).update(severity=target)
     people_cache: dict = {}
+    escalations, events = [], []
     for alert, target in rising:
         before = alert.severity
         alert.severity = target
         tokens = escalation_roles(rule_, before, target)
         people = escalation_recipients(alert, tokens, cache=people_cache)
-        audit.record(
-            None,
-            "alert.escalate",
-            alert,
-            before={"severity": before},
-            after={
-                "severity": target,
-                "notify": list(tokens),
-                "recipients": [str(person) for person in people],
-            },
-            reason=_escalation_reason(rule_, target, params),
+        events.append(
+            audit.build(
+                None,
+                "alert.escalate",
+                alert,
+                before={"severity": before},
+                after={
+                    "severity": target,
+                    "notify": list(tokens),
+                    "recipients": [str(person) for person in people],
+                },
+                reason=_escalation_reason(rule_, target, params),
+            )
         )
-        signals.alert_escalated.send(
-            sender=Alert, alert=alert, before=before, recipients=people, roles=tokens
-        )
+        escalations.append(signals.Escalation(alert, before, tuple(people), tokens))
+    audit.record_many(events)
+    signals.alerts_escalated.send(sender=Alert, escalations=escalations)
     return [alert for alert, _target in rising]
 
 

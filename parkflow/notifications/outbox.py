@@ -15,6 +15,7 @@ back-off, until ``PARKFLOW_NOTIFY_MAX_ATTEMPTS``.
 
 import datetime
 import logging
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -34,6 +35,7 @@ logger = logging.getLogger(__name__)
 
 _UNSET = object()
 TEST_EVENT = "notifications.test"
+BATCH = 500  # rows per INSERT when many messages are written at once
 MAX_MENTIONS = 20  # a group message names at most this many people
 LEASE_EXPIRED = "发送过程中断（进程中止或超时），无法确认平台是否已收到；请核实后再决定是否重发"
 
@@ -73,11 +75,13 @@ def configs_for(park_id) -> dict[str, ChannelConfig]:
     return {kind: config for kind, config in merged.items() if config.enabled}
 
 
-def _plan(event, message: Message, people, now) -> list[Delivery]:
-    configs = configs_for(message.park_id)
+def _plan(
+    event, message: Message, people, now, configs: dict, wanted: dict[int, set[str]]
+) -> list[Delivery]:
+    """The deliveries of one message: an e-mail per person who wants it (and has an address),
+    one group post per robot channel anyone of them wants."""
     if not configs:
         return []
-    wanted = subscriptions.channels_for(event, people)
     planned = []
     email = configs.get(Channel.EMAIL)
     if email is not None:
@@ -115,65 +119,100 @@ def _plan(event, message: Message, people, now) -> list[Delivery]:
     return planned
 
 
+@dataclass
+class Notice:
+    """One message to write: what ``publish`` takes, for ``publish_many``. ``recipients``:
+    people; ``roles``: holders in the park (None: the event's declared roles when no people are
+    named); ``exclude``: people never told (the actor of their own change)."""
+
+    title: object
+    body: object = ""
+    link: str | None = None
+    obj: object = None
+    park: object = _UNSET
+    recipients: list | None = None
+    roles: object = None
+    exclude: tuple = ()
+
+
+def publish(event: str, **notice) -> Message | None:
+    """Write a message of ``event`` (the fields of ``Notice``) in the caller's transaction.
+    Returns None when nobody is to be told."""
+    return publish_many(event, [Notice(**notice)])[0]
+
+
 @service
-def publish(
-    event: str,
-    *,
-    title,
-    body="",
-    link: str | None = None,
-    obj=None,
-    park=_UNSET,
-    recipients: list | None = None,
-    roles=None,
-    exclude=(),
-) -> Message | None:
-    """Write a message of ``event`` for ``recipients`` (people) and/or the holders of ``roles``
-    in the park (default: the event's declared roles when no people are named), in the caller's
-    transaction. ``exclude``: people never told (the actor of their own change). Returns None
-    when nobody is to be told."""
+def publish_many(event: str, notices) -> list[Message | None]:
+    """Write one message per notice, each with its recipients' inbox rows and deliveries, in
+    the caller's transaction and in a constant number of statements whatever their number (a
+    sweep opening a thousand alerts — issue 8 §7): role holders are looked up once per (roles,
+    park), channel settings once per park, everyone's subscriptions once. Returns the messages
+    in the notices' order, None where nobody is to be told."""
     declared = events.get(event)
-    if park is _UNSET:
-        park = access.park_of(obj) if obj is not None else None
-    park_id = getattr(park, "pk", park)
-    people = list(recipients or ())
-    if roles is None:
-        roles = declared.roles if recipients is None else ()
-    people += people_in_roles(roles, park_id)
-    people = unique_active(people, exclude)
-    if not people:
-        return None
     now = clock.now()
-    if link is None:
-        link = obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else ""
-    message = Message.objects.create(
-        event=event,
-        title=str(title)[:200],
-        body=str(body),
-        link=(link or "")[:500],
-        content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
-        object_id=str(obj.pk) if obj is not None else "",
-        object_repr=str(obj)[:255] if obj is not None else "",
-        park_id=park_id,
-        created_at=now,
-    )
-    Notification.objects.bulk_create(
-        [Notification(message=message, recipient=p, created_at=now) for p in people]
-    )
-    for person in people:
-        person.__dict__.pop("_parkflow_unread", None)
-    schedule(_save_deliveries(_plan(declared, message, people, now), message))
-    return message
-
-
-def _save_deliveries(planned: list[Delivery], message: Message) -> list[int]:
+    holders: dict[tuple, list] = {}
+    planned: list[tuple[Message, list]] = []
+    results: list[Message | None] = []
+    for notice in notices:
+        obj = notice.obj
+        park = notice.park
+        if park is _UNSET:
+            park = access.park_of(obj) if obj is not None else None
+        park_id = getattr(park, "pk", park)
+        roles = notice.roles
+        if roles is None:
+            roles = declared.roles if notice.recipients is None else ()
+        key = (tuple(roles), park_id)
+        if key not in holders:
+            holders[key] = people_in_roles(roles, park_id)
+        people = unique_active([*(notice.recipients or ()), *holders[key]], notice.exclude)
+        if not people:
+            results.append(None)
+            continue
+        link = notice.link
+        if link is None:
+            link = obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else ""
+        message = Message(
+            event=event,
+            title=str(notice.title)[:200],
+            body=str(notice.body),
+            link=(link or "")[:500],
+            content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
+            object_id=str(obj.pk) if obj is not None else "",
+            object_repr=str(obj)[:255] if obj is not None else "",
+            park_id=park_id,
+            created_at=now,
+        )
+        planned.append((message, people))
+        results.append(message)
     if not planned:
-        return []
-    Delivery.objects.bulk_create(planned)
-    ids = [d.pk for d in planned]
-    if None in ids:  # a backend that does not return keys from a bulk insert
-        ids = list(Delivery.objects.filter(message=message).values_list("pk", flat=True))
-    return ids
+        return results
+    messages = Message.objects.bulk_create([message for message, _people in planned])
+    if any(message.pk is None for message in messages):  # a backend that returns no keys
+        raise RuntimeError("the database did not return the new messages' keys")
+    Notification.objects.bulk_create(
+        [
+            Notification(message=message, recipient=person, created_at=now)
+            for message, people in planned
+            for person in people
+        ],
+        batch_size=BATCH,
+    )
+    for _message, people in planned:
+        for person in people:
+            person.__dict__.pop("_parkflow_unread", None)  # the bell's cached count
+    everyone = unique_active([person for _message, people in planned for person in people])
+    wanted = subscriptions.channels_for(declared, everyone)
+    configs: dict = {}
+    deliveries = []
+    for message, people in planned:
+        if message.park_id not in configs:
+            configs[message.park_id] = configs_for(message.park_id)
+        deliveries += _plan(declared, message, people, now, configs[message.park_id], wanted)
+    if deliveries:
+        Delivery.objects.bulk_create(deliveries, batch_size=BATCH)
+        schedule([delivery.pk for delivery in deliveries])
+    return results
 
 
 def schedule(delivery_ids: list[int]) -> None:

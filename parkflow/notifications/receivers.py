@@ -15,7 +15,7 @@ from parkflow.core import gates, signals
 from parkflow.core.choices import ReviewDecision, Severity
 
 from . import events
-from .outbox import publish
+from .outbox import Notice, publish, publish_many
 from .recipients import people_in_roles
 
 logger = logging.getLogger(__name__)
@@ -119,25 +119,38 @@ def _alert_people(alert):
     return [alert.assignee] if alert.assignee_id else None
 
 
-def on_alert_opened(sender, alert, **kwargs):
-    title, body = _alert_texts(alert, lambda: _("预警"))
-    _publish(
-        "alert.opened",
-        obj=alert,
-        park=alert.park_id,
-        recipients=_alert_people(alert),
-        title=title,
-        body=body,
-    )
+def _publish_many(event, notices):
+    try:
+        return publish_many(event, notices)
+    except Exception:
+        logger.exception("notifications %s could not be written", event)
+        return None
 
 
-def on_alert_escalated(sender, alert, before=None, recipients=None, **kwargs):
+def on_alerts_opened(sender, alerts, **kwargs):
+    """All the alerts a sweep opened, written as messages in one go (``publish_many``)."""
+    notices = []
+    for alert in alerts:
+        title, body = _alert_texts(alert, lambda: _("预警"))
+        notices.append(
+            Notice(
+                obj=alert,
+                park=alert.park_id,
+                recipients=_alert_people(alert),
+                title=title,
+                body=body,
+            )
+        )
+    _publish_many("alert.opened", notices)
+
+
+def _escalation_notice(escalation) -> Notice:
+    alert, recipients = escalation.alert, escalation.recipients
     title, body = _alert_texts(alert, lambda: _("预警升级"))
     if recipients:
         # The rule's ladder named the next level up (core.rules.escalation_recipients: the
         # assignee, the department head, the in-charge leader of the alert's park): only them.
-        _publish(
-            "alert.escalated",
+        return Notice(
             obj=alert,
             park=alert.park_id,
             recipients=list(recipients),
@@ -145,10 +158,8 @@ def on_alert_escalated(sender, alert, before=None, recipients=None, **kwargs):
             title=title,
             body=body,
         )
-        return
     people = _alert_people(alert)
-    _publish(
-        "alert.escalated",
+    return Notice(
         obj=alert,
         park=alert.park_id,
         recipients=people,
@@ -157,6 +168,10 @@ def on_alert_escalated(sender, alert, before=None, recipients=None, **kwargs):
         title=title,
         body=body,
     )
+
+
+def on_alerts_escalated(sender, escalations, **kwargs):
+    _publish_many("alert.escalated", [_escalation_notice(e) for e in escalations])
 
 
 def on_alert_assigned(sender, alert, actor=None, **kwargs):
@@ -219,8 +234,8 @@ def on_task_late(sender, task, **kwargs):
 RECEIVERS = [
     (signals.review_requested, on_review_requested),
     (signals.review_decided, on_review_decided),
-    (signals.alert_opened, on_alert_opened),
-    (signals.alert_escalated, on_alert_escalated),
+    (signals.alerts_opened, on_alerts_opened),
+    (signals.alerts_escalated, on_alerts_escalated),
     (signals.alert_assigned, on_alert_assigned),
     (signals.task_due, on_task_due),
     (signals.task_late, on_task_late),

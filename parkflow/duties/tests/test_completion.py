@@ -226,18 +226,19 @@ def test_a_long_late_task_escalates_to_the_department_head_and_the_leader(org, c
     head = staff(Role.DEPT_HEAD, org.park, display_name="甲园部长")
     told = []
 
-    def receiver(sender, alert, before, recipients=(), **kwargs):
-        if alert.object_id == str(callbacks.pk):
-            told.append((before, alert.severity, {p.pk for p in recipients}))
+    def receiver(sender, escalations, **kwargs):
+        for alert, before, recipients, _roles in escalations:
+            if alert.object_id == str(callbacks.pk):
+                told.append((before, alert.severity, {p.pk for p in recipients}))
 
-    signals.alert_escalated.connect(receiver, dispatch_uid="test-duty-escalation")
+    signals.alerts_escalated.connect(receiver, dispatch_uid="test-duty-escalation")
     try:
         with _at(callbacks.due_on + datetime.timedelta(days=8)):
             rules.sweep_rule(TASK_LATE)
         with _at(callbacks.due_on + datetime.timedelta(days=31)):
             rules.sweep_rule(TASK_LATE)
     finally:
-        signals.alert_escalated.disconnect(dispatch_uid="test-duty-escalation")
+        signals.alerts_escalated.disconnect(dispatch_uid="test-duty-escalation")
     alert = Alert.objects.get(rule_code=TASK_LATE, object_id=str(callbacks.pk))
     assert alert.severity == Severity.CRITICAL
     assert told == [

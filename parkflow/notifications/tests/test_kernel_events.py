@@ -137,7 +137,7 @@ def test_r_mon_2_an_escalated_alert_tells_the_assignee_and_the_level_up(park, cl
     alert = _stale_errand_alert(park, clerk)
     deputy = staff(Role.DEPUTY, park)
     office = staff(Role.OFFICE_STAFF, park)
-    signals.alert_escalated.send(sender=Alert, alert=alert, before="warning")
+    signals.alerts_escalated.send(sender=Alert, escalations=[signals.Escalation(alert, "warning")])
     assert told("alert.escalated") == {clerk.pk, deputy.pk, office.pk}
     assert Message.objects.get(event="alert.escalated").title.startswith("预警升级：")
 
@@ -179,3 +179,107 @@ def test_an_actor_is_never_told_of_their_own_change(park, clerk):
 
     services.errand_assign(actor=clerk, errand=made, assignee=clerk)
     assert not Notification.objects.exists()
+
+
+# ---------------------------------------------------------------------------------------------
+# A sweep's alerts are written as messages in bulk (issue 8 §7): the notifications of a
+# thousand alerts cost what those of five cost, give or take a few multi-row INSERTs.
+
+
+def _errands_submitted(park, n, days):
+    from parkflow.testdomain.choices import ErrandStatus
+    from parkflow.testdomain.models import Errand
+
+    clerk = staff(Role.BUSINESS_STAFF, park)
+    Errand.objects.bulk_create(
+        Errand(
+            park=park,
+            title=f"积压事项{i}",
+            status=ErrandStatus.SUBMITTED,
+            submitted_at=timezone.now() - datetime.timedelta(days=days),
+            assignee=clerk,
+            created_by=clerk,
+        )
+        for i in range(n)
+    )
+    return clerk
+
+
+def _sweep_queries(n, *, escalate):
+    """A fresh park with ``n`` stale errands, a WeCom group and e-mail on, and a department
+    head and a deputy: the queries of the sweep that opens their alerts (10 days old) or, with
+    ``escalate``, of the one that raises them all to critical (30 days old)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from parkflow.org.tests.factories import ParkFactory
+    from parkflow.testdomain.models import Errand
+
+    from ..choices import Channel
+    from .factories import channel
+
+    park = ParkFactory()
+    channel(Channel.WECOM, park=park, url="http://127.0.0.1:9/hook?key=k")
+    staff(Role.DEPT_HEAD, park)
+    staff(Role.DEPUTY, park)
+    _errands_submitted(park, n, days=10)
+    if escalate:
+        rules.sweep_rule("testdomain.errand_stale")
+        Errand.objects.filter(park=park).update(
+            submitted_at=timezone.now() - datetime.timedelta(days=30)
+        )
+    Message.objects.all().delete()
+    with CaptureQueriesContext(connection) as ctx:
+        rules.sweep_rule("testdomain.errand_stale")
+    event = "alert.escalated" if escalate else "alert.opened"
+    assert Message.objects.filter(event=event, park=park).count() == n
+    return len(ctx.captured_queries)
+
+
+def _rows_per_insert():
+    """How many rows one multi-row INSERT may carry at worst: PostgreSQL takes a batch of
+    500; SQLite stops at 999 parameters (an audit event has 12 columns)."""
+    from django.db import connection
+
+    return 500 if connection.vendor == "postgresql" else 999 // 12
+
+
+@pytest.mark.parametrize("escalate", [False, True], ids=["opening", "escalating"])
+def test_a_sweeps_notifications_are_written_in_a_constant_number_of_queries(db, escalate):
+    few = _sweep_queries(5, escalate=escalate)
+    Alert.objects.update(status="resolved")  # the first park's alerts are not swept again
+    many = _sweep_queries(300, escalate=escalate)
+    # Per alert before: a message, its inbox rows and its deliveries, each an INSERT, and the
+    # escalation's event (some 8 statements per alert). Now: the alerts, events, messages,
+    # inbox rows and deliveries each split into multi-row INSERTs only.
+    print(f"queries: 5 alerts {few}, 300 alerts {many}")
+    assert many - few <= 5 * (300 // _rows_per_insert() + 1), (few, many)
+
+
+def test_an_escalation_sweep_tells_each_alerts_ladder_and_audits_each_rise(park):
+    from parkflow.core.models import AuditEvent
+
+    from ..models import Delivery
+
+    head = staff(Role.DEPT_HEAD, park)
+    deputy = staff(Role.DEPUTY, park)
+    clerk = _errands_submitted(park, 3, days=20)
+    rules.sweep_rule("testdomain.errand_stale")  # opened, and raised at once: 20 > 14 days
+    assert set(Alert.objects.values_list("severity", flat=True)) == {"high"}
+    assert told("alert.escalated") == {clerk.pk, head.pk}  # the assignee and the head
+    from parkflow.testdomain.models import Errand
+
+    Errand.objects.update(submitted_at=timezone.now() - datetime.timedelta(days=40))
+    Message.objects.all().delete()
+    seen = AuditEvent.objects.filter(action="alert.escalate").count()
+    rules.sweep_rule("testdomain.errand_stale")
+    assert set(Alert.objects.values_list("severity", flat=True)) == {"critical"}
+    rises = AuditEvent.objects.filter(action="alert.escalate").order_by("pk")[seen:]
+    assert len(rises) == 3
+    assert {(e.before["severity"], tuple(e.after["notify"])) for e in rises} == {
+        ("high", ("deputy",))
+    }
+    assert told("alert.escalated") == {deputy.pk}
+    assert Message.objects.filter(event="alert.escalated").count() == 3
+    assert head.pk not in told("alert.escalated") and clerk.pk not in told("alert.escalated")
+    assert not Delivery.objects.exists()  # no channel is configured: the inbox only

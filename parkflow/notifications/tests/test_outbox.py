@@ -461,8 +461,7 @@ def test_publishing_costs_the_same_queries_for_one_recipient_or_ten(
     park, people, django_assert_max_num_queries
 ):
     """Roles, subscriptions, channel settings and the rows are each one query (bulk inserts),
-    whatever the number of recipients: 7, plus the savepoint's two and, on PostgreSQL, the
-    write lock (D17)."""
+    whatever the number of recipients: 7, plus the savepoint's two (and one spare)."""
     from .. import publish
 
     channel(Channel.WECOM, park=park, url="http://127.0.0.1:9/hook?key=k")

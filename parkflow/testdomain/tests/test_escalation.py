@@ -27,15 +27,18 @@ STALE = "testdomain.errand_stale"
 
 @pytest.fixture
 def escalations():
-    """Every ``alert_escalated`` signal sent: (alert id, before, after, recipients, roles)."""
+    """Every escalation signalled: (alert id, before, after, recipients, roles)."""
     sent = []
 
-    def receiver(sender, alert, before, recipients=(), roles=(), **kwargs):
-        sent.append((alert.pk, before, alert.severity, {p.pk for p in recipients}, tuple(roles)))
+    def receiver(sender, escalations, **kwargs):
+        for alert, before, recipients, roles in escalations:
+            sent.append(
+                (alert.pk, before, alert.severity, {p.pk for p in recipients}, tuple(roles))
+            )
 
-    signals.alert_escalated.connect(receiver, dispatch_uid="test-escalations")
+    signals.alerts_escalated.connect(receiver, dispatch_uid="test-escalations")
     yield sent
-    signals.alert_escalated.disconnect(dispatch_uid="test-escalations")
+    signals.alerts_escalated.disconnect(dispatch_uid="test-escalations")
 
 
 @pytest.fixture
