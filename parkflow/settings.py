@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "parkflow.duties",
     "parkflow.enterprises",
     "parkflow.intake",
+    "parkflow.agreements",
     "parkflow.portal",
     "parkflow.workbench",
 ]

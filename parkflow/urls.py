@@ -17,6 +17,7 @@ urlpatterns = [
     path("duties/", include("parkflow.duties.urls")),
     path("enterprises/", include("parkflow.enterprises.urls")),
     path("enterprises/", include("parkflow.intake.urls")),
+    path("agreements/", include("parkflow.agreements.urls")),
     path("portal/", include("parkflow.portal.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("parkflow.api_urls")),
