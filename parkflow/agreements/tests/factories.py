@@ -1,6 +1,7 @@
 """Agreements' test data, built through the services (so each object is as the app makes it)."""
 
 import datetime
+import itertools
 from decimal import Decimal
 
 from django.utils import timezone
@@ -8,7 +9,7 @@ from django.utils import timezone
 from parkflow.core import gates as core_gates
 from parkflow.core import reviews
 from parkflow.enterprises.choices import EnterpriseStatus
-from parkflow.enterprises.tests.factories import EnterpriseFactory, pdf_upload
+from parkflow.enterprises.tests.factories import EnterpriseFactory, make_credit_code, pdf_upload
 from parkflow.intake.tests.factories import (
     application_under_review,
     approve_round,
@@ -72,6 +73,13 @@ class Org:
         self.legal = staff(Role.LEGAL_OFFICER, park, display_name="法务甲")
         self.legal2 = staff(Role.LEGAL_OFFICER, park, display_name="法务乙")
         self.deputy = staff(Role.DEPUTY, park, display_name="分管领导")
+        self._template = None
+
+    def template(self):
+        """The park's approved residency template (made once)."""
+        if self._template is None:
+            self._template = approved_template(self)
+        return self._template
 
 
 def approved_template(org, *, kind=AgreementKind.RESIDENCY, name=None, clauses=None):
@@ -108,7 +116,13 @@ def good_standing(park, actor, **values):
     approval): it passes the good-standing guard (R-ENT-5)."""
     if not _has_panel(park):
         review_panel(park)
+    n = next(_SEQUENCE)
+    values.setdefault("name", f"苏州协议测试{n}号科技有限公司")
+    values.setdefault("credit_code", make_credit_code(90000 + n))
     return approve_round(application_under_review(park, actor, **values))
+
+
+_SEQUENCE = itertools.count(1)
 
 
 def _has_panel(park):
@@ -139,7 +153,7 @@ def rent_tariff(org, price="80.00", effective_from=None):
 
 def draft(org, enterprise=None, *, template=None, with_rent=True, unit_price=None, **values):
     """A draft agreement from an approved template, with a year's rent line when asked."""
-    template = template or approved_template(org)
+    template = template or org.template()
     enterprise = enterprise or good_standing(org.park, org.drafter)
     start = values.pop("start_date", today())
     agreement = services.agreement_create(
