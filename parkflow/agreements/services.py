@@ -532,6 +532,10 @@ def agreement_create(
     kind requires added (R-AGR-2, R-AGR-3)."""
     park = enterprise.park
     access.ensure(actor, "agreement.draft", park=park, requirement="R-AGR-1")
+    # The version as stored decides, never the caller's copy (its status or review date).
+    template_version = TemplateVersion.objects.select_related("template").get(
+        pk=template_version.pk
+    )
     if template_version.template.park_id != park.pk:
         raise ValidationFailed(
             {"template_version": [_("请选择本园区的协议模板。")]}, requirement="R-AGR-1"
@@ -850,7 +854,7 @@ def _fee_values(agreement, values: dict) -> dict:
         )
     price = values.get("unit_price")
     unit_price = tariff.price if price in (None, "") else _decimal("unit_price", price, _("单价"))
-    label = values.get("label") or (item.name if item else FeeKind(kind).label)
+    label = values.get("label") or (item.name if item else str(FeeKind(kind).label))
     return {
         "kind": kind,
         "service_item": item,

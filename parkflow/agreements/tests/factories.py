@@ -168,7 +168,11 @@ def draft(org, enterprise=None, *, template=None, with_rent=True, unit_price=Non
         from ..models import Tariff
 
         if not Tariff.objects.filter(park=org.park, fee_kind=FeeKind.RENT).exists():
-            rent_tariff(org)
+            # The park's rent as published long ago (a tariff is never published backwards:
+            # history is set here, as the demo sets it).
+            Tariff.objects.filter(pk=rent_tariff(org).pk).update(
+                effective_from=datetime.date(2020, 1, 1)
+            )
         services.fee_line_add(
             actor=org.drafter,
             agreement=agreement,
