@@ -62,7 +62,7 @@ def _render_detail(request, enterprise, agreement, *, error="", status=200):
             "agreement": agreement,
             "clauses": agreement.clauses.order_by("position"),
             "lines": lines,
-            "fees": agreement.fees.order_by("position"),
+            "fees": agreement.fees.select_related("tariff").order_by("position"),
             "can_confirm": access.may(request.user, "agreement.confirm_line", agreement),
             "error": error,
             "portal_tab": "agreements",
