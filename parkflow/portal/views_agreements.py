@@ -1,7 +1,7 @@
 """The enterprise's agreements in the portal (R-AGR-3, R-AGR-6; R-PLT-3): its own agreements
 and their clauses, services and fees; the services it asked for, to confirm (no bundling: only
 the enterprise confirms them); the agreement as a PDF. Internal drafts stay internal — a draft
-is shown only while a service it asked for waits for its confirmation — and so do the reviews
+is shown only once it holds a service the enterprise asked for — and so do the reviews
 and their opinions."""
 
 from django.contrib import messages
@@ -21,17 +21,22 @@ from parkflow.core.forms import domain_error_text
 from .views import portal_page
 
 
-def _awaiting_confirmation():
+def _requested(**lookups):
     return ServiceLine.objects.filter(
-        agreement=OuterRef("pk"), basis=LineBasis.REQUESTED, confirmed_at__isnull=True
+        agreement=OuterRef("pk"), basis=LineBasis.REQUESTED, **lookups
     )
 
 
 def _visible(user):
+    """Its agreements from submission on; a draft only once it holds a service the enterprise
+    asked for (to confirm, or confirmed)."""
     return (
         access.scope(user, Agreement.objects.all())
-        .annotate(awaiting=Exists(_awaiting_confirmation()))
-        .filter(~Q(status=AgreementStatus.DRAFT) | Q(awaiting=True))
+        .annotate(
+            asked=Exists(_requested()),
+            awaiting=Exists(_requested(confirmed_at__isnull=True)),
+        )
+        .filter(~Q(status=AgreementStatus.DRAFT) | Q(asked=True))
     )
 
 
