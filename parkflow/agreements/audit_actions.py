@@ -29,6 +29,10 @@ AUDIT_ACTIONS = {
     "agreement.supersede": (_("协议被补充协议替代"), _("协议“{object}”已被补充协议替代")),
     "agreement.amend": (_("起草补充协议"), _("{actor} 起草了补充协议“{object}”")),
     "agreement.import": (_("导入历史协议"), _("{actor} 导入了历史协议“{object}”")),
+    "agreement.migration_reviewed": (
+        _("历史导入协议审查通过"),
+        _("历史导入协议“{object}”已通过法律审查"),
+    ),
     "agreement.export": (_("导出协议清单"), _("{actor} 导出了协议清单")),
     "agreement.download": (_("下载协议文件"), _("{actor} 下载了协议“{object}”的文件")),
 }

@@ -957,6 +957,8 @@ def agreement_review_outcome(*, actor, review) -> Agreement:
     agreement = Agreement.objects.select_for_update(of=("self",), no_key=True).get(
         pk=review.object_id
     )
+    if agreement.migrated and agreement.status == AgreementStatus.SIGNED:
+        return _migration_reviewed(actor, agreement, review)
     if agreement.status not in (AgreementStatus.IN_REVIEW, AgreementStatus.APPROVED):
         return agreement
     gate = {g.code: g for g in gates.CHAIN}[review.gate]
@@ -1008,6 +1010,45 @@ def agreement_review_outcome(*, actor, review) -> Agreement:
             actor,
             _("协议已通过审查，待签署：%(agreement)s") % {"agreement": agreement},
             _("全部审查已通过，可以登记签署。"),
+        )
+    return agreement
+
+
+@service
+def agreement_migration_review_request(*, actor, agreement: Agreement) -> Agreement:
+    """Send an agreement imported from the park's old ledger (signed before ParkFlow) to the
+    legal review it never had here: until a legal officer approves it, it is shown as
+    "历史导入，未经审查" (R-PLT-5, R-AGR-4)."""
+    agreement = Agreement.objects.select_for_update(of=("self",), no_key=True).get(pk=agreement.pk)
+    access.ensure(actor, "agreement.submit", agreement, requirement="R-AGR-4")
+    if not agreement.migrated or agreement.migration_reviewed_at is not None:
+        raise Conflict(
+            "not_awaiting_migration_review",
+            _("只有尚未审查的历史导入协议需要补充法律审查。"),
+            requirement="R-AGR-4",
+        )
+    gates.LEGAL_REVIEW.request(actor=actor, obj=agreement)
+    return agreement
+
+
+def _migration_reviewed(actor, agreement, review) -> Agreement:
+    state = gates.LEGAL_REVIEW.state(agreement)
+    if review.gate != gates.LEGAL_REVIEW.code or not state.is_latest:
+        return agreement
+    if state.passed:
+        agreement.migration_reviewed_at = clock.now()
+        agreement.return_opinion = ""
+        agreement.save(update_fields=["migration_reviewed_at", "return_opinion"])
+        audit.record(actor, "agreement.migration_reviewed", agreement)
+        return agreement
+    if review.decision in (ReviewDecision.REJECT, ReviewDecision.RETURN):
+        agreement.return_opinion = review.opinion
+        agreement.save(update_fields=["return_opinion"])
+        _tell_drafter(
+            agreement,
+            actor,
+            _("历史导入协议未通过法律审查：%(agreement)s") % {"agreement": agreement},
+            review.opinion,
         )
     return agreement
 
