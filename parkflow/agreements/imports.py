@@ -68,8 +68,8 @@ SYSTEM_OPERATIONS = {
     "template_workbook": "builds an empty workbook from the parks it is given",
     "read_agreements": "reads and checks bytes against the parks it is given; writes nothing",
     "job_view": "formats a job the caller got through import_job_get_for_user",
-    "agreement_import_run": "the worker's run of a job its importer confirmed; it acts as "
-    "that importer and agreement_import_rows checks his permission on every row's park",
+    "import_job_get_for_user": "the importer's own jobs only (bound to actor.pk): another "
+    "user's is NotFound",
 }
 
 
