@@ -168,7 +168,8 @@ def first_page_png(content: bytes, path: Path) -> None:
 
     document = pdfium.PdfDocument(content)
     try:
-        document[0].render(scale=1.6).to_pil().save(path, optimize=True)
+        image = document[0].render(scale=1.6).to_pil()
+        image.quantize(colors=48).save(path, optimize=True)
     finally:
         document.close()
 
