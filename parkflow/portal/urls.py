@@ -17,6 +17,7 @@ urlpatterns = [
     path("results/", views.results, name="results"),
     path("agreements/", views_agreements.agreement_list, name="agreements"),
     path("agreements/<int:pk>/", views_agreements.agreement_detail, name="agreement"),
+    path("agreements/<int:pk>/pdf/", views_agreements.agreement_pdf, name="agreement_pdf"),
     path(
         "agreements/<int:pk>/lines/<int:line_pk>/confirm/",
         views_agreements.line_confirm,

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from parkflow.agreements import services
+from parkflow.agreements import documents, services
 from parkflow.agreements.choices import AgreementStatus, LineBasis
 from parkflow.agreements.models import Agreement, ServiceLine
 from parkflow.core import access
@@ -79,6 +79,18 @@ def _render_detail(request, enterprise, agreement, *, error="", status=200):
 @portal_page
 def agreement_detail(request, enterprise, pk):
     return _render_detail(request, enterprise, _get(request.user, pk))
+
+
+@portal_page
+def agreement_pdf(request, enterprise, pk):
+    """The agreement as a PDF (R-AGR-6): the enterprise's own, as it reads it here; audited."""
+    from django.core.exceptions import PermissionDenied as Forbidden
+
+    agreement = _get(request.user, pk)
+    try:
+        return documents.agreement_pdf_response(request, agreement)
+    except DomainError:
+        raise Forbidden from None
 
 
 @require_POST

@@ -52,6 +52,7 @@ ROUTES = {
         PORTAL, {"GET": 200}, "agreement.view", make=_list, other_park=HIDDEN
     ),
     "portal:agreement": Route(PORTAL, {"GET": 200}, "agreement.view", make=_detail),
+    "portal:agreement_pdf": Route(PORTAL, {"GET": 200}, "agreement.download", make=_detail),
     "portal:agreement_line_confirm": Route(
         PORTAL, {"POST": 302}, "agreement.confirm_line", make=_confirm
     ),

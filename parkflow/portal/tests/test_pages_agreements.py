@@ -108,3 +108,18 @@ def test_the_portal_list_costs_the_same_queries_for_one_agreement_or_five(
     with django_assert_max_num_queries(len(one.captured_queries)):
         response = client.get(reverse("portal:agreements"))
     assert response.content.decode().count("bi-chevron-right") == 5
+
+
+def test_r_agr_6_the_enterprise_downloads_its_agreement_as_a_pdf_and_it_is_audited(client, org):
+    signed = sign(org, legally_approved(org))
+    client = login(client, _portal_user(signed.enterprise))
+    response = client.get(reverse("portal:agreement_pdf", args=[signed.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert (
+        b"".join(response.streaming_content if response.streaming else [response.content])[:5]
+        == b"%PDF-"
+    )
+    assert AuditEvent.objects.filter(action="agreement.download").count() == 1
+    other = legally_approved(org)
+    assert client.get(reverse("portal:agreement_pdf", args=[other.pk])).status_code == 404
