@@ -53,6 +53,15 @@ from .pricing import tariff_in_force
 from .templates import template_problem
 
 TEMPLATE_DUTY = "agreements.quarterly_legal_review"
+
+# Public functions that check no permission themselves, and why (test_service_permissions).
+SYSTEM_OPERATIONS = {
+    "template_review_outcome": "a review decision's consequence (the gate's declared "
+    "consequence, run after core.reviews checked and committed the decision): applies only what "
+    "the decided round says (R-AGR-1)",
+    "agreement_review_outcome": "a review decision's consequence (see above; R-AGR-4, R-AGR-5)",
+    "supersede": "the sign step's effect, inside the transition that checked agreement.sign",
+}
 STEP = "the agreement's review decision"
 
 
