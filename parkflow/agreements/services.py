@@ -859,7 +859,8 @@ def _fee_values(agreement, values: dict) -> dict:
         )
     price = values.get("unit_price")
     unit_price = tariff.price if price in (None, "") else _decimal("unit_price", price, _("单价"))
-    label = values.get("label") or (item.name if item else FeeKind(kind).label)
+    # str(): the label is lazy, and the length check takes only text.
+    label = values.get("label") or (item.name if item else str(FeeKind(kind).label))
     return {
         "kind": kind,
         "service_item": item,
