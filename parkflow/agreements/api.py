@@ -10,7 +10,7 @@ import datetime
 from django import forms as django_forms
 from django.db.models import prefetch_related_objects
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.filters import OrderingFilter, SearchFilter
@@ -49,7 +49,7 @@ from .serializers import (
     ServiceLineAddSerializer,
     ServiceLineSerializer,
     SignSerializer,
-    TariffPublishSerializer,
+    PricePublishSerializer,
     TariffSerializer,
     TemplateCreateSerializer,
     TemplateReReviewInputSerializer,
@@ -63,6 +63,8 @@ from .serializers import (
 )
 
 _TAGS = ["agreements"]
+_LINE = OpenApiParameter("line_pk", int, OpenApiParameter.PATH, description="Service line id")
+_FEE = OpenApiParameter("fee_pk", int, OpenApiParameter.PATH, description="Fee line id")
 _REFERENCE = ["agreement reference data"]
 
 # What the detail shows, fetched once for one agreement (never for a list: the list is lean).
@@ -239,6 +241,7 @@ class AgreementViewSet(
 
     @extend_schema(
         summary="Remove a service line the enterprise asked for (a required one stays)",
+        parameters=[_LINE],
         request=None,
         responses={204: None},
         tags=_TAGS,
@@ -259,6 +262,7 @@ class AgreementViewSet(
         summary="The enterprise confirms a service it asked for (企业门户确认)",
         description="For the enterprise's own portal user only; staff cannot confirm on its "
         "behalf (a signed confirmation note is recorded on the staff pages) (R-AGR-3).",
+        parameters=[_LINE],
         request=None,
         responses=ServiceLineSerializer,
         tags=_TAGS,
@@ -294,6 +298,7 @@ class AgreementViewSet(
     @extend_schema(
         methods=["PATCH"],
         summary="Change a fee line",
+        parameters=[_FEE],
         request=FeeLineInputSerializer,
         responses=FeeLineSerializer,
         tags=_TAGS,
@@ -301,6 +306,7 @@ class AgreementViewSet(
     @extend_schema(
         methods=["DELETE"],
         summary="Remove a fee line",
+        parameters=[_FEE],
         request=None,
         responses={204: None},
         tags=_TAGS,
@@ -522,12 +528,12 @@ class TariffViewSet(ScopedViewSetMixin, mixins.ListModelMixin, viewsets.GenericV
 
     @extend_schema(
         summary="Publish a new version of a price (today or later)",
-        request=TariffPublishSerializer,
+        request=PricePublishSerializer,
         responses={201: TariffSerializer},
         tags=_REFERENCE,
     )
     def create(self, request):
-        body = TariffPublishSerializer(data=request.data, context={"request": request})
+        body = PricePublishSerializer(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
         tariff = services.tariff_publish(actor=request.user, **body.validated_data)
         return Response(TariffSerializer(tariff).data, status=201)

@@ -140,7 +140,7 @@ class TariffSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class TariffPublishSerializer(serializers.Serializer):
+class PricePublishSerializer(serializers.Serializer):
     park = ScopedPrimaryKeyRelatedField(queryset=OrgUnit.objects.filter(kind=UnitKind.PARK))
     fee_kind = serializers.ChoiceField(choices=FeeKind.choices)
     unit = serializers.ChoiceField(choices=TariffUnit.choices)
