@@ -4,6 +4,14 @@ Documented at /api/schema/ (OpenAPI 3) and /api/docs/ (Swagger UI, served locall
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from parkflow.agreements.api import (
+    AgreementViewSet,
+    ServiceItemViewSet,
+    TariffViewSet,
+    TemplateVersionViewSet,
+    TemplateViewSet,
+    VenueViewSet,
+)
 from parkflow.core.api_views import (
     AlertViewSet,
     ArticleViewSet,
@@ -62,6 +70,12 @@ router.register("org/compliance-records", ComplianceRecordViewSet, basename="com
 router.register("auth/tokens", ApiTokenViewSet, basename="api-token")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("duty-tasks", DutyTaskViewSet, basename="duty-task")
+router.register("agreements", AgreementViewSet, basename="agreement")
+router.register("agreement-templates", TemplateViewSet, basename="agreement-template")
+router.register("template-versions", TemplateVersionViewSet, basename="template-version")
+router.register("tariffs", TariffViewSet, basename="tariff")
+router.register("service-items", ServiceItemViewSet, basename="service-item")
+router.register("venues", VenueViewSet, basename="venue")
 
 
 app_name = "api"

@@ -233,6 +233,16 @@ SPECTACULAR_SETTINGS = {
         "EnterpriseStatusEnum": "parkflow.enterprises.choices.EnterpriseStatus",
         "AlertStatusEnum": "parkflow.core.choices.AlertStatus",
         "ReviewDecisionEnum": "parkflow.core.choices.ReviewDecision",
+        "AgreementKindEnum": "parkflow.agreements.choices.AgreementKind",
+        "AgreementStatusEnum": "parkflow.agreements.choices.AgreementStatus",
+        "TemplateStatusEnum": "parkflow.agreements.choices.TemplateStatus",
+        "ClauseKindEnum": "parkflow.agreements.choices.ClauseKind",
+        "VenueKindEnum": "parkflow.agreements.choices.VenueKind",
+        "FeeKindEnum": "parkflow.agreements.choices.FeeKind",
+        "FeePeriodEnum": "parkflow.agreements.choices.FeePeriod",
+        "LineBasisEnum": "parkflow.agreements.choices.LineBasis",
+        "TariffUnitEnum": "parkflow.agreements.choices.TariffUnit",
+        "ConfirmationChannelEnum": "parkflow.agreements.choices.ConfirmationChannel",
     },
 }
 

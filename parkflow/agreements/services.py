@@ -53,6 +53,15 @@ from .pricing import tariff_in_force
 from .templates import template_problem
 
 TEMPLATE_DUTY = "agreements.quarterly_legal_review"
+
+# Public functions that check no permission themselves, and why (test_service_permissions).
+SYSTEM_OPERATIONS = {
+    "template_review_outcome": "a review decision's consequence (the gate's declared "
+    "consequence, run after core.reviews checked and committed the decision): applies only what "
+    "the decided round says (R-AGR-1)",
+    "agreement_review_outcome": "a review decision's consequence (see above; R-AGR-4, R-AGR-5)",
+    "supersede": "the sign step's effect, inside the transition that checked agreement.sign",
+}
 STEP = "the agreement's review decision"
 
 
@@ -854,6 +863,7 @@ def _fee_values(agreement, values: dict) -> dict:
         )
     price = values.get("unit_price")
     unit_price = tariff.price if price in (None, "") else _decimal("unit_price", price, _("单价"))
+    # str(): the label is lazy, and the length check takes only text.
     label = values.get("label") or (item.name if item else str(FeeKind(kind).label))
     return {
         "kind": kind,
@@ -1072,6 +1082,13 @@ def agreement_sign(
     )
     if scan is None:
         raise ValidationFailed({"scan": [_("请上传签署扫描件。")]}, requirement="R-AGR-6")
+    if park_signatory is not None and (
+        access.is_enterprise_user(park_signatory)
+        or not access.may(park_signatory, "agreement.view", agreement)
+    ):
+        raise ValidationFailed(
+            {"park_signatory": [_("园区方签署人须为本园区的工作人员。")]}, requirement="R-AGR-6"
+        )
     _refuse_unsignable(actor, agreement)
     checked = hooks.call("check_upload", scan)
     suffix = checked.original_name.rsplit(".", 1)[-1].lower()

@@ -5,14 +5,12 @@ is shown only once it holds a service the enterprise asked for — and so do the
 and their opinions."""
 
 from django.contrib import messages
-from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from parkflow.agreements import documents, services
-from parkflow.agreements.choices import AgreementStatus, LineBasis
+from parkflow.agreements import documents, services, visibility
 from parkflow.agreements.models import Agreement, ServiceLine
 from parkflow.core import access
 from parkflow.core.errors import DomainError, NotFound
@@ -21,23 +19,8 @@ from parkflow.core.forms import domain_error_text
 from .views import portal_page
 
 
-def _requested(**lookups):
-    return ServiceLine.objects.filter(
-        agreement=OuterRef("pk"), basis=LineBasis.REQUESTED, **lookups
-    )
-
-
 def _visible(user):
-    """Its agreements from submission on; a draft only once it holds a service the enterprise
-    asked for (to confirm, or confirmed)."""
-    return (
-        access.scope(user, Agreement.objects.all())
-        .annotate(
-            asked=Exists(_requested()),
-            awaiting=Exists(_requested(confirmed_at__isnull=True)),
-        )
-        .filter(~Q(status=AgreementStatus.DRAFT) | Q(asked=True))
-    )
+    return visibility.for_enterprise(access.scope(user, Agreement.objects.all()))
 
 
 def _get(user, pk) -> Agreement:

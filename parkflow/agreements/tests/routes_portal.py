@@ -8,14 +8,14 @@ def requested_line(w):
     from .. import services
     from ..models import ServiceItem
 
-    if "requested_line" not in w._cache:
+    if "portal_requested_line" not in w._cache:
         made = w.agreement()
         org = w.agreement_people()
         item = ServiceItem.objects.create(park=w.park, code="meeting_room", name="会议室预订")
-        w._cache["requested_line"] = services.service_line_add(
+        w._cache["portal_requested_line"] = services.service_line_add(
             actor=org.drafter, agreement=made, item=item
         )
-    return w._cache["requested_line"]
+    return w._cache["portal_requested_line"]
 
 
 def _signed_case(w, **kwargs):
