@@ -69,3 +69,51 @@ AUDIT_VALUES = {
         "fees": _("费用"),
     },
 }
+
+
+def _label(choices, value):
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value or "—"
+
+
+def _clause_rows(after):
+    from .choices import ClauseKind
+
+    kinds = after.get("clauses")
+    if isinstance(kinds, list):
+        shown = "、".join(_label(ClauseKind, kind) for kind in kinds)
+        return [(_("条款"), None, _("%(n)s 条：%(kinds)s") % {"n": len(kinds), "kinds": shown})]
+    return [(_("条款"), None, _("%(n)s 条") % {"n": kinds})] if kinds is not None else []
+
+
+def _fee_rows(after):
+    from .choices import FeeKind, FeePeriod
+
+    if not after:
+        return []
+    return [
+        (_("费用名称"), None, after.get("label", "")),
+        (_("费用类别"), None, _label(FeeKind, after.get("kind"))),
+        (_("数量"), None, after.get("quantity", "")),
+        (_("单价"), None, f"¥{after.get('unit_price', '')}"),
+        (_("标准价格"), None, f"¥{after.get('tariff_price', '')}"),
+        (_("计费周期"), None, _label(FeePeriod, after.get("period"))),
+    ]
+
+
+# The clause list and the fee lines are recorded by kind code: shown by their labels (a key
+# such as "clauses" also names a relation of the model, which the generic rows cannot label).
+AUDIT_DETAILS = {
+    "agreement.clauses": _clause_rows,
+    "template.clauses": _clause_rows,
+    "agreement.fee_add": _fee_rows,
+    "agreement.fee_update": _fee_rows,
+    "agreement.line_add": lambda a: [
+        (_("纳入依据"), None, AUDIT_VALUES["basis"].get(a.get("basis"), "—"))
+    ],
+    "agreement.line_confirm": lambda a: [
+        (_("确认方式"), None, AUDIT_VALUES["via"].get(a.get("via"), "—"))
+    ],
+}
