@@ -78,6 +78,21 @@ def _label(choices, value):
         return value or "—"
 
 
+def _money(value):
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        return f"¥{Decimal(str(value)):,.2f}"
+    except (InvalidOperation, ValueError):
+        return "—"
+
+
+def _kind_label(value):
+    from .choices import AgreementKind
+
+    return _label(AgreementKind, value)
+
+
 def _clause_rows(after):
     from .choices import ClauseKind
 
@@ -97,8 +112,8 @@ def _fee_rows(after):
         (_("费用名称"), None, after.get("label", "")),
         (_("费用类别"), None, _label(FeeKind, after.get("kind"))),
         (_("数量"), None, after.get("quantity", "")),
-        (_("单价"), None, f"¥{after.get('unit_price', '')}"),
-        (_("标准价格"), None, f"¥{after.get('tariff_price', '')}"),
+        (_("单价"), None, _money(after.get("unit_price"))),
+        (_("标准价格"), None, _money(after.get("tariff_price"))),
         (_("计费周期"), None, _label(FeePeriod, after.get("period"))),
     ]
 
@@ -113,6 +128,20 @@ AUDIT_DETAILS = {
     "agreement.line_add": lambda a: [
         (_("纳入依据"), None, AUDIT_VALUES["basis"].get(a.get("basis"), "—"))
     ],
+    "template.create": lambda a: [
+        (_("模板名称"), None, a.get("name", "")),
+        (_("协议类型"), None, _kind_label(a.get("kind"))),
+        (_("条款"), None, _("%(n)s 条") % {"n": a.get("clauses", 0)}),
+    ],
+    "template.approve": lambda a: [
+        (_("状态"), None, _("已启用")),
+        (
+            _("停用的旧版本"),
+            None,
+            _("%(n)s 个") % {"n": len(a.get("retired") or [])} if a.get("retired") else _("无"),
+        ),
+    ],
+    "agreement.amend": lambda a: [(_("版本"), None, _("第%(n)s版") % {"n": a.get("version", "")})],
     "agreement.line_confirm": lambda a: [
         (_("确认方式"), None, AUDIT_VALUES["via"].get(a.get("via"), "—"))
     ],

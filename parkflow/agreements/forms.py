@@ -136,7 +136,8 @@ class AgreementEditForm(StyledForm):
 
 
 class ClauseForm(forms.Form):
-    kind = forms.ChoiceField(label=_("条款类别"), choices=ClauseKind.choices)
+    # A blank first choice: an untouched extra row posts nothing and is left out.
+    kind = forms.ChoiceField(label=_("条款类别"), choices=[("", _("请选择")), *ClauseKind.choices])
     title = forms.CharField(label=_("条款标题"), max_length=60)
     text = forms.CharField(
         label=_("条款内容"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})

@@ -479,3 +479,22 @@ def test_the_workbench_counts_agreements_awaiting_signature(client, org):
     legally_approved(org)
     html = login(client, org.drafter).get(reverse("workbench:home")).content.decode()
     assert "协议待签署" in html
+
+
+def test_the_blank_rows_of_the_clause_editor_are_left_out(client, org):
+    """The editor's page posts two untouched extra rows: saving adds nothing for them."""
+    agreement = draft(org)
+    login(client, org.drafter)
+    page = client.get(reverse("agreements:clauses", args=[agreement.pk]))
+    formset = page.context["formset"]
+    data = {}
+    for form in formset.forms:
+        for name in form.fields:
+            value = form[name].value()
+            if name == "DELETE":
+                continue
+            data[form.add_prefix(name)] = "" if value is None else value
+    data.update({f"clauses-{k}": v for k, v in formset.management_form.initial.items()})
+    response = client.post(reverse("agreements:clauses", args=[agreement.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert agreement.clauses.count() == 6
