@@ -73,3 +73,80 @@ AUDIT_VALUES = {
         "fees": _("费用"),
     },
 }
+
+
+def _label(choices, value):
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value or "—"
+
+
+def _money(value):
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        return f"¥{Decimal(str(value)):,.2f}"
+    except (InvalidOperation, ValueError):
+        return "—"
+
+
+def _kind_label(value):
+    from .choices import AgreementKind
+
+    return _label(AgreementKind, value)
+
+
+def _clause_rows(after):
+    from .choices import ClauseKind
+
+    kinds = after.get("clauses")
+    if isinstance(kinds, list):
+        shown = "、".join(_label(ClauseKind, kind) for kind in kinds)
+        return [(_("条款"), None, _("%(n)s 条：%(kinds)s") % {"n": len(kinds), "kinds": shown})]
+    return [(_("条款"), None, _("%(n)s 条") % {"n": kinds})] if kinds is not None else []
+
+
+def _fee_rows(after):
+    from .choices import FeeKind, FeePeriod
+
+    if not after:
+        return []
+    return [
+        (_("费用名称"), None, after.get("label", "")),
+        (_("费用类别"), None, _label(FeeKind, after.get("kind"))),
+        (_("数量"), None, after.get("quantity", "")),
+        (_("单价"), None, _money(after.get("unit_price"))),
+        (_("标准价格"), None, _money(after.get("tariff_price"))),
+        (_("计费周期"), None, _label(FeePeriod, after.get("period"))),
+    ]
+
+
+# The clause list and the fee lines are recorded by kind code: shown by their labels (a key
+# such as "clauses" also names a relation of the model, which the generic rows cannot label).
+AUDIT_DETAILS = {
+    "agreement.clauses": _clause_rows,
+    "template.clauses": _clause_rows,
+    "agreement.fee_add": _fee_rows,
+    "agreement.fee_update": _fee_rows,
+    "agreement.line_add": lambda a: [
+        (_("纳入依据"), None, AUDIT_VALUES["basis"].get(a.get("basis"), "—"))
+    ],
+    "template.create": lambda a: [
+        (_("模板名称"), None, a.get("name", "")),
+        (_("协议类型"), None, _kind_label(a.get("kind"))),
+        (_("条款"), None, _("%(n)s 条") % {"n": a.get("clauses", 0)}),
+    ],
+    "template.approve": lambda a: [
+        (_("状态"), None, _("已启用")),
+        (
+            _("停用的旧版本"),
+            None,
+            _("%(n)s 个") % {"n": len(a.get("retired") or [])} if a.get("retired") else _("无"),
+        ),
+    ],
+    "agreement.amend": lambda a: [(_("版本"), None, _("第%(n)s版") % {"n": a.get("version", "")})],
+    "agreement.line_confirm": lambda a: [
+        (_("确认方式"), None, AUDIT_VALUES["via"].get(a.get("via"), "—"))
+    ],
+}

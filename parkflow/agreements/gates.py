@@ -37,7 +37,8 @@ def reviewed_content(agreement) -> dict:
         "enterprise": agreement.enterprise_id,
         "kind": agreement.kind,
         "title": agreement.title,
-        "term": [agreement.start_date.isoformat(), agreement.end_date.isoformat()],
+        "start_date": agreement.start_date.isoformat(),
+        "end_date": agreement.end_date.isoformat(),
         "clauses": [
             [c.position, c.kind, c.title, c.text, c.venue_kind, c.venue_name]
             for c in agreement.clauses.order_by("position")

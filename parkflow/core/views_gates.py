@@ -47,6 +47,8 @@ def _reviewed_content(obj, gate):
         except Exception:  # noqa: BLE001 - a computed key of the gate's content
             rows.append((key, value))
             continue
+        if not field.concrete:
+            continue  # a related set (an agreement's clauses): the gate's panel shows it
         display = getattr(obj, f"get_{name}_display", None)
         shown = display() if display else getattr(obj, name, value)
         rows.append((field.verbose_name, shown))
