@@ -151,6 +151,7 @@ class AgreementViewSet(
         "line_confirm": "agreement.confirm_line",
         "fees": "agreement.draft",
         "fee": "agreement.draft",
+        "fee_remove": "agreement.draft",
         "sign": "agreement.sign",
         "amend": "agreement.amend",
     }
@@ -259,11 +260,13 @@ class AgreementViewSet(
         responses={204: None},
         tags=_TAGS,
     )
+    # A POST, not a DELETE: no API route deletes (the kernel's rule); the removal is a change
+    # of the draft's content, audited like any other.
     @action(
         detail=True,
-        methods=["delete"],
-        url_path=r"lines/(?P<line_pk>[^/.]+)",
-        url_name="line",
+        methods=["post"],
+        url_path=r"lines/(?P<line_pk>[^/.]+)/remove",
+        url_name="line-remove",
     )
     def line(self, request, pk=None, line_pk=None):
         agreement = self.get_object()
@@ -316,8 +319,21 @@ class AgreementViewSet(
         responses=FeeLineSerializer,
         tags=_TAGS,
     )
+    @action(
+        detail=True,
+        methods=["patch"],
+        url_path=r"fees/(?P<fee_pk>[^/.]+)",
+        url_name="fee",
+    )
+    def fee(self, request, pk=None, fee_pk=None):
+        agreement = self.get_object()
+        fee = _child(FeeLine.objects.filter(agreement=agreement), fee_pk)
+        body = FeeLineInputSerializer(data=request.data, partial=True, context={"request": request})
+        body.is_valid(raise_exception=True)
+        fee = services.fee_line_update(actor=request.user, fee=fee, **body.validated_data)
+        return Response(FeeLineSerializer(fee).data)
+
     @extend_schema(
-        methods=["DELETE"],
         summary="Remove a fee line",
         parameters=[_FEE],
         request=None,
@@ -326,20 +342,15 @@ class AgreementViewSet(
     )
     @action(
         detail=True,
-        methods=["patch", "delete"],
-        url_path=r"fees/(?P<fee_pk>[^/.]+)",
-        url_name="fee",
+        methods=["post"],
+        url_path=r"fees/(?P<fee_pk>[^/.]+)/remove",
+        url_name="fee-remove",
     )
-    def fee(self, request, pk=None, fee_pk=None):
+    def fee_remove(self, request, pk=None, fee_pk=None):
         agreement = self.get_object()
         fee = _child(FeeLine.objects.filter(agreement=agreement), fee_pk)
-        if request.method == "DELETE":
-            services.fee_line_remove(actor=request.user, fee=fee)
-            return Response(status=204)
-        body = FeeLineInputSerializer(data=request.data, partial=True, context={"request": request})
-        body.is_valid(raise_exception=True)
-        fee = services.fee_line_update(actor=request.user, fee=fee, **body.validated_data)
-        return Response(FeeLineSerializer(fee).data)
+        services.fee_line_remove(actor=request.user, fee=fee)
+        return Response(status=204)
 
     @extend_schema(
         summary="Record the signature: date, signatories and the signed scan (multipart)",

@@ -44,7 +44,7 @@ from .choices import (
     VenueKind,
 )
 from .gates import LEGAL_REVIEW, PRICE_EXCEPTION, TEMPLATE_REVIEW
-from .models import Agreement, Tariff, TemplateVersion, Venue
+from .models import Agreement, ServiceItem, Tariff, TemplateVersion, Venue
 
 VENUES = [
     ("苏州仲裁委员会", VenueKind.ARBITRATION),
@@ -80,6 +80,7 @@ TARIFFS = {
     ],
 }
 SINCE = datetime.date(2025, 1, 1)
+TEMPLATE_NAMES = {"a": "入驻服务协议（标准版）", "b": "入驻服务协议（B区）"}
 
 
 def _clauses(venue_name="苏州仲裁委员会", venue_kind=VenueKind.ARBITRATION, *, park="甲方"):
@@ -140,7 +141,6 @@ def build_reference(ctx):
             items[code] = services.service_item_save(
                 actor=lead, park=park, code=code, name=name, required_for=required
             )
-        ctx.units[f"service_items_{park_key}"] = items
         for fee_kind, item_code, unit, old_price, new_price in TARIFFS[park_key]:
             item = items.get(item_code) if item_code else None
             tariff = services.tariff_publish(
@@ -200,7 +200,7 @@ def build_templates(ctx):
         _clauses(),
         reviewed_days_ago=20,
     )
-    property_template = _approved_template(
+    _approved_template(
         ctx,
         "a",
         "物业服务协议",
@@ -208,7 +208,7 @@ def build_templates(ctx):
         _clauses("苏州工业园区人民法院", VenueKind.COURT),
         reviewed_days_ago=130,
     )
-    park_b = _approved_template(
+    _approved_template(
         ctx,
         "b",
         "入驻服务协议（B区）",
@@ -230,7 +230,6 @@ def build_templates(ctx):
         version=standard,
         opinion="经复核，保密、违约责任、争议解决等核心条款符合现行法律法规，无需修改。",
     )
-    ctx.units["agreement_templates"] = {"a": standard, "a_property": property_template, "b": park_b}
 
 
 def _admitted(park):
@@ -254,7 +253,9 @@ def _scan(agreement):
 
 def _draft(ctx, park_key, enterprise, title, *, start, months=12, rent_area="120", rent_price=None,
            manager=None):  # fmt: skip
-    template = ctx.units["agreement_templates"][park_key]
+    template = TemplateVersion.objects.get(
+        template__name=TEMPLATE_NAMES[park_key], status=TemplateStatus.APPROVED
+    )
     drafter = manager or enterprise.account_manager or ctx.users[f"biz_{park_key}"]
     end = start + datetime.timedelta(days=round(months * 365 / 12) - 1)
     agreement = services.agreement_create(
@@ -414,7 +415,7 @@ def build_agreements(ctx):
         services.service_line_add(
             actor=drafter,
             agreement=seventh,
-            item=ctx.units["service_items_a"]["meeting_room"],
+            item=ServiceItem.objects.get(park=park_a, code="meeting_room"),
             note="企业申请每月8小时会议室",
         )
     # 8. Park B: one in force.

@@ -979,7 +979,7 @@ def agreement_review_outcome(*, actor, review) -> Agreement:
         workflow.perform(
             actor=actor,
             obj=agreement,
-            name="return_to_draft",
+            name="send_back",
             authorised_by=STEP,
             reason=review.opinion[:500],
         )

@@ -126,7 +126,7 @@ TRANSITIONS = register(
     ),
     Transition(
         model=Agreement,
-        name="return_to_draft",
+        name="send_back",
         source=(S.IN_REVIEW, S.APPROVED),
         target=S.DRAFT,
         label=_("退回修改"),

@@ -112,7 +112,11 @@ def _lines(w):
 
 def _line(w):
     line = _requested_line(w)
-    return Case({"pk": line.agreement_id, "line_pk": line.pk}, enterprise=w.agreement().enterprise)
+    return Case(
+        {"pk": line.agreement_id, "line_pk": line.pk},
+        data={"POST": {}},
+        enterprise=w.agreement().enterprise,
+    )
 
 
 def _line_confirm(w):
@@ -151,6 +155,12 @@ def _fee(w):
         data={"PATCH": {"quantity": "150"}},
         enterprise=made.enterprise,
     )
+
+
+def _fee_remove(w):
+    made = w.agreement()
+    fee = made.fees.get()
+    return Case({"pk": made.pk, "fee_pk": fee.pk}, data={"POST": {}}, enterprise=made.enterprise)
 
 
 def _submit(w):
@@ -328,14 +338,17 @@ ROUTES = {
         API, {"PUT": 200}, "agreement.draft", R.BUSINESS_STAFF, _clauses
     ),
     "api:agreement-lines": Route(API, {"POST": 201}, "agreement.draft", R.BUSINESS_STAFF, _lines),
-    "api:agreement-line": Route(API, {"DELETE": 204}, "agreement.draft", R.BUSINESS_STAFF, _line),
+    "api:agreement-line-remove": Route(
+        API, {"POST": 204}, "agreement.draft", R.BUSINESS_STAFF, _line
+    ),
     # For the enterprise's own portal user only (staff never confirm on its behalf).
     "api:agreement-line-confirm": Route(
         API, {"POST": 200}, "agreement.confirm_line", None, _line_confirm
     ),
     "api:agreement-fees": Route(API, {"POST": 201}, "agreement.draft", R.BUSINESS_STAFF, _fees),
-    "api:agreement-fee": Route(
-        API, {"PATCH": 200, "DELETE": 204}, "agreement.draft", R.BUSINESS_STAFF, _fee
+    "api:agreement-fee": Route(API, {"PATCH": 200}, "agreement.draft", R.BUSINESS_STAFF, _fee),
+    "api:agreement-fee-remove": Route(
+        API, {"POST": 204}, "agreement.draft", R.BUSINESS_STAFF, _fee_remove
     ),
     "api:agreement-submit": Route(
         API, {"POST": 200}, "agreement.submit", R.BUSINESS_STAFF, _submit

@@ -163,7 +163,7 @@ def test_a_drafter_creates_edits_and_submits_an_agreement(org):
     fee_url = url(agreement, f"fees/{fee.json()['id']}")
     changed = client.patch(fee_url, {"unit_price": "4000.00"}, "json")
     assert changed.status_code == 200 and changed.json()["discount_percent"] == "20.00"
-    assert client.delete(fee_url).status_code == 204
+    assert client.post(f"{fee_url}remove/", {}, "json").status_code == 204
     assert not FeeLine.objects.filter(agreement=agreement).exists()
 
     submitted_ = client.post(url(agreement, "submit"), {}, "json")
@@ -199,7 +199,7 @@ def test_bad_input_is_refused_in_the_one_error_shape_and_writes_nothing(org):
     )
     assert wrong_template.status_code == 400
     assert wrong_template.json()["field"] == "template_version"
-    missing = client.delete(url(agreement, "fees/99999999999999999999"))
+    missing = client.post(url(agreement, "fees/99999999999999999999/remove"), {}, "json")
     assert missing.status_code == 404
     assert AuditEvent.objects.count() == events
 
@@ -244,7 +244,7 @@ def test_an_enterprise_user_reads_only_its_own_and_may_only_confirm(org):
         client.patch(url(mine), {"title": "企业改名"}, "json"),
         client.put(url(mine, "clauses"), {"clauses": complete_clauses()}, "json"),
         client.post(url(mine, "lines"), {"item": item.pk}, "json"),
-        client.delete(url(mine, f"lines/{line.pk}")),
+        client.post(url(mine, f"lines/{line.pk}/remove"), {}, "json"),
         client.post(url(mine, "submit"), {}, "json"),
         client.post(url(mine, "sign"), {}, format="multipart"),
         client.post(url(mine, "amend"), {}, "json"),

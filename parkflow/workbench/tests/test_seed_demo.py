@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db.models import F
 from stdnum.cn import uscc
 
+from parkflow.agreements.models import Agreement
 from parkflow.core import access, audit, audit_digest, clock, gates
 from parkflow.core.errors import Conflict
 from parkflow.core.models import Alert, AuditEvent, Review
@@ -75,7 +76,10 @@ def test_seed_demo_twice_loads_the_park_once_and_changes_nothing_the_second_time
     evidence = [f for f in files if f.startswith("duties/")]
     assert len(documents) == QualificationDocument.objects.count()
     assert len(evidence) == DutyTask.objects.exclude(evidence="").count() > 0
-    assert len(files) == len(documents) + len(evidence)
+    scans = [f for f in files if f.startswith("agreements/")]
+    signed = Agreement.objects.exclude(signed_scan="").values_list("signed_scan", flat=True)
+    assert sorted(scans) == sorted(signed) and scans
+    assert len(files) == len(documents) + len(evidence) + len(scans)
     assert AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() == last_event
     # Both runs print what the intake demo contains (read from the database, so the same).
     summary = first[first.index("入驻审核演示") : first.index("演示账号")]
