@@ -23,6 +23,11 @@ urlpatterns = [
     path("<int:pk>/fees/<int:fee_pk>/remove/", views.fee_remove, name="fee_remove"),
     path("<int:pk>/sign/", views.agreement_sign, name="sign"),
     path("<int:pk>/amend/", views.agreement_amend, name="amend"),
+    path(
+        "<int:pk>/migration-review/",
+        views.agreement_migration_review,
+        name="migration_review",
+    ),
     # POST <pk>/transitions/submit/ for every routed step (workflows.py).
     *page_urls(Agreement, views.agreement_transition),
     # --- templates (R-AGR-1) ----------------------------------------------------------------

@@ -32,6 +32,7 @@ from .forms import (
     SignForm,
     clause_formset,
 )
+from .gates import LEGAL_REVIEW
 from .models import Agreement
 from .pricing import price_exceptions
 
@@ -62,6 +63,7 @@ def agreement_list(request):
             "export_query": generic_views.query_without_page(request),
             "can_export": access.may_somewhere(request.user, "agreement.export"),
             "can_create": access.may_somewhere(request.user, "agreement.draft"),
+            "can_import": access.may_somewhere(request.user, "agreement.import"),
             "filtered": any(v not in ("", None) for v in filters.values()),
         },
     )
@@ -156,6 +158,11 @@ def render_detail(request, agreement, *, error=None, status=200, forms=None):
         "actions": workflow.available_transitions(user, agreement, portal=None),
         "transition_form": TransitionForm(),
         "may_draft": may_draft,
+        "may_download": access.may(user, "agreement.download", agreement),
+        "may_request_migration_review": agreement.migrated
+        and agreement.migration_reviewed_at is None
+        and not LEGAL_REVIEW.state(agreement).pending
+        and access.may(user, "agreement.submit", agreement),
         "may_sign": agreement.status == AgreementStatus.APPROVED
         and access.may(user, "agreement.sign", agreement),
         "may_amend": agreement.status == AgreementStatus.SIGNED
@@ -472,6 +479,18 @@ def agreement_sign(request, pk):
             "gates": selectors.gate_states(agreement),
         },
     )
+
+
+@require_POST
+@staff_page("agreement.submit")
+def agreement_migration_review(request, pk):
+    """Send an agreement imported from the old ledger to the legal review it never had here."""
+    agreement = _get(request, pk)
+    try:
+        services.agreement_migration_review_request(actor=request.user, agreement=agreement)
+    except DomainError as exc:
+        return _refused(request, agreement, exc)
+    return _done(request, agreement, _("已提交法律审查，审查通过后不再标记为未经审查。"))
 
 
 @require_POST

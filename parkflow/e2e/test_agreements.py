@@ -71,7 +71,7 @@ def test_r_agr_4_staff_draft_submit_review_and_sign_an_agreement(
 
     today = timezone.localdate().isoformat()
     drafter_context, desk = _desk(browser, server, "biz_a")
-    desk.goto("/agreements/create/")
+    desk.goto("/agreements/new/")
     enterprise = desk.locator(
         'select[name="enterprise"] option', has_text="苏州博恒医药科技有限公司"
     )
@@ -117,11 +117,12 @@ def test_r_agr_4_staff_draft_submit_review_and_sign_an_agreement(
         {"name": "协议签署件.pdf", "mimeType": "application/pdf", "buffer": MINIMAL_PDF},
     )
     with desk.expect_navigation():
-        desk.get_by_role("button", name="登记签署").last.click()
+        desk.get_by_role("button", name="确认登记签署").click()
     assert "已签署" in desk.inner_text("body")
     desk.screenshot(path=str(screenshots / "agreement-signed.png"), full_page=True)
+    desk.get_by_role("button", name="下载").click()
     with desk.expect_download() as download:
-        desk.get_by_role("link", name="PDF").first.click()
+        desk.get_by_role("link", name="协议文本 PDF").click()
     assert download.value.suggested_filename.endswith(".pdf")
     assert desk.problems.items == []
     drafter_context.close()

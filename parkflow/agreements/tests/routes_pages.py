@@ -227,6 +227,13 @@ def _amend_case(w):
     return Case({"pk": made.pk}, data={"POST": {"title": ""}}, enterprise=made.enterprise)
 
 
+def _migration_review_case(w):
+    from .service_table import _migrated
+
+    made = _migrated(w)
+    return Case({"pk": made.pk}, data={"POST": {}}, enterprise=made.enterprise)
+
+
 def _templates_case(w):
     _draft_template(w)
     return Case(marker=TEMPLATE_MARKER)
@@ -393,6 +400,9 @@ ROUTES = {
     "agreements:transition": Route(STAFF, {"POST": 302}, "agreement.submit", DRAFT, _submit_case),
     "agreements:sign": Route(STAFF, {"GET": 200, "POST": 302}, "agreement.sign", DRAFT, _sign_case),
     "agreements:amend": Route(STAFF, {"POST": 302}, "agreement.amend", DRAFT, _amend_case),
+    "agreements:migration_review": Route(
+        STAFF, {"POST": 302}, "agreement.submit", DRAFT, _migration_review_case
+    ),
     # --- templates --------------------------------------------------------------------------
     "agreements:templates": Route(
         STAFF, {"GET": 200}, "template.view", R.AUDITOR, _templates_case, other_park=HIDDEN

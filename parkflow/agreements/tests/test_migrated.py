@@ -59,3 +59,21 @@ def test_r_plt_5_a_rejected_migrated_agreement_keeps_the_opinion_and_stays_unrev
     made.refresh_from_db()
     assert made.migration_reviewed_at is None
     assert made.return_opinion == "缺少争议解决条款"
+
+
+def test_r_plt_5_the_page_marks_a_migrated_agreement_unreviewed_and_sends_it_to_review(client, org):
+    from django.urls import reverse
+
+    made = _migrated(org)
+    client.force_login(org.drafter)
+    page = client.get(reverse("agreements:detail", args=[made.pk])).content.decode()
+    assert "历史导入，未经审查" in page and "migration-review" in page
+    listed = client.get(reverse("agreements:list")).content.decode()
+    assert "历史导入，未经审查" in listed
+    response = client.post(reverse("agreements:migration_review", args=[made.pk]))
+    assert response.status_code == 302
+    assert LEGAL_REVIEW.state(made).pending
+    page = client.get(reverse("agreements:detail", args=[made.pk])).content.decode()
+    assert "migration-review/" not in page  # asked once; the review is open
+    decide_all(made, LEGAL_REVIEW, org.legal)
+    assert "历史导入，未经审查" not in client.get(reverse("agreements:list")).content.decode()

@@ -119,9 +119,12 @@ def _field_label(model, key):
     name = key.removesuffix("_id")
     if model is not None:
         try:
-            return model._meta.get_field(name).verbose_name
+            field = model._meta.get_field(name)
         except FieldDoesNotExist:
-            pass
+            field = None
+        # A reverse relation (an agreement's "clauses") has no verbose name of its own.
+        if getattr(field, "verbose_name", None):
+            return field.verbose_name
     return audit_actions.KEYS.get(name, key)
 
 
@@ -131,7 +134,7 @@ def _choice_label(model, key, value):
             field = model._meta.get_field(key.removesuffix("_id"))
         except FieldDoesNotExist:
             field = None
-        if field is not None and field.choices:
+        if getattr(field, "choices", None) and isinstance(value, str | int):
             return dict(field.flatchoices).get(value, value)
     if isinstance(value, str) and value in audit_actions.VALUES.get(key, {}):
         return audit_actions.VALUES[key][value]

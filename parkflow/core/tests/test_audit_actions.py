@@ -107,3 +107,14 @@ def test_relative_times_read_naturally_in_chinese(minutes_before, expected):
 def test_chinese_datetime_is_local_time():
     moment = datetime.datetime(2026, 11, 28, 6, 5, tzinfo=datetime.UTC)
     assert cn_datetime(moment) == "2026年11月28日 14:05"
+
+
+def test_a_recorded_key_naming_a_reverse_relation_is_shown_not_a_server_error():
+    """An event may record a list under a key that is a reverse relation of its model (an
+    agreement's "clauses"): the label falls back to the declared keys and the value is read as
+    a list — never an AttributeError on the audit page or a timeline."""
+    from parkflow.core.templatetags.parkflow import _field_label, shown
+    from parkflow.org.models import OrgUnit
+
+    assert _field_label(OrgUnit, "children") == "children"
+    assert shown(OrgUnit, "children", [1, 2]) == "1、2"
