@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "parkflow.enterprises",
     "parkflow.intake",
     "parkflow.agreements",
+    "parkflow.resources",
     "parkflow.portal",
     "parkflow.workbench",
 ]

@@ -271,6 +271,25 @@ def review_decide(*, actor, review: Review, decision: str, opinion: str = "") ->
     return review
 
 
+def withdraw_open(*, actor, obj, reason: str) -> int:
+    """The domain closed the reviewed object (its requester withdrew it): the open reviews of
+    every gate on it are withdrawn, one audit event per round, in the caller's transaction.
+    Returns how many were open."""
+    open_reviews = list(
+        Review.objects.filter(
+            content_type=ContentType.objects.get_for_model(obj),
+            object_id=str(obj.pk),
+            decision=ReviewDecision.PENDING,
+        ).order_by("gate", "round", "pk")
+    )
+    rounds: dict[tuple[str, int], list[Review]] = {}
+    for review in open_reviews:
+        rounds.setdefault((review.gate, review.round), []).append(review)
+    for reviews_of_round in rounds.values():
+        _withdraw(actor, obj, reviews_of_round, reason)
+    return len(open_reviews)
+
+
 @service
 def review_withdraw(*, actor, review: Review, reason: str = "") -> list[Review]:
     """The requester withdraws a round still open (撤回审查): its open reviews are withdrawn and
