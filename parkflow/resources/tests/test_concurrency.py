@@ -94,7 +94,7 @@ def test_r_res_4_the_same_race_on_a_file_based_sqlite_database(tmp_path):
         "DATABASE_URL": f"sqlite:///{tmp_path / 'base.sqlite3'}",
     }
     here = Path(__file__)
-    child = subprocess.run(
+    child = subprocess.run(  # noqa: S603 - this interpreter and this test file
         [
             sys.executable,
             "-m",
