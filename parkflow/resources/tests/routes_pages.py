@@ -1,0 +1,3 @@
+"""routes_pages of the resources part of the route policy table (see routes.py)."""
+
+ROUTES: dict = {}
