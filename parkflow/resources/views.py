@@ -174,7 +174,8 @@ def _merged_timeline(*objects):
         if obj is None:
             continue
         found, more = audit.timeline(obj)
-        events.extend(found)
+        # The allocation's creation is the request's "allocate" step already on the timeline.
+        events.extend(e for e in found if e.action != "allocation.create")
         older = older or bool(more)
     return sorted(events, key=lambda e: (e.occurred_at, e.id)), older
 

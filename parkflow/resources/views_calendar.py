@@ -61,9 +61,9 @@ def period_title(view, first, last) -> str:
     return f"{first.year}年{first.month}月"
 
 
-def _day_header(day, today):
+def _day_header(day, today, *, short=False):
     return {
-        "top": f"{day.month}/{day.day}",
+        "top": str(day.day) if short else f"{day.month}/{day.day}",
         "sub": _("周") + WEEKDAYS[day.weekday()],
         "weekend": day.weekday() >= 5,
         "today": day == today,
@@ -148,7 +148,7 @@ def building_grid(resources, *, view: str, day: datetime.date) -> dict:
     else:
         days = days_of(first, last)
         columns = [(_aware(d), _aware(d + datetime.timedelta(days=1))) for d in days]
-        headers = [_day_header(d, today) for d in days]
+        headers = [_day_header(d, today, short=view == MONTH) for d in days]
     found = selectors.occupancy(resources, starts_at, ends_at)
     rows = []
     for resource in resources:
