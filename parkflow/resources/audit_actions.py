@@ -17,6 +17,11 @@ AUDIT_ACTIONS = {
     "allocation.release": (_("释放资源"), _("{actor} 释放了资源分配“{object}”")),
     "deviation.report": (_("报告交付偏差"), _("{actor} 报告了交付偏差“{object}”")),
     "deviation.resolve": (_("处理交付偏差"), _("{actor} 处理了交付偏差“{object}”")),
+    "resource_request.export": (_("导出资源申请清单"), _("{actor} 导出了资源申请清单")),
+    "resource.analysis_export": (
+        _("导出资源分配分析"),
+        _("{actor} 导出了资源分配分析（超权益分配）"),
+    ),
 }
 AUDIT_KEYS = {
     "resource": _("资源"),
@@ -29,6 +34,9 @@ AUDIT_KEYS = {
     "max_count": _("数量上限"),
     "max_area": _("面积上限（平方米）"),
     "priority": _("预订优先级"),
+    "count": _("条数"),
+    "filters": _("筛选条件"),
+    "park": _("园区"),
 }
 AUDIT_VALUES = {
     "standing_rule": {approval.code: approval.title for approval in STANDING_APPROVALS},
