@@ -195,7 +195,7 @@ class EntitlementInputSerializer(serializers.Serializer):
 # Requests (R-RES-3, R-RES-4, R-RES-5)
 
 
-class GateStateSerializer(serializers.Serializer):
+class ResourceGateStateSerializer(serializers.Serializer):
     code = serializers.CharField()
     label = serializers.CharField()
     requirement = serializers.CharField()
@@ -284,7 +284,7 @@ class ResourceRequestDetailSerializer(InternalFieldsMixin, ResourceRequestSerial
         allocation = getattr(request, "allocation", None) if request.pk else None
         return allocation.pk if allocation is not None else None
 
-    @extend_schema_field(GateStateSerializer(many=True))
+    @extend_schema_field(ResourceGateStateSerializer(many=True))
     def get_gates(self, request):
         return gate_states(request)
 
