@@ -19,6 +19,7 @@ from parkflow.core import access, clock
 from parkflow.core.api import IdFilter, ScopedViewSetMixin, is_storable_id
 from parkflow.core.errors import NotFound, ValidationFailed
 from parkflow.core.workflow_api import transition_actions
+from parkflow.enterprises.choices import EnterpriseGrade
 
 from . import services
 from .choices import (
@@ -211,7 +212,7 @@ class ResourceViewSet(
 
 class EntitlementFilter(filters.FilterSet):
     park = IdFilter(field_name="park_id")
-    grade = filters.CharFilter(max_length=4)
+    grade = filters.ChoiceFilter(choices=EnterpriseGrade.choices)
     kind = filters.ChoiceFilter(choices=ResourceKind.choices)
 
     class Meta:
