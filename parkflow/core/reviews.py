@@ -37,6 +37,8 @@ from .validation import REASON_MAX_LENGTH, check_length
 SYSTEM_OPERATIONS = {
     "apply_consequence": "runs the gate's declared consequence: the domain's service, which "
     "applies only what the decided round says (its authority is the reviews)",
+    "withdraw_open": "a domain step's effect (the requester withdrew the reviewed object), inside "
+    "the transition that checked its permission",
 }
 
 

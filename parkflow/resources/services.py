@@ -38,6 +38,18 @@ from .clocks import RESOLUTION
 from .entitlements import standing_of
 from .models import Allocation, Deviation, Entitlement, Resource, ResourceRequest
 
+SYSTEM_OPERATIONS = {
+    "when": "formats a moment for a message (a pure function: reads and writes nothing)",
+    "period_text": "formats a period for a message (a pure function)",
+    "holder": "reads the calendar inside request_create/allocate, which checked access first; "
+    "the API's and pages' free/busy reads go through their own scoped queryset",
+    "slot_taken": "builds the conflict naming the held period (a pure function of the actor "
+    "and the allocation found by the calling service; R-RES-4)",
+    "allocate": "the allocate step's effect, inside the transition the gates or a standing "
+    "approval authorised (R-RES-3)",
+    "request_review_outcome": "a review decision's consequence (the gates' declared "
+    "consequence, run after core.reviews checked and committed the decision; R-RES-3)",
+}
 STEP = "the resource request's review decision"
 STANDING = "a declared standing approval (resources.standing)"
 
@@ -248,6 +260,12 @@ def request_create(
     a declared standing approval allocates a routine meeting-room booking at once; anything
     else goes to the risk-control review (and, when major, the leading group after it)."""
     access.ensure(actor, "resource_request.create", enterprise, requirement="R-RES-3")
+    if renewal_of is not None and renewal_of.enterprise_id != enterprise.pk:
+        # A renewal closes the continuity alert of the allocation it names (R-RES-6): only
+        # the enterprise's own allocation can be renewed.
+        raise ValidationFailed(
+            {"renewal_of": [_("只能续期本企业的资源分配。")]}, requirement="R-RES-6"
+        )
     resource = _lock_resource(resource)
     if resource.park_id != enterprise.park_id:
         raise ValidationFailed({"resource": [_("请选择本园区的资源。")]}, requirement="R-RES-1")
