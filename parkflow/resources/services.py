@@ -170,8 +170,11 @@ def entitlement_save(
         raise ValidationFailed({"grade": [_("请选择客户等级。")]}, requirement="R-RES-2")
     if kind not in ResourceKind.values:
         raise ValidationFailed({"kind": [_("请选择资源类别。")]}, requirement="R-RES-2")
-    entitlement, created = Entitlement.objects.select_for_update().get_or_create(
-        park=park, grade=grade, kind=kind
+    # One row per (park, grade, kind): the unique constraint settles a race on creation (the
+    # service is re-run), and the row is then locked for the change.
+    entitlement, created = Entitlement.objects.get_or_create(park=park, grade=grade, kind=kind)
+    entitlement = Entitlement.objects.select_for_update(of=("self",), no_key=True).get(
+        pk=entitlement.pk
     )
     before = (
         None
