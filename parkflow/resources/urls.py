@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import urls_import, views
 
 app_name = "resources"
 
@@ -8,4 +8,5 @@ urlpatterns = [
     path("<int:pk>/", views.resource_detail, name="resource"),
     path("requests/<int:pk>/", views.request_detail, name="request"),
     path("deviations/<int:pk>/", views.deviation_detail, name="deviation"),
+    *urls_import.urlpatterns,
 ]
