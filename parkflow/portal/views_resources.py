@@ -22,6 +22,7 @@ from parkflow.core import access, clock, workflow_views
 from parkflow.core.errors import DomainError, NotFound, ValidationFailed
 from parkflow.core.forms import domain_error_text
 from parkflow.core.views import LIST_PAGE_SIZE, paginate
+from parkflow.intake.guards import standing_problems
 from parkflow.resources import entitlements, services
 from parkflow.resources.choices import (
     AllocationStatus,
@@ -123,14 +124,19 @@ def usage_of(enterprise, day: datetime.date) -> dict:
     used = entitlements.used(enterprise, kind, month_start, month_end)
     entitlement = entitlements.entitlement_of(enterprise, kind)
     allowed = entitlement.monthly_hours if entitlement else None
+    today = clock.today()
+    if (month_start.year, month_start.month) == (today.year, today.month):
+        month = _("本月")
+    else:
+        month = _("%(month)s月") % {"month": month_start.month}
     if allowed is None:
-        text = _("%(month)s月已用 %(used)s 小时，您的客户等级没有会议室权益") % {
-            "month": month_start.month,
+        text = _("%(month)s已用 %(used)s 小时，您的客户等级没有会议室权益") % {
+            "month": month,
             "used": _plain(used),
         }
     else:
-        text = _("%(month)s月已用 %(used)s 小时，权益 %(allowed)s 小时") % {
-            "month": month_start.month,
+        text = _("%(month)s已用 %(used)s 小时，权益 %(allowed)s 小时") % {
+            "month": month,
             "used": _plain(used),
             "allowed": _plain(allowed),
         }
@@ -172,6 +178,10 @@ def _render_book(request, enterprise, *, error="", field="", posted=None, status
     rooms = list(_rooms(request.user, enterprise))
     grid = free_busy(rooms, day)
     chosen = _chosen(request, grid, day)
+    # R-ENT-5: said up front, not only as the refusal of a booking.
+    standing = standing_problems(enterprise)
+    if standing:
+        chosen = None
     today = clock.today()
     context = {
         "enterprise": enterprise,
@@ -190,7 +200,9 @@ def _render_book(request, enterprise, *, error="", field="", posted=None, status
         "error_field": field,
         "posted": posted or {},
         "default_purpose": DEFAULT_PURPOSE,
-        "can_book": access.may(request.user, "resource_request.create", enterprise),
+        "can_book": access.may(request.user, "resource_request.create", enterprise)
+        and not standing,
+        "standing": standing,
         "portal_tab": "resources",
         "resources_tab": "book",
     }
@@ -267,6 +279,14 @@ def resource_book(request, enterprise):
 # 我的资源
 
 
+def period_short(starts_at, ends_at) -> str:
+    """The period in few characters for a phone: one date when it starts and ends the same day."""
+    start, end = timezone.localtime(starts_at), timezone.localtime(ends_at)
+    if start.date() == end.date():
+        return f"{services.when(starts_at)}–{end:%H:%M}"
+    return services.period_text(starts_at, ends_at)
+
+
 def _own_requests(user):
     return access.scope(user, ResourceRequest.objects.all())
 
@@ -302,7 +322,7 @@ def _render_mine(request, enterprise, *, error="", status=200):
                 "can_report": may_report
                 and allocation is not None
                 and allocation.status == AllocationStatus.ACTIVE,
-                "period": services.period_text(row.starts_at, row.ends_at),
+                "period": period_short(row.starts_at, row.ends_at),
             }
         )
     context = {

@@ -5,6 +5,7 @@ reporting a deviation."""
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from parkflow.core.models import AuditEvent
 from parkflow.enterprises.tests.factories import EnterpriseFactory, enterprise_user
@@ -43,6 +44,12 @@ def _day(days=1):
     return at(days).date().isoformat()
 
 
+def _month(days=1):
+    """How the page names the month of the day it shows."""
+    day = at(days).date()
+    return "本月" if day.month == timezone.localdate().month else f"{day.month}月"
+
+
 def _booking(room, hour=14, hours=1, days=1, **values):
     return {
         "date": _day(days),
@@ -63,8 +70,7 @@ def test_r_res_2_the_booking_page_shows_free_hours_and_the_months_usage(client, 
     html = response.content.decode()
     assert response.status_code == 200
     assert "星河会议室" in html
-    month = at(1).month
-    assert f"{month}月已用 2 小时，权益 8 小时" in html
+    assert f"{_month(1)}已用 2 小时，权益 8 小时" in html
     # 09:00 and 10:00 are taken (greyed, no link); 11:00 is a tappable slot.
     assert f"room={room.pk}&amp;hour=11" in html
     assert f"room={room.pk}&amp;hour=9" not in html and f"room={room.pk}&amp;hour=10" not in html
@@ -111,9 +117,9 @@ def test_r_res_3_a_booking_within_entitlement_is_allocated_at_once(client, org):
     assert made.status == RequestStatus.ALLOCATED and made.channel == "portal"
     assert made.allocation.enterprise == enterprise
     mine = client.get(MINE).content.decode()
-    assert "已预订" in mine and "已分配" in mine and "使用中" in mine
+    assert "已预订" in mine and "使用中" in mine and "14:00–16:00" in mine
     html = client.get(BOOK).content.decode()
-    assert f"{at(1).month}月已用 2 小时，权益 8 小时" in html
+    assert f"{_month(1)}已用 2 小时，权益 8 小时" in html
 
 
 def test_r_res_4_a_slot_taken_meanwhile_is_refused_inline_without_the_holders_name(client, org):
@@ -155,7 +161,11 @@ def test_r_ent_5_an_enterprise_not_in_good_standing_is_refused_inline(client, or
     hours_entitlement(org)
     room = meeting_room(org)
     prospect = EnterpriseFactory(park=org.park)
-    response = _portal(client, prospect).post(BOOK, _booking(room))
+    client = _portal(client, prospect)
+    page = client.get(BOOK).content.decode()
+    assert "贵司当前不符合资源分配条件" in page
+    assert f"room={room.pk}&amp;hour=" not in page  # no slot to tap
+    response = client.post(BOOK, _booking(room))
     assert response.status_code == 409
     assert "企业不符合资源分配条件" in response.content.decode()
     assert not ResourceRequest.objects.exists()
