@@ -2,7 +2,7 @@ from django.urls import path
 
 from parkflow.core.workflow_views import page_urls
 
-from . import views, views_analysis, views_calendar
+from . import urls_import, views, views_analysis, views_calendar
 from .models import ResourceRequest
 
 app_name = "resources"
@@ -29,4 +29,6 @@ urlpatterns = [
     path("entitlements/", views_analysis.entitlement_list, name="entitlements"),
     path("analysis/", views_analysis.allocation_analysis, name="analysis"),
     path("analysis/export.xlsx", views_analysis.analysis_export, name="analysis_export"),
+    # --- the unit ledger's Excel import (R-RES-1, R-PLT-5) ----------------------------------
+    *urls_import.urlpatterns,
 ]

@@ -57,6 +57,7 @@ def resource_list(request):
             "form": form,
             "filtered": _filtered(filters),
             "can_request": access.may_somewhere(request.user, "resource_request.create"),
+            "can_import": access.may_somewhere(request.user, "resource.manage"),
         },
     )
 

@@ -2,7 +2,7 @@
 API and the portal keep their entries in their own modules, merged here; ``BUILDERS`` give every
 case maker park A's resource objects (``w.resource_people()``, ``w.meeting_room()`` …)."""
 
-from . import routes_api, routes_pages, routes_portal
+from . import routes_api, routes_import, routes_pages, routes_portal
 
 
 def resource_people(w):
@@ -91,4 +91,9 @@ BUILDERS = {
     "deviation": deviation,
 }
 
-ROUTES = {**routes_pages.ROUTES, **routes_api.ROUTES, **routes_portal.ROUTES}
+ROUTES = {
+    **routes_pages.ROUTES,
+    **routes_api.ROUTES,
+    **routes_portal.ROUTES,
+    **routes_import.ROUTES,
+}

@@ -166,3 +166,11 @@ SERVICES: dict[str, Service] = {
         after=False,
     ),
 }
+
+
+# The unit ledger import's entries (parkflow.resources.imports), kept beside its routes.
+from .service_table_imports import SERVICE_MODULES as _IMPORT_MODULES  # noqa: E402
+from .service_table_imports import SERVICES as _IMPORT_SERVICES  # noqa: E402
+
+SERVICE_MODULES += _IMPORT_MODULES
+SERVICES |= _IMPORT_SERVICES
