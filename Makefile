@@ -59,8 +59,12 @@ e2e: install
 # bench/results/sla-latest.txt; then the audit chain at 1,000,000 events on PostgreSQL
 # (bench/audit.py: appends with 1 and 8 writers, verification speed, writers during a sweep;
 # BENCH_AUDIT_DATABASE_URL, default database pf_audit_bench, kept between runs; skipped when
-# PostgreSQL is not reachable), results in bench/results/audit-latest.txt. make bench SLA=1 /
-# AUDIT=1: that part alone. make bench SCALE=1: every
+# PostgreSQL is not reachable), results in bench/results/audit-latest.txt; then the occupancy
+# calendar of a 500-unit building over a month with ~10,000 allocations on PostgreSQL
+# (bench/resources.py; BENCH_RESOURCES_DATABASE_URL, default database parkflow_bench_resources,
+# re-created each run; skipped when PostgreSQL is not reachable), results in
+# bench/results/resources-latest.txt. make bench SLA=1 / AUDIT=1 / RESOURCES=1: that part alone.
+# make bench SCALE=1: every
 # list at demo size and at group scale on PostgreSQL (bench/scale.py; BENCH_DEMO_DATABASE_URL,
 # BENCH_SCALE_DATABASE_URL), results in bench/results/scale-latest.txt.
 bench: install
@@ -70,10 +74,13 @@ else ifeq ($(SLA),1)
 	$(PY) bench/sla.py
 else ifeq ($(AUDIT),1)
 	$(PY) bench/audit.py
+else ifeq ($(RESOURCES),1)
+	$(PY) bench/resources.py
 else
 	$(PY) bench/run.py
 	$(PY) bench/sla.py
 	$(PY) bench/audit.py
+	$(PY) bench/resources.py
 endif
 
 lint: install

@@ -40,6 +40,13 @@ from parkflow.org.api import (
     OrgUnitViewSet,
 )
 from parkflow.org.api_tokens import ApiTokenViewSet, TokenView
+from parkflow.resources.api import (
+    AllocationViewSet,
+    DeviationViewSet,
+    EntitlementViewSet,
+    ResourceRequestViewSet,
+    ResourceViewSet,
+)
 
 
 class ApiRouter(DefaultRouter):
@@ -76,6 +83,11 @@ router.register("template-versions", TemplateVersionViewSet, basename="template-
 router.register("tariffs", TariffViewSet, basename="tariff")
 router.register("service-items", ServiceItemViewSet, basename="service-item")
 router.register("venues", VenueViewSet, basename="venue")
+router.register("resources", ResourceViewSet, basename="resource")
+router.register("entitlements", EntitlementViewSet, basename="entitlement")
+router.register("resource-requests", ResourceRequestViewSet, basename="resource-request")
+router.register("allocations", AllocationViewSet, basename="allocation")
+router.register("deviations", DeviationViewSet, basename="deviation")
 
 
 app_name = "api"

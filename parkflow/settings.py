@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "parkflow.enterprises",
     "parkflow.intake",
     "parkflow.agreements",
+    "parkflow.resources",
     "parkflow.portal",
     "parkflow.workbench",
 ]
@@ -243,6 +244,12 @@ SPECTACULAR_SETTINGS = {
         "LineBasisEnum": "parkflow.agreements.choices.LineBasis",
         "TariffUnitEnum": "parkflow.agreements.choices.TariffUnit",
         "ConfirmationChannelEnum": "parkflow.agreements.choices.ConfirmationChannel",
+        "ResourceKindEnum": "parkflow.resources.choices.ResourceKind",
+        "ResourceStatusEnum": "parkflow.resources.choices.ResourceStatus",
+        "ResourceRequestStatusEnum": "parkflow.resources.choices.RequestStatus",
+        "AllocationStatusEnum": "parkflow.resources.choices.AllocationStatus",
+        "DeviationKindEnum": "parkflow.resources.choices.DeviationKind",
+        "DeviationStatusEnum": "parkflow.resources.choices.DeviationStatus",
     },
 }
 

@@ -37,6 +37,8 @@ from .validation import REASON_MAX_LENGTH, check_length
 SYSTEM_OPERATIONS = {
     "apply_consequence": "runs the gate's declared consequence: the domain's service, which "
     "applies only what the decided round says (its authority is the reviews)",
+    "withdraw_open": "a domain step's effect (the requester withdrew the reviewed object), inside "
+    "the transition that checked its permission",
 }
 
 
@@ -269,6 +271,25 @@ def review_decide(*, actor, review: Review, decision: str, opinion: str = "") ->
         _withdraw(None, obj, rest, "同轮审查已有否定结论，自动撤销")
     signals.review_decided.send(sender=Review, review=review)
     return review
+
+
+def withdraw_open(*, actor, obj, reason: str) -> int:
+    """The domain closed the reviewed object (its requester withdrew it): the open reviews of
+    every gate on it are withdrawn, one audit event per round, in the caller's transaction.
+    Returns how many were open."""
+    open_reviews = list(
+        Review.objects.filter(
+            content_type=ContentType.objects.get_for_model(obj),
+            object_id=str(obj.pk),
+            decision=ReviewDecision.PENDING,
+        ).order_by("gate", "round", "pk")
+    )
+    rounds: dict[tuple[str, int], list[Review]] = {}
+    for review in open_reviews:
+        rounds.setdefault((review.gate, review.round), []).append(review)
+    for reviews_of_round in rounds.values():
+        _withdraw(actor, obj, reviews_of_round, reason)
+    return len(open_reviews)
 
 
 @service

@@ -2,8 +2,9 @@ from django.urls import path
 
 from parkflow.core.workflow_views import page_urls
 from parkflow.enterprises.models import Enterprise
+from parkflow.resources.models import ResourceRequest
 
-from . import views, views_agreements, views_invite
+from . import views, views_agreements, views_invite, views_resources
 
 app_name = "portal"
 
@@ -22,6 +23,21 @@ urlpatterns = [
         "agreements/<int:pk>/lines/<int:line_pk>/confirm/",
         views_agreements.line_confirm,
         name="agreement_line_confirm",
+    ),
+    # 资源预订 (R-RES-2 … R-RES-6): book a meeting room, my resources, withdraw, deviations.
+    path("resources/", views_resources.resource_list, name="resources"),
+    path("resources/book/", views_resources.resource_book, name="resource_book"),
+    *page_urls(
+        ResourceRequest,
+        views_resources.transition,
+        prefix=r"resources/requests/(?P<pk>\d+)/",
+        portal=True,
+        name="resource_transition",
+    ),
+    path(
+        "resources/allocations/<int:pk>/deviations/",
+        views_resources.deviation_report,
+        name="resource_deviation_report",
     ),
     path("invite/<str:token>/", views_invite.invitation_accept, name="invitation_accept"),
 ]

@@ -222,6 +222,16 @@ SERVICES: dict[str, Service] = {
             _nobody(w),
         ],
     ),
+    # A domain step's effect: the reviewed object was withdrawn, its open rounds go with it.
+    "parkflow.core.reviews.withdraw_open": Service(
+        "review.withdraw",
+        lambda w: {
+            "actor": w.clerk(),
+            "obj": lambda: _open_signature(w).subject,
+            "reason": "申请人撤回",
+        },
+        system=True,
+    ),
     # Runs the gate's declared consequence (the sign-off declares none: nothing happens).
     "parkflow.core.reviews.apply_consequence": Service(
         None,
