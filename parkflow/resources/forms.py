@@ -5,6 +5,7 @@ are put back on these forms (STYLE.md §8, §9)."""
 import datetime
 
 from django import forms
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from parkflow.core import clock
@@ -286,11 +287,18 @@ def period_choices(today: datetime.date):
     months, quarters = [], []
     year, month = today.year, today.month
     for _i in range(MONTHS_BACK):
-        months.append((f"{year}-{month:02d}", f"{year}年{month}月"))
+        months.append(
+            (f"{year}-{month:02d}", date_format(datetime.date(year, month, 1), "YEAR_MONTH_FORMAT"))
+        )
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
     year, quarter = today.year, (today.month - 1) // 3 + 1
     for _i in range(QUARTERS_BACK):
-        quarters.append((f"{year}-Q{quarter}", f"{year}年{QUARTER_NAMES[quarter]}"))
+        quarters.append(
+            (
+                f"{year}-Q{quarter}",
+                _("%(year)s年%(quarter)s") % {"year": year, "quarter": QUARTER_NAMES[quarter]},
+            )
+        )
         year, quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
     return [(_("按月"), months), (_("按季度"), quarters)]
 

@@ -9,8 +9,10 @@ import datetime
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from parkflow.core.views import staff_page
 
@@ -19,7 +21,16 @@ from .choices import ResourceStatus
 from .forms import DAY, MONTH, WEEK, CalendarForm
 from .models import Resource
 
-WEEKDAYS = ("一", "二", "三", "四", "五", "六", "日")
+# Monday first, as date.weekday() counts.
+WEEKDAYS = (
+    gettext_lazy("周一"),
+    gettext_lazy("周二"),
+    gettext_lazy("周三"),
+    gettext_lazy("周四"),
+    gettext_lazy("周五"),
+    gettext_lazy("周六"),
+    gettext_lazy("周日"),
+)
 TONES = 8
 
 
@@ -55,16 +66,22 @@ def days_of(first, last) -> list[datetime.date]:
 
 def period_title(view, first, last) -> str:
     if view == DAY:
-        return f"{first.year}年{first.month}月{first.day}日（周{WEEKDAYS[first.weekday()]}）"
+        return _("%(date)s（%(weekday)s）") % {
+            "date": date_format(first),
+            "weekday": WEEKDAYS[first.weekday()],
+        }
     if view == WEEK:
-        return f"{first.year}年{first.month}月{first.day}日 — {last.month}月{last.day}日"
-    return f"{first.year}年{first.month}月"
+        return _("%(first)s — %(last)s") % {
+            "first": date_format(first),
+            "last": date_format(last, "MONTH_DAY_FORMAT"),
+        }
+    return date_format(first, "YEAR_MONTH_FORMAT")
 
 
 def _day_header(day, today, *, short=False):
     return {
         "top": str(day.day) if short else f"{day.month}/{day.day}",
-        "sub": _("周") + WEEKDAYS[day.weekday()],
+        "sub": str(WEEKDAYS[day.weekday()]),
         "weekend": day.weekday() >= 5,
         "today": day == today,
     }
