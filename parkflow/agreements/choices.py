@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from parkflow.core.registry import status_colours
 
@@ -57,7 +58,7 @@ class AgreementStatus(models.TextChoices):
     DRAFT = "draft", _("草稿")
     IN_REVIEW = "in_review", _("审查中")
     APPROVED = "approved", _("待签署")
-    SIGNED = "signed", _("已签署")
+    SIGNED = "signed", pgettext_lazy("agreement status", "已签署")
     SUPERSEDED = "superseded", _("已被补充协议替代")
     TERMINATED = "terminated", _("已终止")
 

@@ -130,10 +130,11 @@ def test_committed_mo_matches_po(po_entries):
             continue
         if "msgid_plural" in entry:
             for n, index in ((1, 0), (2, 1)):
-                if (
-                    catalogue.ngettext(msgid, entry["msgid_plural"], n)
-                    != entry["msgstr_plural"][index]
-                ):
+                if "msgctxt" in entry:
+                    found = catalogue.npgettext(entry["msgctxt"], msgid, entry["msgid_plural"], n)
+                else:
+                    found = catalogue.ngettext(msgid, entry["msgid_plural"], n)
+                if found != entry["msgstr_plural"][index]:
                     stale.append(msgid)
         elif "msgctxt" in entry:
             if catalogue.pgettext(entry["msgctxt"], msgid) != entry["msgstr"]:
