@@ -7,6 +7,7 @@ from .standing import STANDING_APPROVALS
 AUDIT_ACTIONS = {
     "resource.save": (_("维护资源"), _("{actor} 维护了资源“{object}”")),
     "resource.import": (_("导入资源台账"), _("{actor} 导入了资源“{object}”")),
+    "resource.export": (_("导出资源目录"), _("{actor} 导出了资源目录")),
     "entitlement.save": (_("设置资源权益"), _("{actor} 设置了资源权益“{object}”")),
     "resource_request.create": (_("申请资源"), _("{actor} 申请了资源“{object}”")),
     "resource_request.standing_approve": (

@@ -10,6 +10,7 @@ app_name = "resources"
 urlpatterns = [
     # --- the catalogue and the calendar (R-RES-1, R-RES-4) ----------------------------------
     path("", views.resource_list, name="list"),
+    path("export.xlsx", views.resource_export, name="export"),
     path("<int:pk>/", views.resource_detail, name="resource"),
     path("calendar/", views_calendar.building_calendar, name="calendar"),
     # --- requests and allocations (R-RES-3 … R-RES-5) ---------------------------------------

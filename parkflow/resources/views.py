@@ -58,7 +58,19 @@ def resource_list(request):
             "filtered": _filtered(filters),
             "can_request": access.may_somewhere(request.user, "resource_request.create"),
             "can_import": access.may_somewhere(request.user, "resource.manage"),
+            "export_query": request.GET.urlencode(),
         },
+    )
+
+
+@staff_page("resource.view")
+def resource_export(request):
+    form = ResourceFilterForm(request.GET or None, user=request.user)
+    return generic_views.file_download(
+        request,
+        build=lambda: exports.catalogue_export(actor=request.user, filters=form.filters()),
+        filename=exports.filename(_("资源目录")),
+        back=reverse("resources:list"),
     )
 
 

@@ -138,6 +138,9 @@ ROUTES = {
     "resources:list": Route(
         STAFF, {"GET": 200}, "resource.view", R.AUDITOR, _list_case, other_park=HIDDEN
     ),
+    "resources:export": Route(
+        STAFF, {"GET": 200}, "resource.view", R.AUDITOR, _list_case, other_park=HIDDEN
+    ),
     "resources:resource": Route(STAFF, {"GET": 200}, "resource.view", R.AUDITOR, _resource_case),
     "resources:calendar": Route(
         STAFF, {"GET": 200}, "resource.view", R.AUDITOR, _calendar_case, other_park=HIDDEN

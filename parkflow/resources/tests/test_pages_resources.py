@@ -324,3 +324,26 @@ def test_entitlements_are_read_by_staff_and_set_by_keepers(client, org):
     entitlement.refresh_from_db()
     assert entitlement.monthly_hours == 30 and entitlement.priority == 1
     assert AuditEvent.objects.filter(action="entitlement.save").count() == 2
+
+
+def test_r_res_1_the_catalogue_exports_to_excel_scoped_and_audited(client, org, other_park):
+    import io
+
+    from django.urls import reverse
+    from openpyxl import load_workbook
+
+    from parkflow.core.models import AuditEvent
+    from parkflow.org.choices import Role
+    from parkflow.org.tests.factories import staff
+
+    from .factories import Org, meeting_room, unit
+
+    unit(org, code="A-808", name="甲园导出单元")
+    meeting_room(Org(other_park), code="B-M1", name="乙园会议室")
+    client.force_login(staff(Role.AUDITOR, org.park))
+    response = client.get(reverse("resources:export"))
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    names = {row[3] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert "甲园导出单元" in names and "乙园会议室" not in names
+    assert AuditEvent.objects.filter(action="resource.export").count() == 1
