@@ -17,6 +17,9 @@ AUDIT_ACTIONS = {
         _("逾期未确认自动关闭"),
         _("服务请求“{object}”企业逾期未确认，自动关闭"),
     ),
+    "callback.create": (_("生成月度回访"), _("生成了“{object}”的月度回访")),
+    "callback.record": (_("记录月度回访"), _("{actor} 记录了“{object}”的回访结果")),
+    "anomaly.report": (_("报告服务异常"), _("{actor} 报告了服务异常“{object}”")),
 }
 AUDIT_KEYS = {
     "category": _("类别"),
@@ -24,6 +27,10 @@ AUDIT_KEYS = {
     "to": _("接收人"),
     "count": _("次数"),
     "rating": _("企业评分"),
+    "period": _("月份"),
+    "score": _("满意度评分"),
+    "follow_up": _("跟进人"),
+    "delay_hours": _("发现后报告用时（小时）"),
 }
 AUDIT_VALUES = {
     "category": {

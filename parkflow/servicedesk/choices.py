@@ -31,3 +31,14 @@ class TransferStatus(models.TextChoices):
     PENDING = "pending", _("待接收")
     ACCEPTED = "accepted", _("已接收")
     DECLINED = "declined", _("已拒绝")
+
+
+@status_colours("callback", {"pending": "warning", "done": "success"})
+class CallBackStatus(models.TextChoices):
+    PENDING = "pending", _("待回访")
+    DONE = "done", _("已回访")
+
+
+class CallBackChannel(models.TextChoices):
+    PHONE = "phone", _("电话回访")
+    PORTAL = "portal", _("企业门户")

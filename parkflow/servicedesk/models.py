@@ -8,7 +8,14 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .choices import Category, Channel, RequestStatus, TransferStatus
+from .choices import (
+    CallBackChannel,
+    CallBackStatus,
+    Category,
+    Channel,
+    RequestStatus,
+    TransferStatus,
+)
 
 USER = settings.AUTH_USER_MODEL
 
@@ -115,3 +122,119 @@ class Transfer(models.Model):
 
     def __str__(self):
         return f"{self.request} → {self.to_person}"
+
+
+class CallBack(models.Model):
+    """The month's satisfaction call-back of a resident enterprise (R-SVC-2, Art.13
+    "建立服务满意度月度回访机制"): one per enterprise and month, created on the month's first
+    working day; a score of 2 or less opens a follow-up with an owner."""
+
+    park = models.ForeignKey(
+        "org.OrgUnit", verbose_name=_("园区"), on_delete=models.PROTECT, related_name="+"
+    )
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name=_("企业"),
+        on_delete=models.PROTECT,
+        related_name="callbacks",
+    )
+    period = models.CharField(_("月份"), max_length=7)  # "2026-11"
+    due_on = models.DateField(_("截止日期"))
+    owner = models.ForeignKey(
+        USER,
+        verbose_name=_("回访人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("状态"), max_length=8, choices=CallBackStatus.choices, default=CallBackStatus.PENDING
+    )
+    score = models.PositiveSmallIntegerField(_("满意度评分"), null=True, blank=True)
+    comment = models.CharField(_("意见"), max_length=500, blank=True)
+    channel = models.CharField(
+        _("回访方式"), max_length=8, choices=CallBackChannel.choices, blank=True
+    )
+    recorded_by = models.ForeignKey(
+        USER,
+        verbose_name=_("记录人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("回访时间"), null=True, blank=True)
+    # A low score (≤ 2) is followed up by a named person.
+    follow_up_owner = models.ForeignKey(
+        USER,
+        verbose_name=_("跟进人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    follow_up_due_on = models.DateField(_("跟进截止"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"))
+
+    class Meta:
+        verbose_name = _("月度回访")
+        verbose_name_plural = _("月度回访")
+        ordering = ["-period", "enterprise_id"]
+        indexes = [models.Index(fields=["park", "period", "status"], name="callback_work_list")]
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "period"], name="callback_once_a_month"),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(score__gte=1, score__lte=5),
+                name="callback_score_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending") | Q(score__isnull=False),
+                name="callback_done_has_score",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.enterprise} · {self.period}"
+
+
+class AnomalyReport(models.Model):
+    """A service anomaly or an early sign of a complaint, reported by staff with the time it was
+    discovered (R-SVC-3, Art.9(二)): one filed more than N hours after discovery is flagged."""
+
+    park = models.ForeignKey(
+        "org.OrgUnit", verbose_name=_("园区"), on_delete=models.PROTECT, related_name="+"
+    )
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name=_("相关企业"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    description = models.TextField(_("异常情况"))
+    discovered_at = models.DateTimeField(_("发现时间"))
+    reported_at = models.DateTimeField(_("报告时间"))
+    reported_by = models.ForeignKey(
+        USER, verbose_name=_("报告人"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("服务异常报告")
+        verbose_name_plural = _("服务异常报告")
+        ordering = ["-reported_at", "-id"]
+        indexes = [models.Index(fields=["-reported_at", "-id"], name="anomaly_newest")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reported_at__gte=models.F("discovered_at")),
+                name="anomaly_discovered_before_reported",
+            )
+        ]
+
+    def __str__(self):
+        return self.description[:40]
+
+    @property
+    def delay_hours(self) -> float:
+        return (self.reported_at - self.discovered_at).total_seconds() / 3600

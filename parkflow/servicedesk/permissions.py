@@ -5,7 +5,7 @@ reopens the result."""
 from parkflow.core.access import Permissions
 from parkflow.enterprises.permissions import FRONT_OFFICE
 from parkflow.org.choices import Role as R
-from parkflow.org.permissions import ALL_STAFF
+from parkflow.org.permissions import ALL_STAFF, OPERATORS
 
 HANDLERS = FRONT_OFFICE | {R.FINANCE_STAFF}
 
@@ -25,4 +25,22 @@ PERMISSIONS = [
         portal={"service_request.view", "service_request.submit", "service_request.confirm"},
     ),
     Permissions(model="servicedesk.Transfer", park="request__park"),
+    Permissions(
+        model="servicedesk.CallBack",
+        park="park",
+        enterprise="enterprise",
+        view="callback.view",
+        actions={
+            "callback.view": ALL_STAFF,
+            # By phone (staff record it) or by the enterprise in the portal.
+            "callback.record": FRONT_OFFICE,
+        },
+        portal={"callback.view", "callback.record"},
+    ),
+    Permissions(
+        model="servicedesk.AnomalyReport",
+        park="park",
+        view="anomaly.view",
+        actions={"anomaly.view": ALL_STAFF, "anomaly.report": OPERATORS},
+    ),
 ]

@@ -58,3 +58,29 @@ def repeated_transfers(params, now):
         transfer_count__gte=params["transfers"],
         status__in=(RequestStatus.OPEN, RequestStatus.IN_PROGRESS),
     )
+
+
+@rule(
+    "servicedesk.anomaly_reported_late",
+    title=_("服务异常迟报"),
+    articles=("Art.9(二)",),
+    requirement="R-SVC-3",
+    model="servicedesk.AnomalyReport",
+    severity=Severity.WARNING,
+    params={"hours": Param(int, 24, min=1, max=240, label=_("发现后应报告的小时数"))},
+    message=lambda report, params: (
+        _("服务异常在发现 %(delay)s 小时后才报告，超过 %(hours)s 小时的时限。")
+        % {"delay": round(report.delay_hours, 1), "hours": params["hours"]}
+    ),
+    resolvable_by_hand=True,
+)
+def anomaly_reported_late(params, now):
+    import datetime
+
+    from django.db.models import F
+
+    from .models import AnomalyReport
+
+    return AnomalyReport.objects.filter(
+        reported_at__gt=F("discovered_at") + datetime.timedelta(hours=params["hours"])
+    )

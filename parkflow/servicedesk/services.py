@@ -12,9 +12,16 @@ from parkflow.core.db import service
 from parkflow.core.errors import Conflict, PermissionDenied, ValidationFailed
 from parkflow.core.validation import check_length
 
-from .choices import Category, Channel, RequestStatus, TransferStatus
+from .choices import (
+    CallBackChannel,
+    CallBackStatus,
+    Category,
+    Channel,
+    RequestStatus,
+    TransferStatus,
+)
 from .clocks import RESOLUTION, RESPONSE
-from .models import ServiceRequest, Transfer
+from .models import AnomalyReport, CallBack, ServiceRequest, Transfer
 
 AUTO_CLOSE_WORKING_DAYS = 5  # the enterprise's time to confirm a result (R-SVC-1)
 BY_SUBMISSION = "the service request's submission"
@@ -234,3 +241,124 @@ def requests_auto_close(*, today=None) -> int:
         for request in stale
     )
     return len(stale)
+
+
+# ---------------------------------------------------------------------------------------------
+# Monthly call-backs (R-SVC-2)
+
+LOW_SCORE = 2
+FOLLOW_UP_WORKING_DAYS = 3
+
+
+@service
+def callbacks_generate(*, today=None) -> int:
+    """From the month's first working day on, one call-back per resident enterprise for the
+    month, owned by its account manager and due on the month's last working day. Idempotent:
+    only the missing ones are created (a second run, or a second worker, adds nothing; the
+    unique constraint settles a race)."""
+    from parkflow.enterprises.choices import EnterpriseStatus
+    from parkflow.enterprises.models import Enterprise
+
+    today = today or clock.today()
+    first = today.replace(day=1)
+    if today < calendar.first_working_day_of_month(today.year, today.month):
+        return 0
+    period = f"{today:%Y-%m}"
+    next_month = (first + datetime.timedelta(days=32)).replace(day=1)
+    due_on = calendar.previous_working_day(next_month, inclusive=False)
+    done = CallBack.objects.filter(period=period).values("enterprise_id")
+    missing = list(
+        Enterprise.objects.filter(status=EnterpriseStatus.RESIDENT)
+        .exclude(pk__in=done)
+        .values_list("pk", "park_id", "account_manager_id")
+    )
+    if not missing:
+        return 0
+    now = clock.now()
+    made = CallBack.objects.bulk_create(
+        CallBack(
+            park_id=park_id,
+            enterprise_id=enterprise_id,
+            period=period,
+            due_on=due_on,
+            owner_id=manager_id,
+            created_at=now,
+        )
+        for enterprise_id, park_id, manager_id in missing
+    )
+    audit.record_many(
+        audit.build(None, "callback.create", callback, after={"period": period})
+        for callback in made
+    )
+    return len(made)
+
+
+@service
+def callback_record(*, actor, callback: CallBack, score: int, comment: str = "") -> CallBack:
+    """Record the month's call-back: a score 1–5 and comments, by phone (staff) or by the
+    enterprise in the portal. A score of 2 or less opens a follow-up owned by the account
+    manager (else the recorder), due in three working days."""
+    callback = CallBack.objects.select_for_update(of=("self",), no_key=True).get(pk=callback.pk)
+    access.ensure(actor, "callback.record", callback, requirement="R-SVC-2")
+    if callback.status != CallBackStatus.PENDING:
+        raise Conflict("callback_done", _("本月回访已记录。"), requirement="R-SVC-2")
+    if not isinstance(score, int) or isinstance(score, bool) or not 1 <= score <= 5:
+        raise ValidationFailed({"score": [_("请选择 1 至 5 分。")]}, requirement="R-SVC-2")
+    portal = access.is_enterprise_user(actor)
+    callback.score = score
+    callback.comment = _text("comment", comment, 500, _("意见"), required=score <= LOW_SCORE)
+    callback.channel = CallBackChannel.PORTAL if portal else CallBackChannel.PHONE
+    callback.status = CallBackStatus.DONE
+    callback.recorded_by = actor
+    callback.recorded_at = clock.now()
+    fields = ["score", "comment", "channel", "status", "recorded_by", "recorded_at"]
+    if score <= LOW_SCORE:
+        manager_id = callback.enterprise.account_manager_id
+        callback.follow_up_owner_id = manager_id or (None if portal else actor.pk)
+        callback.follow_up_due_on = calendar.add_working_days(clock.today(), FOLLOW_UP_WORKING_DAYS)
+        fields += ["follow_up_owner", "follow_up_due_on"]
+    callback.save(update_fields=fields)
+    audit.record(
+        actor,
+        "callback.record",
+        callback,
+        after={"score": score, "follow_up": callback.follow_up_owner_id},
+    )
+    return callback
+
+
+# ---------------------------------------------------------------------------------------------
+# Anomaly reports (R-SVC-3)
+
+
+@service
+def anomaly_report(*, actor, park, description: str, discovered_at, enterprise=None):
+    """Report a service anomaly or an early complaint sign with the time it was discovered
+    (Art.9(二)); one filed late is flagged by the rule ``servicedesk.anomaly_reported_late``."""
+    access.ensure(actor, "anomaly.report", park=park, requirement="R-SVC-3")
+    now = clock.now()
+    if not isinstance(discovered_at, datetime.datetime):
+        raise ValidationFailed({"discovered_at": [_("请填写发现时间。")]}, requirement="R-SVC-3")
+    if timezone.is_naive(discovered_at):
+        discovered_at = timezone.make_aware(discovered_at)
+    if discovered_at > now:
+        raise ValidationFailed(
+            {"discovered_at": [_("发现时间不能晚于现在。")]}, requirement="R-SVC-3"
+        )
+    if enterprise is not None and enterprise.park_id != getattr(park, "pk", park):
+        raise ValidationFailed({"enterprise": [_("请选择本园区的企业。")]}, requirement="R-SVC-3")
+    report = AnomalyReport.objects.create(
+        park_id=getattr(park, "pk", park),
+        enterprise=enterprise,
+        description=_text("description", description, 5000, _("异常情况")),
+        discovered_at=discovered_at,
+        reported_at=now,
+        reported_by=actor,
+    )
+    audit.record(
+        actor,
+        "anomaly.report",
+        report,
+        after={"delay_hours": round(report.delay_hours, 1)},
+    )
+    return report

@@ -39,6 +39,30 @@ def _resolved(w):
     return services.request_resolve(actor=w.clerk(), request=w.taken_request(), resolution="已修复")
 
 
+def _callback(w):
+    """This month's call-back of park A's marked enterprise (made as the monthly job makes it)."""
+    from django.utils import timezone
+
+    from ..models import CallBack
+
+    if "callback" not in w._cache:
+        enterprise = w.enterprise()
+        w._cache["callback"] = CallBack.objects.create(
+            park=w.park,
+            enterprise=enterprise,
+            period=f"{timezone.localdate():%Y-%m}",
+            due_on=timezone.localdate(),
+            created_at=timezone.now(),
+        )
+    return w._cache["callback"]
+
+
+def _now():
+    from django.utils import timezone
+
+    return timezone.now()
+
+
 P = "parkflow.servicedesk.services."
 
 SERVICES = {
@@ -100,6 +124,33 @@ SERVICES = {
             w.stranger_enterprise_user(),
         ],
     ),
+    P + "callback_record": Service(
+        "callback.record",
+        lambda w: {"callback": _callback(w), "score": 4, "comment": "服务及时"},
+        allowed=lambda w: _s(w, Role.BUSINESS_STAFF),
+        refused=lambda w: [
+            _s(w, Role.BUSINESS_STAFF, w.other_park),
+            _s(w, Role.AUDITOR),
+            _nobody(w),
+            w.stranger_enterprise_user(),
+        ],
+    ),
+    P + "anomaly_report": Service(
+        "anomaly.report",
+        lambda w: {
+            "park": w.park,
+            "description": "消防通道被占用",
+            "discovered_at": _now(),
+        },
+        allowed=lambda w: _s(w, Role.RISK_OFFICER),
+        refused=lambda w: [
+            _s(w, Role.RISK_OFFICER, w.other_park),
+            _s(w, Role.AUDITOR),
+            _nobody(w),
+            w.enterprise_user(),
+        ],
+    ),
+    P + "callbacks_generate": Service(None, lambda w: {}, system=True, after=False),
     P + "requests_auto_close": Service(
         None,
         lambda w: {},

@@ -125,9 +125,9 @@ def test_r_svc_1_an_unanswered_result_closes_itself_after_five_working_days(desk
     with time_machine.travel(resolved_on, tick=False):
         request = taken(desk)
         services.request_resolve(actor=desk.first, request=request, resolution="已处理")
-    # 29, 30 September are working days, 1–8 October the National Day holiday (with 28
-    # September and 11 October adjusted working days): five working days are not up by 9
-    # October, they are by 12 October.
+    # 29 and 30 September, then 8 and 9 October (1–7 October are the National Day holiday)
+    # make four working days by the 9th; Saturday 10 October is an adjusted working day, the
+    # fifth: by the 13th the result has waited long enough.
     assert services.requests_auto_close(today=datetime.date(2026, 10, 9)) == 0
     assert services.requests_auto_close(today=datetime.date(2026, 10, 13)) == 1
     request.refresh_from_db()
