@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "parkflow.intake",
     "parkflow.agreements",
     "parkflow.resources",
+    "parkflow.servicedesk",
     "parkflow.portal",
     "parkflow.workbench",
 ]
