@@ -23,6 +23,14 @@ from .choices import (
 from .clocks import RESOLUTION, RESPONSE
 from .models import AnomalyReport, CallBack, ServiceRequest, Transfer
 
+# Services called by the daily job (tasks.py), with no actor: the system acts on its own rule.
+SYSTEM_OPERATIONS = {
+    "requests_auto_close": "the daily job closes results the enterprise left unanswered for "
+    "five working days (R-SVC-1); no person acts",
+    "callbacks_generate": "the daily job creates the month's call-backs from its first working "
+    "day (R-SVC-2); no person acts",
+}
+
 AUTO_CLOSE_WORKING_DAYS = 5  # the enterprise's time to confirm a result (R-SVC-1)
 BY_SUBMISSION = "the service request's submission"
 BY_OWNER = "the service request's owner"
