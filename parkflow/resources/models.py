@@ -231,6 +231,7 @@ class Allocation(models.Model):
         verbose_name_plural = _("资源分配")
         ordering = ["-starts_at", "-id"]
         indexes = [
+            models.Index(fields=["-starts_at", "-id"], name="allocation_newest"),
             models.Index(fields=["resource", "starts_at"], name="allocation_by_resource"),
             models.Index(fields=["enterprise", "-starts_at"], name="allocation_by_enterprise"),
             models.Index(fields=["park", "status", "ends_at"], name="allocation_ending"),
