@@ -71,6 +71,21 @@ def _audit_trigger_bracket(vendor):
     return drop, create
 
 
+def _sqlite_trigger_bracket(connection):
+    """Every other append-only guard a domain's migration put on SQLite (complaints and their
+    notes, R-CMP-6): dropped before the flush's DELETEs and recreated after, as they were."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+            "AND name NOT LIKE 'core_audit%'"
+        )
+        triggers = cursor.fetchall()
+    return (
+        [f'DROP TRIGGER IF EXISTS "{name}"' for name, _sql in triggers],
+        [sql for _name, sql in triggers],
+    )
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _audit_triggers_survive_test_flush():
     from django.core.management.commands import flush
@@ -82,6 +97,9 @@ def _audit_triggers_survive_test_flush():
         if not any("core_auditevent" in sql for sql in statements):
             return statements
         before, after = _audit_trigger_bracket(connection.vendor)
+        if connection.vendor == "sqlite":
+            drop, create = _sqlite_trigger_bracket(connection)
+            before, after = [*before, *drop], [*after, *create]
         return [*before, *statements, *after]
 
     flush.sql_flush = sql_flush

@@ -564,10 +564,20 @@ def _facts(row: SlaClock) -> dict:
 
 
 @service
-def start(*, actor, obj, clock, grade: str | None = None, authorised_by: str = "") -> SlaClock:
-    """Start ``clock`` on ``obj`` now: the target of its grade, ``due_at`` computed once.
-    Starting a clock that already runs (a resubmission) changes nothing; a clock that has ended
-    is never restarted — its outcome is recorded once."""
+def start(
+    *,
+    actor,
+    obj,
+    clock,
+    grade: str | None = None,
+    since: datetime.datetime | None = None,
+    authorised_by: str = "",
+) -> SlaClock:
+    """Start ``clock`` on ``obj`` now — or ``since`` an earlier moment, when the deadline runs
+    from an event recorded afterwards (a complaint received by phone yesterday and entered
+    today: entering it late buys no time, R-CMP-3): the target of its grade, ``due_at``
+    computed once. Starting a clock that already runs (a resubmission) changes nothing; a clock
+    that has ended is never restarted — its outcome is recorded once."""
     declared = get_clock(clock)
     _ensure(actor, declared, "start", obj, authorised_by)
     existing = _locked(obj, declared)
@@ -591,7 +601,7 @@ def start(*, actor, obj, clock, grade: str | None = None, authorised_by: str = "
         target=target,
         park_id=_park_id(obj, declared.park),
         state=SlaState.RUNNING,
-        started_at=_now(),
+        started_at=min(since, _now()) if since else _now(),
     )
     _retime(row, declared)
     row.save()

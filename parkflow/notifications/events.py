@@ -29,6 +29,10 @@ class Event:
     requirement: str = "R-MON-2"
     # False for the channel test message: not something a person subscribes to.
     subscribable: bool = True
+    # Sent on every channel the park has configured, whatever anyone chose: what the
+    # regulation says must reach people at once (a major complaint to the leaders, R-CMP-3).
+    # Such an event is not offered on the subscription page: nobody can turn it off.
+    every_channel: bool = False
 
 
 EVENTS: dict[str, Event] = {}
@@ -72,4 +76,7 @@ def label(code: str) -> str:
 
 
 def subscribable() -> list[Event]:
-    return sorted((e for e in EVENTS.values() if e.subscribable), key=lambda e: e.code)
+    return sorted(
+        (e for e in EVENTS.values() if e.subscribable and not e.every_channel),
+        key=lambda e: e.code,
+    )

@@ -14,6 +14,8 @@ def channels_for(event, people) -> dict[int, set[str]]:
     ids = [p.pk for p in people]
     if not ids:
         return {}
+    if event.every_channel:
+        return {user_id: set(Channel.values) for user_id in ids}
     roles = roles_of(ids)
     own = {
         (user_id, channel): enabled

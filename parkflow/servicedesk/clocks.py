@@ -10,7 +10,7 @@ from parkflow.core.choices import SlaUnit
 from parkflow.core.rules import Param
 from parkflow.enterprises.choices import EnterpriseGrade
 
-from .choices import Category
+from .choices import Category, ComplaintGrade
 
 # (response in working hours, resolution in working days) per category, tighter for key
 # customers and grade A.
@@ -64,5 +64,66 @@ RESOLUTION = sla.register(
         permission="service_request.handle",
         articles=("Art.13",),
         requirement="R-SVC-1",
+    )
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# Complaints (R-CMP-3, Art.17 "一般投诉3日内响应"): the first response from the moment the
+# complaint was *received* (a late recording does not buy time), per grade; the unit — working
+# days on the official calendar, or calendar days — is a setting on the 时限设置 page.
+
+
+def complaint_grade(complaint) -> str:
+    return complaint.grade
+
+
+COMPLAINT_RESPONSE = sla.register(
+    sla.Clock(
+        code="servicedesk.complaint_response",
+        model="servicedesk.Complaint",
+        label=_("投诉首次响应时限"),
+        unit=SlaUnit.WORKING_DAYS,
+        targets={
+            ComplaintGrade.GENERAL: Param(int, 3, min=1, max=30, label=_("一般投诉")),
+            ComplaintGrade.SIGNIFICANT: Param(int, 2, min=1, max=30, label=_("较大投诉")),
+            ComplaintGrade.MAJOR: Param(int, 1, min=1, max=30, label=_("重大投诉")),
+        },
+        grade=complaint_grade,
+        permission="complaint.handle",
+        articles=("Art.17", "Art.13"),
+        requirement="R-CMP-3",
+    )
+)
+
+COMPLAINT_RESOLUTION = sla.register(
+    sla.Clock(
+        code="servicedesk.complaint_resolution",
+        model="servicedesk.Complaint",
+        label=_("投诉办结时限"),
+        unit=SlaUnit.WORKING_DAYS,
+        targets={
+            ComplaintGrade.GENERAL: Param(int, 10, min=1, max=90, label=_("一般投诉")),
+            ComplaintGrade.SIGNIFICANT: Param(int, 7, min=1, max=90, label=_("较大投诉")),
+            ComplaintGrade.MAJOR: Param(int, 5, min=1, max=90, label=_("重大投诉")),
+        },
+        grade=complaint_grade,
+        permission="complaint.handle",
+        articles=("Art.17",),
+        requirement="R-CMP-3",
+    )
+)
+
+# R-RSK-6: a major event is reported to the office, copying the in-charge leader, within 24 h.
+MAJOR_EVENT_REPORT = sla.register(
+    sla.Clock(
+        code="servicedesk.major_event_report",
+        model="servicedesk.EmergencyPlan",
+        label=_("重大事件上报时限"),
+        unit=SlaUnit.CALENDAR_HOURS,
+        targets={"major": Param(int, 24, min=1, max=72, label=_("重大投诉"))},
+        permission="complaint.handle",
+        articles=("Art.21(二)", "Art.17"),
+        requirement="R-RSK-6",
     )
 )

@@ -238,3 +238,14 @@ class AnomalyReport(models.Model):
     @property
     def delay_hours(self) -> float:
         return (self.reported_at - self.discovered_at).total_seconds() / 3600
+
+
+from .models_complaints import (  # noqa: E402,F401
+    AccountabilityReferral,
+    Complaint,
+    ComplaintNote,
+    ComplaintTransfer,
+    EmergencyPlan,
+    GradingCriterion,
+    TopicWatch,
+)

@@ -5,9 +5,14 @@ reopens the result."""
 from parkflow.core.access import Permissions
 from parkflow.enterprises.permissions import FRONT_OFFICE
 from parkflow.org.choices import Role as R
-from parkflow.org.permissions import ALL_STAFF, OPERATORS
+from parkflow.org.permissions import ALL_STAFF, LEADERS, OPERATORS
 
 HANDLERS = FRONT_OFFICE | {R.FINANCE_STAFF}
+# Complaints are handled by the front office and the departments that supervise them; a grade
+# is set by whoever handles them or answers for them; accountability is referred by those who
+# answer for the department (Art.22).
+COMPLAINT_HANDLERS = HANDLERS | {R.DEPT_HEAD, R.OFFICE_STAFF, R.RISK_OFFICER}
+SUPERVISORS = LEADERS | {R.DEPT_HEAD, R.OFFICE_STAFF, R.RISK_OFFICER}
 
 PERMISSIONS = [
     Permissions(
@@ -42,5 +47,52 @@ PERMISSIONS = [
         park="park",
         view="anomaly.view",
         actions={"anomaly.view": ALL_STAFF, "anomaly.report": OPERATORS},
+    ),
+    # --- complaints (R-CMP-1 … R-CMP-8)
+    Permissions(
+        model="servicedesk.Complaint",
+        park="park",
+        enterprise="enterprise",
+        view="complaint.view",
+        actions={
+            "complaint.view": ALL_STAFF,
+            "complaint.record": COMPLAINT_HANDLERS,
+            "complaint.handle": COMPLAINT_HANDLERS,
+            "complaint.grade": COMPLAINT_HANDLERS | LEADERS,
+            "complaint.refer": SUPERVISORS,
+            # The enterprise confirms or reopens the result and adds to its complaint.
+            "complaint.confirm": frozenset(),
+            "complaint.supplement": frozenset(),
+        },
+        portal={
+            "complaint.view",
+            "complaint.record",
+            "complaint.confirm",
+            "complaint.supplement",
+        },
+    ),
+    Permissions(model="servicedesk.ComplaintTransfer", park="complaint__park"),
+    Permissions(
+        model="servicedesk.ComplaintNote",
+        park="complaint__park",
+        enterprise="complaint__enterprise",
+    ),
+    Permissions(
+        model="servicedesk.EmergencyPlan",
+        park="park",
+        view="complaint.view",
+        actions={},
+    ),
+    Permissions(model="servicedesk.TopicWatch", park="park", view="complaint.view", actions={}),
+    Permissions(
+        model="servicedesk.AccountabilityReferral",
+        park="park",
+        view="referral.view",
+        actions={"referral.view": SUPERVISORS | {R.AUDITOR}},
+    ),
+    # The grading matrix is the group's reference data: no park.
+    Permissions(
+        model="servicedesk.GradingCriterion",
+        actions={"grading.view": ALL_STAFF, "grading.manage": frozenset({R.SYSTEM_ADMIN})},
     ),
 ]

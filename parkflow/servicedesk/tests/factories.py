@@ -31,3 +31,53 @@ def submitted(desk, *, enterprise=None, category="repair", title="空调不制�
 
 def taken(desk, **values):
     return services.request_take(actor=desk.first, request=submitted(desk, **values))
+
+
+def complaint(
+    desk, *, enterprise=None, actor=None, topic="property", title="电梯多次困人", **values
+):
+    """A complaint taken by phone, received an hour ago, recorded by the desk's first responder."""
+    import datetime
+
+    from django.utils import timezone
+
+    from .. import services_complaints
+
+    enterprise = enterprise or EnterpriseFactory(park=desk.park)
+    values.setdefault("channel", "phone")
+    values.setdefault("received_at", timezone.now() - datetime.timedelta(hours=1))
+    return services_complaints.complaint_record(
+        actor=actor or desk.first,
+        enterprise=enterprise,
+        topic=topic,
+        title=title,
+        text="三号楼电梯本月第三次困人，物业到场超过 40 分钟。",
+        complainant="张经理",
+        contact="13800000000",
+        **values,
+    )
+
+
+class Leaders:
+    """A park's principal, in-charge leader and a leading-group member."""
+
+    def __init__(self, park):
+        self.principal = staff(Role.PRINCIPAL, park, display_name="园区总经理")
+        self.deputy = staff(Role.DEPUTY, park, display_name="分管副总")
+        self.member = staff(Role.GROUP_MEMBER, park, display_name="领导小组成员")
+
+
+def decide_all(obj, gate, reviewer, decision="approve", opinion="同意"):
+    """Every open signature of the gate's latest round on ``obj``, by ``reviewer`` — as the
+    review page does it (the consequence applied after the decision)."""
+    from parkflow.core import gates as core_gates
+    from parkflow.core import reviews
+
+    for review in core_gates.latest_round(obj, gate):
+        if review.decision != "pending":
+            continue
+        if review.assigned_to_id is None:
+            review = reviews.review_claim(actor=reviewer, review=review)
+        reviews.decide(actor=reviewer, review=review, decision=decision, opinion=opinion)
+    obj.refresh_from_db()
+    return obj

@@ -1,7 +1,30 @@
-"""The service desk's part of the route policy table: no routes yet (pages, portal and API come
-with the rest of issue 11); its builders for the service table."""
+"""The service desk's part of the route policy table (core/tests/routes.py) and its builders
+(``w.complaint()`` an open complaint of park A's marked enterprise, ``w.taken_complaint()`` one
+its clerk took, ``w.major_plan()`` a major complaint's plan submitted to the leading group)."""
 
-ROUTES: dict = {}
+from parkflow.core.tests.routes import HIDDEN, STAFF, Case, Route
+from parkflow.org.choices import Role as R
+
+
+def _complaints_case(w):
+    made = complaint(w)
+    return Case(marker=made.title, enterprise=made.enterprise)
+
+
+def _complaint_case(w):
+    made = complaint(w)
+    return Case({"pk": made.pk}, enterprise=made.enterprise)
+
+
+ROUTES: dict = {
+    # --- complaints ---------------------------------------------------------------------------
+    "servicedesk:complaints": Route(
+        STAFF, {"GET": 200}, "complaint.view", R.AUDITOR, _complaints_case, other_park=HIDDEN
+    ),
+    "servicedesk:complaint": Route(
+        STAFF, {"GET": 200}, "complaint.view", R.AUDITOR, _complaint_case
+    ),
+}
 
 
 def service_request(w):
@@ -30,4 +53,75 @@ def taken_request(w):
     return w._cache["taken_request"]
 
 
-BUILDERS = {"service_request": service_request, "taken_request": taken_request}
+def complaint(w):
+    """A complaint of park A's marked enterprise, taken by phone by the clerk (one per world)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from .. import services_complaints
+
+    if "complaint" not in w._cache:
+        w._cache["complaint"] = services_complaints.complaint_record(
+            actor=w.clerk(),
+            enterprise=w.enterprise(),
+            channel="phone",
+            topic="property",
+            title="甲园标记投诉",
+            text="电梯多次困人，物业响应慢。",
+            complainant="张经理",
+            received_at=timezone.now() - datetime.timedelta(hours=2),
+        )
+    return w._cache["complaint"]
+
+
+def taken_complaint(w):
+    """Park A's complaint taken by its first responder (the clerk)."""
+    from .. import services_complaints
+
+    if "taken_complaint" not in w._cache:
+        w._cache["taken_complaint"] = services_complaints.complaint_take(
+            actor=w.clerk(), complaint=complaint(w)
+        )
+    return w._cache["taken_complaint"]
+
+
+def major_plan(w):
+    """A major complaint of park A (a safety matter), taken by the clerk, reported, its plan
+    submitted to the leading group."""
+    import datetime
+
+    from django.utils import timezone
+
+    from .. import services_complaints as sc
+
+    if "major_plan" not in w._cache:
+        made = sc.complaint_record(
+            actor=w.clerk(),
+            enterprise=w.enterprise(),
+            channel="visit",
+            topic="safety",
+            title="甲园重大投诉",
+            text="消防通道长期被占用。",
+            complainant="李总",
+            received_at=timezone.now() - datetime.timedelta(hours=1),
+            safety=True,
+        )
+        sc.complaint_take(actor=w.clerk(), complaint=made)
+        plan = made.emergency_plan
+        sc.major_event_report(
+            actor=w.clerk(), plan=plan, control_measures="清理通道", report_text="消防隐患"
+        )
+        w._cache["major_plan"] = sc.plan_submit(
+            actor=w.clerk(), plan=plan, plan_text="清理并设置禁停标识。"
+        )
+    return w._cache["major_plan"]
+
+
+BUILDERS = {
+    "service_request": service_request,
+    "taken_request": taken_request,
+    "complaint": complaint,
+    "taken_complaint": taken_complaint,
+    "major_plan": major_plan,
+}
