@@ -332,7 +332,33 @@ def callback_record(*, actor, callback: CallBack, score: int, comment: str = "")
         callback,
         after={"score": score, "follow_up": callback.follow_up_owner_id},
     )
+    _fulfil_month_if_complete(None if portal else actor, callback)
     return callback
+
+
+def _fulfil_month_if_complete(actor, callback) -> None:
+    """The park's last call-back of the month recorded: the month's duty task is done, with
+    this call-back as its evidence (R-MON-3). Recorded by the enterprise in the portal, the
+    system completes it (an enterprise user holds no duty)."""
+    from django.db.models import Avg, Count
+
+    from parkflow.duties.services import task_fulfil
+
+    from .duties import MONTHLY_CALLBACKS
+
+    month = CallBack.objects.filter(park_id=callback.park_id, period=callback.period)
+    if month.filter(status=CallBackStatus.PENDING).exists():
+        return
+    summary = month.aggregate(n=Count("*"), average=Avg("score"))
+    task_fulfil(
+        actor=actor,
+        duty=MONTHLY_CALLBACKS,
+        obj=callback,
+        unit=callback.park,
+        on=callback.due_on,
+        note=_("本月 %(n)s 家在园企业回访完成，平均 %(average).1f 分。")
+        % {"n": summary["n"], "average": summary["average"] or 0},
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -256,6 +256,23 @@ class TestPause:
 # Regrade, stop and the outcome
 
 
+class TestStartedEarlier:
+    def test_a_clock_started_since_an_earlier_receipt_is_due_as_if_started_then(self, park, clerk):
+        """A complaint received by phone on Friday and entered on Monday: entering it late buys
+        no time (R-CMP-3)."""
+        with travel(at(2026, 11, 30, 10)):
+            made = errand(park, clerk)
+            row = sla.start(actor=clerk, obj=made, clock=RESPONSE, since=at(2026, 11, 27, 10))
+        assert row.started_at == at(2026, 11, 27, 10)
+        assert row.due_at == at(2026, 12, 2, 17, 30)
+
+    def test_a_start_in_the_future_is_now(self, park, clerk):
+        with travel(at(2026, 11, 30, 10)):
+            made = errand(park, clerk)
+            row = sla.start(actor=clerk, obj=made, clock=RESPONSE, since=at(2026, 12, 9, 10))
+        assert row.started_at == at(2026, 11, 30, 10)
+
+
 class TestRegradeAndOutcome:
     def test_regrade_recomputes_the_deadline_from_the_original_start(self, park, clerk, lead):
         with travel(at(2026, 11, 27, 10)):

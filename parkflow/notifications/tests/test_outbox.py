@@ -477,3 +477,42 @@ def test_publishing_costs_the_same_queries_for_one_recipient_or_ten(
     assert Notification.objects.count() == people
     assert Delivery.objects.filter(channel=Channel.EMAIL).count() == people
     assert Delivery.objects.filter(channel=Channel.WECOM).count() == 1
+
+
+@pytest.fixture
+def urgent_event():
+    from .. import events
+
+    declared = events.Event(
+        "testdomain.errand_urgent",
+        "紧急事项",
+        channels=(Channel.EMAIL,),
+        every_channel=True,
+    )
+    events.register(declared)
+    yield declared
+    events.EVENTS.pop(declared.code)
+
+
+def test_r_mon_2_an_every_channel_event_reaches_every_configured_channel_whatever_was_chosen(
+    park, person, urgent_event
+):
+    """What the regulation says must reach people at once (a major complaint to the leaders)
+    goes out on every channel the park configured, even to someone who turned them all off,
+    and is not offered on the subscription page."""
+    from .. import events
+    from ..models import Subscription
+
+    for kind in (Channel.WECOM, Channel.DINGTALK):
+        channel(kind, park=park, url=f"https://example.invalid/{kind}")
+    # Choices stored before the event was made mandatory are not asked.
+    Subscription.objects.bulk_create(
+        Subscription(user=person, event=urgent_event.code, channel=kind, enabled=False)
+        for kind in Channel.values
+    )
+    outbox.publish(urgent_event.code, title="紧急", recipients=[person], park=park)
+    assert set(Delivery.objects.values_list("channel", flat=True)) == {
+        Channel.WECOM,
+        Channel.DINGTALK,
+    }
+    assert urgent_event.code not in {e.code for e in events.subscribable()}

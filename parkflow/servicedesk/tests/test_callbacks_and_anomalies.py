@@ -93,3 +93,27 @@ def test_r_svc_3_an_anomaly_reported_more_than_24_hours_after_discovery_is_flagg
         )
     with time_machine.travel(now + datetime.timedelta(days=1)):
         assert late.delay_hours > 24
+
+
+def test_r_svc_2_the_parks_last_call_back_of_the_month_fulfils_the_duty_task(desk):
+    from parkflow.duties.models import DutyTask
+    from parkflow.duties.services import duty_tasks_generate
+
+    first, second = _residents(desk, 2)
+    with time_machine.travel(
+        datetime.datetime(2026, 11, 2, 9, tzinfo=timezone.get_current_timezone())
+    ):
+        duty_tasks_generate()
+        services.callbacks_generate()
+        task = DutyTask.objects.get(duty="servicedesk.monthly_callbacks", unit=desk.park)
+        services.callback_record(
+            actor=desk.first, callback=CallBack.objects.get(enterprise=first), score=4
+        )
+        task.refresh_from_db()
+        assert task.status != "done"  # one enterprise still to call
+        services.callback_record(
+            actor=enterprise_user(second), callback=CallBack.objects.get(enterprise=second), score=5
+        )
+    task.refresh_from_db()
+    assert task.status == "done" and task.link_id == str(CallBack.objects.get(enterprise=second).pk)
+    assert "2 家" in task.note
