@@ -507,7 +507,13 @@ def test_r_mon_2_an_every_channel_event_reaches_every_configured_channel_whateve
         channel(kind, park=park, url=f"https://example.invalid/{kind}")
     # Choices stored before the event was made mandatory are not asked.
     Subscription.objects.bulk_create(
-        Subscription(user=person, event=urgent_event.code, channel=kind, enabled=False)
+        Subscription(
+            user=person,
+            event=urgent_event.code,
+            channel=kind,
+            enabled=False,
+            updated_at=clock.now(),
+        )
         for kind in Channel.values
     )
     outbox.publish(urgent_event.code, title="紧急", recipients=[person], park=park)
