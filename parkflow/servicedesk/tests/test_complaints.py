@@ -423,3 +423,23 @@ def test_the_enterprise_confirms_or_reopens_and_staff_cannot_confirm(desk):
     sc.complaint_confirm(actor=user, complaint=made, rating=4, comment="满意")
     made.refresh_from_db()
     assert made.status == ComplaintStatus.CLOSED and made.rating == 4
+
+
+def test_r_cmp_6_recording_late_is_flagged_at_once_not_only_at_the_next_sweep(
+    desk, django_capture_on_commit_callbacks
+):
+    code = "servicedesk.complaint_recorded_late"
+    with django_capture_on_commit_callbacks(execute=True):
+        late = complaint(desk, received_at=at(2026, 11, 20, 9))
+    assert alerts(code, late).count() == 1
+
+
+def test_r_cmp_7_the_third_complaint_raises_the_repeat_and_chain_alerts_at_once(
+    desk, django_capture_on_commit_callbacks
+):
+    enterprise = EnterpriseFactory(park=desk.park, account_manager=desk.first)
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(3):
+            complaint(desk, enterprise=enterprise, topic="network")
+    assert alerts("servicedesk.repeat_complaints", enterprise).count() == 1
+    assert alerts("servicedesk.chain_complaints").count() == 1
