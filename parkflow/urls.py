@@ -19,6 +19,7 @@ urlpatterns = [
     path("enterprises/", include("parkflow.intake.urls")),
     path("agreements/", include("parkflow.agreements.urls")),
     path("resources/", include("parkflow.resources.urls")),
+    path("servicedesk/", include("parkflow.servicedesk.urls")),
     path("portal/", include("parkflow.portal.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("parkflow.api_urls")),

@@ -39,3 +39,13 @@ AUDIT_VALUES = {
         "enterprise_service": _("企业服务"),
     },
 }
+
+# --- the service-request pages, portal and API: photos and the list's export -----------------
+AUDIT_ACTIONS |= {
+    "service_request.photos_add": (
+        _("上传服务请求照片"),
+        _("{actor} 为服务请求“{object}”上传了照片"),
+    ),
+    "service_request.export": (_("导出服务请求清单"), _("{actor} 导出了服务请求清单")),
+}
+AUDIT_KEYS |= {"photos": _("照片张数"), "sha256": _("文件摘要"), "filters": _("筛选条件")}

@@ -238,3 +238,6 @@ class AnomalyReport(models.Model):
     @property
     def delay_hours(self) -> float:
         return (self.reported_at - self.discovered_at).total_seconds() / 3600
+
+
+from .models_photos import RequestPhoto  # noqa: E402,F401

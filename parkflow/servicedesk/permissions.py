@@ -43,4 +43,13 @@ PERMISSIONS = [
         view="anomaly.view",
         actions={"anomaly.view": ALL_STAFF, "anomaly.report": OPERATORS},
     ),
+    # Photos attached to a request (models_photos.py): seen by whoever sees the request — staff
+    # of its park, the enterprise's own users in the portal.
+    Permissions(
+        model="servicedesk.RequestPhoto",
+        park="request__park",
+        enterprise="request__enterprise",
+        view="service_request.view",
+        portal={"service_request.view"},
+    ),
 ]

@@ -31,3 +31,26 @@ def submitted(desk, *, enterprise=None, category="repair", title="空调不制�
 
 def taken(desk, **values):
     return services.request_take(actor=desk.first, request=submitted(desk, **values))
+
+
+def png(name="photo.png", size=(8, 8)):
+    """A small real PNG, as a phone's upload."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 60, 60)).save(buffer, format="PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def jpeg(name="photo.jpg", size=(8, 8)):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (60, 60, 200)).save(buffer, format="JPEG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")

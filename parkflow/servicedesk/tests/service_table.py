@@ -158,3 +158,11 @@ SERVICES = {
         after=False,
     ),
 }
+
+
+# The service-request UI's entries (photos, the export), kept beside its routes.
+from .service_table_requests import SERVICE_MODULES as _REQUEST_MODULES  # noqa: E402
+from .service_table_requests import SERVICES as _REQUEST_SERVICES  # noqa: E402
+
+SERVICE_MODULES += _REQUEST_MODULES
+SERVICES |= _REQUEST_SERVICES
