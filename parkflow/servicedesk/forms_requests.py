@@ -198,3 +198,57 @@ class AnomalyReportForm(StyledForm):
             self.fields["park"].initial = parks[0].pk
             self.fields["park"].widget = forms.HiddenInput()
         self.fields["enterprise"].queryset = selectors.enterprises_for_anomalies(user)
+
+
+# ---------------------------------------------------------------------------------------------
+# The portal (R-SVC-1, R-SVC-2)
+
+
+class MultiplePhotoInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Up to three photos from the phone's camera or album: the list of uploaded files (their
+    type and size are checked by the service, by content)."""
+
+    widget = MultiplePhotoInput(
+        attrs={"accept": "image/*", "capture": "environment", "multiple": True}
+    )
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        return [super(PhotosField, self).clean(item, initial) for item in files]
+
+
+class PortalRequestForm(StyledForm):
+    category = forms.ChoiceField(
+        label=_("类别"), choices=Category.choices, widget=forms.RadioSelect
+    )
+    title = forms.CharField(
+        label=_("事由"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"placeholder": _("例如：会议室空调不制冷")}),
+    )
+    description = forms.CharField(
+        label=_("情况说明"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4, "placeholder": _("位置、现象、方便上门的时间等")}),
+    )
+    photos = PhotosField(
+        label=_("现场照片（选填）"),
+        required=False,
+        help_text=_("最多 3 张，JPG 或 PNG，每张不超过 5 MB。"),
+    )
+
+
+class ConfirmForm(StyledForm):
+    rating = forms.TypedChoiceField(
+        label=_("评分"), coerce=int, choices=SCORES, widget=forms.RadioSelect
+    )
+    comment = forms.CharField(
+        label=_("评价（选填）"),
+        required=False,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
