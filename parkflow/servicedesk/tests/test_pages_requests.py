@@ -364,3 +364,20 @@ def test_the_anomaly_list_runs_a_constant_number_of_queries(
     with django_assert_max_num_queries(12):
         response = client.get(reverse("servicedesk:anomalies"))
     assert len(response.context["reports"]) == min(rows, 20)
+
+
+def test_no_page_shows_article_codes_or_requirement_codes_in_the_sentence(client, desk):
+    made = taken(desk)
+    services.transfer_offer(actor=desk.first, request=made, to_person=desk.second, reason="协助")
+    login(client, desk.first)
+    for name, args in (
+        ("servicedesk:requests", []),
+        ("servicedesk:request", [made.pk]),
+        ("servicedesk:request_create", []),
+        ("servicedesk:transfers", []),
+        ("servicedesk:callbacks", []),
+        ("servicedesk:anomalies", []),
+        ("servicedesk:anomaly_report", []),
+    ):
+        html = _html(client.get(reverse(name, args=args)))
+        assert "Art." not in html and "（R-" not in html, name
