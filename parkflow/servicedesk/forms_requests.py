@@ -213,7 +213,13 @@ class PhotosField(forms.FileField):
     type and size are checked by the service, by content)."""
 
     widget = MultiplePhotoInput(
-        attrs={"accept": "image/*", "capture": "environment", "multiple": True}
+        attrs={
+            "accept": "image/*",
+            "capture": "environment",
+            "multiple": True,
+            "class": "visually-hidden",
+            "data-photo-input": "#photo-names",
+        }
     )
 
     def clean(self, data, initial=None):
