@@ -47,6 +47,12 @@ from parkflow.resources.api import (
     ResourceRequestViewSet,
     ResourceViewSet,
 )
+from parkflow.servicedesk.api_requests import (
+    AnomalyReportViewSet,
+    CallBackViewSet,
+    ServiceRequestViewSet,
+    TransferViewSet,
+)
 
 
 class ApiRouter(DefaultRouter):
@@ -88,6 +94,11 @@ router.register("entitlements", EntitlementViewSet, basename="entitlement")
 router.register("resource-requests", ResourceRequestViewSet, basename="resource-request")
 router.register("allocations", AllocationViewSet, basename="allocation")
 router.register("deviations", DeviationViewSet, basename="deviation")
+# --- the service desk: service requests, call-backs, anomaly reports (R-SVC-1 … R-SVC-3) ---
+router.register("service-requests", ServiceRequestViewSet, basename="service-request")
+router.register("service-transfers", TransferViewSet, basename="service-transfer")
+router.register("callbacks", CallBackViewSet, basename="callback")
+router.register("anomaly-reports", AnomalyReportViewSet, basename="anomaly-report")
 
 
 app_name = "api"

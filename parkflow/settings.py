@@ -251,6 +251,15 @@ SPECTACULAR_SETTINGS = {
         "AllocationStatusEnum": "parkflow.resources.choices.AllocationStatus",
         "DeviationKindEnum": "parkflow.resources.choices.DeviationKind",
         "DeviationStatusEnum": "parkflow.resources.choices.DeviationStatus",
+        "ServiceCategoryEnum": "parkflow.servicedesk.choices.Category",
+        "ServiceRequestStatusEnum": "parkflow.servicedesk.choices.RequestStatus",
+        "ServiceChannelEnum": "parkflow.servicedesk.choices.Channel",
+        "TransferStatusEnum": "parkflow.servicedesk.choices.TransferStatus",
+        "CallBackStatusEnum": "parkflow.servicedesk.choices.CallBackStatus",
+        "CallBackChannelEnum": "parkflow.servicedesk.choices.CallBackChannel",
+        # Named once "channel" was no longer one enum (the service desk added two).
+        "ResourceRequestChannelEnum": "parkflow.resources.choices.RequestChannel",
+        "NotificationChannelEnum": "parkflow.notifications.choices.Channel",
     },
 }
 

@@ -4,7 +4,7 @@ from parkflow.core.workflow_views import page_urls
 from parkflow.enterprises.models import Enterprise
 from parkflow.resources.models import ResourceRequest
 
-from . import views, views_agreements, views_invite, views_resources
+from . import views, views_agreements, views_invite, views_resources, views_servicedesk
 
 app_name = "portal"
 
@@ -39,5 +39,20 @@ urlpatterns = [
         views_resources.deviation_report,
         name="resource_deviation_report",
     ),
+    # 服务请求 and 月度回访 (R-SVC-1, R-SVC-2): file with photos, follow, confirm and rate.
+    path("servicedesk/", views_servicedesk.request_list, name="servicedesk_requests"),
+    path("servicedesk/new/", views_servicedesk.request_create, name="servicedesk_request_create"),
+    path("servicedesk/<int:pk>/", views_servicedesk.request_detail, name="servicedesk_request"),
+    path(
+        "servicedesk/<int:pk>/confirm/",
+        views_servicedesk.request_confirm,
+        name="servicedesk_request_confirm",
+    ),
+    path(
+        "servicedesk/<int:pk>/photos/<int:photo_pk>/",
+        views_servicedesk.request_photo,
+        name="servicedesk_photo",
+    ),
+    path("servicedesk/callback/", views_servicedesk.callback, name="servicedesk_callback"),
     path("invite/<str:token>/", views_invite.invitation_accept, name="invitation_accept"),
 ]

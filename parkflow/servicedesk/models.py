@@ -6,6 +6,7 @@ on is visible, and the third raises an alert (rules.py)."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .choices import (
@@ -81,6 +82,9 @@ class ServiceRequest(models.Model):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return reverse("servicedesk:request", args=[self.pk])
 
 
 class Transfer(models.Model):
@@ -197,6 +201,9 @@ class CallBack(models.Model):
     def __str__(self):
         return f"{self.enterprise} · {self.period}"
 
+    def get_absolute_url(self):
+        return reverse("servicedesk:callback", args=[self.pk])
+
 
 class AnomalyReport(models.Model):
     """A service anomaly or an early sign of a complaint, reported by staff with the time it was
@@ -249,3 +256,4 @@ from .models_complaints import (  # noqa: E402,F401
     GradingCriterion,
     TopicWatch,
 )
+from .models_photos import RequestPhoto  # noqa: E402,F401

@@ -95,4 +95,13 @@ PERMISSIONS = [
         model="servicedesk.GradingCriterion",
         actions={"grading.view": ALL_STAFF, "grading.manage": frozenset({R.SYSTEM_ADMIN})},
     ),
+    # Photos attached to a request (models_photos.py): seen by whoever sees the request — staff
+    # of its park, the enterprise's own users in the portal.
+    Permissions(
+        model="servicedesk.RequestPhoto",
+        park="request__park",
+        enterprise="request__enterprise",
+        view="service_request.view",
+        portal={"service_request.view"},
+    ),
 ]

@@ -81,3 +81,26 @@ def decide_all(obj, gate, reviewer, decision="approve", opinion="同意"):
         reviews.decide(actor=reviewer, review=review, decision=decision, opinion=opinion)
     obj.refresh_from_db()
     return obj
+
+
+def png(name="photo.png", size=(8, 8)):
+    """A small real PNG, as a phone's upload."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 60, 60)).save(buffer, format="PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def jpeg(name="photo.jpg", size=(8, 8)):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (60, 60, 200)).save(buffer, format="JPEG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")

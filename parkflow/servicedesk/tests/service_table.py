@@ -473,3 +473,9 @@ SERVICES.update(
         C + "complaints_auto_close": Service(None, lambda w: {}, system=True, after=False),
     }
 )
+# The service-request UI's entries (photos, the export), kept beside its routes.
+from .service_table_requests import SERVICE_MODULES as _REQUEST_MODULES  # noqa: E402
+from .service_table_requests import SERVICES as _REQUEST_SERVICES  # noqa: E402
+
+SERVICE_MODULES += _REQUEST_MODULES
+SERVICES |= _REQUEST_SERVICES

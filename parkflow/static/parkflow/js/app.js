@@ -84,6 +84,10 @@
   document.addEventListener("DOMContentLoaded", function () {
     init(document);
     openFlaggedModals(document);
+    // On a phone the portal's tabs scroll sideways: keep the current one in view.
+    document.querySelectorAll(".portal-tabs .nav-link.active").forEach(function (el) {
+      el.scrollIntoView({ block: "nearest", inline: "nearest" });
+    });
   });
   document.addEventListener("htmx:afterSettle", function (evt) { init(evt.target); });
   // Messages set during an HTMX request arrive in an out-of-band toast container.

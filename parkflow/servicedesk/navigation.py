@@ -1,0 +1,50 @@
+"""服务与投诉 in the sidebar: service requests, the transfers offered to me, the monthly call-backs
+and anomaly reports (complaints add their entries to the same section)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from parkflow.core.registry import NavEntry, NavSection
+
+SECTIONS = [NavSection("servicedesk", _("服务与投诉"), order=50)]
+
+NAVIGATION = [
+    # --- service requests (R-SVC-1) --------------------------------------------------------
+    NavEntry(
+        "servicedesk",
+        _("服务请求"),
+        "servicedesk:requests",
+        "bi-headset",
+        action="service_request.view",
+        order=10,
+        match=("servicedesk:request", "servicedesk:request_create"),
+    ),
+    NavEntry(
+        "servicedesk",
+        _("我的转办"),
+        "servicedesk:transfers",
+        "bi-arrow-left-right",
+        action="service_request.handle",
+        order=20,
+    ),
+    # --- monthly call-backs (R-SVC-2) ------------------------------------------------------
+    NavEntry(
+        "servicedesk",
+        _("月度回访"),
+        "servicedesk:callbacks",
+        "bi-telephone-outbound",
+        action="callback.view",
+        order=30,
+        match=("servicedesk:callback",),
+    ),
+    # --- anomaly reports (R-SVC-3) ---------------------------------------------------------
+    NavEntry(
+        "servicedesk",
+        _("服务异常报告"),
+        "servicedesk:anomalies",
+        "bi-exclamation-octagon",
+        action="anomaly.view",
+        order=40,
+        match=("servicedesk:anomaly_report",),
+    ),
+    # --- complaints (R-CMP-…): to come ------------------------------------------------------
+]
