@@ -63,7 +63,12 @@ e2e: install
 # calendar of a 500-unit building over a month with ~10,000 allocations on PostgreSQL
 # (bench/resources.py; BENCH_RESOURCES_DATABASE_URL, default database parkflow_bench_resources,
 # re-created each run; skipped when PostgreSQL is not reachable), results in
-# bench/results/resources-latest.txt. make bench SLA=1 / AUDIT=1 / RESOURCES=1: that part alone.
+# bench/results/resources-latest.txt; then the service desk's rule sweep at group scale — 100,000
+# complaints and 500,000 service requests with their SLA clocks on PostgreSQL (bench/servicedesk.py;
+# BENCH_SERVICEDESK_DATABASE_URL, default database parkflow_bench_servicedesk, re-created each run;
+# skipped when PostgreSQL is not reachable; several minutes), results in
+# bench/results/servicedesk-latest.txt. make bench SLA=1 / AUDIT=1 / RESOURCES=1 / SERVICEDESK=1:
+# that part alone.
 # make bench SCALE=1: every
 # list at demo size and at group scale on PostgreSQL (bench/scale.py; BENCH_DEMO_DATABASE_URL,
 # BENCH_SCALE_DATABASE_URL), results in bench/results/scale-latest.txt.
@@ -76,11 +81,14 @@ else ifeq ($(AUDIT),1)
 	$(PY) bench/audit.py
 else ifeq ($(RESOURCES),1)
 	$(PY) bench/resources.py
+else ifeq ($(SERVICEDESK),1)
+	$(PY) bench/servicedesk.py
 else
 	$(PY) bench/run.py
 	$(PY) bench/sla.py
 	$(PY) bench/audit.py
 	$(PY) bench/resources.py
+	$(PY) bench/servicedesk.py
 endif
 
 lint: install
