@@ -27,7 +27,7 @@ def chinese_number(text: str) -> int:
 
 
 _NUMERALS = "零一二三四五六七八九"
-_REF = re.compile(r"^Art\.(\d+)((?:\([一二三四五六七八九十]+\))*)$")
+_REF = re.compile(r"^Art\.(\d+)((?:\([一二三四五六七八九十]+\))*)(\d*)$")
 
 
 def chinese_numeral(number: int) -> str:
@@ -50,12 +50,13 @@ def chinese_numeral(number: int) -> str:
 
 def article_label(ref: str) -> str:
     """The way the regulation itself cites: ``Art.21`` → 第二十一条, ``Art.21(三)`` →
-    第二十一条（三）. Anything else is returned unchanged."""
+    第二十一条（三）, ``Art.20(一)3`` (an item of a paragraph) → 第二十条（一）3. Anything else is
+    returned unchanged."""
     match = _REF.match((ref or "").strip())
     if not match:
         return ref
     items = match.group(2).replace("(", "（").replace(")", "）")
-    return f"第{chinese_numeral(int(match.group(1)))}条{items}"
+    return f"第{chinese_numeral(int(match.group(1)))}条{items}{match.group(3)}"
 
 
 def parse(text: str) -> tuple[str, list[dict]]:

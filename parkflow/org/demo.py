@@ -40,6 +40,13 @@ DEMO_ACCOUNTS = [
     ("risk", "冯晓", Role.RISK_OFFICER, "risk", "风控专员（一项利益冲突申报已撤回）"),
     ("legal", "何雪", Role.LEGAL_OFFICER, "legal", "法务专员"),
     ("biz_a", "王磊", Role.BUSINESS_STAFF, "biz_a", "业务人员（苏州工业园A区）"),
+    (
+        "head_a",
+        "王晓芳",
+        Role.DEPT_HEAD,
+        "biz_a",
+        "部门负责人（苏州工业园A区招商服务部，督办多次转办）",
+    ),
     ("biz_b", "李娜", Role.BUSINESS_STAFF, "biz_b", "业务人员（无锡科创园B区）"),
     ("finance", "钱芳", Role.FINANCE_STAFF, "finance", "财务人员（已按公布标准计收一笔入驻费）"),
     ("auditor", "许诺", Role.AUDITOR, "company", "审计（只读，可查看审计链）"),

@@ -6,7 +6,7 @@ notifications and the alerts are the real ones. As the two parks would show it:
   by the daily job because the enterprise never answered), categories mixed, some past their
   response or resolution deadline; and a buck-passing chain: a request offered four times (one
   offer declined, three accepted, back to where it started), which the repeated-transfers rule
-  raises to the department head (``head_a``, park A's business department, made here);
+  raises to the department head (``head_a``, park A's business department, org's account);
 * this month's call-backs (``callbacks_generate``), about half recorded: scores mixed, one of 1
   with its follow-up for an enterprise that did complain this month, and one of 2 for an
   enterprise with no complaint on record — the concealment pattern;
@@ -33,18 +33,14 @@ The rule sweep is seed_demo's own, after every step."""
 import contextlib
 import datetime
 
-from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
-from parkflow.core import audit, calendar, clock, reviews
+from parkflow.core import calendar, clock, reviews
 from parkflow.core import gates as core_gates
 from parkflow.core.models import Alert, Article
 from parkflow.core.registry import DemoStep
 from parkflow.enterprises.demo import PORTAL_ENTERPRISE
 from parkflow.enterprises.models import Enterprise
-from parkflow.org import services as org_services
-from parkflow.org.choices import ComplianceKind, Role
-from parkflow.org.demo import DEMO_PASSWORD
 from parkflow.org.models import User
 
 from . import gates, services
@@ -83,8 +79,6 @@ ENTERPRISES = {
 }
 # Scored 2 at this month's call-back with no complaint on record: the concealment pattern.
 CONCEALMENT_ENTERPRISE = ENTERPRISES["qihang"]
-# Park A's business department head, told of buck-passing (made here: org's accounts have none).
-HEAD = ("head_a", "王晓芳", "部门负责人（苏州工业园A区招商服务部）")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -151,31 +145,6 @@ def _decide(story, moment, gate, obj, person, opinion, decision="approve"):
             reviews.decide(actor=person, review=review, decision=decision, opinion=opinion)
     obj.refresh_from_db()
     return obj
-
-
-# ---------------------------------------------------------------------------------------------
-# The department head (org's demo accounts have none; the buck-passing alert names one)
-
-
-def build_head(ctx):
-    username, display, description = HEAD
-    admin, office = ctx.users["admin"], ctx.users["office"]
-    user = User.objects.create(
-        username=username,
-        password=make_password(DEMO_PASSWORD),
-        email=f"{username}@park.example",
-        display_name=display,
-        phone="13962180517",
-        employee_no=f"SH{len(ctx.users) + 1:04d}",
-        hired_on=datetime.date(2022, 9, 1),
-    )
-    ctx.users[username] = user
-    ctx.counts["users"] = len(ctx.users)
-    audit.record(admin, "user.create", user, after={"username": username})
-    org_services.role_assign(actor=admin, person=user, role=Role.DEPT_HEAD, unit=ctx.units["biz_a"])
-    done = clock.today() - datetime.timedelta(days=40)
-    for kind in (ComplianceKind.COMMITMENT, ComplianceKind.ONBOARDING):
-        org_services.compliance_record_add(actor=office, person=user, kind=kind, completed_on=done)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -950,8 +919,7 @@ def servicedesk_summary() -> str:
         f"{plans.filter(stage=PlanStage.PLAN_REVIEW).count()}；问责移送 "
         f"{AccountabilityReferral.objects.count()}）；"
         f"月度回访 {callbacks.filter(status='done').count()}/{callbacks.count()} 已回访；"
-        f"异常报告 {AnomalyReport.objects.count()}；预警 {shown or '无'}\n"
-        f"  部门负责人演示账号 / department head: {HEAD[0]}（{HEAD[1]}，{HEAD[2]}），密码同上"
+        f"异常报告 {AnomalyReport.objects.count()}；预警 {shown or '无'}"
     )
 
 
@@ -961,12 +929,11 @@ def loaded() -> bool:
 
 DEMO_STEPS = [
     DemoStep(
-        "servicedesk.head",
-        build_head,
+        "servicedesk.requests",
+        build_requests,
         after=("enterprises.portal", "org.contacts", "resources.allocations"),
         loaded=loaded,
     ),
-    DemoStep("servicedesk.requests", build_requests, after=("servicedesk.head",)),
     DemoStep("servicedesk.complaints", build_complaints, after=("servicedesk.requests",)),
     DemoStep("servicedesk.callbacks", build_callbacks, after=("servicedesk.complaints",)),
     DemoStep("servicedesk.anomalies", build_anomalies, after=("servicedesk.callbacks",)),

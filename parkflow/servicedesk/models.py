@@ -68,6 +68,12 @@ class ServiceRequest(models.Model):
         indexes = [
             models.Index(fields=["-submitted_at", "-id"], name="service_request_newest"),
             models.Index(fields=["park", "status", "-submitted_at"], name="service_request_queue"),
+            # The buck-passing rule's sweep: the few open requests passed on twice or more.
+            models.Index(
+                fields=["transfer_count"],
+                condition=Q(transfer_count__gte=2, status__in=("open", "in_progress")),
+                name="service_request_passed_on",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -109,6 +109,11 @@ class Complaint(models.Model):
             # The repeat and chain rules count by enterprise or (park, topic) over a window.
             models.Index(fields=["enterprise", "received_on"], name="complaint_by_enterprise"),
             models.Index(fields=["park", "topic", "received_on"], name="complaint_by_topic"),
+            models.Index(
+                fields=["transfer_count"],
+                condition=Q(transfer_count__gte=2, status__in=("open", "in_progress")),
+                name="complaint_passed_on",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -274,6 +274,19 @@ def _recent(subjects, params, now, **outer):
     ).filter(recent_complaints__gte=params["count"])
 
 
+def _count_in_window(params, **lookup) -> int:
+    """The complaints of one enterprise or (park, topic) in the window, for the alert's words
+    (the sweep fetches the alert's object without the count it was found with)."""
+    from django.utils import timezone
+
+    from parkflow.core import clock
+
+    from .models import Complaint
+
+    since = timezone.localdate(clock.now()) - datetime.timedelta(days=params["days"] - 1)
+    return Complaint.objects.filter(received_on__gte=since, **lookup).count()
+
+
 _WINDOW = {
     "days": Param(int, 30, min=1, max=365, label=_("统计天数")),
     "count": Param(int, 3, min=2, max=50, label=_("投诉次数")),
@@ -310,7 +323,7 @@ _LADDER = (
         % {
             "enterprise": enterprise,
             "days": params["days"],
-            "count": getattr(enterprise, "recent_complaints", params["count"]),
+            "count": _count_in_window(params, enterprise_id=enterprise.pk),
         }
     ),
     assignee=lambda enterprise: enterprise.account_manager,
@@ -336,7 +349,7 @@ def repeat_complaints(params, now):
         % {
             "days": params["days"],
             "topic": watch.get_topic_display(),
-            "count": getattr(watch, "recent_complaints", params["count"]),
+            "count": _count_in_window(params, park_id=watch.park_id, topic=watch.topic),
         }
     ),
     reads={

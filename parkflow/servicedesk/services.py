@@ -58,10 +58,23 @@ def request_submit(
     *, actor, enterprise, category: str, title: str, description: str
 ) -> ServiceRequest:
     """A request from the enterprise in the portal, or recorded by staff; the response clock
-    starts now."""
+    starts now. An enterprise service (企业服务) is for an enterprise in good standing only
+    (R-ENT-5: no valid licence or a failed review, no services); a repair or a question is
+    never refused — a safety repair cannot wait for a licence, and a question is how the
+    enterprise learns what to renew."""
     access.ensure(actor, "service_request.submit", enterprise, requirement="R-SVC-1")
     if category not in Category.values:
         raise ValidationFailed({"category": [_("请选择类别。")]}, requirement="R-SVC-1")
+    if category == Category.ENTERPRISE_SERVICE:
+        from parkflow.intake.guards import standing_problems
+
+        problems = standing_problems(enterprise)
+        if problems:
+            raise Conflict(
+                "enterprise_not_in_good_standing",
+                _("企业不符合办理企业服务的条件：%(problems)s") % {"problems": "；".join(problems)},
+                requirement="R-ENT-5",
+            )
     request = ServiceRequest.objects.create(
         park_id=enterprise.park_id,
         enterprise=enterprise,

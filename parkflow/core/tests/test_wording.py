@@ -22,6 +22,7 @@ def test_chinese_numerals_round_trip(number):
 def test_citations_read_as_the_regulation_writes_them():
     assert article_label("Art.10") == "第十条"
     assert article_label("Art.21(三)") == "第二十一条（三）"
+    assert article_label("Art.20(一)3") == "第二十条（一）3"
     assert article_label("R-ENT-2") == "R-ENT-2"
     html = str(cite(("Art.8", "Art.10"), "R-ENT-5"))
     assert html == (

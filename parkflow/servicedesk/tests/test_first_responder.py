@@ -134,3 +134,14 @@ def test_r_svc_1_an_unanswered_result_closes_itself_after_five_working_days(desk
     assert request.status == RequestStatus.CLOSED and request.auto_closed
     assert AuditEvent.objects.filter(action="service_request.auto_close").count() == 1
     assert sla  # the clocks module is the kernel's
+
+
+def test_r_ent_5_an_enterprise_not_in_good_standing_gets_no_enterprise_service_but_a_repair(desk):
+    from parkflow.enterprises.choices import EnterpriseStatus
+    from parkflow.enterprises.tests.factories import EnterpriseFactory
+
+    prospect = EnterpriseFactory(park=desk.park, status=EnterpriseStatus.PROSPECT)
+    with pytest.raises(Conflict) as refused:
+        submitted(desk, enterprise=prospect, category="enterprise_service", title="政策申报辅导")
+    assert refused.value.code == "enterprise_not_in_good_standing"
+    assert submitted(desk, enterprise=prospect, category="repair").status == RequestStatus.OPEN
