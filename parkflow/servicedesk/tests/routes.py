@@ -2,28 +2,11 @@
 (``w.complaint()`` an open complaint of park A's marked enterprise, ``w.taken_complaint()`` one
 its clerk took, ``w.major_plan()`` a major complaint's plan submitted to the leading group)."""
 
-from parkflow.core.tests.routes import HIDDEN, STAFF, Case, Route
-from parkflow.org.choices import Role as R
-
-
-def _complaints_case(w):
-    made = complaint(w)
-    return Case(marker=made.title, enterprise=made.enterprise)
-
-
-def _complaint_case(w):
-    made = complaint(w)
-    return Case({"pk": made.pk}, enterprise=made.enterprise)
-
+from . import routes_complaints
 
 ROUTES: dict = {
-    # --- complaints ---------------------------------------------------------------------------
-    "servicedesk:complaints": Route(
-        STAFF, {"GET": 200}, "complaint.view", R.AUDITOR, _complaints_case, other_park=HIDDEN
-    ),
-    "servicedesk:complaint": Route(
-        STAFF, {"GET": 200}, "complaint.view", R.AUDITOR, _complaint_case
-    ),
+    # --- complaints (routes_complaints.py) ----------------------------------------------------
+    **routes_complaints.ROUTES,
 }
 
 
