@@ -102,6 +102,7 @@ def major_plan(w):
 
 
 BUILDERS = {
+    "resolved_complaint": routes_complaints.resolved_complaint,
     "service_request": service_request,
     "taken_request": taken_request,
     "complaint": complaint,

@@ -8,7 +8,16 @@ import datetime
 
 from django.utils import timezone
 
-from parkflow.core.tests.routes import ALLOWED, FORBIDDEN, HIDDEN, REFUSED, STAFF, Case, Route
+from parkflow.core.tests.routes import (
+    ALLOWED,
+    FORBIDDEN,
+    HIDDEN,
+    PORTAL,
+    REFUSED,
+    STAFF,
+    Case,
+    Route,
+)
 from parkflow.org.choices import Role as R
 
 MARKER = "甲园标记投诉"
@@ -83,6 +92,76 @@ def _grading_case(w):
     return Case(data={"POST": data})
 
 
+# --- the portal -------------------------------------------------------------------------------
+
+
+def resolved_complaint(w):
+    """Park A's complaint resolved by its owner: waiting for the enterprise's confirmation."""
+    from .. import services_complaints
+
+    if "resolved_complaint" not in w._cache:
+        w._cache["resolved_complaint"] = services_complaints.complaint_resolve(
+            actor=w.clerk(), complaint=w.taken_complaint(), resolution="已更换电梯控制板。"
+        )
+    return w._cache["resolved_complaint"]
+
+
+def _owner_user(w, made):
+    key = f"complaint_user_{made.enterprise_id}"
+    if key not in w._cache:
+        w._cache[key] = w.enterprise_user(made.enterprise)
+    return w._cache[key]
+
+
+def _portal_list_case(w):
+    made = w.complaint()
+    return Case(marker=made.title, enterprise=made.enterprise, actor=_owner_user(w, made))
+
+
+def _portal_create_case(w):
+    made = w.complaint()
+    return Case(
+        enterprise=made.enterprise,
+        actor=_owner_user(w, made),
+        data={"POST": {"topic": "fees", "title": "物业费重复扣款", "text": "11 月扣了两次。"}},
+    )
+
+
+def _portal_detail_case(w):
+    made = w.complaint()
+    return Case({"pk": made.pk}, enterprise=made.enterprise, actor=_owner_user(w, made))
+
+
+def _portal_supplement_case(w):
+    made = w.complaint()
+    return Case(
+        {"pk": made.pk},
+        data={"POST": {"supplement-text": "补充：今天上午又困人一次。"}},
+        enterprise=made.enterprise,
+        actor=_owner_user(w, made),
+    )
+
+
+def _portal_confirm_case(w):
+    made = resolved_complaint(w)
+    return Case(
+        {"pk": made.pk},
+        data={"POST": {"confirm-rating": "4", "confirm-comment": "处理及时"}},
+        enterprise=made.enterprise,
+        actor=_owner_user(w, made),
+    )
+
+
+def _portal_reopen_case(w):
+    made = resolved_complaint(w)
+    return Case(
+        {"pk": made.pk},
+        data={"POST": {"reopen-reason": "电梯仍有异响。"}},
+        enterprise=made.enterprise,
+        actor=_owner_user(w, made),
+    )
+
+
 ROUTES: dict = {
     "servicedesk:complaints": Route(
         STAFF, {"GET": 200}, "complaint.view", R.AUDITOR, _complaints_case, other_park=HIDDEN
@@ -115,5 +194,20 @@ ROUTES: dict = {
         _grading_case,
         hq=True,
         other_park={"GET": ALLOWED, "POST": FORBIDDEN},
+    ),
+    # --- the portal ---------------------------------------------------------------------------
+    "portal:complaints": Route(PORTAL, {"GET": 200}, "complaint.view", make=_portal_list_case),
+    "portal:complaint_create": Route(
+        PORTAL, {"GET": 200, "POST": 302}, "complaint.record", make=_portal_create_case
+    ),
+    "portal:complaint": Route(PORTAL, {"GET": 200}, "complaint.view", make=_portal_detail_case),
+    "portal:complaint_supplement": Route(
+        PORTAL, {"POST": 302}, "complaint.supplement", make=_portal_supplement_case
+    ),
+    "portal:complaint_confirm": Route(
+        PORTAL, {"POST": 302}, "complaint.confirm", make=_portal_confirm_case
+    ),
+    "portal:complaint_reopen": Route(
+        PORTAL, {"POST": 302}, "complaint.confirm", make=_portal_reopen_case
     ),
 }
