@@ -47,6 +47,11 @@ from parkflow.resources.api import (
     ResourceRequestViewSet,
     ResourceViewSet,
 )
+from parkflow.servicedesk.api_complaints import (
+    ComplaintViewSet,
+    EmergencyPlanViewSet,
+    GradingViewSet,
+)
 
 
 class ApiRouter(DefaultRouter):
@@ -88,6 +93,10 @@ router.register("entitlements", EntitlementViewSet, basename="entitlement")
 router.register("resource-requests", ResourceRequestViewSet, basename="resource-request")
 router.register("allocations", AllocationViewSet, basename="allocation")
 router.register("deviations", DeviationViewSet, basename="deviation")
+# --- complaints (R-CMP-1 … R-CMP-8)
+router.register("complaints", ComplaintViewSet, basename="complaint")
+router.register("complaint-plans", EmergencyPlanViewSet, basename="complaint-plan")
+router.register("complaint-grading", GradingViewSet, basename="complaint-grading")
 
 
 app_name = "api"

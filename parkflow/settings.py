@@ -251,6 +251,16 @@ SPECTACULAR_SETTINGS = {
         "AllocationStatusEnum": "parkflow.resources.choices.AllocationStatus",
         "DeviationKindEnum": "parkflow.resources.choices.DeviationKind",
         "DeviationStatusEnum": "parkflow.resources.choices.DeviationStatus",
+        # --- complaints (and the sets whose field names they share)
+        "RequestChannelEnum": "parkflow.resources.choices.RequestChannel",
+        "EnterpriseGradeEnum": "parkflow.enterprises.choices.EnterpriseGrade",
+        "ComplaintStatusEnum": "parkflow.servicedesk.choices.ComplaintStatus",
+        "ComplaintChannelEnum": "parkflow.servicedesk.choices.ComplaintChannel",
+        "ComplaintGradeEnum": "parkflow.servicedesk.choices.ComplaintGrade",
+        "ComplaintTopicEnum": "parkflow.servicedesk.choices.ComplaintTopic",
+        "ComplaintTransferStatusEnum": "parkflow.servicedesk.choices.TransferStatus",
+        "PlanStageEnum": "parkflow.servicedesk.choices.PlanStage",
+        "ReferralStatusEnum": "parkflow.servicedesk.choices.ReferralStatus",
     },
 }
 

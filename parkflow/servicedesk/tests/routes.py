@@ -2,11 +2,12 @@
 (``w.complaint()`` an open complaint of park A's marked enterprise, ``w.taken_complaint()`` one
 its clerk took, ``w.major_plan()`` a major complaint's plan submitted to the leading group)."""
 
-from . import routes_complaints
+from . import routes_complaints, routes_complaints_api
 
 ROUTES: dict = {
     # --- complaints (routes_complaints.py) ----------------------------------------------------
     **routes_complaints.ROUTES,
+    **routes_complaints_api.ROUTES,
 }
 
 
@@ -102,6 +103,7 @@ def major_plan(w):
 
 
 BUILDERS = {
+    **routes_complaints_api.BUILDERS,
     "resolved_complaint": routes_complaints.resolved_complaint,
     "service_request": service_request,
     "taken_request": taken_request,
