@@ -294,9 +294,14 @@ class GradingForm(StyledForm):
                 style["class"] = "form-control form-control-sm text-end"
 
     def cells(self):
-        """The form's rows for the table: (row, 较大 field, 重大 field)."""
+        """The form's rows for the table: (row, 较大 field, 重大 field, unit)."""
         return [
-            (row, self[f"{row.criterion}-significant_at"], self[f"{row.criterion}-major_at"])
+            (
+                row,
+                self[f"{row.criterion}-significant_at"],
+                self[f"{row.criterion}-major_at"],
+                CRITERION_HINTS.get(row.criterion, ""),
+            )
             for row in self.rows
         ]
 
@@ -311,10 +316,11 @@ class GradingForm(StyledForm):
         }
 
 
-def _plain(number):
+def _plain(number) -> str | None:
+    """12 rather than 12.00 or 1.2E+1 in the editor's cells."""
     if number is None:
         return None
-    return number.normalize() if number == number.to_integral() else number
+    return f"{number.normalize():f}"
 
 
 CRITERION_HINTS = {

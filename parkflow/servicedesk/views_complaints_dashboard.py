@@ -42,11 +42,16 @@ def _charts(board) -> dict:
         },
         "timeliness": {
             "type": "pie",
+            # A slice of nothing draws a stray "0" label: only the outcomes that happened.
             "data": [
-                {"name": _("按时响应"), "value": board.timeliness["met"]},
-                {"name": _("超时响应"), "value": board.timeliness["breached"]},
+                {"name": name, "value": value}
+                for name, value in (
+                    (_("按时响应"), board.timeliness["met"]),
+                    (_("超时响应"), board.timeliness["breached"]),
+                )
+                if value
             ],
-            "colors": [MET, BREACHED],
+            "colors": [MET, BREACHED] if board.timeliness["met"] else [BREACHED],
         },
     }
 

@@ -9,11 +9,11 @@
     var colour = (spec.colors && spec.colors[0]) || "#1f4fd1";
     return {
       tooltip: { trigger: "axis" },
-      grid: { left: 8, right: 16, top: 16, bottom: 4, containLabel: true },
-      xAxis: { type: "category", data: spec.labels, boundaryGap: false, axisTick: { show: false }, axisLine: { lineStyle: { color: "#dfe4ec" } }, axisLabel: { color: "#5b6679" } },
+      grid: { left: 8, right: 24, top: 24, bottom: 4, containLabel: true },
+      xAxis: { type: "category", data: spec.labels, boundaryGap: true, axisTick: { show: false }, axisLine: { lineStyle: { color: "#dfe4ec" } }, axisLabel: { color: "#5b6679" } },
       yAxis: { type: "value", minInterval: 1, splitLine: { lineStyle: { color: "#eef1f5" } }, axisLabel: { color: "#97a1b2" } },
       series: [{
-        type: "line", data: spec.values, smooth: true, symbolSize: 7,
+        type: "line", data: spec.values, smooth: false, symbolSize: 7,
         lineStyle: { color: colour, width: 2 }, itemStyle: { color: colour },
         areaStyle: { color: colour, opacity: 0.08 },
         label: { show: true, position: "top", color: "#4b566a" }
