@@ -129,7 +129,7 @@ class ComplaintViewSet(
 
     def get_queryset(self):
         qs = super().get_queryset()
-        return selectors._with_response_clock(qs) if self.action == "list" else qs
+        return selectors.with_response_clock(qs) if self.action == "list" else qs
 
     def get_serializer_class(self):
         return ComplaintSerializer if self.action == "list" else ComplaintDetailSerializer

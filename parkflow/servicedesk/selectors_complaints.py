@@ -32,7 +32,7 @@ def _scoped(actor):
     )
 
 
-def _with_response_clock(qs):
+def with_response_clock(qs):
     """The response clock's due time and state (``with_clock``), and its unit and pause, so the
     list can say the time left without a query per row."""
     qs = sla.with_clock(qs, COMPLAINT_RESPONSE, prefix="response")
@@ -86,7 +86,7 @@ def complaint_list(
         qs = qs.filter(owner=actor)
     if overdue_only:
         qs = overdue(qs)
-    return _with_response_clock(qs)
+    return with_response_clock(qs)
 
 
 def decorate_response_sla(rows) -> None:
@@ -100,7 +100,7 @@ def decorate_response_sla(rows) -> None:
     ]
     days.prime(
         {
-            sla._local(moment).date()
+            timezone.localtime(moment).date()
             for row in running
             for moment in (row.response_due_at, row.response_paused_at or now)
         }
