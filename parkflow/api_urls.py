@@ -47,6 +47,11 @@ from parkflow.resources.api import (
     ResourceRequestViewSet,
     ResourceViewSet,
 )
+from parkflow.servicedesk.api_complaints import (
+    ComplaintViewSet,
+    EmergencyPlanViewSet,
+    GradingViewSet,
+)
 from parkflow.servicedesk.api_requests import (
     AnomalyReportViewSet,
     CallBackViewSet,
@@ -99,6 +104,10 @@ router.register("service-requests", ServiceRequestViewSet, basename="service-req
 router.register("service-transfers", TransferViewSet, basename="service-transfer")
 router.register("callbacks", CallBackViewSet, basename="callback")
 router.register("anomaly-reports", AnomalyReportViewSet, basename="anomaly-report")
+# --- complaints (R-CMP-1 … R-CMP-8)
+router.register("complaints", ComplaintViewSet, basename="complaint")
+router.register("complaint-plans", EmergencyPlanViewSet, basename="complaint-plan")
+router.register("complaint-grading", GradingViewSet, basename="complaint-grading")
 
 
 app_name = "api"

@@ -260,6 +260,14 @@ SPECTACULAR_SETTINGS = {
         # Named once "channel" was no longer one enum (the service desk added two).
         "ResourceRequestChannelEnum": "parkflow.resources.choices.RequestChannel",
         "NotificationChannelEnum": "parkflow.notifications.choices.Channel",
+        # --- complaints (and the sets whose field names they share)
+        "EnterpriseGradeEnum": "parkflow.enterprises.choices.EnterpriseGrade",
+        "ComplaintStatusEnum": "parkflow.servicedesk.choices.ComplaintStatus",
+        "ComplaintChannelEnum": "parkflow.servicedesk.choices.ComplaintChannel",
+        "ComplaintGradeEnum": "parkflow.servicedesk.choices.ComplaintGrade",
+        "ComplaintTopicEnum": "parkflow.servicedesk.choices.ComplaintTopic",
+        "PlanStageEnum": "parkflow.servicedesk.choices.PlanStage",
+        "ReferralStatusEnum": "parkflow.servicedesk.choices.ReferralStatus",
     },
 }
 

@@ -4,7 +4,14 @@ from parkflow.core.workflow_views import page_urls
 from parkflow.enterprises.models import Enterprise
 from parkflow.resources.models import ResourceRequest
 
-from . import views, views_agreements, views_invite, views_resources, views_servicedesk
+from . import (
+    views,
+    views_agreements,
+    views_complaints,
+    views_invite,
+    views_resources,
+    views_servicedesk,
+)
 
 app_name = "portal"
 
@@ -54,5 +61,24 @@ urlpatterns = [
         name="servicedesk_photo",
     ),
     path("servicedesk/callback/", views_servicedesk.callback, name="servicedesk_callback"),
+    # --- 投诉 (R-CMP-1, R-CMP-3): my complaints, file one, follow, add, confirm or reopen ---
+    path("complaints/", views_complaints.complaint_list, name="complaints"),
+    path("complaints/new/", views_complaints.complaint_create, name="complaint_create"),
+    path("complaints/<int:pk>/", views_complaints.complaint_detail, name="complaint"),
+    path(
+        "complaints/<int:pk>/supplement/",
+        views_complaints.complaint_supplement,
+        name="complaint_supplement",
+    ),
+    path(
+        "complaints/<int:pk>/confirm/",
+        views_complaints.complaint_confirm,
+        name="complaint_confirm",
+    ),
+    path(
+        "complaints/<int:pk>/reopen/",
+        views_complaints.complaint_reopen,
+        name="complaint_reopen",
+    ),
     path("invite/<str:token>/", views_invite.invitation_accept, name="invitation_accept"),
 ]

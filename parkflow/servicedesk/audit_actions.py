@@ -61,6 +61,7 @@ AUDIT_ACTIONS = {
     "emergency_plan.carry_out": (_("实施解决方案"), _("{actor} 开始实施“{object}”的解决方案")),
     "emergency_plan.complete": (_("整改完成"), _("{actor} 记录了“{object}”的整改完成情况")),
     "grading.update": (_("调整投诉分级矩阵"), _("{actor} 调整了投诉分级矩阵")),
+    "complaint.export": (_("导出投诉台账"), _("{actor} 导出了投诉台账")),
 }
 AUDIT_KEYS = {
     "category": _("类别"),
@@ -89,6 +90,7 @@ AUDIT_KEYS = {
     "media": _("媒体或网络曝光"),
     "repeat": _("30 日内同一企业投诉次数"),
     "amount": _("涉及金额（元）"),
+    "filters": _("筛选条件"),
 }
 _GRADES = {"general": _("一般"), "significant": _("较大"), "major": _("重大")}
 AUDIT_VALUES = {

@@ -56,6 +56,7 @@ class ComplaintChannel(models.TextChoices):
     HOTLINE = "hotline", _("12345 热线转办")
 
 
+@status_colours("complaint_grade", {"general": "slate", "significant": "orange", "major": "danger"})
 class ComplaintGrade(models.TextChoices):
     """The grading matrix's three grades (Art.17 "建立投诉分级处理矩阵"), mildest first."""
 

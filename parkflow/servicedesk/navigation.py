@@ -1,5 +1,5 @@
-"""服务与投诉 in the sidebar: service requests, the transfers offered to me, the monthly call-backs
-and anomaly reports (complaints add their entries to the same section)."""
+"""服务与投诉 in the sidebar: service requests, the transfers offered to me, the monthly call-backs,
+anomaly reports, complaints, their analysis and the grading matrix."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -46,5 +46,30 @@ NAVIGATION = [
         order=40,
         match=("servicedesk:anomaly_report",),
     ),
-    # --- complaints (R-CMP-…): to come ------------------------------------------------------
+    # --- complaints (R-CMP-1 … R-CMP-8) ----------------------------------------------------
+    NavEntry(
+        "servicedesk",
+        _("投诉处理"),
+        "servicedesk:complaints",
+        "bi-megaphone",
+        action="complaint.view",
+        order=60,
+        match=("servicedesk:complaint", "servicedesk:complaint_create"),
+    ),
+    NavEntry(
+        "servicedesk",
+        _("投诉分析"),
+        "servicedesk:complaint_dashboard",
+        "bi-graph-up",
+        action="complaint.view",
+        order=70,
+    ),
+    NavEntry(
+        "servicedesk",
+        _("投诉分级矩阵"),
+        "servicedesk:grading",
+        "bi-grid-3x3",
+        action="grading.view",
+        order=80,
+    ),
 ]

@@ -4,31 +4,8 @@ the complaints'; ``BUILDERS`` give every case maker park A's service-desk object
 (``w.complaint()`` an open complaint of park A's marked enterprise, ``w.taken_complaint()`` one
 its clerk took, ``w.major_plan()`` a major complaint's plan submitted to the leading group)."""
 
-from parkflow.core.tests.routes import HIDDEN, STAFF, Case, Route
-from parkflow.org.choices import Role as R
-
-from . import routes_api, routes_pages, routes_portal
+from . import routes_api, routes_complaints, routes_complaints_api, routes_pages, routes_portal
 from .routes_pages import TITLE
-
-
-def _complaints_case(w):
-    made = complaint(w)
-    return Case(marker=made.title, enterprise=made.enterprise)
-
-
-def _complaint_case(w):
-    made = complaint(w)
-    return Case({"pk": made.pk}, enterprise=made.enterprise)
-
-
-COMPLAINT_ROUTES: dict = {
-    "servicedesk:complaints": Route(
-        STAFF, {"GET": 200}, "complaint.view", R.AUDITOR, _complaints_case, other_park=HIDDEN
-    ),
-    "servicedesk:complaint": Route(
-        STAFF, {"GET": 200}, "complaint.view", R.AUDITOR, _complaint_case
-    ),
-}
 
 
 def service_request(w):
@@ -209,6 +186,8 @@ def major_plan(w):
 
 
 BUILDERS = {
+    **routes_complaints_api.BUILDERS,
+    "resolved_complaint": routes_complaints.resolved_complaint,
     "service_request": service_request,
     "taken_request": taken_request,
     "complaint": complaint,
@@ -226,5 +205,6 @@ ROUTES = {
     **routes_pages.ROUTES,
     **routes_api.ROUTES,
     **routes_portal.ROUTES,
-    **COMPLAINT_ROUTES,
+    **routes_complaints.ROUTES,
+    **routes_complaints_api.ROUTES,
 }
