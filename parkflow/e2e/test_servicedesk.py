@@ -131,7 +131,11 @@ def test_r_cmp_1_a_complaint_filed_on_a_phone_is_answered_resolved_and_confirmed
     _step(desk, "take")
     _step(desk, "respond", {'textarea[name="respond-text"]': "已联系施工方，22 点后停止施工。"})
     assert "首次答复" in desk.inner_text("body") or "已联系施工方" in desk.inner_text("body")
-    _step(desk, "resolve", {'textarea[name="resolve-resolution"]': "施工方已调整作业时间，并向企业致歉。"})
+    _step(
+        desk,
+        "resolve",
+        {'textarea[name="resolve-resolution"]': "施工方已调整作业时间，并向企业致歉。"},
+    )
     assert "待企业确认" in desk.inner_text("body")
     desk.screenshot(path=str(screenshots / "servicedesk-complaint-resolved.png"), full_page=True)
     desk.goto("/servicedesk/complaints/analysis/")

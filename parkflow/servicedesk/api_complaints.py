@@ -26,7 +26,7 @@ from .serializers_complaints import (
     ComplaintResolveSerializer,
     ComplaintSerializer,
     CompleteSerializer,
-    ConfirmSerializer,
+    ComplaintConfirmSerializer,
     EmergencyPlanSerializer,
     GradingCriterionSerializer,
     GradingUpdateSerializer,
@@ -203,7 +203,7 @@ class ComplaintViewSet(
     confirm = _step(
         "confirm",
         services.complaint_confirm,
-        ConfirmSerializer,
+        ComplaintConfirmSerializer,
         "Confirm the result and rate it 1–5 (the enterprise)",
     )
     reopen = _step(

@@ -3,7 +3,7 @@ anomaly reports, complaints, their analysis and the grading matrix."""
 
 from django.utils.translation import gettext_lazy as _
 
-from parkflow.core.registry import NavEntry, NavSection
+from parkflow.core.registry import NavEntry, NavSection, WorkbenchCard
 
 SECTIONS = [NavSection("servicedesk", _("服务与投诉"), order=50)]
 
@@ -71,5 +71,23 @@ NAVIGATION = [
         "bi-grid-3x3",
         action="grading.view",
         order=80,
+    ),
+]
+
+
+def _complaint_counts(request):
+    from .selectors_complaints import complaint_counts
+
+    return complaint_counts(actor=request.user)
+
+
+WORKBENCH_CARDS = [
+    WorkbenchCard(
+        "servicedesk.complaints",
+        "kpi",
+        "servicedesk/partials/_workbench_kpi.html",
+        _complaint_counts,
+        action="complaint.view",
+        order=56,
     ),
 ]

@@ -298,3 +298,43 @@ def complaint_dashboard(*, actor, park=None, months: int = 6, top: int = 5) -> D
         ],
         since=since,
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# The to-do centre (todo.py)
+
+
+def complaint_transfers_to_me(*, actor):
+    """Complaint transfers offered to the actor that wait for the answer, newest first."""
+    return (
+        access.scope(
+            actor,
+            ComplaintTransfer.objects.select_related(
+                "complaint__park", "complaint__enterprise", "from_owner"
+            ),
+        )
+        .filter(to_person=actor, status=TransferStatus.PENDING)
+        .order_by("-created_at", "-id")
+    )
+
+
+def complaints_untaken(*, actor):
+    """Complaints waiting for a first responder where the actor handles complaints, oldest
+    received first (their response clock runs from receipt)."""
+    return (
+        access.restrict(actor, "complaint.handle", Complaint.objects.all())
+        .filter(status=ComplaintStatus.OPEN)
+        .select_related("park", "enterprise")
+        .order_by("received_at", "id")
+    )
+
+
+def complaint_counts(*, actor) -> dict:
+    """The workbench card: open complaints of the user's parks, those past their response
+    deadline, and open major ones (three counts, one query each)."""
+    open_ = access.scope(actor, Complaint.objects.exclude(status=ComplaintStatus.CLOSED))
+    return {
+        "open": open_.count(),
+        "overdue": sla.overdue(open_, COMPLAINT_RESPONSE).count(),
+        "major": open_.filter(grade=ComplaintGrade.MAJOR).count(),
+    }

@@ -127,7 +127,7 @@ class NoteSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class TransferSerializer(serializers.ModelSerializer):
+class ComplaintTransferSerializer(serializers.ModelSerializer):
     status_label = ChoiceLabelField("status")
     from_owner = person_field()
     to_person = person_field()
@@ -280,12 +280,12 @@ class ComplaintDetailSerializer(ComplaintSerializer):
             notes = notes.filter(kind__in=PORTAL_NOTE_KINDS)
         return NoteSerializer(notes, many=True, context=self.context).data
 
-    @extend_schema_field(TransferSerializer(many=True))
+    @extend_schema_field(ComplaintTransferSerializer(many=True))
     def get_transfers(self, complaint):
         if for_enterprise_user(self.context):
             return []
         rows = complaint.transfers.select_related("from_owner", "to_person").order_by("-id")
-        return TransferSerializer(rows, many=True, context=self.context).data
+        return ComplaintTransferSerializer(rows, many=True, context=self.context).data
 
     @extend_schema_field(EmergencyPlanSerializer(allow_null=True))
     def get_emergency_plan(self, complaint):
@@ -385,7 +385,7 @@ class ComplaintResolveSerializer(serializers.Serializer):
     resolution = serializers.CharField(allow_blank=True)
 
 
-class ConfirmSerializer(serializers.Serializer):
+class ComplaintConfirmSerializer(serializers.Serializer):
     rating = serializers.IntegerField(min_value=1, max_value=5)
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 

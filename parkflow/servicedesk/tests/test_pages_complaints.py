@@ -591,3 +591,25 @@ def test_a_complaint_left_unanswered_counts_as_late_on_the_dashboard(client, des
     login(client, desk.first)
     response = client.get(reverse("servicedesk:complaint_dashboard"))
     assert response.context["board"].timeliness["breached"] == 1
+
+
+def test_the_workbench_card_counts_open_overdue_and_major_complaints_of_my_park(
+    client, desk, other_park
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from parkflow.org.choices import Role
+    from parkflow.org.tests.factories import staff
+
+    from .factories import complaint
+
+    complaint(desk, received_at=timezone.now() - datetime.timedelta(days=9))  # overdue
+    complaint(desk, safety=True)  # major
+    outsider = staff(Role.BUSINESS_STAFF, other_park)
+    client.force_login(desk.first)
+    body = client.get("/").content.decode()
+    assert "投诉处理中（响应超时 1，重大 1）" in body
+    client.force_login(outsider)
+    assert "投诉处理中（响应超时 0，重大 0）" in client.get("/").content.decode()

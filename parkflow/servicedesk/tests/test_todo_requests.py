@@ -36,3 +36,20 @@ def test_transfers_untaken_requests_and_call_backs_wait_in_the_to_do_centre(desk
     outsider = staff(Role.BUSINESS_STAFF, other_park)
     assert not [c for c, _t in _codes(outsider) if c.startswith("servicedesk.")]
     assert todo.pending_count(desk.second) >= 2
+
+
+def test_complaint_transfers_and_untaken_complaints_wait_in_the_to_do_centre(desk, other_park):
+    from .. import services_complaints
+    from .factories import complaint
+
+    made = complaint(desk, title="电梯困人")
+    services_complaints.complaint_take(actor=desk.first, complaint=made)
+    services_complaints.complaint_transfer_offer(
+        actor=desk.first, complaint=made, to_person=desk.second, reason="请协助"
+    )
+    complaint(desk, title="无人受理的投诉")
+    assert ("servicedesk.complaint_transfer", "电梯困人") in _codes(desk.second)
+    assert ("servicedesk.complaint_transfer", "电梯困人") not in _codes(desk.third)
+    assert ("servicedesk.complaint_untaken", "无人受理的投诉") in _codes(desk.third)
+    outsider = staff(Role.BUSINESS_STAFF, other_park)
+    assert not [c for c, _t in _codes(outsider) if c.startswith("servicedesk.complaint")]
