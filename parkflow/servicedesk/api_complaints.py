@@ -21,12 +21,12 @@ from . import services_complaints as services
 from .choices import ComplaintChannel, ComplaintGrade, ComplaintStatus, ComplaintTopic, PlanStage
 from .models import Complaint, EmergencyPlan, GradingCriterion
 from .serializers_complaints import (
+    ComplaintConfirmSerializer,
     ComplaintCreateSerializer,
     ComplaintDetailSerializer,
     ComplaintResolveSerializer,
     ComplaintSerializer,
     CompleteSerializer,
-    ComplaintConfirmSerializer,
     EmergencyPlanSerializer,
     GradingCriterionSerializer,
     GradingUpdateSerializer,
