@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from parkflow.core.forms import SearchFilterForm, StyledForm
+from parkflow.core.templatetags.parkflow import cn_month
 from parkflow.enterprises.forms import parks_for
 from parkflow.enterprises.models import Enterprise
 from parkflow.org.models import OrgUnit
@@ -137,7 +138,7 @@ class CallBackFilterForm(ParkFilterMixin, SearchFilterForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["period"].choices = [(p, p) for p in selectors.periods()]
+        self.fields["period"].choices = [(p, cn_month(p)) for p in selectors.periods()]
         self._narrow_parks(user)
 
     def filters(self) -> dict:

@@ -205,7 +205,8 @@ class CallBack(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.enterprise} · {self.period}"
+        year, month = self.period.split("-")
+        return f"{self.enterprise} · {int(year)}年{int(month)}月"
 
     def get_absolute_url(self):
         return reverse("servicedesk:callback", args=[self.pk])

@@ -296,6 +296,20 @@ def cn_date(value):
 
 
 @register.filter
+def cn_month(period):
+    """A month kept as "2026-11" → 2026年11月 (November 2026 in English)."""
+    import datetime
+
+    from django.utils import formats
+
+    try:
+        year, month = (int(part) for part in str(period).split("-"))
+        return formats.date_format(datetime.date(year, month, 1), "YEAR_MONTH_FORMAT")
+    except (TypeError, ValueError):
+        return period or "—"
+
+
+@register.filter
 def cn_datetime(value):
     """2026年11月28日 14:05"""
     if not value:

@@ -76,3 +76,14 @@ def test_the_api_description_keeps_its_placeholders(client, db):
     schema = client.get(reverse("api-schema")).content.decode()
     assert "/api/v1/{resource}/{id}/{action}/" in schema
     assert "<resource>" not in schema and "<key>" not in schema
+
+
+def test_a_month_kept_as_year_dash_month_reads_the_chinese_way():
+    from django.utils import translation
+
+    from parkflow.core.templatetags.parkflow import cn_month
+
+    assert cn_month("2026-11") == "2026年11月"
+    with translation.override("en"):
+        assert cn_month("2026-11") == "November 2026"
+    assert cn_month("") == "—"
