@@ -302,13 +302,22 @@ def _activate_plan(actor, complaint) -> EmergencyPlan:
     return plan
 
 
+def _clock(complaint, declared):
+    """The complaint's row of ``declared`` (None before it started)."""
+    return sla.clocks_for(Complaint.objects.filter(pk=complaint.pk), declared).first()
+
+
+def _resolution_clock(complaint):
+    return _clock(complaint, COMPLAINT_RESOLUTION)
+
+
 def _apply_grade(actor, complaint, grade, reason) -> None:
     before = {"grade": complaint.grade}
     complaint.grade = grade
     complaint.save(update_fields=["grade", "grade_reason", "requested_grade", "grade_requested_by"])
     audit.record(actor, "complaint.regrade", complaint, before=before, after={"grade": grade})
     for declared in (COMPLAINT_RESPONSE, COMPLAINT_RESOLUTION):
-        row = sla.clocks_for(Complaint.objects.filter(pk=complaint.pk), declared).first()
+        row = _clock(complaint, declared)
         if row is not None and row.is_active:
             sla.regrade(
                 actor=actor,
@@ -539,10 +548,6 @@ def complaint_note_add(
     return note
 
 
-def _resolution_clock(complaint):
-    return sla.clocks_for(Complaint.objects.filter(pk=complaint.pk), COMPLAINT_RESOLUTION).first()
-
-
 @service
 def complaint_wait(*, actor, complaint: Complaint, reason: str) -> Complaint:
     """The owner waits for the enterprise (photos, a site visit): the resolution clock pauses
@@ -769,10 +774,8 @@ def complaint_resolve(*, actor, complaint: Complaint, resolution: str) -> Compla
     audit.record(actor, "complaint.resolve", complaint, after={"status": complaint.status})
     if answered:
         sla.stop(actor=actor, obj=complaint, clock=COMPLAINT_RESPONSE, authorised_by=BY_OWNER)
-    resolution_clock = sla.clocks_for(
-        Complaint.objects.filter(pk=complaint.pk), COMPLAINT_RESOLUTION
-    )
-    if resolution_clock.filter(state__in=sla.ACTIVE).exists():
+    row = _resolution_clock(complaint)
+    if row is not None and row.is_active:
         sla.stop(actor=actor, obj=complaint, clock=COMPLAINT_RESOLUTION, authorised_by=BY_OWNER)
     rules.evaluate_on_commit(complaint)
     return complaint
