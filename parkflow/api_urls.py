@@ -59,6 +59,8 @@ from parkflow.servicedesk.api_requests import (
     TransferViewSet,
 )
 
+from parkflow.vas.api import VasOrderViewSet, VasPriceViewSet, VasServiceViewSet
+
 
 class ApiRouter(DefaultRouter):
     # Ids like "Art.17" and rule codes like "org.emergency_contact_stale" contain dots, so no
@@ -108,6 +110,10 @@ router.register("anomaly-reports", AnomalyReportViewSet, basename="anomaly-repor
 router.register("complaints", ComplaintViewSet, basename="complaint")
 router.register("complaint-plans", EmergencyPlanViewSet, basename="complaint-plan")
 router.register("complaint-grading", GradingViewSet, basename="complaint-grading")
+# --- value-added services (R-VAS-1 … R-VAS-3)
+router.register("vas-services", VasServiceViewSet, basename="vas-service")
+router.register("vas-prices", VasPriceViewSet, basename="vas-price")
+router.register("vas-orders", VasOrderViewSet, basename="vas-order")
 
 
 app_name = "api"

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "parkflow.agreements",
     "parkflow.resources",
     "parkflow.servicedesk",
+    "parkflow.vas",
     "parkflow.portal",
     "parkflow.workbench",
 ]
@@ -264,6 +265,10 @@ SPECTACULAR_SETTINGS = {
         # Named once "channel" was no longer one enum (the service desk added two).
         "ResourceRequestChannelEnum": "parkflow.resources.choices.RequestChannel",
         "NotificationChannelEnum": "parkflow.notifications.choices.Channel",
+        # Value-added services (R-VAS-1 … R-VAS-3): "status", "channel" and "category" clash.
+        "VasOrderStatusEnum": "parkflow.vas.choices.OrderStatus",
+        "VasOrderChannelEnum": "parkflow.vas.choices.OrderChannel",
+        "VasServiceCategoryEnum": "parkflow.vas.choices.VasCategory",
         # --- complaints (and the sets whose field names they share)
         "EnterpriseGradeEnum": "parkflow.enterprises.choices.EnterpriseGrade",
         "ComplaintStatusEnum": "parkflow.servicedesk.choices.ComplaintStatus",

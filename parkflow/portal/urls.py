@@ -11,6 +11,7 @@ from . import (
     views_invite,
     views_resources,
     views_servicedesk,
+    views_vas,
 )
 
 app_name = "portal"
@@ -80,5 +81,14 @@ urlpatterns = [
         views_complaints.complaint_reopen,
         name="complaint_reopen",
     ),
+    # --- 增值服务 (R-VAS-1 … R-VAS-3): catalogue and prices, order, confirm or decline, rate ---
+    path("vas/", views_vas.catalogue, name="vas_catalogue"),
+    path("vas/order/", views_vas.order_create, name="vas_order_create"),
+    path("vas/orders/", views_vas.order_list, name="vas_orders"),
+    path("vas/orders/<int:pk>/", views_vas.order_detail, name="vas_order"),
+    path("vas/orders/<int:pk>/confirm/", views_vas.order_confirm, name="vas_order_confirm"),
+    path("vas/orders/<int:pk>/decline/", views_vas.order_decline, name="vas_order_decline"),
+    path("vas/orders/<int:pk>/cancel/", views_vas.order_cancel, name="vas_order_cancel"),
+    path("vas/orders/<int:pk>/rate/", views_vas.order_rate, name="vas_order_rate"),
     path("invite/<str:token>/", views_invite.invitation_accept, name="invitation_accept"),
 ]
