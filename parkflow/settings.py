@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "parkflow.agreements",
     "parkflow.resources",
     "parkflow.servicedesk",
+    "parkflow.billing",
     "parkflow.portal",
     "parkflow.workbench",
 ]

@@ -20,6 +20,7 @@ urlpatterns = [
     path("agreements/", include("parkflow.agreements.urls")),
     path("resources/", include("parkflow.resources.urls")),
     path("servicedesk/", include("parkflow.servicedesk.urls")),
+    path("billing/", include("parkflow.billing.urls")),
     path("portal/", include("parkflow.portal.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("parkflow.api_urls")),
