@@ -16,18 +16,17 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from dateutil.relativedelta import relativedelta
-from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
 from django.utils.translation import gettext as _
 
-from parkflow.agreements.choices import AgreementStatus, FeePeriod
+from parkflow.agreements.choices import AgreementStatus
 from parkflow.agreements.models import Agreement, FeeLine, yuan
 from parkflow.core import access, audit, clock
 from parkflow.core.db import service
 from parkflow.core.errors import Conflict, ValidationFailed
 from parkflow.core.validation import check_length
 
+from .charges import Charge, charges_of, due_date_for, duplicate_message
 from .choices import (
     AdjustmentKind,
     BillSource,
@@ -39,6 +38,7 @@ from .choices import (
     RunStatus,
 )
 from .models import Adjustment, Bill, BillRun, CreditEntry, Payment
+from .selectors import credit_balance
 
 SYSTEM_OPERATIONS = {
     "bill_run_execute": "the worker carries out a bill run a person (or the monthly schedule) "
@@ -51,18 +51,6 @@ ZERO = Decimal("0")
 RUN_CHUNK = 200  # agreements per transaction of a run: the progress moves, locks stay short
 # R-BIL-2's refusal, said the same way on every interface.
 DUPLICATE = "duplicate_charge"
-
-
-def _due_days() -> int:
-    return getattr(settings, "PARKFLOW_BILL_DUE_DAYS", 15)
-
-
-def due_date_for(period_start: datetime.date, issued_on: datetime.date) -> datetime.date:
-    """Fees are paid in advance: due ``PARKFLOW_BILL_DUE_DAYS`` (default 15) days after the
-    later of the period's start and the day the bill is issued. No penalty accrues on a late
-    bill: no agreement of the park carries a late-payment clause the system could apply
-    (Art.14: nothing is charged that was not agreed)."""
-    return max(period_start, issued_on) + datetime.timedelta(days=_due_days())
 
 
 def _status(amount: Decimal, adjusted: Decimal, paid: Decimal) -> str:
@@ -98,30 +86,6 @@ def _money(field: str, value, label: str, *, requirement="R-BIL-6", positive=Tru
 
 
 # --- bills from fee schedules (R-BIL-1 … R-BIL-3) ----------------------------------------------
-
-
-@dataclass(frozen=True)
-class Charge:
-    """One period of a fee line, as the agreement prices it."""
-
-    fee_line: FeeLine
-    period_start: datetime.date
-    period_end: datetime.date
-    unit_price: Decimal
-    amount: Decimal
-
-
-def charges_of(fee_line: FeeLine) -> list[Charge]:
-    """Every charge of a fee line (``FeeLine.charges()``), with the unit price of the year the
-    period starts in: the agreed price the bill may not exceed (R-BIL-3)."""
-    found = []
-    for start, end, amount in fee_line.charges():
-        if fee_line.period == FeePeriod.ONCE:
-            price = fee_line.unit_price
-        else:
-            price = fee_line.price_in_year(relativedelta(start, fee_line.start_date).years)
-        found.append(Charge(fee_line, start, end, price, amount))
-    return found
 
 
 def _month_end(month: datetime.date) -> datetime.date:
@@ -263,18 +227,6 @@ def _refuse_duplicate(actor, existing: Bill) -> Issued:
         reason=_("同一协议、同一费用、同一期间只能出一张账单"),
     )
     return Issued(existing, False)
-
-
-def duplicate_message(bill: Bill) -> str:
-    return _(
-        "重复计费已拒绝：%(label)s %(start)s 至 %(end)s 已出账单 %(number)s（同一协议、同一费用、"
-        "同一期间只能出一张账单）。"
-    ) % {
-        "label": bill.label,
-        "start": bill.period_start,
-        "end": bill.period_end,
-        "number": bill.number,
-    }
 
 
 @service
@@ -669,11 +621,6 @@ def payment_record(
         request_digest=digest,
     )
     return Recorded(payment, False)
-
-
-def credit_balance(enterprise) -> Decimal:
-    total = CreditEntry.objects.filter(enterprise=enterprise).aggregate(total=Sum("amount"))
-    return total["total"] or ZERO
 
 
 @service

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.test import TestCase
 
 from parkflow.agreements.choices import AgreementStatus, FeeKind, FeePeriod
-from parkflow.billing import services
+from parkflow.billing import charges, services
 from parkflow.billing.choices import BillSource, BillStatus, RunStatus
 from parkflow.billing.models import Bill, BillRun
 from parkflow.core.errors import Conflict, PermissionDenied, ValidationFailed
@@ -121,7 +121,7 @@ def test_issuing_one_period_twice_is_refused_and_the_refusal_is_recorded():
     refused = AuditEvent.objects.filter(action="bill.duplicate_refused")
     assert refused.count() == 1
     assert refused.get().object_id == str(first.bill.pk)
-    assert "重复计费已拒绝" in services.duplicate_message(second.bill)
+    assert "重复计费已拒绝" in charges.duplicate_message(second.bill)
 
 
 def test_the_database_refuses_a_second_bill_for_the_same_line_and_period():
