@@ -390,6 +390,59 @@ def _run_chunk(run_id: int, agreement_ids: list[int], through: datetime.date) ->
 
 
 @service
+def _run_admission_fees(run_id: int, through: datetime.date) -> None:
+    """The admission fees intake charged (the published tariff, R-ENT-5) become bills of the
+    park's ledger, once each (source ``admission``, keyed by the fee): statements and the
+    receivables then count them like every other charge."""
+    from parkflow.intake.models import AdmissionFee
+
+    run = BillRun.objects.select_for_update(of=("self",), no_key=True).get(pk=run_id)
+    fees = AdmissionFee.objects.filter(
+        enterprise__park_id=run.park_id, charged_at__date__lte=through
+    ).select_related("tariff")
+    keys = set(
+        Bill.objects.filter(park_id=run.park_id, source=BillSource.ADMISSION).values_list(
+            "source_key", flat=True
+        )
+    )
+    now = clock.now()
+    new = [
+        Bill(
+            park_id=run.park_id,
+            enterprise_id=fee.enterprise_id,
+            source=BillSource.ADMISSION,
+            source_key=str(fee.pk),
+            kind=ChargeKind.ADMISSION,
+            label=_("入驻费"),
+            period_start=fee.charged_at.date(),
+            period_end=fee.charged_at.date(),
+            quantity=Decimal("1"),
+            unit_price=fee.amount,
+            price_ceiling=fee.tariff.amount,
+            amount=fee.amount,
+            due_date=due_date_for(fee.charged_at.date(), now.date()),
+            issued_at=now,
+            issued_by=run.started_by,
+        )
+        for fee in fees
+        if str(fee.pk) not in keys
+    ]
+    made = Bill.objects.bulk_create(new)
+    audit.record_many(
+        audit.build(
+            run.started_by,
+            "bill.issue",
+            bill,
+            after={"source": bill.source, "amount": str(bill.amount)},
+        )
+        for bill in made
+    )
+    run.bills_created += len(made)
+    run.amount_created += sum((bill.amount for bill in made), ZERO)
+    run.save(update_fields=["bills_created", "amount_created"])
+
+
+@service
 def _run_finish(run_id: int, *, error: str = "") -> BillRun:
     run = BillRun.objects.select_for_update(of=("self",), no_key=True).get(pk=run_id)
     run.status = RunStatus.FAILED if error else RunStatus.DONE
@@ -446,6 +499,7 @@ def bill_run_execute(*, run_id: int) -> BillRun:
     try:
         for index in range(0, len(ids), RUN_CHUNK):
             _run_chunk(run.pk, ids[index : index + RUN_CHUNK], through)
+        _run_admission_fees(run.pk, through)
     except Exception as exc:  # noqa: BLE001 - the run records why it stopped
         return _run_finish(run.pk, error=str(exc) or exc.__class__.__name__)
     return _run_finish(run.pk)

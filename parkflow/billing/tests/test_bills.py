@@ -255,3 +255,31 @@ def test_a_run_of_the_current_month_fulfils_the_monthly_billing_duty():
     task.refresh_from_db()
     assert task.status == TaskStatus.DONE
     assert done.bills_created > 0
+
+
+def test_the_admission_fee_intake_charged_becomes_a_bill_once():
+    from django.utils import timezone
+
+    from parkflow.intake.models import AdmissionFee
+    from parkflow.intake.tests.factories import publish_tariff
+
+    agreement = signed_agreement()
+    tariff = publish_tariff(agreement.park, amount="5000")
+    AdmissionFee.objects.create(
+        enterprise=agreement.enterprise,
+        tariff=tariff,
+        amount=tariff.amount,
+        charged_at=timezone.now(),
+        charged_by=agreement.created_by,
+    )
+    clerk = finance(agreement.park)
+
+    run(clerk, agreement.park, month=datetime.date.today())
+    run(clerk, agreement.park, month=datetime.date.today())
+
+    admission = Bill.objects.get(source=BillSource.ADMISSION)
+    assert (admission.amount, admission.price_ceiling, admission.enterprise) == (
+        Decimal("5000.00"),
+        Decimal("5000.00"),
+        agreement.enterprise,
+    )
