@@ -1,0 +1,36 @@
+"""Audit actions of billing (SPEC §5)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from .choices import AdjustmentKind, BillStatus
+
+AUDIT_ACTIONS = {
+    "bill.issue": (_("出具账单"), _("账单“{object}”已出具")),
+    "bill.duplicate_refused": (
+        _("拒绝重复计费"),
+        _("{actor} 再次为“{object}”同一期间出账，已拒绝（不得重复收费）"),
+    ),
+    "bill.adjust": (_("调账"), _("{actor} 对账单“{object}”调账")),
+    "bill_run.start": (_("开始出账"), _("{actor} 开始出账“{object}”")),
+    "bill_run.finish": (_("出账完成"), _("出账“{object}”已完成")),
+    "bill_run.fail": (_("出账失败"), _("出账“{object}”失败")),
+    "payment.record": (_("登记收款"), _("{actor} 登记了收款“{object}”")),
+}
+AUDIT_KEYS = {
+    "period": _("计费期间"),
+    "amount": _("金额（元）"),
+    "source": _("计费来源"),
+    "month": _("账期"),
+    "bills_created": _("新出账单数"),
+    "already_billed": _("已出过的账单数"),
+    "applied": _("冲抵账单（元）"),
+    "credited": _("转入预收（元）"),
+    "paid": _("已收金额（元）"),
+    "status": _("状态"),
+    "adjusted": _("调账净额（元）"),
+    "kind": _("调账方向"),
+}
+AUDIT_VALUES = {
+    "status": dict(BillStatus.choices),
+    "kind": dict(AdjustmentKind.choices),
+}

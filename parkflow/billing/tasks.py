@@ -1,0 +1,17 @@
+"""Background work of billing: a bill run in the worker, and each park's run on the first day
+of the month (the duty billing.monthly_bills)."""
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+from . import services
+
+
+@db_task()
+def bill_run_task(run_id: int) -> None:
+    services.bill_run_execute(run_id=run_id)
+
+
+@db_periodic_task(crontab(day="1", hour="2", minute="10"))
+def monthly_bill_runs() -> None:
+    services.bill_runs_monthly()

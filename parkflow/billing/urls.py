@@ -1,0 +1,5 @@
+"""Staff pages of billing."""
+
+app_name = "billing"
+
+urlpatterns = []
