@@ -58,7 +58,6 @@ from parkflow.servicedesk.api_requests import (
     ServiceRequestViewSet,
     TransferViewSet,
 )
-
 from parkflow.vas.api import VasOrderViewSet, VasPriceViewSet, VasServiceViewSet
 
 

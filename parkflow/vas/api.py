@@ -180,7 +180,7 @@ class VasOrderViewSet(
         "decline": "vas_order.confirm",
         "start": "vas_order.handle",
         "complete": "vas_order.handle",
-        "bill": "vas_order.handle",
+        "bill": "vas_order.bill",
         "cancel": "vas_order.cancel",
         "rate": "vas_order.rate",
     }
@@ -231,13 +231,15 @@ class VasOrderViewSet(
         "complete",
         services.order_complete,
         VasCompleteSerializer,
-        "Record the service as delivered: the order is billed once at its snapshot price",
+        "Record the service as delivered (the front office); finance bills it next",
     )
     bill = _step(
         "bill",
         services.order_bill,
         None,
-        "Bill a completed order not billed yet (once; 409 for an unconfirmed order, R-VAS-2)",
+        "Bill a completed order (finance), once, at its snapshot price",
+        "409 not_confirmed for a staff-entered order the enterprise did not confirm (R-VAS-2); "
+        "409 duplicate_charge for an order already billed (R-BIL-2).",
     )
     cancel = _step(
         "cancel",

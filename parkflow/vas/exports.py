@@ -11,6 +11,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from parkflow.core import access, audit, clock
+from parkflow.core.errors import PermissionDenied
 from parkflow.core.xlsx import append_row
 
 from .choices import OrderChannel, OrderStatus
@@ -73,6 +74,7 @@ def order_workbook(orders, target) -> int:
             (_("园区"), 16),
             (_("企业"), 30),
             (_("服务"), 20),
+            (_("需求说明"), 30),
             (_("下单渠道"), 14),
             (_("数量"), 8),
             (_("单位"), 8),
@@ -96,6 +98,7 @@ def order_workbook(orders, target) -> int:
                 str(row.park),
                 row.enterprise.name,
                 row.service.name,
+                row.note,
                 str(channel.get(row.channel, row.channel)),
                 row.quantity,
                 row.service.unit,
@@ -119,6 +122,9 @@ def order_export(*, actor, filters: dict):
     """The scoped, filtered order list as an open temporary .xlsx file (at most 50,000 rows);
     audited with the filters and the row count."""
     access.ensure_somewhere(actor, "vas_order.view", requirement="R-ORG-3")
+    if access.is_enterprise_user(actor):
+        # The ledger is the park's: an enterprise follows its own orders in the portal.
+        raise PermissionDenied("forbidden", _("您没有执行此操作的权限。"), requirement="R-ORG-3")
     rows = order_list(actor=actor, **filters)[:EXPORT_LIMIT].iterator(chunk_size=EXPORT_CHUNK)
     target = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - handed to the response
     try:

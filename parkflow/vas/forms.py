@@ -129,6 +129,7 @@ class OrderFilterForm(SearchFilterForm):
         label=_("园区"), required=False, queryset=OrgUnit.objects.none(), empty_label=_("全部园区")
     )
     unrated = forms.BooleanField(label=_("待评价"), required=False)
+    unbilled = forms.BooleanField(label=_("待计费"), required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -218,7 +219,7 @@ class CompleteForm(StyledForm):
         max_length=500,
         required=False,
         widget=_textarea(3),
-        help_text=_("完成后按订单单价计费，并请企业评价服务质量。"),
+        help_text=_("完成后由财务按订单单价计费，并请企业评价服务质量。"),
     )
 
 

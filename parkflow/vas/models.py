@@ -173,6 +173,15 @@ class VasOrder(models.Model):
     delivery_note = models.CharField(_("交付说明"), max_length=500, blank=True)
     cancelled_at = models.DateTimeField(_("取消时间"), null=True, blank=True)
     cancel_reason = models.CharField(_("取消原因"), max_length=300, blank=True)
+    # The bill of a completed order: one, ever (billing refuses a second charge of the order).
+    bill = models.OneToOneField(
+        "billing.Bill",
+        verbose_name=_("账单"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     billed_at = models.DateTimeField(_("计费时间"), null=True, blank=True)
     rating = models.PositiveSmallIntegerField(_("服务质量评分"), null=True, blank=True)
     rating_comment = models.CharField(_("评价"), max_length=300, blank=True)
@@ -202,7 +211,8 @@ class VasOrder(models.Model):
                 name="vas_order_billable_confirmed",
             ),
             models.CheckConstraint(
-                condition=Q(billed_at__isnull=True) | Q(status=OrderStatus.COMPLETED),
+                condition=Q(bill__isnull=True, billed_at__isnull=True)
+                | Q(bill__isnull=False, billed_at__isnull=False, status=OrderStatus.COMPLETED),
                 name="vas_order_billed_when_completed",
             ),
             models.CheckConstraint(

@@ -3,8 +3,8 @@
 * The catalogue and its prices are kept by the lead department, the special management office
   and system administrators; every staff member of the park reads them; every enterprise user
   reads the catalogue of its own park (the selectors narrow the public grant to that park).
-* Orders are entered and delivered by the front office; an enterprise places its own orders in
-  the portal and sees only its own.
+* Orders are entered and delivered by the front office and billed by finance, who issues every
+  bill; an enterprise places its own orders in the portal and sees only its own.
 * Confirming or declining a staff-entered order and rating a completed one are portal-only
   actions: no staff role holds them (as ``agreement.confirm_line``), so no page, API route or
   admin action lets staff confirm for the enterprise (R-VAS-2, no forced selling)."""
@@ -29,6 +29,8 @@ PERMISSIONS = [
             "vas_service.manage": CATALOGUE_KEEPERS,
         },
         public=_CATALOGUE_PUBLIC,
+        # Enterprise users read the catalogue (their own park's: the selectors narrow it).
+        portal={"vas_service.view"},
     ),
     Permissions(
         model="vas.VasPrice",
@@ -48,6 +50,8 @@ PERMISSIONS = [
             "vas_order.place": ORDER_HANDLERS,
             "vas_order.handle": ORDER_HANDLERS,
             "vas_order.cancel": ORDER_HANDLERS,
+            # Finance bills a completed order (it issues every bill, R-BIL-1).
+            "vas_order.bill": frozenset({R.FINANCE_STAFF}),
             # The enterprise's own word: portal only, no staff role.
             "vas_order.confirm": frozenset(),
             "vas_order.rate": frozenset(),

@@ -220,6 +220,7 @@ def order_list(
     service=None,
     park=None,
     unrated: bool = False,
+    unbilled: bool = False,
 ):
     qs = access.scope(actor, _orders())
     if search:
@@ -238,11 +239,15 @@ def order_list(
         qs = qs.filter(park=park)
     if unrated:
         qs = qs.filter(status=OrderStatus.COMPLETED, rating__isnull=True)
+    if unbilled:
+        qs = qs.filter(status=OrderStatus.COMPLETED, bill__isnull=True)
     return qs.order_by("-placed_at", "-id")
 
 
 def order_get_for_user(*, actor, pk) -> VasOrder:
-    return access.get_for_user(actor, _orders().select_related("confirmed_by", "price"), pk=pk)
+    return access.get_for_user(
+        actor, _orders().select_related("confirmed_by", "price", "bill"), pk=pk
+    )
 
 
 def my_orders(*, actor):
@@ -286,6 +291,15 @@ def orders_awaiting_rating(*, actor):
         access.scope(actor, _orders())
         .filter(handler=actor, status=OrderStatus.COMPLETED, rating__isnull=True)
         .order_by("-completed_at", "-id")
+    )
+
+
+def orders_to_bill(*, actor):
+    """Completed orders not billed yet in the parks where the actor bills (finance)."""
+    return (
+        access.restrict(actor, "vas_order.bill", _orders())
+        .filter(status=OrderStatus.COMPLETED, bill__isnull=True)
+        .order_by("completed_at", "id")
     )
 
 

@@ -11,6 +11,7 @@ portal; nothing is delivered or billed before (R-VAS-2)."""
 import datetime
 from decimal import Decimal, InvalidOperation
 
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -390,9 +391,8 @@ def order_start(*, actor, order: VasOrder) -> VasOrder:
 
 @service
 def order_complete(*, actor, order: VasOrder, delivery_note: str = "") -> VasOrder:
-    """The service was delivered: the order is completed and billed once, at its snapshot
-    price, never above the catalogue price in force on the order date (R-VAS-2, R-BIL-3). The
-    enterprise is then asked to rate it (R-VAS-3)."""
+    """The service was delivered: the order is completed, waits for finance to bill it once at
+    its snapshot price (``order_bill``), and the enterprise is asked to rate it (R-VAS-3)."""
     order = _locked(order)
     access.ensure(actor, "vas_order.handle", order, requirement="R-VAS-2")
     _require_confirmation(order)
@@ -409,49 +409,48 @@ def order_complete(*, actor, order: VasOrder, delivery_note: str = "") -> VasOrd
         after={"status": order.status},
         reason=note,
     )
-    _bill(actor, order)
+    rules.evaluate_on_commit(order)
     return order
 
 
 @service
 def order_bill(*, actor, order: VasOrder) -> VasOrder:
-    """Bill a completed order that is not billed yet (one completed before billing could take
-    it). Refused for a staff-entered order the enterprise did not confirm (R-VAS-2) and for an
-    order already billed: an order is billed exactly once (R-BIL-2)."""
+    """Finance bills a completed order, once, at its snapshot unit price and never above the
+    catalogue price in force on the order date (R-BIL-2, R-BIL-3). Refused for a staff-entered
+    order the enterprise did not confirm (R-VAS-2: no forced selling) — whatever its status
+    says — and for one not completed or already billed."""
     order = _locked(order)
-    access.ensure(actor, "vas_order.handle", order, requirement="R-VAS-2")
+    access.ensure(actor, "vas_order.bill", order, requirement="R-VAS-2")
     _require_confirmation(order)
     if order.status != OrderStatus.COMPLETED:
         raise Conflict("not_completed", _("服务完成后方可计费。"), requirement="R-VAS-2")
-    _bill(actor, order)
+    bill = _bill_charge(actor, order)
+    order.bill = bill
+    order.billed_at = clock.now()
+    order.save(update_fields=["bill", "billed_at"])
+    audit.record(actor, "vas_order.bill", order, after={"bill": bill.number, "amount": bill.amount})
     return order
 
 
-def _bill(actor, order: VasOrder) -> None:
-    """The one call into billing: a charge of the order's snapshot price, capped by the
-    catalogue price in force on the order date; billing refuses a second charge of the same
-    order (``duplicate_charge``) and a price above the cap."""
+def _bill_charge(actor, order: VasOrder):
+    """The one call into billing: a charge of the order at its snapshot price, capped by the
+    catalogue price in force on the order date. Billing refuses a second charge of the same
+    order (``duplicate_charge``, R-BIL-2) and a price above the cap (R-BIL-3)."""
     from parkflow.billing.choices import BillSource
     from parkflow.billing.services import bill_charge
 
-    _require_confirmation(order)
-    if order.billed_at is not None:
-        raise Conflict("duplicate_charge", _("该订单已计费，不得重复收费。"), requirement="R-BIL-2")
     ceiling = selectors.price_in_force(order.service, order.placed_on)
-    bill = bill_charge(
+    return bill_charge(
         actor=actor,
         enterprise=order.enterprise,
         source=BillSource.VAS_ORDER,
         source_key=str(order.pk),
-        label=str(order.service),
+        label=str(order.service)[:80],
         quantity=order.quantity,
         unit_price=order.unit_price,
-        price_ceiling=ceiling.price if ceiling else order.unit_price,
-        service_date=order.placed_on,
+        price_ceiling=ceiling.price if ceiling is not None else order.unit_price,
+        service_date=timezone.localdate(order.completed_at),
     )
-    order.billed_at = clock.now()
-    order.save(update_fields=["billed_at"])
-    audit.record(actor, "vas_order.bill", order, after={"bill": bill.pk, "amount": order.amount})
 
 
 @service

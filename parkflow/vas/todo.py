@@ -1,6 +1,7 @@
 """Value-added services in the to-do centre (core.todo): confirmed orders of my parks waiting to
 be delivered (待服务 / 服务中), and orders I delivered that the enterprise has not rated yet
-(待评价: ask the enterprise to rate them in the portal, R-VAS-3)."""
+(待评价: ask the enterprise to rate them in the portal, R-VAS-3); for finance, completed
+orders to bill (待计费)."""
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -51,6 +52,19 @@ def _unrated(user, limit):
     ]
 
 
+def _to_bill(user, limit):
+    return [
+        _item(
+            order,
+            "vas.bill",
+            order.completed_at,
+            _("计费"),
+            _("服务已完成，金额 ¥%(amount)s") % {"amount": f"{order.amount:,.2f}"},
+        )
+        for order in selectors.orders_to_bill(actor=user)[:limit]
+    ]
+
+
 TODO_SOURCES = [
     TodoSource(
         code="vas.deliver",
@@ -71,5 +85,15 @@ TODO_SOURCES = [
         action="vas_order.handle",
         more_url="vas:orders",
         order=61,
+    ),
+    TodoSource(
+        code="vas.bill",
+        label=_("增值服务待计费"),
+        icon="bi-receipt",
+        tabs={PENDING: _to_bill},
+        count=lambda user: selectors.orders_to_bill(actor=user).count(),
+        action="vas_order.bill",
+        more_url="vas:orders",
+        order=62,
     ),
 ]

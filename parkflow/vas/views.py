@@ -268,9 +268,9 @@ STEPS = {
             lambda actor, order, values: services.order_complete(
                 actor=actor, order=order, **values
             ),
-            gettext_lazy("服务已完成并计费，企业可在门户评价服务质量。"),
+            gettext_lazy("服务已完成，待财务计费；企业可在门户评价服务质量。"),
             button="btn-success",
-            intro=gettext_lazy("完成后按订单单价生成账单（每单只计费一次），不能撤销。"),
+            intro=gettext_lazy("确认服务已交付。完成后由财务按订单单价计费，不能撤销。"),
         ),
         Step(
             "bill",
@@ -279,7 +279,10 @@ STEPS = {
             None,
             lambda actor, order, values: services.order_bill(actor=actor, order=order),
             gettext_lazy("已生成账单。"),
-            intro=gettext_lazy("按订单单价生成账单，每单只计费一次。"),
+            button="btn-primary",
+            intro=gettext_lazy(
+                "按订单锁定的单价生成账单（不高于下单当日的公示价格），每单只计费一次，不能撤销。"
+            ),
         ),
         Step(
             "cancel",
@@ -303,7 +306,11 @@ def available_steps(user, order) -> list[str]:
         names.append("start")
     if handle and order.status == OrderStatus.IN_PROGRESS:
         names.append("complete")
-    if handle and order.status == OrderStatus.COMPLETED and order.billed_at is None:
+    if (
+        order.status == OrderStatus.COMPLETED
+        and order.bill_id is None
+        and access.may(user, "vas_order.bill", order)
+    ):
         names.append("bill")
     if order.status in (OrderStatus.PENDING_CONFIRMATION, OrderStatus.CONFIRMED) and access.may(
         user, "vas_order.cancel", order
