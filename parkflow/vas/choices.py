@@ -38,7 +38,7 @@ class OrderChannel(models.TextChoices):
 )
 class OrderStatus(models.TextChoices):
     PENDING_CONFIRMATION = "pending_confirmation", _("待企业确认")
-    CONFIRMED = "confirmed", _("已确认待服务")
+    CONFIRMED = "confirmed", _("已确认")
     IN_PROGRESS = "in_progress", _("服务中")
     COMPLETED = "completed", _("已完成")
     DECLINED = "declined", _("企业已拒绝")

@@ -289,11 +289,11 @@ def order_place(*, actor, enterprise, service: VasService, quantity, note: str =
     staff on the enterprise's behalf (a phone call), it waits for the enterprise to confirm it
     in the portal and is not billable until then (R-VAS-2, Art.16 "严禁强制推销增值服务")."""
     access.ensure(actor, "vas_order.place", enterprise, requirement="R-VAS-2")
-    if (
-        not isinstance(service, VasService)
-        or service.park_id != enterprise.park_id
-        or not service.is_active
-    ):
+    # Judged on the rows as stored, never on the caller's copies (a service just taken off
+    # sale, an enterprise whose licence just lapsed).
+    service = VasService.objects.filter(pk=getattr(service, "pk", None)).first()
+    enterprise = type(enterprise).objects.get(pk=enterprise.pk)
+    if service is None or service.park_id != enterprise.park_id or not service.is_active:
         raise ValidationFailed(
             {"service": [_("请选择本园区服务目录中在售的服务。")]}, requirement="R-VAS-1"
         )

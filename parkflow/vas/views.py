@@ -425,9 +425,10 @@ def quality(request):
     rows = list(rows)
     rated = [row for row in rows if row.recent_average is not None]
     categories = dict(VasCategory.choices)
+    several_parks = len({row.park_id for row in rows}) > 1
     chart = {
         "type": "bar",
-        "labels": [row.name for row in rated],
+        "labels": [f"{row.name}（{row.park}）" if several_parks else row.name for row in rated],
         "values": [round(row.recent_average, 2) for row in rated],
         "colors": [FLAGGED if row.flagged else BAR for row in rated],
     }

@@ -150,7 +150,7 @@ class Migration(migrations.Migration):
                     models.CharField(
                         choices=[
                             ("pending_confirmation", "待企业确认"),
-                            ("confirmed", "已确认待服务"),
+                            ("confirmed", "已确认"),
                             ("in_progress", "服务中"),
                             ("completed", "已完成"),
                             ("declined", "企业已拒绝"),
