@@ -323,7 +323,7 @@ PROGRESS = (
     (gettext_lazy("下单"), None),
     (gettext_lazy("企业确认"), OrderStatus.PENDING_CONFIRMATION),
     (gettext_lazy("提供服务"), OrderStatus.CONFIRMED),
-    (gettext_lazy("完成计费"), OrderStatus.IN_PROGRESS),
+    (gettext_lazy("完成服务"), OrderStatus.IN_PROGRESS),
     (gettext_lazy("企业评价"), OrderStatus.COMPLETED),
 )
 _CURRENT = {
