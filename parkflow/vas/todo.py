@@ -11,6 +11,11 @@ from parkflow.core.todo import PENDING, TodoItem, TodoSource
 from . import selectors
 
 
+def _number(value) -> str:
+    """2.00 → 2, 1.50 → 1.5 (a quantity as people write it)."""
+    return str(value).rstrip("0").rstrip(".") if "." in str(value) else str(value)
+
+
 def _item(order, source, at, action_label, subtitle):
     return TodoItem(
         source=source,
