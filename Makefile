@@ -8,6 +8,8 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 PYTEST_ARGS ?=
+# make test runs the suite on every CPU (pytest-xdist; the e2e tests stay in one process).
+TEST_WORKERS ?= auto
 
 PY_STAMP := $(VENV)/.parkflow-installed
 NODE_STAMP := node_modules/.parkflow-installed
@@ -45,7 +47,7 @@ dev: install
 
 # Exit code 5 means pytest collected no tests: that is a failure here, not a pass.
 test: install
-	@$(PY) -m pytest -m "not e2e" $(PYTEST_ARGS); rc=$$?; \
+	@$(PY) -m pytest -m "not e2e" -n $(TEST_WORKERS) $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "make test: no tests were collected" >&2; exit 1; fi; exit $$rc
 
 e2e: install
