@@ -34,3 +34,10 @@ AUDIT_VALUES = {
     "status": dict(BillStatus.choices),
     "kind": dict(AdjustmentKind.choices),
 }
+
+# --- billui: the exports of the bill and payment lists ----------------------------------------
+AUDIT_ACTIONS |= {
+    "bill.export": (_("导出账单清单"), _("{actor} 导出了账单清单")),
+    "payment.export": (_("导出收款清单"), _("{actor} 导出了收款清单")),
+}
+AUDIT_KEYS |= {"count": _("条数"), "filters": _("筛选条件")}
