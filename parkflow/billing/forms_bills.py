@@ -73,7 +73,10 @@ class _KeyedForm(StyledForm):
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=80)
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("initial", {}).setdefault("idempotency_key", new_idempotency_key())
+        kwargs["initial"] = {
+            "idempotency_key": new_idempotency_key(),
+            **(kwargs.get("initial") or {}),
+        }
         super().__init__(*args, **kwargs)
 
     def with_new_key(self):
@@ -104,11 +107,10 @@ class PaymentForm(_KeyedForm):
     field_order = ["amount", "method", "paid_on", "reference", "idempotency_key"]
 
     def __init__(self, *args, bill=None, **kwargs):
-        initial = kwargs.setdefault("initial", {})
-        initial.setdefault("paid_on", clock.today())
-        initial.setdefault("method", PaymentMethod.BANK_TRANSFER)
+        initial = {"paid_on": clock.today(), "method": PaymentMethod.BANK_TRANSFER}
         if bill is not None and bill.outstanding > 0:
-            initial.setdefault("amount", bill.outstanding)
+            initial["amount"] = bill.outstanding
+        kwargs["initial"] = {**initial, **(kwargs.get("initial") or {})}
         super().__init__(*args, **kwargs)
         self.fields["amount"].widget.attrs.update({"inputmode": "decimal", "step": "0.01"})
 
@@ -140,7 +142,7 @@ class RunStartForm(StyledForm):
     month = MonthField(label=_("出账至"))
 
     def __init__(self, *args, parks, **kwargs):
-        kwargs.setdefault("initial", {}).setdefault("month", clock.today().replace(day=1))
+        kwargs["initial"] = {"month": clock.today().replace(day=1), **(kwargs.get("initial") or {})}
         super().__init__(*args, **kwargs)
         self.fields["park"].queryset = parks
         if len(parks) == 1:

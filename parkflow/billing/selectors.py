@@ -66,14 +66,19 @@ def bill_list(
     agreement=None,
 ):
     """The bills the actor sees, newest period first (the ``bill_newest`` index). ``search``
-    matches the enterprise's name, the charge's name or a 账单号 (ZD202611-0000123)."""
+    matches the enterprise's name, the charge's name, an agreement's number or a 账单号
+    (ZD202611-0000123)."""
     qs = _bills(actor)
     if search:
         number = _NUMBER.match(search.replace(" ", ""))
         if number:
             qs = qs.filter(pk=int(number.group(2)))
         else:
-            qs = qs.filter(Q(enterprise__name__icontains=search) | Q(label__icontains=search))
+            qs = qs.filter(
+                Q(enterprise__name__icontains=search)
+                | Q(label__icontains=search)
+                | Q(agreement__number__iexact=search)
+            )
     if park is not None:
         qs = qs.filter(park=park)
     if enterprise is not None:
@@ -167,17 +172,17 @@ def summary_of(qs, today: datetime.date | None = None) -> Summary:
     today = today or clock.today()
     late = Q(status__in=OUTSTANDING, due_date__lt=today)
     row = qs.order_by().aggregate(
-        count=Count("id"),
-        due=_sum(F("amount") + F("adjusted")),
-        paid=_sum("paid"),
+        n=Count("id"),
+        total_due=_sum(F("amount") + F("adjusted")),
+        total_paid=_sum("paid"),
         overdue_count=Count("id", filter=late),
         overdue_amount=Coalesce(Sum(_outstanding(), filter=late), Value(ZERO), output_field=MONEY),
     )
     return Summary(
-        count=row["count"],
-        due=row["due"],
-        paid=row["paid"],
-        outstanding=row["due"] - row["paid"],
+        count=row["n"],
+        due=row["total_due"],
+        paid=row["total_paid"],
+        outstanding=row["total_due"] - row["total_paid"],
         overdue_count=row["overdue_count"],
         overdue_amount=row["overdue_amount"],
     )
@@ -311,12 +316,12 @@ def finance_figures(*, actor) -> dict:
     first, last = month_bounds(today)
     bills = access.scope(actor, Bill.objects.all())
     month = bills.filter(period_start__gte=first, period_start__lte=last).aggregate(
-        due=_sum(F("amount") + F("adjusted")), paid=_sum("paid")
+        total_due=_sum(F("amount") + F("adjusted")), total_paid=_sum("paid")
     )
-    late = overdue(bills, today).aggregate(n=Count("id"), amount=_sum(_outstanding()))
+    late = overdue(bills, today).aggregate(n=Count("id"), total=_sum(_outstanding()))
     return {
-        "month_due": month["due"],
-        "month_paid": month["paid"],
+        "month_due": month["total_due"],
+        "month_paid": month["total_paid"],
         "overdue_count": late["n"],
-        "overdue_amount": late["amount"],
+        "overdue_amount": late["total"],
     }

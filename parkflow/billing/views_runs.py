@@ -21,12 +21,17 @@ from .forms_bills import RunStartForm
 def _list_context(request, form=None):
     parks = selectors.parks_for_runs(request.user)
     may_start = bool(parks) and access.may_somewhere(request.user, "bill.issue")
+    if form is None and may_start:
+        # From the to-do centre: ?park=<id> opens the modal with that park chosen.
+        chosen = next((p for p in parks if str(p.pk) == request.GET.get("park")), None)
+        form = RunStartForm(parks=parks, initial={"park": chosen} if chosen else None)
     page = paginate(request, selectors.run_list(actor=request.user), LIST_PAGE_SIZE)
     return {
         "runs": page.object_list,
         "page_obj": page,
         "may_start": may_start,
-        "form": form or (RunStartForm(parks=parks) if may_start else None),
+        "form": form,
+        "open_start": bool(may_start and request.GET.get("park")),
         "to_bill": selectors.parks_to_bill(request.user) if may_start else [],
         "this_month": clock.today().replace(day=1),
     }
