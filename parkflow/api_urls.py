@@ -12,6 +12,12 @@ from parkflow.agreements.api import (
     TemplateViewSet,
     VenueViewSet,
 )
+from parkflow.billing.api_bills import (
+    AdjustmentViewSet,
+    BillRunViewSet,
+    BillViewSet,
+    PaymentViewSet,
+)
 from parkflow.core.api_views import (
     AlertViewSet,
     ArticleViewSet,
@@ -108,6 +114,11 @@ router.register("anomaly-reports", AnomalyReportViewSet, basename="anomaly-repor
 router.register("complaints", ComplaintViewSet, basename="complaint")
 router.register("complaint-plans", EmergencyPlanViewSet, basename="complaint-plan")
 router.register("complaint-grading", GradingViewSet, basename="complaint-grading")
+# --- billui: bills, payments, adjustments and bill runs (R-BIL-1 … R-BIL-6) ---
+router.register("bills", BillViewSet, basename="bill")
+router.register("payments", PaymentViewSet, basename="payment")
+router.register("adjustments", AdjustmentViewSet, basename="adjustment")
+router.register("bill-runs", BillRunViewSet, basename="bill-run")
 
 
 app_name = "api"

@@ -92,3 +92,6 @@ from parkflow.core.registry import status_colours  # noqa: E402 - the tags' regi
 
 status_colours("bill", BillStatus.status_colours())(BillStatus)
 status_colours("bill_run", RunStatus.status_colours())(RunStatus)
+
+# Money received (登记收款): a prepaid balance is spent with 预收余额抵扣, not recorded as received.
+RECEIVED_METHODS = [(v, label) for v, label in PaymentMethod.choices if v != PaymentMethod.CREDIT]

@@ -15,11 +15,7 @@ from parkflow.duties.forms import MonthField
 from parkflow.enterprises.forms import DateInput, parks_for
 from parkflow.org.models import OrgUnit
 
-from .choices import AdjustmentKind, BillStatus, ChargeKind, PaymentMethod
-
-# Money received by hand: a bank transfer, WeChat Pay, Alipay or cash (a prepaid balance is
-# spent with 预收余额抵扣, not recorded as money received).
-RECEIVED_METHODS = [(v, label) for v, label in PaymentMethod.choices if v != PaymentMethod.CREDIT]
+from .choices import RECEIVED_METHODS, AdjustmentKind, BillStatus, ChargeKind, PaymentMethod
 
 
 def new_idempotency_key() -> str:
