@@ -139,11 +139,25 @@ def bill_timeline(bill, *, limit: int = 50) -> tuple[list, bool]:
 
 
 def credit_entries_of(enterprise, *, limit: int = 10):
-    return list(
+    return with_source_bill(
         CreditEntry.objects.filter(enterprise=enterprise)
         .select_related("payment__bill", "adjustment__bill")
         .order_by("-created_at", "-id")[:limit]
     )
+
+
+def with_source_bill(entries) -> list:
+    """``entry.source_bill``: the bill a movement of the prepaid balance came from or went to
+    (its payment's or its adjustment's; None for a refund), from the joined rows."""
+    entries = list(entries)
+    for entry in entries:
+        if entry.payment_id:
+            entry.source_bill = entry.payment.bill
+        elif entry.adjustment_id:
+            entry.source_bill = entry.adjustment.bill
+        else:
+            entry.source_bill = None
+    return entries
 
 
 def credit_balance_of(actor, enterprise) -> Decimal:

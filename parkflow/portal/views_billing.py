@@ -102,13 +102,14 @@ def balance(request, enterprise):
         CreditEntry.objects.select_related("payment__bill", "adjustment__bill"),
     ).order_by("-created_at", "-id")
     page = paginate(request, qs, LIST_PAGE_SIZE)
+    entries = selectors.with_source_bill(page.object_list)
     return render(
         request,
         "portal/billing_balance.html",
         _context(
             enterprise,
             "balance",
-            entries=page.object_list,
+            entries=entries,
             page_obj=page,
             balance=selectors.credit_balance_of(request.user, enterprise),
             today=clock.today(),
