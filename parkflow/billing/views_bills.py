@@ -175,7 +175,8 @@ def render_bill(request, bill, *, bound=None, open_step="", error=None, status=2
         "error_text": domain_error_text(error) if error else "",
         "events": events,
         "older": older,
-        "subject": bill,
+        # No "subject": a payment's event is labelled by the payment's fields, not the bill's.
+        "subject": None,
         "paid_status": BillStatus.PAID,
     }
     return render(request, "billing/bills/bill_detail.html", context, status=status)

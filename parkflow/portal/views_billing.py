@@ -4,7 +4,7 @@ adjustments, the money it paid, and its prepaid balance (预收余额) with ever
 enterprise's own rows exist here: another's bill is a 404 (R-ORG-3). Nothing here writes:
 payments are recorded by the park's finance office when the money arrives."""
 
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, F, IntegerField, Value, When
 from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -37,7 +37,9 @@ def bill_list(request, enterprise):
             output_field=IntegerField(),
         )
     )
-    ordered = bills.order_by("settled", "due_date", "-period_start", "-id")
+    ordered = bills.annotate(
+        owing_due=Case(When(status__in=OUTSTANDING, then=F("due_date")), default=None)
+    ).order_by("settled", "owing_due", "-period_start", "-id")
     page = paginate(request, ordered, LIST_PAGE_SIZE)
     decorate_overdue(page.object_list)
     return render(

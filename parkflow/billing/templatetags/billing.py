@@ -4,6 +4,7 @@
 import datetime
 
 from django import template
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -25,6 +26,18 @@ def period_text(start: datetime.date, end: datetime.date) -> str:
 @register.simple_tag
 def period(start, end):
     return period_text(start, end)
+
+
+@register.simple_tag
+def period_lines(start, end):
+    """The period for a narrow column: it may break after the dash, never inside a date."""
+    text = period_text(start, end)
+    if "—" not in text:
+        return format_html('<span class="text-nowrap">{}</span>', text)
+    first, last = text.split("—", 1)
+    return format_html(
+        '<span class="text-nowrap">{}—</span><span class="text-nowrap">{}</span>', first, last
+    )
 
 
 @register.filter
