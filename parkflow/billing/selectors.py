@@ -132,7 +132,7 @@ def bill_timeline(bill, *, limit: int = 50) -> tuple[list, bool]:
         where |= Q(content_type=types[Payment], object_id__in=payment_ids)
     rows = list(
         AuditEvent.objects.filter(where)
-        .select_related("actor", "seal")
+        .select_related("actor", "seal", "content_type")
         .order_by("-id")[: limit + 1]
     )
     return rows[:limit][::-1], len(rows) > limit
