@@ -474,3 +474,21 @@ def test_the_ledger_identity_holds_after_payments_overpayment_credit_and_adjustm
     refunded = -sum(c.amount for c in CreditEntry.objects.filter(reason="refunded"))
     balance = sum(c.amount for c in CreditEntry.objects.all())
     assert billed - received + refunded == sum(b.outstanding for b in bills) - balance
+
+
+@pytest.mark.parametrize("rows", [3, 30])
+def test_the_payment_and_run_lists_run_a_constant_number_of_queries(
+    client, rows, django_assert_max_num_queries
+):
+    bill = rent_bill()
+    clerk = finance(bill.park)
+    for n in range(rows):
+        pay(bill, "1.00", clerk=clerk, key=f"p{n}")
+        BillRun.objects.create(
+            park=bill.park, month=NOV, status="done", started_by=clerk, started_at=bill.issued_at
+        )
+    login(client, clerk)
+    for url in (reverse("billing:payments"), reverse("billing:runs")):
+        client.get(url)
+        with django_assert_max_num_queries(12):
+            page(client, url)
