@@ -12,6 +12,12 @@ from parkflow.agreements.api import (
     TemplateViewSet,
     VenueViewSet,
 )
+from parkflow.billing.api_bills import (
+    AdjustmentViewSet,
+    BillRunViewSet,
+    BillViewSet,
+    PaymentViewSet,
+)
 from parkflow.core.api_views import (
     AlertViewSet,
     ArticleViewSet,
@@ -113,6 +119,11 @@ router.register("complaint-grading", GradingViewSet, basename="complaint-grading
 router.register("vas-services", VasServiceViewSet, basename="vas-service")
 router.register("vas-prices", VasPriceViewSet, basename="vas-price")
 router.register("vas-orders", VasOrderViewSet, basename="vas-order")
+# --- billui: bills, payments, adjustments and bill runs (R-BIL-1 … R-BIL-6) ---
+router.register("bills", BillViewSet, basename="bill")
+router.register("payments", PaymentViewSet, basename="payment")
+router.register("adjustments", AdjustmentViewSet, basename="adjustment")
+router.register("bill-runs", BillRunViewSet, basename="bill-run")
 
 
 app_name = "api"

@@ -278,6 +278,15 @@ SPECTACULAR_SETTINGS = {
         "ComplaintTopicEnum": "parkflow.servicedesk.choices.ComplaintTopic",
         "PlanStageEnum": "parkflow.servicedesk.choices.PlanStage",
         "ReferralStatusEnum": "parkflow.servicedesk.choices.ReferralStatus",
+        # --- billui: bills, payments, adjustments, bill runs
+        "BillStatusEnum": "parkflow.billing.choices.BillStatus",
+        "BillSourceEnum": "parkflow.billing.choices.BillSource",
+        "ChargeKindEnum": "parkflow.billing.choices.ChargeKind",
+        "PaymentMethodEnum": "parkflow.billing.choices.PaymentMethod",
+        "ReceivedMethodEnum": "parkflow.billing.choices.RECEIVED_METHODS",
+        "PaymentSourceEnum": "parkflow.billing.choices.PaymentSource",
+        "AdjustmentKindEnum": "parkflow.billing.choices.AdjustmentKind",
+        "BillRunStatusEnum": "parkflow.billing.choices.RunStatus",
     },
 }
 

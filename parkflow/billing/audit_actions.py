@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from .choices import AdjustmentKind, BillStatus
+from .choices import AdjustmentKind, BillSource, BillStatus
 
 AUDIT_ACTIONS = {
     "bill.issue": (_("出具账单"), _("账单“{object}”已出具")),
@@ -33,4 +33,55 @@ AUDIT_KEYS = {
 AUDIT_VALUES = {
     "status": dict(BillStatus.choices),
     "kind": dict(AdjustmentKind.choices),
+}
+
+# --- billui: the exports of the bill and payment lists ----------------------------------------
+AUDIT_ACTIONS |= {
+    "bill.export": (_("导出账单清单"), _("{actor} 导出了账单清单")),
+    "payment.export": (_("导出收款清单"), _("{actor} 导出了收款清单")),
+}
+AUDIT_KEYS |= {"count": _("条数"), "filters": _("筛选条件")}
+
+# --- billui: the timeline of a bill says its period and month the Chinese way -----------------
+
+
+def _period(value) -> str:
+    """ "2026-11-01~2026-11-30" as recorded → 2026年11月1日—11月30日."""
+    import datetime
+
+    from .templatetags.billing import period_text
+
+    try:
+        start, end = (datetime.date.fromisoformat(part) for part in str(value).split("~"))
+    except ValueError:
+        return value or "—"
+    return period_text(start, end)
+
+
+def _yuan(value) -> str:
+    from parkflow.core.templatetags.parkflow import money
+
+    return money(value)
+
+
+def _month(value) -> str:
+    from parkflow.core.templatetags.parkflow import cn_month
+
+    return cn_month(value)
+
+
+AUDIT_DETAILS = {
+    "bill.issue": lambda a: [
+        row
+        for row in (
+            (_("计费期间"), None, _period(a["period"])) if a.get("period") else None,
+            (_("计费来源"), None, dict(BillSource.choices).get(a["source"], a["source"]))
+            if a.get("source")
+            else None,
+            (_("金额"), None, _yuan(a.get("amount"))),
+        )
+        if row
+    ],
+    "bill.duplicate_refused": lambda a: [(_("计费期间"), None, _period(a.get("period")))],
+    "bill_run.start": lambda a: [(_("账期"), None, _month(a.get("month")))],
 }

@@ -85,3 +85,13 @@ class RunStatus(models.TextChoices):
     @classmethod
     def status_colours(cls):
         return {cls.RUNNING: "info", cls.DONE: "success", cls.FAILED: "danger"}
+
+
+# --- billui: the tones of the status tags on the pages and the portal -------------------------
+from parkflow.core.registry import status_colours  # noqa: E402 - the tags' registry, after the classes
+
+status_colours("bill", BillStatus.status_colours())(BillStatus)
+status_colours("bill_run", RunStatus.status_colours())(RunStatus)
+
+# Money received (登记收款): a prepaid balance is spent with 预收余额抵扣, not recorded as received.
+RECEIVED_METHODS = [(v, label) for v, label in PaymentMethod.choices if v != PaymentMethod.CREDIT]

@@ -1,5 +1,25 @@
 """Staff pages of billing."""
 
+from django.urls import path
+
+from . import views_bills, views_runs
+
 app_name = "billing"
 
 urlpatterns = []
+
+# --- billui: bills, payments, adjustments, the prepaid balance and bill runs (R-BIL-1 … 6) ---
+urlpatterns += [
+    path("bills/", views_bills.bill_list, name="bills"),
+    path("bills/export.xlsx", views_bills.bill_export, name="bill_export"),
+    path("bills/<int:pk>/", views_bills.bill_detail, name="bill"),
+    path("bills/<int:pk>/pay/", views_bills.bill_pay, name="bill_pay"),
+    path("bills/<int:pk>/credit/", views_bills.bill_credit, name="bill_credit"),
+    path("bills/<int:pk>/adjust/", views_bills.bill_adjust, name="bill_adjust"),
+    path("payments/", views_bills.payment_list, name="payments"),
+    path("payments/export.xlsx", views_bills.payment_export, name="payment_export"),
+    path("runs/", views_runs.run_list, name="runs"),
+    path("runs/start/", views_runs.run_start, name="run_start"),
+    path("runs/<int:pk>/", views_runs.run_detail, name="run"),
+    path("agreements/<int:pk>/issue/", views_bills.agreement_issue, name="agreement_issue"),
+]

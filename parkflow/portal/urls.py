@@ -7,6 +7,7 @@ from parkflow.resources.models import ResourceRequest
 from . import (
     views,
     views_agreements,
+    views_billing,
     views_complaints,
     views_invite,
     views_resources,
@@ -91,4 +92,13 @@ urlpatterns = [
     path("vas/orders/<int:pk>/cancel/", views_vas.order_cancel, name="vas_order_cancel"),
     path("vas/orders/<int:pk>/rate/", views_vas.order_rate, name="vas_order_rate"),
     path("invite/<str:token>/", views_invite.invitation_accept, name="invitation_accept"),
+]
+
+# --- billui: 账单 — my bills, a bill with its payments and adjustments, my payments, my prepaid
+# balance (R-BIL-4, R-BIL-5, R-PLT-3) -----------------------------------------------------------
+urlpatterns += [
+    path("bills/", views_billing.bill_list, name="bills"),
+    path("bills/<int:pk>/", views_billing.bill_detail, name="bill"),
+    path("bills/payments/", views_billing.payment_list, name="bill_payments"),
+    path("bills/balance/", views_billing.balance, name="bill_balance"),
 ]

@@ -1,11 +1,13 @@
 """Billing's part of the route policy table (core/tests/routes.py). Each part of billing keeps
 its routes in its own module, merged here; ``BUILDERS`` give every case maker park A's billing
 objects, made through the services: ``w.billing_agreement()`` a signed agreement of park A's
-marked enterprise with monthly rent and a deposit, ``w.bill()`` its open rent bill of the
+marked enterprise with monthly rent and a deposit (routes_bills), ``w.bill()`` its open rent bill of the
 current month, ``w.paid_bill()`` its deposit bill paid in full, ``w.bill_run()`` a finished
 run of park A, ``w.billing_clerk()`` park A's finance staff member."""
 
 from django.utils import timezone
+
+from . import routes_bills
 
 
 def billing_clerk(w):
@@ -16,19 +18,10 @@ def billing_clerk(w):
     return w._cache["billing_clerk"]
 
 
-def billing_agreement(w):
-    from .factories import signed_agreement
-
-    if "billing_agreement" not in w._cache:
-        start = timezone.localdate().replace(day=1)
-        w._cache["billing_agreement"] = signed_agreement(w.enterprise(), start=start)
-    return w._cache["billing_agreement"]
-
-
 def _issue(w, kind):
     from .. import services
 
-    line = billing_agreement(w).fees.get(kind=kind)
+    line = routes_bills.billing_agreement(w).fees.get(kind=kind)
     return services.bill_issue(
         actor=billing_clerk(w), fee_line=line, period_start=line.start_date
     ).bill
@@ -65,7 +58,7 @@ def bill_run(w):
     from .. import services
 
     if "bill_run" not in w._cache:
-        billing_agreement(w)
+        routes_bills.billing_agreement(w)
         made = services.bill_run_start(
             actor=billing_clerk(w), park=w.park, month=timezone.localdate()
         )
@@ -74,12 +67,14 @@ def bill_run(w):
 
 
 BUILDERS = {
+    **routes_bills.BUILDERS,
     "billing_clerk": billing_clerk,
-    "billing_agreement": billing_agreement,
     "bill": bill,
     "paid_bill": paid_bill,
     "bill_run": bill_run,
 }
 
 # Each part's routes (pages, portal, API) are merged here.
-ROUTES: dict = {}
+ROUTES = {
+    **routes_bills.ROUTES,
+}

@@ -9,7 +9,9 @@ from django.utils import timezone
 from parkflow.core.tests.service_table import Service, _nobody, _s
 from parkflow.org.choices import Role
 
-SERVICE_MODULES = ["parkflow.billing.services"]
+from . import service_table_bills
+
+SERVICE_MODULES = ["parkflow.billing.services", *service_table_bills.SERVICE_MODULES]
 
 
 def _refused(w):
@@ -52,6 +54,7 @@ def _credit(w):
 P = "parkflow.billing.services."
 
 SERVICES = {
+    **service_table_bills.SERVICES,
     P + "bill_issue": Service(
         "bill.issue",
         lambda w: {"fee_line": _rent_line(w), "period_start": _rent_line(w).start_date},

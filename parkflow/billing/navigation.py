@@ -1,0 +1,61 @@
+"""费用结算 in the sidebar, after 服务与投诉 (50) and before the platform (90): bills, payments and
+bill runs; a workbench card for finance (this month's receivables, what is overdue). The other
+parts of billing (refunds, statements, receivables) add their entries to the same section."""
+
+from django.utils.translation import gettext_lazy as _
+
+from parkflow.core.registry import NavEntry, NavSection, WorkbenchCard
+
+SECTIONS = [NavSection("billing", _("费用结算"), order=60)]
+
+NAVIGATION = []
+WORKBENCH_CARDS = []
+
+# --- billui: bills, payments and bill runs (R-BIL-1 … R-BIL-6) --------------------------------
+
+
+def _finance_figures(request):
+    from .selectors import finance_figures
+
+    return finance_figures(actor=request.user)
+
+
+NAVIGATION += [
+    NavEntry(
+        "billing",
+        _("账单"),
+        "billing:bills",
+        "bi-receipt",
+        action="bill.view",
+        order=10,
+        match=("billing:bill",),
+    ),
+    NavEntry(
+        "billing",
+        _("收款记录"),
+        "billing:payments",
+        "bi-cash-coin",
+        action="bill.view",
+        order=20,
+    ),
+    NavEntry(
+        "billing",
+        _("出账"),
+        "billing:runs",
+        "bi-arrow-repeat",
+        action="bill.view",
+        order=30,
+        match=("billing:run",),
+    ),
+]
+
+WORKBENCH_CARDS += [
+    WorkbenchCard(
+        "billing.receivables",
+        "kpi",
+        "billing/bills/partials/_workbench_kpi.html",
+        _finance_figures,
+        action="payment.record",
+        order=60,
+    ),
+]
