@@ -109,6 +109,11 @@ router.register("complaints", ComplaintViewSet, basename="complaint")
 router.register("complaint-plans", EmergencyPlanViewSet, basename="complaint-plan")
 router.register("complaint-grading", GradingViewSet, basename="complaint-grading")
 
+# --- billing: refunds, deposit returns and payouts (part "refunds", R-BIL-4) -----------------
+from parkflow.billing.api_refunds import RefundViewSet  # noqa: E402
+
+router.register("refunds", RefundViewSet, basename="refund")
+
 
 app_name = "api"
 urlpatterns = [
