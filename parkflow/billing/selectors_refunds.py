@@ -103,9 +103,8 @@ def decorate_rows(rows, actor) -> None:
             getattr(row, "first_signed", 0) + (getattr(row, "second_signed", 0) if large else 0),
             row.signatures_required,
         )
-        row.account_shown = (
-            row.grouped_account if full is None or row.park_id in full else row.masked_account
-        )
+        row.sees_account = full is None or row.park_id in full
+        row.account_shown = row.grouped_account if row.sees_account else row.masked_account
 
 
 def refund_get_for_user(*, actor, pk) -> Refund:

@@ -88,7 +88,8 @@ class RefundSerializer(serializers.ModelSerializer):
         return refund
 
     def get_payee_account(self, refund) -> str:
-        return self._decorated(refund).account_shown
+        refund = self._decorated(refund)
+        return refund.payee_account if refund.sees_account else refund.masked_account
 
     def get_deposit_bill_number(self, refund) -> str:
         return refund.deposit_bill.number if refund.deposit_bill_id else ""
