@@ -273,6 +273,9 @@ SPECTACULAR_SETTINGS = {
         "ComplaintTopicEnum": "parkflow.servicedesk.choices.ComplaintTopic",
         "PlanStageEnum": "parkflow.servicedesk.choices.PlanStage",
         "ReferralStatusEnum": "parkflow.servicedesk.choices.ReferralStatus",
+        # --- billing: refunds, deposit returns and payouts (part "refunds")
+        "RefundKindEnum": "parkflow.billing.choices_refunds.RefundKind",
+        "RefundStatusEnum": "parkflow.billing.choices_refunds.RefundStatus",
     },
 }
 

@@ -23,8 +23,8 @@ from .models_refunds import Refund
 from .serializers_refunds import (
     RefundCreateSerializer,
     RefundDetailSerializer,
+    RefundReleaseSerializer,
     RefundSerializer,
-    ReleaseSerializer,
 )
 
 _TAGS = ["refunds"]
@@ -124,14 +124,14 @@ class RefundViewSet(
         "whatever the status says). A refund is taken off the prepaid balance (409 "
         "insufficient_balance: it never goes negative); a deposit return credits the paid "
         "deposit bill and pays the credit out; a payout is recorded with the refund only.",
-        request=ReleaseSerializer,
+        request=RefundReleaseSerializer,
         responses=RefundDetailSerializer,
         tags=_TAGS,
     )
     @action(detail=True, methods=["post"])
     def release(self, request, pk=None):
         refund = self.get_object()
-        body = ReleaseSerializer(data=request.data)
+        body = RefundReleaseSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         services.refund_release(actor=request.user, refund=refund, **body.validated_data)
         return self._detail(refund)

@@ -160,7 +160,7 @@ class RefundCreateSerializer(serializers.Serializer):
     )
 
 
-class ReleaseSerializer(serializers.Serializer):
+class RefundReleaseSerializer(serializers.Serializer):
     reference = serializers.CharField(
         max_length=60, required=False, allow_blank=True, default="", help_text="Bank reference"
     )
