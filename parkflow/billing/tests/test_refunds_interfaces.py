@@ -476,3 +476,38 @@ def test_admin_cannot_release_approve_or_edit_a_refund(admin_client, funded, cle
     changelist_action(admin_client, Refund, "delete_selected", [made.pk])
     assert_not_released(made, funded, BALANCE)
     assert Refund.objects.filter(pk=made.pk).exists()
+
+
+# ---------------------------------------------------------------------------------------------
+# Where people find them: the sidebar and the to-do centre
+
+
+def test_the_sidebar_offers_refunds_to_finance_leaders_and_readers_only(client, enterprise):
+    url = reverse("billing:refunds")
+    for role in (Role.FINANCE_STAFF, Role.DEPUTY, Role.AUDITOR, Role.RISK_OFFICER):
+        login(client, staff(role, enterprise.park))
+        assert url in client.get(reverse("workbench:home")).content.decode(), role
+    login(client, staff(Role.BUSINESS_STAFF, enterprise.park))
+    assert url not in client.get(reverse("workbench:home")).content.decode()
+    assert client.get(url).status_code == 403
+
+
+def test_the_initiators_to_do_has_what_waits_for_him(client, funded, clerk, colleague):
+    from parkflow.core import todo
+
+    approved = submitted(clerk, funded, SMALL)
+    sign(approved, colleague)
+    returned = submitted(clerk, funded, "100", reason="另一笔")
+    sign(returned, colleague, "return", "请补充银行回单。")
+
+    waiting = {item.url: item for _source, item in todo.items(clerk, todo.PENDING)}
+
+    assert waiting[approved.get_absolute_url()].action_label == "放款"
+    assert "请补充银行回单" in waiting[returned.get_absolute_url()].subtitle
+    assert not any(url == approved.get_absolute_url() for url in _urls(colleague))
+
+
+def _urls(user):
+    from parkflow.core import todo
+
+    return [item.url for _source, item in todo.items(user, todo.PENDING)]
