@@ -281,30 +281,33 @@ def signature_progress(refund) -> dict:
     }
 
 
-def signature_refusal(refund):
-    """Why the refund may not be released for want of signatures (a ``GateNotPassed`` naming
-    the first gate of the chain that applies and has not passed, with the count — 已签 1/2), or
-    None: each gate's own ``require``, judged on the row as stored."""
+def with_progress(refund, refusal):
+    """A gate's refusal with the count said: 须 2 名不同人员签署，已签 1 人。"""
     from django.utils.translation import gettext as _
 
     from parkflow.core.errors import GateNotPassed
 
     applicable = [gate for gate in CHAIN if gate.applies_to(refund)]
-    for gate in applicable:
+    signed = sum(min(g.state(refund).signed, g.quorum) for g in applicable if g.is_passed(refund))
+    required = sum(g.quorum for g in applicable)
+    return GateNotPassed(
+        refusal.code,
+        _("%(message)s须 %(required)s 名不同人员签署，已签 %(signed)s 人。")
+        % {"message": refusal.message, "required": required, "signed": signed},
+        requirement=refusal.requirement,
+    )
+
+
+def signature_refusal(refund):
+    """Why the refund may not be released for want of signatures (the first gate of the chain
+    whose ``require`` refuses, with the count — 已签 1/2), or None."""
+    from parkflow.core.errors import GateNotPassed
+
+    for gate in CHAIN:
         try:
             gate.require(refund)
         except GateNotPassed as exc:
-            signed = sum(
-                min(g.state(refund).signed, g.quorum) if g.is_passed(refund) else 0
-                for g in applicable
-            )
-            required = sum(g.quorum for g in applicable)
-            return GateNotPassed(
-                exc.code,
-                _("%(message)s须 %(required)s 名不同人员签署，已签 %(signed)s 人。")
-                % {"message": exc.message, "required": required, "signed": signed},
-                requirement=exc.requirement,
-            )
+            return with_progress(refund, exc)
     return None
 
 

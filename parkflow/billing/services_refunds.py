@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from parkflow.core import access, audit, clock, workflow
 from parkflow.core.choices import ReviewDecision
 from parkflow.core.db import service
-from parkflow.core.errors import Conflict, ValidationFailed
+from parkflow.core.errors import Conflict, GateNotPassed, ValidationFailed
 from parkflow.core.validation import check_length
 from parkflow.notifications import publish
 
@@ -36,7 +36,7 @@ from .gates import CHAIN, REFUND_APPROVAL, SECOND_SIGNATURE
 from .models import Bill, CreditEntry
 from .models_refunds import Refund, mask_account
 from .notifications import REFUND_OUTCOME
-from .selectors_refunds import amount_problems, signature_refusal
+from .selectors_refunds import amount_problems, with_progress
 
 SYSTEM_OPERATIONS = {
     "refund_review_outcome": "the refund gates' consequence: applied by the review page and API "
@@ -347,9 +347,11 @@ def _require_signatures(refund) -> None:
     passed — its quorum of distinct eligible signers of the current content, the initiator
     none of them — whatever the status column says (D41). Each gate's ``require`` decides;
     the refusal says how many signatures are given and needed."""
-    refusal = signature_refusal(refund)
-    if refusal is not None:
-        raise refusal
+    for gate in CHAIN:
+        try:
+            gate.require(refund)
+        except GateNotPassed as exc:
+            raise with_progress(refund, exc) from None
 
 
 def _refuse_money(code, message):
