@@ -265,6 +265,12 @@ def test_page_the_detail_says_what_waits_for_whose_signature(
     assert "财务同事" not in may_sign and "财务<" not in may_sign  # finance is not a leader
     assert "data-release-disabled" in html and "暂不能放款" in html
     assert "¥68,000.00" in html
+    assert "data-sign-here" not in html  # the initiator is never offered a signature
+    login(client, principal)
+    html = client.get(reverse("billing:refund", args=[made.pk])).content.decode()
+    review = open_signature(made, SECOND_SIGNATURE)
+    assert reverse("core:review_detail", args=[review.pk]) in html and "data-sign-here" in html
+    assert "data-release" not in html  # a leader signs; finance releases
 
 
 def test_page_below_the_threshold_one_signature_releases(client, funded, clerk, colleague):
