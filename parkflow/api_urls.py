@@ -125,6 +125,11 @@ router.register("payments", PaymentViewSet, basename="payment")
 router.register("adjustments", AdjustmentViewSet, basename="adjustment")
 router.register("bill-runs", BillRunViewSet, basename="bill-run")
 
+# --- billing: refunds, deposit returns and payouts (part "refunds", R-BIL-4) -----------------
+from parkflow.billing.api_refunds import RefundViewSet  # noqa: E402
+
+router.register("refunds", RefundViewSet, basename="refund")
+
 
 app_name = "api"
 urlpatterns = [

@@ -287,6 +287,9 @@ SPECTACULAR_SETTINGS = {
         "PaymentSourceEnum": "parkflow.billing.choices.PaymentSource",
         "AdjustmentKindEnum": "parkflow.billing.choices.AdjustmentKind",
         "BillRunStatusEnum": "parkflow.billing.choices.RunStatus",
+        # --- billing: refunds, deposit returns and payouts (part "refunds")
+        "RefundKindEnum": "parkflow.billing.choices_refunds.RefundKind",
+        "RefundStatusEnum": "parkflow.billing.choices_refunds.RefundStatus",
     },
 }
 

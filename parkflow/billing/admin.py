@@ -42,3 +42,27 @@ class CreditEntryAdmin(ReadOnlyAdmin):
 class BillRunAdmin(ReadOnlyAdmin):
     list_display = ("park", "month", "status", "bills_created", "already_billed", "started_at")
     list_select_related = ("park",)
+
+
+# --- refunds, deposit returns and payouts (part "refunds", R-BIL-4) ----------------------------
+# Read-only like the rest: a refund is released only through services_refunds.refund_release,
+# after its signatures (there is no admin action that releases, approves or edits one). The
+# payee's account is shown masked here: the admin is the system administrators' window, not
+# finance's.
+from django.utils.translation import gettext_lazy as _  # noqa: E402
+
+from .models_refunds import Refund  # noqa: E402
+
+
+@admin.register(Refund)
+class RefundAdmin(ReadOnlyAdmin):
+    list_display = ("__str__", "enterprise", "park", "kind", "amount", "status", "initiated_at")
+    list_filter = ("status", "kind")
+    search_fields = ("enterprise__name", "payee_name")
+    list_select_related = ("enterprise", "park")
+    exclude = ("payee_account",)
+    readonly_fields = ("masked_account",)
+
+    @admin.display(description=_("收款账号"))
+    def masked_account(self, refund):
+        return refund.masked_account

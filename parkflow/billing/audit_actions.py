@@ -85,3 +85,27 @@ AUDIT_DETAILS = {
     "bill.duplicate_refused": lambda a: [(_("计费期间"), None, _period(a.get("period")))],
     "bill_run.start": lambda a: [(_("账期"), None, _month(a.get("month")))],
 }
+
+# --- refunds, deposit returns and payouts (part "refunds", R-BIL-4) ----------------------------
+# The workflow's steps (提交审批, 补提签署, 撤回, 审批通过, 退回修改, 驳回, 放款) are labelled by
+# workflows.py itself.
+from .choices_refunds import RefundKind, RefundStatus  # noqa: E402
+
+AUDIT_ACTIONS |= {
+    "refund.create": (_("发起退款付款"), _("{actor} 发起了“{object}”")),
+    "refund.update": (_("修改退款付款"), _("{actor} 修改了“{object}”")),
+    "refund.export": (_("导出退款付款台账"), _("{actor} 导出了退款付款台账")),
+}
+AUDIT_KEYS |= {
+    "reference": _("付款流水号"),
+    "balance": _("放款后预收余额（元）"),
+    "payee_name": _("收款户名"),
+    "payee_bank": _("开户银行"),
+    "payee_account": _("收款账号"),
+    "deposit_bill": _("押金账单"),
+}
+AUDIT_VALUES["kind"] = {**AUDIT_VALUES["kind"], **dict(RefundKind.choices)}
+AUDIT_VALUES["status"] = {**AUDIT_VALUES["status"], **dict(RefundStatus.choices)}
+AUDIT_DETAILS |= {
+    "refund.export": lambda after: [(_("导出行数"), None, after.get("count"))],
+}

@@ -249,3 +249,9 @@ DEMO_STEPS = [
     DemoStep("billing.runs", build_runs, after=("billing.portal_agreement",)),
     DemoStep("billing.payments", build_payments, after=("billing.runs",), report=billing_summary),
 ]
+
+# --- part "refunds": a large refund waiting for its second signature, a small one released, a
+# deposit return waiting (demo_refunds.py), after the bills were paid.
+from .demo_refunds import DEMO_STEPS as _REFUND_STEPS  # noqa: E402
+
+DEMO_STEPS += _REFUND_STEPS

@@ -334,3 +334,7 @@ class BillRun(models.Model):
         if not self.agreements_total:
             return 100 if self.status != RunStatus.RUNNING else 0
         return int(self.agreements_done * 100 / self.agreements_total)
+
+
+# --- refunds, deposit returns and payouts (part "refunds", R-BIL-4) ---------------------------
+from .models_refunds import Refund  # noqa: E402, F401

@@ -59,3 +59,17 @@ WORKBENCH_CARDS += [
         order=60,
     ),
 ]
+
+# --- part "refunds" (R-BIL-4): 退款与付款 — refunds, deposit returns and payouts with their
+# signatures.
+NAVIGATION += [
+    NavEntry(
+        "billing",
+        _("退款与付款"),
+        "billing:refunds",
+        "bi-cash-coin",
+        action="refund.view",
+        order=50,
+        match=("billing:refund", "billing:refund_create", "billing:refund_edit"),
+    ),
+]

@@ -113,3 +113,31 @@ DETAIL_PANELS += [
         30,
     ),
 ]
+
+
+# --- part "refunds": what a signer of a refund, deposit return or payout sees beside the hashed
+# content on the kernel's review page (R-BIL-4): the enterprise, the kind, the amount, the payee
+# (the account masked unless the signer is finance), the prepaid balance it draws on, who
+# initiated it and where its signatures stand (已签 x/y).
+from . import selectors_refunds  # noqa: E402
+from .gates import REFUND_APPROVAL, SECOND_SIGNATURE  # noqa: E402
+
+
+def refund_panel(user, review, refund) -> dict | None:
+    balance = selectors_refunds.prepaid_balance(refund.enterprise)
+    return {
+        "template": "billing/refunds/partials/_review_panel.html",
+        "refund": refund,
+        "account": refund.grouped_account
+        if selectors_refunds.may_see_account(user, refund)
+        else refund.masked_account,
+        "balance": balance,
+        "balance_after": balance - refund.amount,
+        "progress": selectors_refunds.signature_progress(refund),
+    }
+
+
+GATE_PANELS = {
+    REFUND_APPROVAL: refund_panel,
+    SECOND_SIGNATURE: refund_panel,
+}

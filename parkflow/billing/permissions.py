@@ -45,3 +45,32 @@ PERMISSIONS = [
     ),
     Permissions(model="billing.BillRun", park="park", view="bill.view"),
 ]
+
+# --- refunds, deposit returns and payouts (part "refunds", R-BIL-4, R-ORG-4) -------------------
+# Finance starts them and releases them; finance and the leaders sign them (gates.py: never the
+# initiator); risk control and the auditors read them. Only the initiator edits, submits or
+# withdraws his own; only finance sees a payee's bank account in full. Not in the portal.
+from django.utils.translation import gettext_lazy as _  # noqa: E402
+
+from parkflow.org.permissions import LEADERS  # noqa: E402
+
+REFUND_READERS = FINANCE | LEADERS | {R.RISK_OFFICER, R.AUDITOR}
+
+PERMISSIONS += [
+    Permissions(
+        model="billing.Refund",
+        park="park",
+        enterprise="enterprise",
+        view="refund.view",
+        actions={
+            "refund.view": REFUND_READERS,
+            "refund.initiate": FINANCE,
+            "refund.edit": FINANCE,
+            "refund.release": FINANCE,
+            "refund.account": FINANCE,
+        },
+        owners={
+            "refund.edit": ("initiated_by", _("只有发起人可以修改、提交或撤回自己发起的退款付款。"))
+        },
+    ),
+]

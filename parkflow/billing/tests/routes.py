@@ -7,7 +7,7 @@ run of park A, ``w.billing_clerk()`` park A's finance staff member."""
 
 from django.utils import timezone
 
-from . import routes_bills
+from . import routes_bills, routes_refunds
 
 
 def billing_clerk(w):
@@ -68,6 +68,7 @@ def bill_run(w):
 
 BUILDERS = {
     **routes_bills.BUILDERS,
+    **routes_refunds.BUILDERS,
     "billing_clerk": billing_clerk,
     "bill": bill,
     "paid_bill": paid_bill,
@@ -77,4 +78,5 @@ BUILDERS = {
 # Each part's routes (pages, portal, API) are merged here.
 ROUTES = {
     **routes_bills.ROUTES,
+    **routes_refunds.ROUTES,
 }
