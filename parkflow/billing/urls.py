@@ -22,9 +22,9 @@ urlpatterns += [
     path("runs/start/", views_runs.run_start, name="run_start"),
     path("runs/<int:pk>/", views_runs.run_detail, name="run"),
     path("agreements/<int:pk>/issue/", views_bills.agreement_issue, name="agreement_issue"),
-# --- refunds, deposit returns and payouts (part "refunds", R-BIL-4) ----------------------------
-from django.urls import path  # noqa: E402
+]
 
+# --- refunds, deposit returns and payouts (part "refunds", R-BIL-4) ----------------------------
 from parkflow.core.workflow_views import page_urls  # noqa: E402
 
 from . import views_refunds  # noqa: E402
