@@ -16,7 +16,7 @@ from parkflow.core.tests.command_output import run_command
 from parkflow.enterprises.demo import PORTAL_ENTERPRISE
 from parkflow.org.models import User
 
-from ..choices import OUTSTANDING, BillStatus, PaymentMethod, RunStatus
+from ..choices import OUTSTANDING, BillStatus, CreditReason, PaymentMethod, RunStatus
 from ..models import Adjustment, Bill, BillRun, CreditEntry, Payment
 
 pytestmark = pytest.mark.django_db
@@ -51,13 +51,15 @@ def test_the_demo_has_a_year_of_bills_paid_partly_overpaid_and_overdue(client):
     waiting = [i for _s, i in todo.items(finance, todo.PENDING) if i.source == "billing.month_run"]
     assert [i.park for i in waiting] == ["无锡科创园B区"]
 
-    # The ledger identity, to the fen (no refunds in the demo yet).
+    # The ledger identity, to the fen, with the refund the demo released.
+    refunded = -sum(e.amount for e in CreditEntry.objects.filter(reason=CreditReason.REFUNDED))
+    assert refunded > 0
     billed = sum(b.amount for b in Bill.objects.all()) + sum(
         a.signed_amount for a in Adjustment.objects.all()
     )
     received = sum(p.amount for p in Payment.objects.exclude(method=PaymentMethod.CREDIT))
     outstanding = sum(b.outstanding for b in Bill.objects.all())
-    assert billed - received == outstanding - balance
+    assert billed - received + refunded == outstanding - balance
     assert audit.verify_chain().ok
 
     # The portal user sees its bills, the overdue in red.
