@@ -334,3 +334,7 @@ class BillRun(models.Model):
         if not self.agreements_total:
             return 100 if self.status != RunStatus.RUNNING else 0
         return int(self.agreements_done * 100 / self.agreements_total)
+
+
+# --- statements and disputes (R-BIL-5): models_statements.py ----------------------------------
+from .models_statements import Statement, StatementDispute, StatementLine  # noqa: E402, F401
