@@ -12,6 +12,7 @@ from parkflow.agreements.api import (
     TemplateViewSet,
     VenueViewSet,
 )
+from parkflow.billing.api_statements import StatementDisputeViewSet, StatementViewSet
 from parkflow.core.api_views import (
     AlertViewSet,
     ArticleViewSet,
@@ -108,6 +109,9 @@ router.register("anomaly-reports", AnomalyReportViewSet, basename="anomaly-repor
 router.register("complaints", ComplaintViewSet, basename="complaint")
 router.register("complaint-plans", EmergencyPlanViewSet, basename="complaint-plan")
 router.register("complaint-grading", GradingViewSet, basename="complaint-grading")
+# --- billing: statements and disputes (R-BIL-5)
+router.register("statements", StatementViewSet, basename="statement")
+router.register("statement-disputes", StatementDisputeViewSet, basename="statement-dispute")
 
 
 app_name = "api"

@@ -273,6 +273,11 @@ SPECTACULAR_SETTINGS = {
         "ComplaintTopicEnum": "parkflow.servicedesk.choices.ComplaintTopic",
         "PlanStageEnum": "parkflow.servicedesk.choices.PlanStage",
         "ReferralStatusEnum": "parkflow.servicedesk.choices.ReferralStatus",
+        # --- billing: statements and disputes (R-BIL-5)
+        "StatementStatusEnum": "parkflow.billing.choices_statements.StatementStatus",
+        "StatementLineKindEnum": "parkflow.billing.choices_statements.StatementLineKind",
+        "StatementDisputeStatusEnum": "parkflow.billing.choices_statements.DisputeStatus",
+        "AdjustmentKindEnum": "parkflow.billing.choices.AdjustmentKind",
     },
 }
 

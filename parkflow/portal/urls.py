@@ -11,6 +11,7 @@ from . import (
     views_invite,
     views_resources,
     views_servicedesk,
+    views_statements,
 )
 
 app_name = "portal"
@@ -81,4 +82,19 @@ urlpatterns = [
         name="complaint_reopen",
     ),
     path("invite/<str:token>/", views_invite.invitation_accept, name="invitation_accept"),
+    # --- 对账单 (R-BIL-5): my statements, download, dispute a line, my disputes -----------------
+    path("statements/", views_statements.statement_list, name="statements"),
+    path("statements/<int:pk>/", views_statements.statement_detail, name="statement"),
+    path(
+        "statements/<int:pk>/download/<str:fmt>/",
+        views_statements.statement_download,
+        name="statement_download",
+    ),
+    path(
+        "statements/<int:pk>/lines/<int:line_pk>/dispute/",
+        views_statements.statement_dispute,
+        name="statement_dispute",
+    ),
+    path("statement-disputes/", views_statements.dispute_list, name="disputes"),
+    path("statement-disputes/<int:pk>/", views_statements.dispute_detail, name="dispute"),
 ]
