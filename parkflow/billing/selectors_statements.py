@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from parkflow.core import access, calendar, clock, sla
 from parkflow.core.models import SlaClock
-from parkflow.enterprises.choices import EnterpriseStatus
 from parkflow.enterprises.models import Enterprise
 
 from .choices_statements import OPEN_DISPUTES, DisputeStatus
@@ -89,17 +88,9 @@ def disputes_of_statement(statement):
 
 def enterprises_for_issue(actor):
     """The enterprises the actor may issue statements for (finance of their parks)."""
-    return (
-        access.restrict(actor, "statement.issue", Enterprise.objects.select_related("park"))
-        .filter(
-            status__in=(
-                EnterpriseStatus.RESIDENT,
-                EnterpriseStatus.EXITING,
-                EnterpriseStatus.EXITED,
-            )
-        )
-        .order_by("name")
-    )
+    return access.restrict(
+        actor, "statement.issue", Enterprise.objects.select_related("park")
+    ).order_by("name")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -73,7 +73,7 @@ def _period(period_start, period_end) -> tuple[datetime.date, datetime.date]:
     return period_start, period_end
 
 
-def content_hash_of(header: dict, lines: list[dict], outstanding: list[dict]) -> str:
+def _content_hash(header: dict, lines: list[dict], outstanding: list[dict]) -> str:
     """SHA-256 of the canonical text of what the statement says (R-BIL-5)."""
     text = canonical({"statement": header, "lines": lines, "outstanding": outstanding})
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -154,7 +154,7 @@ def _issue(actor, enterprise, period_start, period_end) -> Statement:
         "prepaid": data.prepaid,
         "advance": data.advance,
     }
-    digest = content_hash_of(header, [_line_facts(line) for line in data.lines], outstanding)
+    digest = _content_hash(header, [_line_facts(line) for line in data.lines], outstanding)
     statement = Statement.objects.create(
         park_id=enterprise.park_id,
         enterprise=enterprise,

@@ -114,6 +114,7 @@ def render_statement(request, statement, *, supersede_form=None, error=None, sta
         "error_text": domain_error_text(error) if error else "",
         "events": events,
         "older": older,
+        "subject": statement,
     }
     return render(request, "billing/statements/statement_detail.html", context, status=status)
 
@@ -277,6 +278,7 @@ def render_dispute(request, dispute, *, error=None, open_step="", bound=None, st
         "error_text": domain_error_text(error) if error else "",
         "events": events,
         "older": older,
+        "subject": dispute,
     }
     return render(request, "billing/statements/dispute_detail.html", context, status=status)
 
