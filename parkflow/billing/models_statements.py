@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Round
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -97,20 +98,24 @@ class Statement(models.Model):
             models.CheckConstraint(
                 condition=Q(period_end__gte=F("period_start")), name="statement_period_ordered"
             ),
-            # R-BIL-6: the totals reconcile to the fen, checked by the database as well.
+            # R-BIL-6: the totals reconcile to the fen, checked by the database as well (sums
+            # rounded to the fen: SQLite adds decimals as binary floats).
             models.CheckConstraint(
                 condition=Q(
-                    closing=F("opening")
-                    + F("billed")
-                    + F("debits")
-                    - F("credits")
-                    - F("received")
-                    + F("refunded")
+                    closing=Round(
+                        F("opening")
+                        + F("billed")
+                        + F("debits")
+                        - F("credits")
+                        - F("received")
+                        + F("refunded"),
+                        2,
+                    )
                 ),
                 name="statement_totals_reconcile",
             ),
             models.CheckConstraint(
-                condition=Q(closing=F("outstanding") - F("prepaid") - F("advance")),
+                condition=Q(closing=Round(F("outstanding") - F("prepaid") - F("advance"), 2)),
                 name="statement_balance_composed",
             ),
         ]

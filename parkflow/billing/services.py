@@ -673,7 +673,8 @@ def payment_record(
 
 def credit_balance(enterprise) -> Decimal:
     total = CreditEntry.objects.filter(enterprise=enterprise).aggregate(total=Sum("amount"))
-    return total["total"] or ZERO
+    # To the fen: SQLite sums decimals as binary floats (14.7099999999998).
+    return yuan(total["total"] or ZERO)
 
 
 @service
