@@ -47,11 +47,6 @@ class StatementFilter(filters.FilterSet):
 
 
 def _download(fmt: str):
-    @extend_schema(
-        summary=f"The statement as {'Excel' if fmt == 'xlsx' else 'PDF'} (audited)",
-        responses={(200, services.XLSX if fmt == "xlsx" else services.PDF): OpenApiTypes.BINARY},
-        tags=_TAGS,
-    )
     def download(self, request, pk=None):
         document = services.statement_download(
             actor=request.user, statement=self.get_object(), fmt=fmt
@@ -63,9 +58,14 @@ def _download(fmt: str):
         return response
 
     download.__name__ = download.__qualname__ = fmt
-    return action(detail=True, methods=["get"], content_negotiation_class=IgnoreAcceptHeader)(
+    routed = action(detail=True, methods=["get"], content_negotiation_class=IgnoreAcceptHeader)(
         download
     )
+    return extend_schema(
+        summary=f"The statement as {'Excel' if fmt == 'xlsx' else 'PDF'} (an attachment; audited)",
+        responses={(200, services.XLSX if fmt == "xlsx" else services.PDF): OpenApiTypes.BINARY},
+        tags=_TAGS,
+    )(routed)
 
 
 @extend_schema_view(
