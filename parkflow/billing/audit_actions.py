@@ -64,4 +64,6 @@ AUDIT_VALUES |= {
     "statement_status": dict(StatementStatus.choices),
     "dispute_status": dict(DisputeStatus.choices),
     "format": {"xlsx": "Excel", "pdf": "PDF"},
+    # The one grade of the dispute clocks (clocks.py), as the SLA events record it.
+    "grade": {"dispute": _("对账争议")},
 }

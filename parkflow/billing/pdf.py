@@ -6,10 +6,9 @@ Fonts as the agreements' PDF embeds them (D46): fpdf2 with Debian's Noto CJK fac
 ``agreements.documents.font_files`` (imported, not copied) — never fetched at run time. Pure:
 the caller (``services_statements.statement_download``) checks access and audits."""
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parkflow.agreements.documents import font_files
+from parkflow.agreements.documents import font_files, wrap_lines
 from parkflow.core import clock
 
 from .choices_statements import StatementLineKind
@@ -121,10 +120,20 @@ def statement_pdf(statement) -> bytes:
 
     pdf.set_font("sans", "B", 11)
     pdf.cell(0, 8, _("二、本期合计"), new_x="LMARGIN", new_y="NEXT")
-    totals = [[label, yuan_text(value)] for label, value in statement_totals(statement)]
+    totals = [(label, yuan_text(value)) for label, value in statement_totals(statement)]
     if statement.advance:
-        totals.append([_("减：已预付未开始账单"), yuan_text(statement.advance)])
-    _table(pdf, [_("项目"), _("金额")], totals, (120, 54), ("LEFT", "RIGHT"))
+        totals.append((_("减：已预付未开始账单"), yuan_text(statement.advance)))
+    if len(totals) % 2:
+        totals.append(("", ""))
+    half = len(totals) // 2
+    rows = [[*totals[i], *totals[i + half]] for i in range(half)]
+    _table(
+        pdf,
+        [_("项目"), _("金额"), _("项目"), _("金额")],
+        rows,
+        (52, 35, 52, 35),
+        ("LEFT", "RIGHT", "LEFT", "RIGHT"),
+    )
     pdf.ln(3)
     pdf.set_font("sans", "B", 10.5)
     pdf.cell(28, 8, _("期末余额："))
@@ -139,18 +148,13 @@ def statement_pdf(statement) -> bytes:
     )
     pdf.set_font("serif", size=8.5)
     pdf.set_text_color(90, 90, 90)
-    pdf.multi_cell(
-        0,
-        5,
-        _(
-            "期末余额为正数表示应付园区的金额，为负数表示园区预收的金额。"
-            "期末余额 = 期初余额 + 本期账单 + 调增 − 调减 − 收款 + 退款；"
-            "预收余额抵扣账单不影响余额。如对明细有异议，请在企业门户对相应明细提出争议。"
-        ),
-        wrapmode="CHAR",
-        new_x="LMARGIN",
-        new_y="NEXT",
+    note = _(
+        "期末余额为正数表示应付园区的金额，为负数表示园区预收的金额。"
+        "期末余额 = 期初余额 + 本期账单 + 调增 − 调减 − 收款 + 退款；"
+        "预收余额抵扣账单不影响余额。如对明细有异议，请在企业门户对相应明细提出争议。"
     )
+    for text in wrap_lines(pdf.get_string_width, note, pdf.epw):  # 禁则 as the agreements'
+        pdf.cell(0, 5, text, new_x="LMARGIN", new_y="NEXT")
     pdf.set_text_color(0, 0, 0)
     pdf.ln(3)
 
@@ -180,16 +184,4 @@ def statement_pdf(statement) -> bytes:
     else:
         pdf.set_font("serif", size=10)
         pdf.cell(0, 7, _("（无未结清账单）"), new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(6)
-    pdf.set_font("serif", size=9)
-    issued = timezone.localtime(statement.issued_at)
-    pdf.cell(
-        0,
-        6,
-        _("%(park)s　%(date)s 出具")
-        % {"park": statement.park.name, "date": f"{issued:%Y年%m月%d日}"},
-        align="R",
-        new_x="LMARGIN",
-        new_y="NEXT",
-    )
     return bytes(pdf.output())

@@ -251,6 +251,7 @@ def test_the_dispute_flow_end_to_end_through_the_portal_the_pages_and_the_api(ca
         client.force_login(case.clerk)
         detail = client.get(reverse("billing:dispute", args=[dispute.pk])).content.decode()
         assert 'data-bs-target="#step-take"' in detail and "面积有误" in detail
+        assert "default" not in detail  # the clocks' grade is named on the timeline
         step = reverse("billing:dispute_step", args=[dispute.pk, "take"])
         assert client.post(step).status_code == 302
         detail = client.get(reverse("billing:dispute", args=[dispute.pk])).content.decode()
