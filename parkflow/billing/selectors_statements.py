@@ -195,3 +195,11 @@ def dispute_counts(*, actor) -> dict:
     """Open and overdue disputes in the actor's scope (the workbench)."""
     qs = access.scope(actor, StatementDispute.objects.filter(status__in=OPEN_DISPUTES))
     return {"open": qs.count(), "overdue": overdue(qs).count()}
+
+
+def disputes_waiting(*, actor):
+    """What waits for a finance clerk: disputes of their parks nobody took yet, and those they
+    are investigating (the to-do centre)."""
+    return access.restrict(
+        actor, "dispute.handle", StatementDispute.objects.select_related("park", "enterprise")
+    ).filter(Q(status=DisputeStatus.OPEN) | Q(status=DisputeStatus.INVESTIGATING, handler=actor))

@@ -475,3 +475,21 @@ def test_an_overdue_dispute_is_in_red_on_the_list(case, client):
         only_overdue = client.get(reverse("billing:disputes") + "?overdue_only=on").content
     assert 'class="row-flag"' in html and "已超时" in html
     assert "二月实际使用面积" in only_overdue.decode()
+
+
+def test_a_dispute_waits_for_finance_in_the_todo_centre_until_settled(case, client):
+    from parkflow.core import todo
+
+    with time_machine.travel(MONDAY, tick=False):
+        dispute = case.raise_()
+    other_park_finance = finance(resident().park)
+    assert todo.pending_count(case.clerk) >= 1
+    assert todo.pending_count(other_park_finance) == 0
+    client.force_login(case.clerk)
+    html = client.get(reverse("workbench:todo")).content.decode()
+    assert reverse("billing:dispute", args=[dispute.pk]) in html
+    with time_machine.travel(MONDAY, tick=False):
+        services_statements.dispute_take(actor=case.clerk, dispute=dispute)
+        services_statements.dispute_reject(actor=case.clerk, dispute=dispute, reason="金额无误")
+    html = client.get(reverse("workbench:todo")).content.decode()
+    assert reverse("billing:dispute", args=[dispute.pk]) not in html
