@@ -18,6 +18,7 @@ from parkflow.billing.api_bills import (
     BillViewSet,
     PaymentViewSet,
 )
+from parkflow.billing.api_statements import StatementDisputeViewSet, StatementViewSet
 from parkflow.core.api_views import (
     AlertViewSet,
     ArticleViewSet,
@@ -129,6 +130,9 @@ router.register("bill-runs", BillRunViewSet, basename="bill-run")
 from parkflow.billing.api_refunds import RefundViewSet  # noqa: E402
 
 router.register("refunds", RefundViewSet, basename="refund")
+# --- billing: statements and disputes (R-BIL-5)
+router.register("statements", StatementViewSet, basename="statement")
+router.register("statement-disputes", StatementDisputeViewSet, basename="statement-dispute")
 
 
 app_name = "api"

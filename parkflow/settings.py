@@ -290,6 +290,10 @@ SPECTACULAR_SETTINGS = {
         # --- billing: refunds, deposit returns and payouts (part "refunds")
         "RefundKindEnum": "parkflow.billing.choices_refunds.RefundKind",
         "RefundStatusEnum": "parkflow.billing.choices_refunds.RefundStatus",
+        # --- billing: statements and disputes (R-BIL-5)
+        "StatementStatusEnum": "parkflow.billing.choices_statements.StatementStatus",
+        "StatementLineKindEnum": "parkflow.billing.choices_statements.StatementLineKind",
+        "StatementDisputeStatusEnum": "parkflow.billing.choices_statements.DisputeStatus",
     },
 }
 

@@ -66,3 +66,28 @@ class RefundAdmin(ReadOnlyAdmin):
     @admin.display(description=_("收款账号"))
     def masked_account(self, refund):
         return refund.masked_account
+
+
+# --- statements and disputes (R-BIL-5): issued and settled only through services_statements ---
+from .models_statements import Statement, StatementDispute, StatementLine  # noqa: E402
+
+
+@admin.register(Statement)
+class StatementAdmin(ReadOnlyAdmin):
+    list_display = ("enterprise", "park", "period_start", "period_end", "closing", "status")
+    list_filter = ("status",)
+    search_fields = ("enterprise__name",)
+    list_select_related = ("enterprise", "park")
+
+
+@admin.register(StatementLine)
+class StatementLineAdmin(ReadOnlyAdmin):
+    list_display = ("statement", "position", "kind", "date", "amount", "balance")
+    list_select_related = ("statement", "statement__enterprise")
+
+
+@admin.register(StatementDispute)
+class StatementDisputeAdmin(ReadOnlyAdmin):
+    list_display = ("enterprise", "statement", "status", "raised_at", "handler")
+    list_filter = ("status",)
+    list_select_related = ("enterprise", "statement", "statement__enterprise", "handler")

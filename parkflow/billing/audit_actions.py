@@ -109,3 +109,37 @@ AUDIT_VALUES["status"] = {**AUDIT_VALUES["status"], **dict(RefundStatus.choices)
 AUDIT_DETAILS |= {
     "refund.export": lambda after: [(_("导出行数"), None, after.get("count"))],
 }
+
+
+# --- statements and disputes (R-BIL-5) --------------------------------------------------------
+from .choices_statements import DisputeStatus, StatementStatus  # noqa: E402
+
+AUDIT_ACTIONS |= {
+    "statement.issue": (_("出具对账单"), _("{actor} 出具了对账单“{object}”")),
+    "statement.supersede": (_("作废对账单"), _("{actor} 作废了对账单“{object}”，待重新出具")),
+    "statement.download": (_("下载对账单"), _("{actor} 下载了对账单“{object}”")),
+    "dispute.raise": (_("提出对账争议"), _("{actor} 对对账单提出争议“{object}”")),
+    "dispute.take": (_("受理对账争议"), _("{actor} 受理了“{object}”，开始核查")),
+    "dispute.resolve": (_("对账争议调账解决"), _("{actor} 以调账解决了“{object}”")),
+    "dispute.reject": (_("驳回对账争议"), _("{actor} 驳回了“{object}”并书面说明理由")),
+}
+AUDIT_KEYS |= {
+    "opening": _("期初余额（元）"),
+    "closing": _("期末余额（元）"),
+    "lines": _("明细条数"),
+    "content_hash": _("内容哈希"),
+    "statement_status": _("对账单状态"),
+    "format": _("文件格式"),
+    "line": _("争议明细"),
+    "dispute_status": _("争议状态"),
+    "outcome": _("处理结果"),
+    "adjustment": _("调账"),
+    "statements": _("出具对账单数"),
+}
+AUDIT_VALUES |= {
+    "statement_status": dict(StatementStatus.choices),
+    "dispute_status": dict(DisputeStatus.choices),
+    "format": {"xlsx": "Excel", "pdf": "PDF"},
+    # The one grade of the dispute clocks (clocks.py), as the SLA events record it.
+    "grade": {"dispute": _("对账争议")},
+}

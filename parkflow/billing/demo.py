@@ -255,3 +255,8 @@ DEMO_STEPS = [
 from .demo_refunds import DEMO_STEPS as _REFUND_STEPS  # noqa: E402
 
 DEMO_STEPS += _REFUND_STEPS
+
+# --- statements and disputes (R-BIL-5): statements issued for the last months, one open dispute
+from .demo_statements import DEMO_STEPS as _STATEMENT_STEPS  # noqa: E402
+
+DEMO_STEPS += _STATEMENT_STEPS

@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Round
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -123,7 +124,8 @@ class Bill(models.Model):
             ),
             # R-BIL-4: paid never exceeds what is due; an overpayment is a prepaid credit.
             models.CheckConstraint(
-                condition=Q(paid__gte=0) & Q(paid__lte=F("amount") + F("adjusted")),
+                # Sums rounded to the fen: SQLite adds decimals as binary floats (R-BIL-6).
+                condition=Q(paid__gte=0) & Q(paid__lte=Round(F("amount") + F("adjusted"), 2)),
                 name="bill_not_overpaid",
             ),
             models.CheckConstraint(
@@ -198,7 +200,8 @@ class Payment(models.Model):
                 condition=Q(applied__gte=0) & Q(credited__gte=0), name="payment_parts_not_negative"
             ),
             models.CheckConstraint(
-                condition=Q(amount=F("applied") + F("credited")), name="payment_parts_add_up"
+                condition=Q(amount=Round(F("applied") + F("credited"), 2)),
+                name="payment_parts_add_up",
             ),
         ]
 
@@ -338,3 +341,6 @@ class BillRun(models.Model):
 
 # --- refunds, deposit returns and payouts (part "refunds", R-BIL-4) ---------------------------
 from .models_refunds import Refund  # noqa: E402, F401
+
+# --- statements and disputes (R-BIL-5): models_statements.py ----------------------------------
+from .models_statements import Statement, StatementDispute, StatementLine  # noqa: E402, F401

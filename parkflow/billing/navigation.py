@@ -73,3 +73,25 @@ NAVIGATION += [
         match=("billing:refund", "billing:refund_create", "billing:refund_edit"),
     ),
 ]
+
+# --- statements and disputes (R-BIL-5) --------------------------------------------------------
+NAVIGATION += [
+    NavEntry(
+        "billing",
+        _("对账单"),
+        "billing:statements",
+        "bi-receipt-cutoff",
+        action="statement.view",
+        order=40,
+        match=("billing:statement", "billing:statement_issue"),
+    ),
+    NavEntry(
+        "billing",
+        _("对账争议"),
+        "billing:disputes",
+        "bi-chat-left-dots",
+        action="dispute.view",
+        order=45,
+        match=("billing:dispute",),
+    ),
+]

@@ -74,3 +74,38 @@ PERMISSIONS += [
         },
     ),
 ]
+
+
+# --- statements and disputes (R-BIL-5) --------------------------------------------------------
+# Finance issues and supersedes statements and settles disputes; every staff member of the park
+# reads them. The enterprise reads its own statements, downloads them and disputes a line in the
+# portal — staff cannot raise a dispute on its behalf (dispute.raise has no staff role).
+PERMISSIONS += [
+    Permissions(
+        model="billing.Statement",
+        park="park",
+        enterprise="enterprise",
+        view="statement.view",
+        actions={
+            "statement.view": ALL_STAFF,
+            "statement.issue": FINANCE,
+            "dispute.raise": frozenset(),
+        },
+        portal={"statement.view", "dispute.raise"},
+    ),
+    Permissions(
+        model="billing.StatementLine",
+        park="statement__park",
+        enterprise="statement__enterprise",
+        view="statement.view",
+        portal={"statement.view"},
+    ),
+    Permissions(
+        model="billing.StatementDispute",
+        park="park",
+        enterprise="enterprise",
+        view="dispute.view",
+        actions={"dispute.view": ALL_STAFF, "dispute.handle": FINANCE},
+        portal={"dispute.view"},
+    ),
+]

@@ -14,7 +14,7 @@ from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum, 
 from django.db.models.functions import Coalesce
 
 from parkflow.agreements.choices import AgreementStatus
-from parkflow.agreements.models import Agreement
+from parkflow.agreements.models import Agreement, yuan
 from parkflow.core import access, clock
 from parkflow.core.models import AuditEvent
 
@@ -345,4 +345,5 @@ def credit_balance(enterprise) -> Decimal:
     """The enterprise's prepaid balance (预收余额), unscoped: for the services, which have
     checked the actor already."""
     total = CreditEntry.objects.filter(enterprise=enterprise).aggregate(total=_sum("amount"))
-    return total["total"]
+    # To the fen: SQLite sums decimals as binary floats (14.7099999999998).
+    return yuan(total["total"])

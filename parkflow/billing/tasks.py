@@ -15,3 +15,11 @@ def bill_run_task(run_id: int) -> None:
 @db_periodic_task(crontab(day="1", hour="2", minute="10"))
 def monthly_bill_runs() -> None:
     services.bill_runs_monthly()
+
+
+# --- statements (R-BIL-5): last month's statements on the 2nd, after the bill runs ------------
+@db_periodic_task(crontab(day="2", hour="3", minute="20"))
+def monthly_statements() -> None:
+    from . import services_statements
+
+    services_statements.statements_issue_monthly()

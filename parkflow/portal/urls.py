@@ -12,6 +12,7 @@ from . import (
     views_invite,
     views_resources,
     views_servicedesk,
+    views_statements,
     views_vas,
 )
 
@@ -92,6 +93,21 @@ urlpatterns = [
     path("vas/orders/<int:pk>/cancel/", views_vas.order_cancel, name="vas_order_cancel"),
     path("vas/orders/<int:pk>/rate/", views_vas.order_rate, name="vas_order_rate"),
     path("invite/<str:token>/", views_invite.invitation_accept, name="invitation_accept"),
+    # --- 对账单 (R-BIL-5): my statements, download, dispute a line, my disputes -----------------
+    path("statements/", views_statements.statement_list, name="statements"),
+    path("statements/<int:pk>/", views_statements.statement_detail, name="statement"),
+    path(
+        "statements/<int:pk>/download/<str:fmt>/",
+        views_statements.statement_download,
+        name="statement_download",
+    ),
+    path(
+        "statements/<int:pk>/lines/<int:line_pk>/dispute/",
+        views_statements.statement_dispute,
+        name="statement_dispute",
+    ),
+    path("statement-disputes/", views_statements.dispute_list, name="disputes"),
+    path("statement-disputes/<int:pk>/", views_statements.dispute_detail, name="dispute"),
 ]
 
 # --- billui: 账单 — my bills, a bill with its payments and adjustments, my payments, my prepaid

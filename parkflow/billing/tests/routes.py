@@ -7,7 +7,7 @@ run of park A, ``w.billing_clerk()`` park A's finance staff member."""
 
 from django.utils import timezone
 
-from . import routes_bills, routes_refunds
+from . import routes_bills, routes_refunds, routes_statements
 
 
 def billing_clerk(w):
@@ -69,6 +69,7 @@ def bill_run(w):
 BUILDERS = {
     **routes_bills.BUILDERS,
     **routes_refunds.BUILDERS,
+    **routes_statements.BUILDERS,
     "billing_clerk": billing_clerk,
     "bill": bill,
     "paid_bill": paid_bill,
@@ -79,4 +80,5 @@ BUILDERS = {
 ROUTES = {
     **routes_bills.ROUTES,
     **routes_refunds.ROUTES,
+    **routes_statements.ROUTES,
 }

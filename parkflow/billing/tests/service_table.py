@@ -9,12 +9,13 @@ from django.utils import timezone
 from parkflow.core.tests.service_table import Service, _nobody, _s
 from parkflow.org.choices import Role
 
-from . import service_table_bills, service_table_refunds
+from . import service_table_bills, service_table_refunds, service_table_statements
 
 SERVICE_MODULES = [
     "parkflow.billing.services",
     *service_table_bills.SERVICE_MODULES,
     *service_table_refunds.SERVICE_MODULES,
+    *service_table_statements.SERVICE_MODULES,
 ]
 
 
@@ -60,6 +61,7 @@ P = "parkflow.billing.services."
 SERVICES = {
     **service_table_bills.SERVICES,
     **service_table_refunds.SERVICES,
+    **service_table_statements.SERVICES,
     P + "bill_issue": Service(
         "bill.issue",
         lambda w: {"fee_line": _rent_line(w), "period_start": _rent_line(w).start_date},
