@@ -12,6 +12,13 @@ from parkflow.agreements.api import (
     TemplateViewSet,
     VenueViewSet,
 )
+from parkflow.billing.api_bank import (
+    BankImportCheckViewSet,
+    BankImportViewSet,
+    BankLineViewSet,
+    InvoiceDataViewSet,
+    ReceivablesViewSet,
+)
 from parkflow.core.api_views import (
     AlertViewSet,
     ArticleViewSet,
@@ -108,6 +115,12 @@ router.register("anomaly-reports", AnomalyReportViewSet, basename="anomaly-repor
 router.register("complaints", ComplaintViewSet, basename="complaint")
 router.register("complaint-plans", EmergencyPlanViewSet, basename="complaint-plan")
 router.register("complaint-grading", GradingViewSet, basename="complaint-grading")
+# --- billing, receivables part: bank statements, their lines, invoice data, the dashboard
+router.register("bank-import-checks", BankImportCheckViewSet, basename="bank-import-check")
+router.register("bank-imports", BankImportViewSet, basename="bank-import")
+router.register("bank-lines", BankLineViewSet, basename="bank-line")
+router.register("invoice-data", InvoiceDataViewSet, basename="invoice-data")
+router.register("receivables", ReceivablesViewSet, basename="receivables")
 
 
 app_name = "api"

@@ -42,3 +42,29 @@ class CreditEntryAdmin(ReadOnlyAdmin):
 class BillRunAdmin(ReadOnlyAdmin):
     list_display = ("park", "month", "status", "bills_created", "already_billed", "started_at")
     list_select_related = ("park",)
+
+
+# --- receivables: statements and their lines are taken in through services_bank only ----------
+from .models_bank import BankLine, BankStatementImport, InvoiceTaxSetting  # noqa: E402
+
+
+@admin.register(BankStatementImport)
+class BankStatementImportAdmin(ReadOnlyAdmin):
+    list_display = ("file_name", "park", "status", "lines_total", "matched", "imported_at")
+    list_filter = ("status",)
+    search_fields = ("file_name", "sha256")
+    list_select_related = ("park",)
+
+
+@admin.register(BankLine)
+class BankLineAdmin(ReadOnlyAdmin):
+    list_display = ("booked_on", "payer_name", "amount", "status", "park")
+    list_filter = ("status", "method")
+    search_fields = ("payer_name", "summary", "transaction_id")
+    list_select_related = ("park",)
+
+
+@admin.register(InvoiceTaxSetting)
+class InvoiceTaxSettingAdmin(ReadOnlyAdmin):
+    list_display = ("park", "kind", "method", "item_name", "tax_code", "rate")
+    list_select_related = ("park",)

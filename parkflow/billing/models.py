@@ -95,6 +95,14 @@ class Bill(models.Model):
             models.Index(fields=["-period_start", "-id"], name="bill_newest"),
             models.Index(fields=["park", "status", "due_date"], name="bill_receivable"),
             models.Index(fields=["enterprise", "period_start"], name="bill_statement"),
+            # receivables: the dashboard's aggregates read only this index (what is still
+            # outstanding, by park and due date, with the amounts it sums).
+            models.Index(
+                fields=["park", "due_date"],
+                include=["enterprise", "amount", "adjusted", "paid"],
+                condition=Q(status__in=["open", "partial"]),
+                name="bill_outstanding_aging",
+            ),
         ]
         constraints = [
             # R-BIL-2: one bill per (agreement, fee line, period), concurrent or not.
@@ -334,3 +342,7 @@ class BillRun(models.Model):
         if not self.agreements_total:
             return 100 if self.status != RunStatus.RUNNING else 0
         return int(self.agreements_done * 100 / self.agreements_total)
+
+
+# --- receivables: bank statements and invoice settings (models_bank.py) ----------------------
+from .models_bank import BankLine, BankStatementImport, InvoiceTaxSetting  # noqa: E402, F401

@@ -15,3 +15,11 @@ def bill_run_task(run_id: int) -> None:
 @db_periodic_task(crontab(day="1", hour="2", minute="10"))
 def monthly_bill_runs() -> None:
     services.bill_runs_monthly()
+
+
+# --- receivables: a large bank statement is taken into the books by the worker -----------------
+@db_task()
+def bank_import_task(import_id: int) -> None:
+    from .services_bank import bank_import_execute
+
+    bank_import_execute(import_id=import_id)
