@@ -15,11 +15,12 @@ from django.http import FileResponse
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, viewsets
+from rest_framework import exceptions, mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from parkflow.core import access
 from parkflow.core.api import IdFilter, IgnoreAcceptHeader, PolicyViewMixin, ScopedViewSetMixin
 from parkflow.core.errors import NotFound
 
@@ -290,6 +291,9 @@ class ReceivablesViewSet(PolicyViewMixin, viewsets.GenericViewSet):
     def list(self, request):
         from parkflow.enterprises.forms import parks_for
 
+        if access.is_enterprise_user(request.user):
+            # The dashboard is the park's; an enterprise reads its own bills in the portal.
+            raise exceptions.PermissionDenied()
         park = None
         value = request.query_params.get("park")
         if value:

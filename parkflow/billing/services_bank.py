@@ -46,7 +46,7 @@ from parkflow.org.models import OrgUnit
 from . import imports_bank
 from .choices import OUTSTANDING, ChargeKind, PaymentMethod, PaymentSource
 from .choices_bank import BankLineStatus, ImportStatus, InvoiceMethod, MatchMethod, ReviewReason
-from .models import Bill
+from .models import Bill, Payment
 from .models_bank import BankLine, BankStatementImport, InvoiceTaxSetting
 from .services import payment_record
 
@@ -136,6 +136,14 @@ class _Matcher:
             .exclude(status=BankLineStatus.DUPLICATE)
             .values_list("key", "pk")
         )
+        # A payment already recorded under a line's key (R-BIL-4): the line is that payment.
+        keys = {imports_bank.payment_key(park_id, line.key): line.key for line in lines}
+        self.paid: dict[str, int] = {}
+        for key, bill_id, period_start in Payment.objects.filter(
+            idempotency_key__in=list(keys)
+        ).values_list("idempotency_key", "bill_id", "bill__period_start"):
+            self.paid[keys[key]] = bill_id
+            self.bills.setdefault(bill_id, {"period_start": period_start, "left": ZERO})
 
     @staticmethod
     def _refs(line) -> set[tuple[str, int]]:
@@ -143,7 +151,7 @@ class _Matcher:
 
     def _payers(self, line) -> set[int]:
         found = set(self.names.get(_normal(line.payer_name), ()))
-        text = _normal(f"{line.payer_name} {line.summary}")
+        text = unicodedata.normalize("NFKC", f"{line.payer_name} {line.summary}").upper()
         for code in CREDIT_CODE.findall(text):
             if code in self.codes:
                 found.add(self.codes[code])
@@ -162,6 +170,9 @@ class _Matcher:
         if line.key in self.known:
             return Outcome(BankLineStatus.DUPLICATE, duplicate_of=self.known[line.key])
         refs = self.refs[line.row]
+        if line.key in self.paid:
+            method = MatchMethod.BILL_NUMBER if refs else MatchMethod.NAME_AMOUNT
+            return self._bill(self.paid[line.key], method=method)
         if len({pk for _month, pk in refs}) > 1:
             return Outcome(BankLineStatus.REVIEW, reason=ReviewReason.SEVERAL_NUMBERS)
         if refs:

@@ -270,7 +270,14 @@ ROUTES = {
     "api:invoice-data-export": Route(
         API, {"GET": 200}, "invoice.view", R.AUDITOR, _invoices_case, other_park=HIDDEN
     ),
+    # Staff only: an enterprise reads its own bills in the portal, not the park's dashboard.
     "api:receivables-list": Route(
-        API, {"GET": 200}, "bill.view", R.AUDITOR, _receivables_case, other_park=HIDDEN
+        API,
+        {"GET": 200},
+        "bill.view",
+        R.AUDITOR,
+        _receivables_case,
+        other_park=HIDDEN,
+        stranger=403,
     ),
 }
