@@ -49,6 +49,7 @@ class BankLineFilterForm(_ParkFilterMixin, SearchFilterForm):
     status = forms.ChoiceField(
         label=_("处理结果"),
         required=False,
+        initial=BankLineStatus.REVIEW,  # the review list (待人工核对) unless another is chosen
         choices=[("", _("全部"))] + list(BankLineStatus.choices),
     )
     park = _park_field()

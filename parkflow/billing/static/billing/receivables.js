@@ -15,6 +15,9 @@
       var option = base(spec);
       option.tooltip.formatter = function (p) { return p.name + "：" + yuan(p.value) + "（" + p.percent + "%）"; };
       option.series[0].label.formatter = function (p) { return p.percent + "%"; };
+      option.series[0].center = ["50%", "42%"];
+      option.series[0].radius = ["34%", "54%"];
+      option.series[0].label.overflow = "none";
       return option;
     }
     if (spec.type !== "stacked") return base(spec);
@@ -24,7 +27,7 @@
         valueFormatter: function (v) { return yuan(v); }
       },
       legend: { bottom: 0, icon: "circle", itemWidth: 8, itemHeight: 8, textStyle: { color: "#5b6679" } },
-      grid: { left: 8, right: 28, top: 8, bottom: 32, containLabel: true },
+      grid: { left: 8, right: 28, top: 8, bottom: 60, containLabel: true },
       yAxis: { type: "category", inverse: true, data: spec.labels, axisTick: { show: false }, axisLine: { lineStyle: { color: "#dfe4ec" } }, axisLabel: { color: "#5b6679" } },
       xAxis: { type: "value", splitLine: { lineStyle: { color: "#eef1f5" } }, axisLabel: { color: "#97a1b2", formatter: wan } },
       series: spec.series.map(function (s) {
