@@ -198,6 +198,8 @@ class Payment(models.Model):
         indexes = [
             models.Index(fields=["-recorded_at", "-id"], name="payment_newest"),
             models.Index(fields=["enterprise", "paid_on"], name="payment_statement"),
+            # receivables: the dashboard's money received this month, in every park.
+            models.Index(fields=["paid_on"], name="payment_received_on"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="payment_positive"),

@@ -207,12 +207,20 @@ class OverdueEnterpriseSerializer(serializers.Serializer):
 
 class ReceivablesSummarySerializer(serializers.Serializer):
     today = serializers.DateField()
-    billed = serializers.DecimalField(max_digits=16, decimal_places=2)
-    collected = serializers.DecimalField(max_digits=16, decimal_places=2)
-    outstanding = serializers.DecimalField(max_digits=16, decimal_places=2)
-    overdue = serializers.DecimalField(max_digits=16, decimal_places=2)
-    overdue_rate = serializers.DecimalField(max_digits=6, decimal_places=1, allow_null=True)
-    collection_rate = serializers.DecimalField(max_digits=6, decimal_places=1, allow_null=True)
+    outstanding = serializers.DecimalField(
+        max_digits=16, decimal_places=2, help_text="应收总额: what the bills still ask"
+    )
+    overdue = serializers.DecimalField(
+        max_digits=16, decimal_places=2, help_text="逾期金额: the part past its due date"
+    )
+    overdue_rate = serializers.DecimalField(
+        max_digits=6, decimal_places=1, allow_null=True, help_text="逾期率 (%)"
+    )
+    bills_outstanding = serializers.IntegerField()
+    collected_month = serializers.DecimalField(
+        max_digits=16, decimal_places=2, help_text="本月已收: money received this month"
+    )
+    payments_month = serializers.IntegerField()
     buckets = serializers.SerializerMethodField()
     by_park = AgingParkSerializer(many=True)
     top_overdue = OverdueEnterpriseSerializer(many=True)

@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.utils.translation import gettext as _
 
 from parkflow.agreements.choices import AgreementStatus, FeePeriod
@@ -111,15 +111,25 @@ class Charge:
     amount: Decimal
 
 
+def _whole_years(day: datetime.date, since: datetime.date) -> int:
+    """``relativedelta(day, since).years`` for ``day`` on or after ``since``, in arithmetic (a
+    bill run asks it for every period of every line: relativedelta was a fifth of the run)."""
+    return day.year - since.year - ((day.month, day.day) < (since.month, since.day))
+
+
 def charges_of(fee_line: FeeLine) -> list[Charge]:
     """Every charge of a fee line (``FeeLine.charges()``), with the unit price of the year the
     period starts in: the agreed price the bill may not exceed (R-BIL-3)."""
     found = []
+    prices: dict[int, Decimal] = {}
     for start, end, amount in fee_line.charges():
         if fee_line.period == FeePeriod.ONCE:
             price = fee_line.unit_price
         else:
-            price = fee_line.price_in_year(relativedelta(start, fee_line.start_date).years)
+            year = _whole_years(start, fee_line.start_date)
+            if year not in prices:
+                prices[year] = fee_line.price_in_year(year)
+            price = prices[year]
         found.append(Charge(fee_line, start, end, price, amount))
     return found
 
@@ -141,9 +151,27 @@ class _Billed:
     period start) billed under another version of the same number is not billed again."""
 
     def __init__(self, agreements: list[Agreement]):
+        # The agreements' own bills, read from the unique index (agreement, fee line, period)
+        # alone: a run reads every period its lines ever billed, so this must stay cheap as
+        # the years of bills grow (bench/billing.py).
+        self.lines: set[tuple] = set(
+            Bill.objects.filter(
+                agreement__in=[agreement.pk for agreement in agreements], fee_line__isnull=False
+            ).values_list("fee_line_id", "period_start")
+        )
+        self.versions: dict[tuple, set[int]] = {}
+        # What another version of the same number billed matters only where there is another
+        # version: the joins below run for amended agreements alone.
         numbers = {agreement.number for agreement in agreements}
+        amended = (
+            Agreement.objects.filter(number__in=numbers)
+            .values("number")
+            .annotate(versions=Count("id"))
+            .filter(versions__gt=1)
+            .values("number")
+        )
         rows = Bill.objects.filter(
-            source=BillSource.FEE_SCHEDULE, agreement__number__in=numbers
+            source=BillSource.FEE_SCHEDULE, agreement__number__in=amended
         ).values_list(
             "agreement_id",
             "agreement__number",
@@ -153,8 +181,6 @@ class _Billed:
             "fee_line__label",
             "period_start",
         )
-        self.lines: set[tuple] = set()
-        self.versions: dict[tuple, set[int]] = {}
         for agreement_id, number, line_id, kind, item, label, start in rows:
             self.add(agreement_id, number, line_id, kind, item, label, start)
 

@@ -90,15 +90,14 @@ def owed(park):
     return clerk
 
 
-def test_the_dashboard_adds_up_what_is_billed_collected_outstanding_and_overdue(owed):
+def test_the_dashboard_adds_up_what_is_owed_overdue_and_received_this_month(owed):
     board = selectors.receivables_summary(actor=owed)
 
-    assert board.billed == Decimal("29000.00")  # 3 × 8,000 + 5,000
-    assert board.collected == Decimal("4000.00")
-    assert board.outstanding == Decimal("25000.00")
+    assert board.outstanding == Decimal("25000.00")  # 8,000 + 4,000 + 8,000 + 5,000
+    assert board.bills_outstanding == 4
     assert board.overdue == Decimal("17000.00")  # 8,000 + 4,000 + 5,000
     assert board.overdue_rate == Decimal("68.0")
-    assert board.collection_rate == Decimal("13.8")
+    assert (board.collected_month, board.payments_month) == (Decimal("4000.00"), 1)
     assert board.buckets == {
         AgingBucket.NOT_DUE: Decimal("8000.00"),
         AgingBucket.D30: Decimal("5000.00"),
@@ -108,6 +107,25 @@ def test_the_dashboard_adds_up_what_is_billed_collected_outstanding_and_overdue(
     }
     (park_row,) = board.by_park
     assert park_row["total"] == board.outstanding
+
+
+def test_money_from_the_prepaid_balance_is_not_money_received_again(owed, park):
+    september = Bill.objects.get(park=park, status="partial")
+    november = Bill.objects.get(enterprise=september.enterprise, due_date__gt=timezone.localdate())
+    services.payment_record(
+        actor=owed,
+        bill=september,
+        amount="5000",
+        method=PaymentMethod.CASH,
+        paid_on=timezone.localdate(),
+        idempotency_key="over-1",
+    )  # 4,000 settles September, 1,000 goes to the prepaid balance
+    services.credit_apply(actor=owed, bill=november, idempotency_key="apply-1")
+
+    board = selectors.receivables_summary(actor=owed)
+
+    assert (board.collected_month, board.payments_month) == (Decimal("9000.00"), 2)
+    assert board.outstanding == Decimal("20000.00")  # 25,000 − 4,000 − 1,000 applied
 
 
 def test_the_top_overdue_enterprises_owe_most_first_with_their_oldest_due_date(owed):
@@ -136,7 +154,7 @@ def test_another_parks_finance_sees_nothing_of_this_park(owed, park, client):
     html = login(client, theirs).get(reverse("billing:receivables")).content.decode()
     assert "苏州欠费最多科技有限公司" not in html and "苏州工业园A区" not in html
     api = client_for(theirs).get("/api/v1/receivables/").json()
-    assert api["outstanding"] == "0.00" and api["top_overdue"] == []
+    assert api["outstanding"] == "0.00" and api["top_overdue"] == [] and api["by_park"] == []
 
 
 def test_the_page_shows_the_kpis_the_charts_and_links_to_the_enterprises(client, owed):
@@ -144,7 +162,8 @@ def test_the_page_shows_the_kpis_the_charts_and_links_to_the_enterprises(client,
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert "¥29,000.00" in html and "¥17,000.00" in html and "68.0%" in html
+    assert "¥25,000.00" in html and "¥17,000.00" in html and "68.0%" in html
+    assert "¥4,000.00" in html  # received this month
     assert 'data-chart="chart-parks"' in html and 'data-chart="chart-buckets"' in html
     assert "vendor/echarts/echarts.min.js" in html and "cdn" not in html.lower()
     top = response.context["board"].top_overdue[0]
@@ -195,10 +214,10 @@ def test_the_page_and_the_api_run_the_same_number_of_queries_for_3_and_30_bills(
         )
     assert counts[0] == counts[1], counts
     assert Bill.objects.count() == 30
-    # The figures themselves: three aggregate queries, whatever the number of bills.
+    # The figures themselves: four queries, whatever the number of bills.
     with CaptureQueriesContext(connection) as queries:
         selectors.receivables_summary(actor=clerk)
-    assert len(queries) == 3
+    assert len(queries) == 4
 
 
 @pytest.mark.parametrize("rows", [3, 30])
