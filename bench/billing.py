@@ -310,7 +310,7 @@ def main() -> int:  # noqa: C901, PLR0915 - one linear script
         # As autovacuum would after a bulk load: statistics and the visibility map.
         cursor.execute(f"VACUUM ANALYZE {Bill._meta.db_table}")
     # The money received for the last 13 months' bills, as payments (the dashboard's 本月已收).
-    paid_bills = (
+    paid_bills = list(  # read before the COPY: the connection cannot do both at once
         Bill.objects.filter(paid__gt=0, period_start__gte=_months_back(month, 13))
         .order_by("pk")
         .values_list("pk", "park_id", "enterprise_id", "paid", "due_date")
@@ -318,8 +318,11 @@ def main() -> int:  # noqa: C901, PLR0915 - one linear script
     sql = f"COPY {Payment._meta.db_table} ({', '.join(PAYMENT_COLUMNS)}) FROM STDIN"
     payments = 0
     with transaction.atomic(), connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-        for pk, park_id, enterprise_id, paid, due_date in paid_bills.iterator(chunk_size=20_000):
-            paid_on = min(due_date - datetime.timedelta(days=rng.randint(0, 6)), today)
+        for pk, park_id, enterprise_id, paid, due_date in paid_bills:
+            # Most pay in the week before the due date, some weeks after it.
+            late = rng.random() < 0.25
+            offset = rng.randint(1, 45) if late else -rng.randint(0, 6)
+            paid_on = min(due_date + datetime.timedelta(days=offset), today)
             moment = datetime.datetime.combine(paid_on, datetime.time(14), tzinfo=now.tzinfo)
             copy.write_row(
                 (park_id, enterprise_id, pk, paid, paid, Decimal("0"), "bank_transfer",
