@@ -69,8 +69,13 @@ e2e: install
 # complaints and 500,000 service requests with their SLA clocks on PostgreSQL (bench/servicedesk.py;
 # BENCH_SERVICEDESK_DATABASE_URL, default database parkflow_bench_servicedesk, re-created each run;
 # skipped when PostgreSQL is not reachable; several minutes), results in
-# bench/results/servicedesk-latest.txt. make bench SLA=1 / AUDIT=1 / RESOURCES=1 / SERVICEDESK=1:
-# that part alone.
+# bench/results/servicedesk-latest.txt; then billing at group scale on PostgreSQL (bench/billing.py:
+# a month of bills for 10,000 enterprises' signed agreements through bill_run_start and the worker,
+# seconds and queries; the receivables dashboard at 1,000,000 bills, p50/p95 and queries of its
+# selector and page, with and without its partial index; BENCH_BILLING_DATABASE_URL, default
+# database parkflow_bench_billing, re-created each run; skipped when PostgreSQL is not reachable),
+# results in bench/results/billing-latest.txt.
+# make bench SLA=1 / AUDIT=1 / RESOURCES=1 / SERVICEDESK=1 / BILLING=1: that part alone.
 # make bench SCALE=1: every
 # list at demo size and at group scale on PostgreSQL (bench/scale.py; BENCH_DEMO_DATABASE_URL,
 # BENCH_SCALE_DATABASE_URL), results in bench/results/scale-latest.txt.
@@ -85,12 +90,15 @@ else ifeq ($(RESOURCES),1)
 	$(PY) bench/resources.py
 else ifeq ($(SERVICEDESK),1)
 	$(PY) bench/servicedesk.py
+else ifeq ($(BILLING),1)
+	$(PY) bench/billing.py
 else
 	$(PY) bench/run.py
 	$(PY) bench/sla.py
 	$(PY) bench/audit.py
 	$(PY) bench/resources.py
 	$(PY) bench/servicedesk.py
+	$(PY) bench/billing.py
 endif
 
 lint: install

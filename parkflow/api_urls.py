@@ -12,6 +12,13 @@ from parkflow.agreements.api import (
     TemplateViewSet,
     VenueViewSet,
 )
+from parkflow.billing.api_bank import (
+    BankImportCheckViewSet,
+    BankImportViewSet,
+    BankLineViewSet,
+    InvoiceDataViewSet,
+    ReceivablesViewSet,
+)
 from parkflow.billing.api_bills import (
     AdjustmentViewSet,
     BillRunViewSet,
@@ -133,6 +140,12 @@ router.register("refunds", RefundViewSet, basename="refund")
 # --- billing: statements and disputes (R-BIL-5)
 router.register("statements", StatementViewSet, basename="statement")
 router.register("statement-disputes", StatementDisputeViewSet, basename="statement-dispute")
+# --- billing, receivables part: bank statements, their lines, invoice data, the dashboard
+router.register("bank-import-checks", BankImportCheckViewSet, basename="bank-import-check")
+router.register("bank-imports", BankImportViewSet, basename="bank-import")
+router.register("bank-lines", BankLineViewSet, basename="bank-line")
+router.register("invoice-data", InvoiceDataViewSet, basename="invoice-data")
+router.register("receivables", ReceivablesViewSet, basename="receivables")
 
 
 app_name = "api"

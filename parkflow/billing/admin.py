@@ -91,3 +91,29 @@ class StatementDisputeAdmin(ReadOnlyAdmin):
     list_display = ("enterprise", "statement", "status", "raised_at", "handler")
     list_filter = ("status",)
     list_select_related = ("enterprise", "statement", "statement__enterprise", "handler")
+
+
+# --- receivables: statements and their lines are taken in through services_bank only ----------
+from .models_bank import BankLine, BankStatementImport, InvoiceTaxSetting  # noqa: E402
+
+
+@admin.register(BankStatementImport)
+class BankStatementImportAdmin(ReadOnlyAdmin):
+    list_display = ("file_name", "park", "status", "lines_total", "matched", "imported_at")
+    list_filter = ("status",)
+    search_fields = ("file_name", "sha256")
+    list_select_related = ("park",)
+
+
+@admin.register(BankLine)
+class BankLineAdmin(ReadOnlyAdmin):
+    list_display = ("booked_on", "payer_name", "amount", "status", "park")
+    list_filter = ("status", "method")
+    search_fields = ("payer_name", "summary", "transaction_id")
+    list_select_related = ("park",)
+
+
+@admin.register(InvoiceTaxSetting)
+class InvoiceTaxSettingAdmin(ReadOnlyAdmin):
+    list_display = ("park", "kind", "method", "item_name", "tax_code", "rate")
+    list_select_related = ("park",)

@@ -5,7 +5,6 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -37,15 +36,25 @@ class Charge:
     amount: Decimal
 
 
+def _whole_years(day: datetime.date, since: datetime.date) -> int:
+    """``relativedelta(day, since).years`` for ``day`` on or after ``since``, in arithmetic (a
+    bill run asks it for every period of every line: relativedelta was a fifth of the run)."""
+    return day.year - since.year - ((day.month, day.day) < (since.month, since.day))
+
+
 def charges_of(fee_line: FeeLine) -> list[Charge]:
     """Every charge of a fee line (``FeeLine.charges()``), with the unit price of the year the
     period starts in: the agreed price the bill may not exceed (R-BIL-3)."""
     found = []
+    prices: dict[int, Decimal] = {}
     for start, end, amount in fee_line.charges():
         if fee_line.period == FeePeriod.ONCE:
             price = fee_line.unit_price
         else:
-            price = fee_line.price_in_year(relativedelta(start, fee_line.start_date).years)
+            year = _whole_years(start, fee_line.start_date)
+            if year not in prices:
+                prices[year] = fee_line.price_in_year(year)
+            price = prices[year]
         found.append(Charge(fee_line, start, end, price, amount))
     return found
 

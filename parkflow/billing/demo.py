@@ -260,3 +260,9 @@ DEMO_STEPS += _REFUND_STEPS
 from .demo_statements import DEMO_STEPS as _STATEMENT_STEPS  # noqa: E402
 
 DEMO_STEPS += _STATEMENT_STEPS
+
+# --- part "receivables": the demo park's bank statement, imported after the bills were paid
+# (demo_bank.py: lines matched by number or by payer and amount, two left for review).
+from .demo_bank import DEMO_STEP as _BANK_STEP  # noqa: E402
+
+DEMO_STEPS += [_BANK_STEP]

@@ -96,6 +96,13 @@ class Bill(models.Model):
             models.Index(fields=["-period_start", "-id"], name="bill_newest"),
             models.Index(fields=["park", "status", "due_date"], name="bill_receivable"),
             models.Index(fields=["enterprise", "period_start"], name="bill_statement"),
+            # receivables: the dashboard's aging reads what is still outstanding, by park and
+            # due date (a partial index: the paid bills, most of them, are not in it).
+            models.Index(
+                fields=["park", "due_date"],
+                condition=Q(status__in=["open", "partial"]),
+                name="bill_outstanding_aging",
+            ),
         ]
         constraints = [
             # R-BIL-2: one bill per (agreement, fee line, period), concurrent or not.
@@ -193,6 +200,8 @@ class Payment(models.Model):
         indexes = [
             models.Index(fields=["-recorded_at", "-id"], name="payment_newest"),
             models.Index(fields=["enterprise", "paid_on"], name="payment_statement"),
+            # receivables: the dashboard's money received this month, in every park.
+            models.Index(fields=["paid_on"], name="payment_received_on"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="payment_positive"),
@@ -340,6 +349,8 @@ class BillRun(models.Model):
 
 
 # --- refunds, deposit returns and payouts (part "refunds", R-BIL-4) ---------------------------
+# --- receivables: bank statements and invoice settings (models_bank.py) ----------------------
+from .models_bank import BankLine, BankStatementImport, InvoiceTaxSetting  # noqa: E402, F401
 from .models_refunds import Refund  # noqa: E402, F401
 
 # --- statements and disputes (R-BIL-5): models_statements.py ----------------------------------

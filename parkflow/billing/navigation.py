@@ -95,3 +95,54 @@ NAVIGATION += [
         match=("billing:dispute",),
     ),
 ]
+
+
+# --- receivables: the dashboard, bank statements and their review list, invoice data ---------
+def _review_badge(user) -> int:
+    from .selectors_bank import review_count
+
+    return review_count(actor=user)
+
+
+NAVIGATION += [
+    NavEntry(
+        "billing",
+        _("应收账款看板"),
+        "billing:receivables",
+        "bi-bar-chart-steps",
+        action="bill.view",
+        order=50,
+    ),
+    NavEntry(
+        "billing",
+        _("银行流水导入"),
+        "billing:bank_imports",
+        "bi-bank",
+        action="bank.view",
+        order=60,
+        match=(
+            "billing:bank_import",
+            "billing:bank_import_upload",
+            "billing:bank_import_job",
+        ),
+    ),
+    NavEntry(
+        "billing",
+        _("待人工核对"),
+        "billing:bank_review",
+        "bi-ui-checks",
+        action="bank.view",
+        order=61,
+        match=("billing:bank_line",),
+        badge=_review_badge,
+    ),
+    NavEntry(
+        "billing",
+        _("开票数据"),
+        "billing:invoices",
+        "bi-receipt",
+        action="invoice.view",
+        order=70,
+        match=("billing:invoice_settings", "billing:invoice_setting_edit"),
+    ),
+]

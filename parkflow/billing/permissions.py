@@ -109,3 +109,34 @@ PERMISSIONS += [
         portal={"dispute.view"},
     ),
 ]
+
+
+# --- receivables: bank statements and their review list, invoice data ---------------------------
+# Finance imports statements, matches lines by hand and keeps the park's invoice settings; the
+# leaders and the auditors read the statements (payers' accounts are in them: not all staff);
+# the invoice data (buyers' credit codes and amounts, for the finance system) is finance's and
+# the auditors'. The receivables dashboard reads bills: "bill.view", every staff member.
+from parkflow.org.permissions import LEADERS  # noqa: E402
+
+BANK_READERS = FINANCE | LEADERS | {R.AUDITOR}
+
+PERMISSIONS += [
+    Permissions(
+        model="billing.BankStatementImport",
+        park="park",
+        view="bank.view",
+        actions={"bank.view": BANK_READERS, "bank.import": FINANCE},
+    ),
+    Permissions(
+        model="billing.BankLine",
+        park="park",
+        view="bank.view",
+        actions={"bank.match": FINANCE},
+    ),
+    Permissions(
+        model="billing.InvoiceTaxSetting",
+        park="park",
+        view="invoice.view",
+        actions={"invoice.view": FINANCE | {R.AUDITOR}, "invoice.configure": FINANCE},
+    ),
+]

@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 
 from dateutil.relativedelta import relativedelta
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from parkflow.agreements.choices import AgreementStatus
@@ -105,9 +106,27 @@ class _Billed:
     period start) billed under another version of the same number is not billed again."""
 
     def __init__(self, agreements: list[Agreement]):
+        # The agreements' own bills, read from the unique index (agreement, fee line, period)
+        # alone: a run reads every period its lines ever billed, so this must stay cheap as
+        # the years of bills grow (bench/billing.py).
+        self.lines: set[tuple] = set(
+            Bill.objects.filter(
+                agreement__in=[agreement.pk for agreement in agreements], fee_line__isnull=False
+            ).values_list("fee_line_id", "period_start")
+        )
+        self.versions: dict[tuple, set[int]] = {}
+        # What another version of the same number billed matters only where there is another
+        # version: the joins below run for amended agreements alone.
         numbers = {agreement.number for agreement in agreements}
+        amended = (
+            Agreement.objects.filter(number__in=numbers)
+            .values("number")
+            .annotate(versions=Count("id"))
+            .filter(versions__gt=1)
+            .values("number")
+        )
         rows = Bill.objects.filter(
-            source=BillSource.FEE_SCHEDULE, agreement__number__in=numbers
+            source=BillSource.FEE_SCHEDULE, agreement__number__in=amended
         ).values_list(
             "agreement_id",
             "agreement__number",
@@ -117,8 +136,6 @@ class _Billed:
             "fee_line__label",
             "period_start",
         )
-        self.lines: set[tuple] = set()
-        self.versions: dict[tuple, set[int]] = {}
         for agreement_id, number, line_id, kind, item, label, start in rows:
             self.add(agreement_id, number, line_id, kind, item, label, start)
 

@@ -23,3 +23,11 @@ def monthly_statements() -> None:
     from . import services_statements
 
     services_statements.statements_issue_monthly()
+
+
+# --- receivables: a large bank statement is taken into the books by the worker -----------------
+@db_task()
+def bank_import_task(import_id: int) -> None:
+    from .services_bank import bank_import_execute
+
+    bank_import_execute(import_id=import_id)

@@ -7,7 +7,7 @@ run of park A, ``w.billing_clerk()`` park A's finance staff member."""
 
 from django.utils import timezone
 
-from . import routes_bills, routes_refunds, routes_statements
+from . import routes_bank, routes_bills, routes_refunds, routes_statements
 
 
 def billing_clerk(w):
@@ -70,6 +70,7 @@ BUILDERS = {
     **routes_bills.BUILDERS,
     **routes_refunds.BUILDERS,
     **routes_statements.BUILDERS,
+    **routes_bank.BUILDERS,
     "billing_clerk": billing_clerk,
     "bill": bill,
     "paid_bill": paid_bill,
@@ -81,4 +82,5 @@ ROUTES = {
     **routes_bills.ROUTES,
     **routes_refunds.ROUTES,
     **routes_statements.ROUTES,
+    **routes_bank.ROUTES,
 }

@@ -9,13 +9,19 @@ from django.utils import timezone
 from parkflow.core.tests.service_table import Service, _nobody, _s
 from parkflow.org.choices import Role
 
-from . import service_table_bills, service_table_refunds, service_table_statements
+from . import (
+    service_table_bank,
+    service_table_bills,
+    service_table_refunds,
+    service_table_statements,
+)
 
 SERVICE_MODULES = [
     "parkflow.billing.services",
     *service_table_bills.SERVICE_MODULES,
     *service_table_refunds.SERVICE_MODULES,
     *service_table_statements.SERVICE_MODULES,
+    *service_table_bank.SERVICE_MODULES,
 ]
 
 
@@ -62,6 +68,7 @@ SERVICES = {
     **service_table_bills.SERVICES,
     **service_table_refunds.SERVICES,
     **service_table_statements.SERVICES,
+    **service_table_bank.SERVICES,
     P + "bill_issue": Service(
         "bill.issue",
         lambda w: {"fee_line": _rent_line(w), "period_start": _rent_line(w).start_date},
