@@ -14,14 +14,26 @@ There is no DELETE and no edit: a line is handled once, through its service."""
 from django.http import FileResponse
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import exceptions, mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from parkflow.core import access
-from parkflow.core.api import IdFilter, IgnoreAcceptHeader, PolicyViewMixin, ScopedViewSetMixin
+from parkflow.core.api import (
+    ErrorSerializer,
+    IdFilter,
+    IgnoreAcceptHeader,
+    PolicyViewMixin,
+    ScopedViewSetMixin,
+    is_storable_id,
+)
 from parkflow.core.errors import NotFound
 
 from . import imports_bank, invoices, services_bank
@@ -274,21 +286,25 @@ class InvoiceDataViewSet(PolicyViewMixin, viewsets.GenericViewSet):
         )
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="Receivables of my parks: aging by park, KPIs, top overdue enterprises",
-        parameters=[OpenApiParameter("park", OpenApiTypes.INT, description="Park id")],
-        responses=ReceivablesSummarySerializer,
-        tags=_RECEIVABLES,
-    )
-)
 class ReceivablesViewSet(PolicyViewMixin, viewsets.GenericViewSet):
+    """The receivables dashboard's figures: one object, not a list."""
+
     serializer_class = ReceivablesSummarySerializer
     filter_backends: list = []
     pagination_class = None
-    policy = {"list": "bill.view"}
+    policy = {"summary": "bill.view"}
 
-    def list(self, request):
+    @extend_schema(
+        summary="Receivables of my parks: aging by park, KPIs, top overdue enterprises",
+        parameters=[OpenApiParameter("park", OpenApiTypes.INT, description="Park id")],
+        responses={
+            200: ReceivablesSummarySerializer,
+            404: OpenApiResponse(ErrorSerializer, description="不是您负责的园区 (not my park)"),
+        },
+        tags=_RECEIVABLES,
+    )
+    @action(detail=False, methods=["get"])
+    def summary(self, request):
         from parkflow.enterprises.forms import parks_for
 
         if access.is_enterprise_user(request.user):
@@ -297,7 +313,9 @@ class ReceivablesViewSet(PolicyViewMixin, viewsets.GenericViewSet):
         park = None
         value = request.query_params.get("park")
         if value:
-            park = parks_for(request.user).filter(pk=value if value.isdigit() else 0).first()
+            if not is_storable_id(value):
+                raise NotFound()
+            park = parks_for(request.user).filter(pk=int(value)).first()
             if park is None:
                 raise NotFound()
         board = receivables_selectors.receivables_summary(actor=request.user, park=park)

@@ -98,12 +98,8 @@ NAVIGATION += [
 
 
 # --- receivables: the dashboard, bank statements and their review list, invoice data ---------
-def _review_badge(user) -> int:
-    from .selectors_bank import review_count
-
-    return review_count(actor=user)
-
-
+# No badge on 待人工核对: it would cost a query on every page finance, the leaders and the
+# auditors open; the statements page shows the count.
 NAVIGATION += [
     NavEntry(
         "billing",
@@ -134,7 +130,6 @@ NAVIGATION += [
         action="bank.view",
         order=61,
         match=("billing:bank_line",),
-        badge=_review_badge,
     ),
     NavEntry(
         "billing",

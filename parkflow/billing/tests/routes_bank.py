@@ -271,7 +271,7 @@ ROUTES = {
         API, {"GET": 200}, "invoice.view", R.AUDITOR, _invoices_case, other_park=HIDDEN
     ),
     # Staff only: an enterprise reads its own bills in the portal, not the park's dashboard.
-    "api:receivables-list": Route(
+    "api:receivables-summary": Route(
         API,
         {"GET": 200},
         "bill.view",

@@ -12,6 +12,7 @@ from django.db.models import F
 from stdnum.cn import uscc
 
 from parkflow.agreements.models import Agreement
+from parkflow.billing.models_bank import BankStatementImport
 from parkflow.core import access, audit, audit_digest, clock, gates
 from parkflow.core.errors import Conflict
 from parkflow.core.models import Alert, AuditEvent, Review
@@ -79,7 +80,11 @@ def test_seed_demo_twice_loads_the_park_once_and_changes_nothing_the_second_time
     scans = [f for f in files if f.startswith("agreements/")]
     signed = Agreement.objects.exclude(signed_scan="").values_list("signed_scan", flat=True)
     assert sorted(scans) == sorted(signed) and scans
-    assert len(files) == len(documents) + len(evidence) + len(scans)
+    # The demo park's bank statement, kept as it was imported (billing, receivables part).
+    statements = [f for f in files if f.startswith("imports/bank/")]
+    stored = BankStatementImport.objects.values_list("stored", flat=True)
+    assert sorted(statements) == sorted(stored) and statements
+    assert len(files) == len(documents) + len(evidence) + len(scans) + len(statements)
     assert AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() == last_event
     # Both runs print what the intake demo contains (read from the database, so the same).
     summary = first[first.index("入驻审核演示") : first.index("演示账号")]
