@@ -28,7 +28,7 @@ from parkflow.core.registry import DemoStep
 from parkflow.org.models import OrgUnit
 
 from . import imports_bank, services_bank
-from .choices import OUTSTANDING
+from .choices import BillStatus
 from .models import Bill
 from .models_bank import BankStatementImport
 
@@ -48,9 +48,10 @@ SUPPLIER = "苏州工业园区洁宇保洁服务有限公司"
 
 
 def _owed(park):
-    """The park's outstanding bills, oldest due first, with what each still owes."""
+    """The park's unpaid bills, oldest due first, with what each still owes (the bills paid in
+    part are left as they are: the demo shows them)."""
     return list(
-        Bill.objects.filter(park=park, status__in=OUTSTANDING)
+        Bill.objects.filter(park=park, status=BillStatus.OPEN)
         .select_related("enterprise")
         .annotate(left=F("amount") + F("adjusted") - F("paid"))
         .order_by("due_date", "id")
