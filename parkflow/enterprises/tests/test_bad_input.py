@@ -65,7 +65,9 @@ def test_every_workbook_in_the_code_is_written_through_the_safe_writer():
         for path in root.rglob("*.py")
         if "tests" not in path.parts
         and path.name != "xlsx.py"
-        and "openpyxl" in (text := path.read_text(encoding="utf-8"))
+        # A module that makes a workbook (a reader such as the bank-statement import only
+        # loads one).
+        and "Workbook(" in (text := path.read_text(encoding="utf-8"))
         and (".append(" in text and "append_row" not in text)
     ]
     assert offenders == []
