@@ -25,6 +25,7 @@ from django.db.models import F
 
 from parkflow.core import clock
 from parkflow.core.registry import DemoStep
+from parkflow.enterprises.demo import PORTAL_ENTERPRISE
 from parkflow.org.models import OrgUnit
 
 from . import imports_bank, services_bank
@@ -52,6 +53,9 @@ def _owed(park):
     part are left as they are: the demo shows them)."""
     return list(
         Bill.objects.filter(park=park, status=BillStatus.OPEN)
+        # The portal enterprise's overdue bills are its own story (it pays them in the portal
+        # journey); the bank statement pays other enterprises'.
+        .exclude(enterprise__name=PORTAL_ENTERPRISE)
         .select_related("enterprise")
         .annotate(left=F("amount") + F("adjusted") - F("paid"))
         .order_by("due_date", "id")

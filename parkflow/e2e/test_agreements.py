@@ -32,7 +32,8 @@ def test_r_agr_3_the_enterprise_confirms_on_a_phone_the_service_it_asked_for(
     phone.goto("/portal/agreements/")
     assert "待您确认服务项" in phone.inner_text("body")
     with phone.expect_navigation():
-        phone.locator(".list-group a").first.click()
+        # The agreement waiting for its confirmation (it also has its signed residency one).
+        phone.locator(".list-group a", has_text="待您确认服务项").first.click()
     assert "第三条" in phone.inner_text("body")
     phone.get_by_role("button", name="确认申请").first.click()
     phone.wait_for_selector(".modal.show")
