@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "parkflow.resources",
     "parkflow.servicedesk",
     "parkflow.vas",
+    "parkflow.licences",
     "parkflow.billing",
     "parkflow.portal",
     "parkflow.workbench",
