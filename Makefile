@@ -74,8 +74,12 @@ e2e: install
 # seconds and queries; the receivables dashboard at 1,000,000 bills, p50/p95 and queries of its
 # selector and page, with and without its partial index; BENCH_BILLING_DATABASE_URL, default
 # database parkflow_bench_billing, re-created each run; skipped when PostgreSQL is not reachable),
-# results in bench/results/billing-latest.txt.
-# make bench SLA=1 / AUDIT=1 / RESOURCES=1 / SERVICEDESK=1 / BILLING=1: that part alone.
+# results in bench/results/billing-latest.txt; then business-licence reading (bench/licences.py:
+# the generated standard set of 50 licences — horizontal and vertical, clean scans, light
+# degradation and phone photos on a desk, e-licence and scanned PDFs — through the offline reader;
+# per-field accuracy, seconds per licence, misread credit codes and how many were flagged; no
+# database), results in bench/results/licences-latest.txt.
+# make bench SLA=1 / AUDIT=1 / RESOURCES=1 / SERVICEDESK=1 / BILLING=1 / LICENCES=1: that part alone.
 # make bench SCALE=1: every
 # list at demo size and at group scale on PostgreSQL (bench/scale.py; BENCH_DEMO_DATABASE_URL,
 # BENCH_SCALE_DATABASE_URL), results in bench/results/scale-latest.txt.
@@ -92,6 +96,8 @@ else ifeq ($(SERVICEDESK),1)
 	$(PY) bench/servicedesk.py
 else ifeq ($(BILLING),1)
 	$(PY) bench/billing.py
+else ifeq ($(LICENCES),1)
+	$(PY) bench/licences.py
 else
 	$(PY) bench/run.py
 	$(PY) bench/sla.py
@@ -99,6 +105,7 @@ else
 	$(PY) bench/resources.py
 	$(PY) bench/servicedesk.py
 	$(PY) bench/billing.py
+	$(PY) bench/licences.py
 endif
 
 lint: install

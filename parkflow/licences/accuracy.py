@@ -128,7 +128,9 @@ class Report:
         out = [
             f"营业执照 licences: {n}",
             "",
-            f"{'字段 field':<34}{'正确 right':>12}{'准确率 accuracy':>18}",
+            _pad("字段 field", 34)
+            + _pad("正确 right", 12, right=True)
+            + _pad("准确率 accuracy", 18, right=True),
         ]
         for key in FIELD_KEYS:
             label = f"{FIELD_LABELS[key]} {key}"
@@ -161,7 +163,11 @@ class Report:
         if self.groups:
             out += [
                 "",
-                f"{'分组 group':<24}{'n':>4}{'全对 all right':>16}{'字段 fields':>14}{'s/张':>8}",
+                _pad("分组 group", 24)
+                + f"{'n':>4}"
+                + _pad("全对 all right", 16, right=True)
+                + _pad("字段 fields", 14, right=True)
+                + _pad("s/张", 8, right=True),
             ]
             for group in sorted(self.groups):
                 count, whole, fields, seconds = self.groups[group]
@@ -181,6 +187,12 @@ class Report:
                     f"{miss.got!r}{flag}"
                 )
         return "\n".join(out)
+
+
+def _pad(text: str, width: int, right: bool = False) -> str:
+    """``text`` padded to ``width`` terminal columns (a Chinese character takes two)."""
+    fill = " " * max(0, width - len(text) - _wide(text))
+    return fill + text if right else text + fill
 
 
 def _wide(text: str) -> int:

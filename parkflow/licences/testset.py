@@ -1371,7 +1371,10 @@ def apply_degradation(
     a = np.asarray(image, dtype=np.float32)
     h, w = a.shape[:2]
     if d.tint:
-        tint = rng.uniform([236, 228, 208], [252, 248, 240]) / 255
+        # from white to a yellowed sheet, and the camera's white balance a little off
+        age = rng.uniform(0, 1)
+        tint = (np.array([252, 250, 246]) * (1 - age) + np.array([240, 230, 206]) * age) / 255
+        tint = tint * rng.uniform(0.98, 1.02, 3)
         texture = 1 + 0.008 * _smooth_noise(rng, h, w, max(8, w // 30))
         fibre = _smooth_noise(rng, h, w, 2) * 0.012
         a = a * tint[None, None, :] * (texture + fibre)[..., None]
