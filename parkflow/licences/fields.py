@@ -313,6 +313,14 @@ def _value_of(label: Item, items: list[Item], wraps: bool) -> Chars:
         ]
         if not below or any(i.label or _is_stop(i.text) for i in below):
             return value
+        # The next field of this column starts on that row: its label stands left of the
+        # value column, outside ``below``.
+        first = min(below, key=lambda i: i.y0)
+        if any(
+            (i.label or _is_stop(i.text)) and _same_row(first, i) and i.x0 < right_limit
+            for i in items
+        ):
+            return value
         below.sort(key=lambda i: i.x0)
         for other in below:
             value = value + other.chars

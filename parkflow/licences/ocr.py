@@ -74,6 +74,12 @@ def _tall_share(boxes) -> float:
     return tall / len(boxes)
 
 
+def _upside_down_share(angles) -> float:
+    if not angles:
+        return 0.0
+    return sum(1 for label, _score in angles if label == "180") / len(angles)
+
+
 def _detect(ocr, image):
     prepared, ratio_h, ratio_w = ocr.preprocess(image)
     record = {"preprocess": {"ratio_h": ratio_h, "ratio_w": ratio_w}}
@@ -107,7 +113,16 @@ def recognise_image(data: bytes, progress: Progress | None = None) -> list[OcrLi
         _report(progress, 95, "extract")
         return []
     crops = ocr.get_crop_img_list(prepared, boxes)
-    crops, _angles, _elapsed = ocr.text_cls(crops)
+    crops, angles, _elapsed = ocr.text_cls(crops)
+    if _upside_down_share(angles) > 0.5:
+        # Most lines read upside down: the licence lies the wrong way round. Turn the whole
+        # image, so that the rows and columns come out in reading order too.
+        image = cv2.rotate(image, cv2.ROTATE_180)
+        prepared, record, boxes = _detect(ocr, image)
+        if boxes is None or len(boxes) == 0:
+            return []
+        crops = ocr.get_crop_img_list(prepared, boxes)
+        crops, angles, _elapsed = ocr.text_cls(crops)
     _report(progress, 35, "recognise")
     results = []
     for start in range(0, len(crops), REC_BATCH):
