@@ -6,9 +6,9 @@ known and count, per field, the readings that match.
 mime, group)`` (``testset.LicenceCase.render`` gives the bytes); it returns a ``Report``:
 
 * per field, exact matches after normalising both sides (NFKC, so full-width （）：；， equal
-  their half-width forms; white space dropped; 注册资本 compared as a number); the credit code
-  must match character for character; 营业期限 "长期" is right only when the reading says
-  long_term and leaves term_until empty;
+  their half-width forms; white space and a final 。 dropped; 注册资本 compared as a number);
+  the credit code must match character for character; 营业期限 "长期" is right only when the
+  reading says long_term and leaves term_until empty;
 * seconds per licence (mean, median, slowest), timed around the reader call;
 * for the credit code: the wrong reads, how many of them the reading itself flagged (``valid``
   False, or unsure characters: ``needs_verification``) — a wrong code that is not flagged is the
@@ -41,8 +41,9 @@ Reader = Callable[[bytes, str], LicenceResult]
 
 
 def normalise(text: str) -> str:
-    """Full-width forms to half-width (（）：；，０-９ and Ａ-Ｚ), no white space."""
-    return "".join(unicodedata.normalize("NFKC", text or "").split())
+    """Full-width forms to half-width (（）：；，０-９ and Ａ-Ｚ), no white space, no full stop at
+    the end (a scope ending 。 or not says the same)."""
+    return "".join(unicodedata.normalize("NFKC", text or "").split()).rstrip("。.")
 
 
 def _decimal(text: str) -> Decimal | None:

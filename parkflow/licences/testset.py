@@ -1120,8 +1120,8 @@ def _draw_vertical(sheet: _Sheet, sample: LicenceSample) -> tuple[int, int]:
     sheet.emblem(565, 122, 56)
     sheet.spaced(355, 192, "营业执照", 420, style="serif-bold", size=88, fill=(30, 24, 24))
     if sample.copy:
-        sheet.text(800, 236, "（副  本）", size=32)
-        sheet.text(812, 280, f"（{rng.randint(1, 2)}-1）", style="sans", size=19)
+        sheet.text(565, 300, "（副  本）", size=30, anchor="ma")
+        sheet.text(650, 308, f"（{rng.randint(1, 2)}-1）", style="sans", size=18)
     sheet.text(92, 330, "统一社会信用代码", style="sans", size=24)
     sheet.text(92, 364, sample.credit_code, style="sans", size=30)
     sheet.text(92, 408, f"证照编号：{sample.licence_number}", style="sans", size=16)

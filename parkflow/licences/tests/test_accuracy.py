@@ -97,13 +97,21 @@ def test_full_width_punctuation_and_spaces_do_not_count_but_other_characters_do(
         f = result.fields
         f["name"].value = sample.name.replace("（", "(").replace("）", ")") + " "
         f["company_type"].value = " ".join(sample.company_type)
-        f["business_scope"].value = sample.business_scope.replace("：", ":").replace("；", ";")
+        scope = sample.business_scope.replace("：", ":").replace("；", ";")
+        f["business_scope"].value = scope.removesuffix("。")
+        f["legal_representative"].value = sample.legal_representative + "。"
         f["address"].value = sample.address[:-1] + "X"
         if sample.registered_capital:
             f["registered_capital"].value = f"{sample.registered_capital}.00"
 
     report = accuracy.measure(truth_reader(licences, half_width), items(licences))
-    for key in ("name", "company_type", "business_scope", "registered_capital"):
+    for key in (
+        "name",
+        "company_type",
+        "business_scope",
+        "registered_capital",
+        "legal_representative",
+    ):
         assert report.accuracy(key) == 1.0, key
     assert report.accuracy("address") == 0.0
 
