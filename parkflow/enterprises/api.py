@@ -31,7 +31,7 @@ from parkflow.org.models import OrgUnit
 
 from . import services
 from .choices import EnterpriseGrade, EnterpriseStatus, Industry
-from .models import Enterprise
+from .models import BUSINESS_SCOPE_MAX_LENGTH, Enterprise
 
 
 class EnterpriseSerializer(serializers.ModelSerializer):
@@ -59,6 +59,10 @@ class EnterpriseSerializer(serializers.ModelSerializer):
             "contact_phone",
             "contact_email",
             "address",
+            "company_type",
+            "established_on",
+            "registered_address",
+            "business_scope",
             "park",
             "park_name",
             "account_manager",
@@ -88,8 +92,27 @@ class EnterpriseCreateSerializer(serializers.Serializer):
     contact_name = serializers.CharField(allow_blank=True)
     contact_phone = serializers.CharField(allow_blank=True)
     contact_email = serializers.CharField(required=False, allow_blank=True)
-    address = serializers.CharField(required=False, allow_blank=True)
+    address = serializers.CharField(
+        required=False, allow_blank=True, help_text="入驻地址: the unit in the park"
+    )
     account_manager = IdField(queryset=staff_users(), required=False, allow_null=True)
+    # 营业执照信息 (issue 13), all optional.
+    company_type = serializers.CharField(
+        required=False, allow_blank=True, help_text="类型, e.g. 有限责任公司（自然人投资或控股）"
+    )
+    established_on = serializers.DateField(
+        required=False, allow_null=True, help_text="成立日期 (YYYY-MM-DD), not after today"
+    )
+    registered_address = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="住所: the address the business licence registers (not the unit in the park)",
+    )
+    business_scope = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text=f"经营范围 as the licence prints it, at most {BUSINESS_SCOPE_MAX_LENGTH} characters",
+    )
 
 
 class EnterpriseUpdateSerializer(EnterpriseCreateSerializer):

@@ -17,12 +17,13 @@ credit code, as they always were.
 Deterministic: the same seed gives the same names, credit codes, statuses and admission draws.
 """
 
+import datetime
 import random
 from decimal import Decimal
 
 from stdnum.cn import uscc
 
-from parkflow.core import audit, registry
+from parkflow.core import audit, clock, registry
 from parkflow.core.registry import DemoStep
 from parkflow.enterprises import services as enterprise_services
 from parkflow.enterprises.choices import EnterpriseGrade, EnterpriseStatus, Industry
@@ -83,6 +84,70 @@ ENTERPRISES = [
 REGION_CODES = {"a": "320571", "b": "320214"}  # 苏州工业园区, 无锡市新吴区
 ADDRESSES = {"a": "苏州工业园区星湖街{n}号{b}幢", "b": "无锡市新吴区菱湖大道{n}号{b}号楼"}
 
+# 营业执照信息 (issue 13). Drawn from a generator of their own, seeded by the enterprise's name,
+# not from the demo's shared one: adding them changed no other value of the demo park. Every
+# demo name is a "有限公司", so the types are kinds of 有限责任公司 (a 股份有限公司 must be named
+# so).
+COMPANY_TYPES = [
+    ("有限责任公司（自然人投资或控股）", 6),
+    ("有限责任公司（法人独资）", 2),
+    ("有限责任公司（自然人独资）", 1),
+    ("有限责任公司（外商投资、非独资）", 1),
+]
+# Where the licence registers the company: mostly an address of its own city, sometimes the
+# Shanghai head office's; the unit it occupies in the park is ``ADDRESSES``.
+REGISTERED_ADDRESSES = {
+    "a": [
+        "苏州工业园区星湖街{n}号{b}幢{r}室",
+        "中国（江苏）自由贸易试验区苏州片区苏州工业园区金鸡湖大道{n}号{b}幢{r}室",
+        "苏州市吴中区越溪街道吴中大道{n}号{b}幢{r}室",
+        "上海市浦东新区张江路{n}号{b}幢{r}室",
+    ],
+    "b": [
+        "无锡市新吴区菱湖大道{n}号{b}号楼{r}室",
+        "无锡市滨湖区蠡湖大道{n}号{b}号楼{r}室",
+        "无锡市新吴区长江路{n}号{b}号楼{r}室",
+        "上海市闵行区紫星路{n}号{b}幢{r}室",
+    ],
+}
+_NOT_LICENSED = "（除依法须经批准的项目外，凭营业执照依法自主开展经营活动）"
+BUSINESS_SCOPES = {
+    Industry.IT: "一般项目：技术服务、技术开发、技术咨询、技术交流、技术转让、技术推广；软件开发；"
+    "信息系统集成服务；物联网技术服务；人工智能应用软件开发；计算机软硬件及辅助设备零售；"
+    "电子产品销售；通信设备销售" + _NOT_LICENSED,
+    Industry.BIOMED: "许可项目：第三类医疗器械经营；药品批发（依法须经批准的项目，经相关部门批准后"
+    "方可开展经营活动，具体经营项目以审批结果为准）。一般项目：医学研究和试验发展；"
+    "技术服务、技术开发、技术咨询、技术交流、技术转让、技术推广；第一类医疗器械销售；"
+    "第二类医疗器械销售；实验分析仪器销售" + _NOT_LICENSED,
+    Industry.EQUIPMENT: "一般项目：通用设备制造（不含特种设备制造）；机械零件、零部件加工；"
+    "机械设备研发；机械设备销售；智能控制系统集成；工业自动控制系统装置制造；货物进出口；"
+    "技术进出口" + _NOT_LICENSED,
+    Industry.MATERIALS: "一般项目：新材料技术研发；电子专用材料制造；电子专用材料销售；"
+    "化工产品销售（不含许可类化工产品）；技术服务、技术开发、技术咨询、技术交流、技术转让、"
+    "技术推广" + _NOT_LICENSED,
+    Industry.ENERGY: "一般项目：储能技术服务；新兴能源技术研发；电池制造；电池销售；"
+    "光伏设备及元器件制造；光伏设备及元器件销售；合同能源管理；充电桩销售" + _NOT_LICENSED,
+    Industry.SERVICES: "一般项目：企业管理咨询；信息咨询服务（不含许可类信息咨询服务）；"
+    "供应链管理服务；人力资源服务（不含职业中介活动、劳务派遣服务）；会议及展览服务；"
+    "市场营销策划" + _NOT_LICENSED,
+    Industry.CREATIVE: "一般项目：组织文化艺术交流活动；数字内容制作服务（不含出版发行）；"
+    "广告设计、代理；广告制作；摄像及视频制作服务；会议及展览服务" + _NOT_LICENSED,
+}
+# Testing laboratories say so on their licence, whatever industry they were first entered under.
+_TESTING = (
+    "许可项目：检验检测服务（依法须经批准的项目，经相关部门批准后方可开展经营活动，具体经营项目"
+    "以审批结果为准）。一般项目：技术服务、技术开发、技术咨询、技术交流、技术转让、技术推广；"
+)
+SCOPES_BY_NAME = {
+    "无锡瑞宁检测技术有限公司": _TESTING + "计量技术服务；标准化服务；仪器仪表销售" + _NOT_LICENSED,
+    "苏州澄和生物检测技术有限公司": _TESTING
+    + "生物基材料技术研发；实验分析仪器销售"
+    + _NOT_LICENSED,
+    "无锡景明医学检验有限公司": "许可项目：医疗服务（依法须经批准的项目，经相关部门批准后方可开展"
+    "经营活动，具体经营项目以审批结果为准）。一般项目：医学研究和试验发展；第一类医疗器械销售；"
+    "健康咨询服务（不含诊疗服务）" + _NOT_LICENSED,
+}
+
 GRADES = [
     EnterpriseGrade.KEY,
     EnterpriseGrade.A,
@@ -108,6 +173,21 @@ def credit_code(rng: random.Random, region: str) -> str:
     return code
 
 
+def licence_facts(name: str, industry: str, park_key: str) -> dict:
+    """类型, 成立日期, 住所 and 经营范围 of a demo enterprise, the same for the same name."""
+    rng = random.Random(f"licence:{name}")
+    types, weights = zip(*COMPANY_TYPES, strict=True)
+    address = rng.choice(REGISTERED_ADDRESSES[park_key])
+    return {
+        "company_type": rng.choices(types, weights)[0],
+        "established_on": clock.today() - datetime.timedelta(days=rng.randint(700, 6000)),
+        "registered_address": address.format(
+            n=rng.randint(1, 999), b=rng.randint(1, 20), r=rng.choice([2, 3, 5, 6, 8, 11]) * 100 + 1
+        ),
+        "business_scope": SCOPES_BY_NAME.get(name, BUSINESS_SCOPES[industry]),
+    }
+
+
 # -- enterprises (R-ENT-1 … R-ENT-4) -------------------------------------------------------
 def build_enterprises(ctx):
     hooks = registry.declared("demo", "ENTERPRISE_HOOKS")
@@ -129,6 +209,7 @@ def build_enterprises(ctx):
             contact_email=f"service{index + 1:02d}@{'suzhou' if park_key == 'a' else 'wuxi'}-corp.example",
             address=ADDRESSES[park_key].format(n=ctx.rng.randint(1, 399), b=ctx.rng.randint(1, 12)),
             account_manager=manager,
+            **licence_facts(name, industry, park_key),
         )
         for hook in hooks:  # intake admits it (or not) as its plan says
             enterprise = hook(ctx, enterprise, plan=plan, manager=manager, index=index)

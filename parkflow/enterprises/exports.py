@@ -17,6 +17,7 @@ from parkflow.core.xlsx import append_row
 from .selectors import enterprise_list
 
 CAPITAL_COLUMN = 8  # 注册资本（万元）, 1-based
+ESTABLISHED_COLUMN = 14  # 成立日期
 EXPORT_CHUNK = 2000
 
 
@@ -40,6 +41,11 @@ def _columns():
         (_("联系电话"), 16, lambda e: e.contact_phone),
         (_("联系邮箱"), 24, lambda e: e.contact_email),
         (_("入驻地址"), 30, lambda e: e.address),
+        # 营业执照信息 (issue 13), under the headers the register import reads back.
+        (_("类型"), 26, lambda e: e.company_type),
+        (_("成立日期"), 12, lambda e: e.established_on),
+        (_("住所"), 34, lambda e: e.registered_address),
+        (_("经营范围"), 60, lambda e: e.business_scope),
         (_("客户经理"), 12, lambda e: str(e.account_manager) if e.account_manager_id else ""),
         (_("录入时间"), 18, lambda e: timezone.localtime(e.created_at).replace(tzinfo=None)),
     ]
@@ -64,7 +70,11 @@ def enterprise_workbook(enterprises, target=None):
         cell.font, cell.fill, cell.alignment = header_font, header_fill, centred
         header.append(cell)
     append_row(sheet, header)
-    formats = {CAPITAL_COLUMN: "#,##0.00", len(columns): "yyyy-mm-dd hh:mm"}
+    formats = {
+        CAPITAL_COLUMN: "#,##0.00",
+        ESTABLISHED_COLUMN: "yyyy-mm-dd",
+        len(columns): "yyyy-mm-dd hh:mm",
+    }
     count = 0
     for enterprise in enterprises:
         values = []

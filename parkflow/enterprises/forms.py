@@ -11,6 +11,7 @@ from parkflow.org.choices import Role, UnitKind
 from parkflow.org.models import OrgUnit, User
 
 from .choices import EnterpriseGrade, EnterpriseStatus, Industry
+from .models import BUSINESS_SCOPE_MAX_LENGTH
 
 
 def parks_for(user):
@@ -82,7 +83,34 @@ class EnterpriseFactsForm(StyledForm):
     contact_name = forms.CharField(label=_("联系人"), max_length=60)
     contact_phone = forms.CharField(label=_("联系电话"), max_length=30)
     contact_email = forms.EmailField(label=_("联系邮箱"), required=False)
-    address = forms.CharField(label=_("入驻地址"), max_length=200, required=False)
+    address = forms.CharField(
+        label=_("入驻地址"),
+        max_length=200,
+        required=False,
+        help_text=_("企业在园区内的办公或生产单元。"),
+    )
+    # 营业执照信息 (issue 13): optional everywhere; the licence is the evidence, these are what
+    # the register shows and searches without opening it.
+    company_type = forms.CharField(
+        label=_("类型"),
+        max_length=60,
+        required=False,
+        help_text=_("按执照填写，如“有限责任公司（自然人投资或控股）”。"),
+    )
+    established_on = forms.DateField(label=_("成立日期"), required=False, widget=DateInput())
+    registered_address = forms.CharField(
+        label=_("住所（执照登记）"),
+        max_length=200,
+        required=False,
+        help_text=_("营业执照上登记的住所，可与入驻地址不同。"),
+    )
+    business_scope = forms.CharField(
+        label=_("经营范围"),
+        max_length=BUSINESS_SCOPE_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("按执照原文填写，最多 2000 字。"),
+    )
 
 
 class EnterpriseForm(EnterpriseFactsForm):
@@ -183,6 +211,9 @@ class PortalApplicationForm(EnterpriseFactsForm):
             {"inputmode": "tel", "autocomplete": "tel"}
         )
         self.fields["address"].label = _("通讯地址")
+        self.fields["address"].help_text = ""
+        self.fields["registered_address"].help_text = _("营业执照上登记的住所。")
+        self.fields["business_scope"].widget.attrs["rows"] = 3
 
 
 class ImportUploadForm(StyledForm):

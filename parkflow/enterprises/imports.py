@@ -44,6 +44,8 @@ class Column:
     required: bool = False
     width: int = 16
     note: str = ""
+    # Other headers a park's own ledger may use for the same column (住所 / 注册地址).
+    aliases: tuple[str, ...] = ()
 
 
 def _enterprise_columns() -> list[Column]:
@@ -60,7 +62,33 @@ def _enterprise_columns() -> list[Column]:
         Column(_("联系人"), "contact_name", True, 12),
         Column(_("联系电话"), "contact_phone", True, 16),
         Column(_("联系邮箱"), "contact_email", False, 24),
-        Column(_("入驻地址"), "address", False, 30),
+        Column(_("入驻地址"), "address", False, 30, _("企业在园区内的办公或生产单元")),
+        # 营业执照信息 (issue 13): optional; the register's export writes them under these headers.
+        Column(
+            _("类型"),
+            "company_type",
+            False,
+            26,
+            _("按营业执照填写，如 有限责任公司（自然人投资或控股）"),
+            (_("企业类型"), _("公司类型")),
+        ),
+        Column(
+            _("成立日期"),
+            "established_on",
+            False,
+            14,
+            _("如 2019-03-12 或 2019年3月12日，不晚于今天"),
+            (_("注册日期"),),
+        ),
+        Column(
+            _("住所"),
+            "registered_address",
+            False,
+            34,
+            _("营业执照上登记的住所；园区内的单元填在“入驻地址”"),
+            (_("住所（执照登记）"), _("注册地址")),
+        ),
+        Column(_("经营范围"), "business_scope", False, 60, _("按营业执照原文填写，最多 2000 字")),
     ]
 
 
@@ -230,7 +258,7 @@ def _rows(sheet, columns: list[Column]) -> Iterator[tuple[int, dict]]:
     """(Excel row number, {key: raw value}) for every non-empty row under the header."""
     rows = sheet.iter_rows(values_only=True)
     header = next(rows, None) or ()
-    wanted = {_header_key(c.header): c for c in columns}
+    wanted = {_header_key(name): c for c in columns for name in (c.header, *c.aliases)}
     positions = {}
     for index, title in enumerate(header):
         column = wanted.get(_header_key(title))
@@ -311,8 +339,16 @@ def _read_enterprises(sheet, ledger, parks, max_rows, progress) -> None:
             "contact_phone",
             "contact_email",
             "address",
+            "company_type",
+            "registered_address",
+            "business_scope",
         ):
             values[key] = _text(raw.get(key))
+        if _text(raw.get("established_on")):
+            try:
+                values["established_on"] = _date(raw["established_on"])
+            except (ValueError, TypeError):
+                error("established_on", _("日期格式不正确，应为 2019-03-12 或 2019年3月12日。"))
         park = parks.get(_text(raw.get("park")))
         if not _text(raw.get("park")):
             error("park", _("必填。"))

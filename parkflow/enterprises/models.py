@@ -1,7 +1,10 @@
 """Enterprise records (R-ENT-1), portal accounts and invitations, and the register import."""
 
+import datetime
+
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q, Value
 from django.db.models.functions import Concat, Upper
@@ -9,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
+from parkflow.core import clock
 from parkflow.org.models import NormalisedPhoneMixin, phone_validator
 
 from .choices import EnterpriseGrade, EnterpriseStatus, ImportStatus, Industry
@@ -17,6 +21,8 @@ from .validators import normalise_credit_code, validate_credit_code
 S = EnterpriseStatus
 # Between the searched fields: a control character nobody types, so no search spans two fields.
 SEARCH_SEPARATOR = "\x1f"
+# 经营范围 as a licence prints it: long, but a paragraph, not a document (issue 13).
+BUSINESS_SCOPE_MAX_LENGTH = 2000
 
 
 class Enterprise(NormalisedPhoneMixin, FSMModelMixin, models.Model):
@@ -38,6 +44,22 @@ class Enterprise(NormalisedPhoneMixin, FSMModelMixin, models.Model):
     contact_phone = models.CharField(_("联系电话"), max_length=20, validators=[phone_validator])
     contact_email = models.EmailField(_("联系邮箱"), blank=True)
     address = models.CharField(_("入驻地址"), max_length=200, blank=True)
+    # What the business licence (营业执照) says besides the facts above, so that a licence read
+    # by OCR can fill the record (issue 13). 住所 is where the company is registered; it is not
+    # the unit it occupies in the park (address).
+    company_type = models.CharField(_("类型"), max_length=60, blank=True)
+    established_on = models.DateField(_("成立日期"), null=True, blank=True)
+    registered_address = models.CharField(
+        _("住所（执照登记）"),
+        max_length=200,
+        blank=True,
+        help_text=_("营业执照上登记的住所，可与入驻地址不同。"),
+    )
+    business_scope = models.TextField(
+        _("经营范围"),
+        blank=True,
+        validators=[MaxLengthValidator(BUSINESS_SCOPE_MAX_LENGTH)],
+    )
     park = models.ForeignKey(
         "org.OrgUnit",
         verbose_name=_("园区"),
@@ -106,6 +128,10 @@ class Enterprise(NormalisedPhoneMixin, FSMModelMixin, models.Model):
         "contact_email",
         "address",
         "account_manager",
+        "company_type",
+        "established_on",
+        "registered_address",
+        "business_scope",
     )
 
     class Meta:
@@ -136,6 +162,13 @@ class Enterprise(NormalisedPhoneMixin, FSMModelMixin, models.Model):
     def get_absolute_url(self):
         # Built from the pk alone: the audit page links events without loading rows.
         return reverse("enterprises:detail", args=[self.pk])
+
+    def clean(self):
+        super().clean()
+        # A value clean_fields refused is still the raw input here: compare dates only.
+        established = self.established_on
+        if isinstance(established, datetime.date) and established > clock.today():
+            raise ValidationError({"established_on": _("成立日期不能晚于今天。")})
 
     def clean_fields(self, exclude=None):
         # Full-width, spaced or dashed codes are the same code (core.normalise); phone numbers

@@ -147,9 +147,10 @@ RESUBMIT_OPINION = (
 SPOT_CHECK_OPINION = "季度抽查复核：营业执照在有效期内，经营情况与入驻申报一致。"
 
 
-def demo_pdf(title: str, heading: str, lines: list[str]) -> bytes:
-    """A one-page demo document as a real PDF, Chinese text in ReportLab's built-in CID font.
-    ``invariant`` keeps the bytes (and so the SHA-256) the same from run to run."""
+def demo_pdf(title: str, heading: str, lines: list[str], *, pagesize=None) -> bytes:
+    """A one-page demo document as a real PDF, Chinese text in ReportLab's built-in CID font
+    (landscape A5 unless ``pagesize`` says otherwise). ``invariant`` keeps the bytes (and so the
+    SHA-256) the same from run to run."""
     import io
 
     from reportlab.lib.pagesizes import A5, landscape
@@ -159,7 +160,7 @@ def demo_pdf(title: str, heading: str, lines: list[str]) -> bytes:
 
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
     buffer = io.BytesIO()
-    width, height = landscape(A5)
+    width, height = pagesize or landscape(A5)
     pdf = canvas.Canvas(buffer, pagesize=(width, height), invariant=1)
     pdf.setTitle(title)
     pdf.setFont("STSong-Light", 22)
@@ -172,18 +173,41 @@ def demo_pdf(title: str, heading: str, lines: list[str]) -> bytes:
     return buffer.getvalue()
 
 
+LICENCE_LINE_CHARACTERS = 62  # what fits on a landscape A4 line at 11 pt, after the margins
+
+
 def licence_pdf(enterprise, valid_from, valid_until) -> bytes:
-    """A 营业执照 (demo)."""
+    """A 营业执照 (demo), landscape A4 like the real one, with the fields the register keeps;
+    a long 经营范围 wraps onto the following lines."""
+    from reportlab.lib.pagesizes import A4, landscape
+
+    lines = [
+        f"统一社会信用代码：{enterprise.credit_code}",
+        f"名称：{enterprise.name}",
+    ]
+    if enterprise.company_type:
+        lines.append(f"类型：{enterprise.company_type}")
+    lines += [
+        f"法定代表人：{enterprise.legal_representative}",
+        f"注册资本：{enterprise.registered_capital} 万元",
+    ]
+    if enterprise.established_on:
+        lines.append(f"成立日期：{enterprise.established_on:%Y年%m月%d日}")
+    lines.append(f"营业期限：{valid_from:%Y年%m月%d日} 至 {valid_until:%Y年%m月%d日}")
+    if enterprise.registered_address:
+        lines.append(f"住所：{enterprise.registered_address}")
+    if enterprise.business_scope:
+        # Continuation lines start under the text, past the label, as on a printed licence.
+        label = "经营范围："
+        width = LICENCE_LINE_CHARACTERS - len(label)
+        scope = enterprise.business_scope
+        chunks = [scope[i : i + width] for i in range(0, len(scope), width)]
+        lines += [("　" * len(label) if i else label) + chunk for i, chunk in enumerate(chunks)]
     return demo_pdf(
         f"营业执照 {enterprise.name}",
         "营 业 执 照（演示）",
-        [
-            f"统一社会信用代码：{enterprise.credit_code}",
-            f"名称：{enterprise.name}",
-            f"法定代表人：{enterprise.legal_representative}",
-            f"注册资本：{enterprise.registered_capital} 万元",
-            f"营业期限：{valid_from:%Y年%m月%d日} 至 {valid_until:%Y年%m月%d日}",
-        ],
+        lines,
+        pagesize=landscape(A4),
     )
 
 
@@ -271,7 +295,10 @@ def _upload(ctx, enterprise, actor, doc_type, filename, content, *, valid=(None,
 
 def _upload_licence(ctx, enterprise, manager):
     today = clock.today()
-    valid_from = today - datetime.timedelta(days=ctx.rng.randint(400, 3000))
+    # Drawn even when unused, so the demo's shared generator gives every later value as before.
+    drawn_from = today - datetime.timedelta(days=ctx.rng.randint(400, 3000))
+    # A licence's 营业期限 runs from the company's 成立日期.
+    valid_from = enterprise.established_on or drawn_from
     if enterprise.name == EXPIRING_LICENCE_ENTERPRISE:
         valid_until = today + datetime.timedelta(days=EXPIRING_LICENCE_DAYS)
     else:

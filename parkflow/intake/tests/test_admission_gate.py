@@ -156,6 +156,23 @@ def test_editing_fields_outside_the_review_keeps_the_approval(park, people):
     assert ADMISSION.is_passed(enterprise)
 
 
+def test_filling_in_the_licence_fields_after_approval_keeps_the_approval(park, people):
+    """类型, 成立日期, 住所 and 经营范围 (issue 13) are register facts, not reviewed ones: a
+    licence read after admission may fill them in without a new review."""
+    enterprise = _application(park, people["clerk"], reviewers=[people["reviewer"]])
+    reviews.decide(actor=people["reviewer"], review=_pending(enterprise), decision="approve")
+    services.enterprise_update(
+        actor=people["clerk"],
+        enterprise=enterprise,
+        company_type="有限责任公司（自然人投资或控股）",
+        established_on=datetime.date(2019, 3, 12),
+        registered_address="上海市浦东新区张江路665号3层",
+        business_scope="一般项目：软件开发；信息系统集成服务",
+    )
+    enterprise.refresh_from_db()
+    assert ADMISSION.is_passed(enterprise)
+
+
 def test_content_changed_while_under_review_cannot_be_approved(park, people):
     enterprise = _application(park, people["clerk"], reviewers=[people["reviewer"]])
     services.enterprise_update(

@@ -67,6 +67,16 @@ STATE_WEIGHTS = {
     EnterpriseStatus.EXITING: 4,
     EnterpriseStatus.EXITED: 7,
 }
+SCALE_COMPANY_TYPES = [
+    "有限责任公司（自然人投资或控股）",
+    "有限责任公司（自然人投资或控股）",
+    "有限责任公司（法人独资）",
+    "有限责任公司（自然人独资）",
+]
+SCALE_BUSINESS_SCOPE = (
+    "一般项目：技术服务、技术开发、技术咨询、技术交流、技术转让、技术推广；软件开发；"
+    "信息系统集成服务（除依法须经批准的项目外，凭营业执照依法自主开展经营活动）"
+)
 EVENT_ACTIONS = [
     ("enterprise.update", lambda rng, i: {"contact_phone": f"139{i % 100_000_000:08d}"}),
     ("document.download", lambda rng, i: {"version": 1 + i % 3}),
@@ -296,6 +306,11 @@ class Command(BaseCommand):
                     grade=rng.choice(EnterpriseGrade.values),
                     contact_name="李四",
                     contact_phone=f"139{i:08d}",
+                    # 营业执照信息 from the index alone (the generator's draws stay as they were).
+                    company_type=SCALE_COMPANY_TYPES[i % len(SCALE_COMPANY_TYPES)],
+                    established_on=(created - datetime.timedelta(days=400 + i % 5000)).date(),
+                    registered_address=f"苏州工业园区星湖街{i % 900 + 1}号{i % 12 + 1}幢",
+                    business_scope=SCALE_BUSINESS_SCOPE,
                     park=park,
                     # The busiest enterprise is resident: its timeline is the long one.
                     status=EnterpriseStatus.RESIDENT

@@ -75,10 +75,36 @@
     }
   };
 
+  // Long text clamped to a few lines (<div class="clamp" data-clamp data-more-label="…"
+  // data-less-label="…">): a toggle is added only when the text is longer than the clamp.
+  function wireClamps(root) {
+    (root || document).querySelectorAll("[data-clamp]").forEach(function (el) {
+      if (el.dataset.wired) return;
+      el.dataset.wired = "1";
+      el.classList.add("is-clamped");
+      if (el.scrollHeight <= el.clientHeight + 1) {
+        el.classList.remove("is-clamped");
+        return;
+      }
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "btn btn-link btn-sm p-0 mt-1 clamp-toggle";
+      button.setAttribute("aria-expanded", "false");
+      button.textContent = el.dataset.moreLabel;
+      button.addEventListener("click", function () {
+        var open = !el.classList.toggle("is-clamped");
+        button.textContent = open ? el.dataset.lessLabel : el.dataset.moreLabel;
+        button.setAttribute("aria-expanded", String(open));
+      });
+      el.insertAdjacentElement("afterend", button);
+    });
+  }
+
   function init(root) {
     showToasts(root);
     wireAutoSubmit(root);
     renderCharts(root);
+    wireClamps(root);
   }
 
   document.addEventListener("DOMContentLoaded", function () {
