@@ -61,7 +61,7 @@ STOPS = (
 WRAPPING = {"business_scope", "address", "name", "company_type", "legal_representative"}
 
 # Characters GB 32100 never uses, read for the digits they look like.
-CODE_LOOKALIKES = {"O": "0", "I": "1", "Z": "2", "S": "5", "Q": "0"}
+CODE_LOOKALIKES = {"O": "0", "I": "1", "Z": "2", "S": "5"}
 CODE_ALPHABET = set("0123456789ABCDEFGHJKLMNPQRTUWXY")
 
 _DATE = re.compile(r"(\d{4})\s*[年.\-/]\s*(\d{1,2})\s*[月.\-/]\s*(\d{1,2})\s*[日目曰]?")
@@ -173,7 +173,16 @@ def _items(lines: list[OcrLine]) -> list[Item]:
         if line.box:
             points = [(x * cos - y * sin, x * sin + y * cos) for x, y in line.box]
             xs, ys = [p[0] for p in points], [p[1] for p in points]
-            items.append(Item(chars, min(xs), max(xs), min(ys), max(ys)))
+            x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
+            if len(chars.text) > 1 and (y1 - y0) > 1.8 * (x1 - x0):
+                # A column of characters: the first characters of spaced labels stacked
+                # ("名 / 类 / 住") are found as one tall box. One item per character.
+                step = (y1 - y0) / len(chars.text)
+                for k in range(len(chars.text)):
+                    top = y0 + k * step
+                    items.append(Item(chars.slice(k, k + 1), x0, x1, top, top + step))
+            else:
+                items.append(Item(chars, x0, x1, y0, y1))
         else:
             items.append(Item(chars, 0, 0, len(items) * 10, len(items) * 10 + 8))
     items.sort(key=lambda item: (item.y0, item.x0))
@@ -205,7 +214,9 @@ def _match_label(text: str) -> tuple[str, str, int]:
 
 
 def _is_stop(text: str) -> bool:
-    return any(stop in text for stop in STOPS)
+    # At the start only: a business scope says "凭营业执照依法自主开展经营活动".
+    text = text.lstrip("(（[【")
+    return any(text.startswith(stop) for stop in STOPS)
 
 
 def _same_row(a: Item, b: Item) -> bool:
@@ -236,12 +247,15 @@ def _merge_split_labels(items: list[Item]) -> list[Item]:
                 joined = item.text
                 for ahead in range(index + 1, min(index + 4, len(row))):
                     other = row[ahead]
-                    if len(other.text) > 3 or other.x0 - row[ahead - 1].x1 > 6 * item.height:
+                    if other.x0 - row[ahead - 1].x1 > 6 * item.height:
                         break
+                    before = len(joined)
                     joined += other.text
                     key, _label, length = _match_label(joined)
-                    if key and length == len(joined):
+                    if key and before < length <= len(joined):
                         join = ahead - index
+                        break
+                    if len(other.text) > 3:
                         break
             if join:
                 parts = row[index : index + join + 1]
@@ -264,30 +278,61 @@ def _merge_split_labels(items: list[Item]) -> list[Item]:
     return merged
 
 
+# The second character of a spaced two-character label, when the detector missed the lone
+# first one ("名　　称" read as just "称上海锐林…").
+ORPHANS = {"称": ("name", "名称"), "型": ("company_type", "类型"), "所": ("address", "住所")}
+
+
 def _find_labels(items: list[Item]) -> None:
     for item in items:
         key, label, length = _match_label(item.text)
         if key:
             item.label, item.label_text, item.label_len = key, label, length
+    # Where values start: the box right after each label that stands alone in its box.
+    value_starts = []
+    for label in items:
+        if label.label and label.label_len == len(label.text):
+            row = [i for i in items if _same_row(label, i) and i.x0 > label.x1 - label.height]
+            if row:
+                value_starts.append(min(i.x0 for i in row))
+    found = {item.label for item in items if item.label}
+    for item in items:
+        orphan = ORPHANS.get(item.text[:1])
+        if item.label or orphan is None or orphan[0] in found or len(item.text) < 2:
+            continue
+        h = item.height
+        if any(start - 5 * h < item.x0 < start - 0.4 * h for start in value_starts):
+            item.label, item.label_text, item.label_len = orphan[0], orphan[1], 1
+            found.add(orphan[0])
 
 
 # ---------------------------------------------------------------------------------------------
 # Values
 
 
-def _value_of(label: Item, items: list[Item], wraps: bool) -> Chars:
-    """The rest of the label's box, the boxes to its right up to the next label of the row, and
-    for a wrapping field the lines below in the same column."""
+def _column_starts(items: list[Item]) -> list[float]:
+    """Where the label columns begin (one on the vertical licence, two on the horizontal)."""
+    starts: list[float] = []
+    for item in sorted((i for i in items if i.label), key=lambda i: i.x0):
+        if not starts or item.x0 - starts[-1] > 4 * item.height:
+            starts.append(item.x0)
+    return starts
+
+
+def _value_of(label: Item, items: list[Item], wraps: bool, columns: list[float]) -> Chars:
+    """The rest of the label's box, the boxes to its right up to the next label of the row (or
+    the next column of labels), and for a wrapping field the lines below in the same column."""
     value = label.chars.slice(label.label_len).strip(":：")
+    next_column = min((x for x in columns if x > label.x0 + 4 * label.height), default=math.inf)
     row = sorted(
         (i for i in items if i is not label and _same_row(label, i) and i.x0 > label.x0),
         key=lambda i: i.x0,
     )
-    right_limit = math.inf
+    right_limit = next_column
     value_x0 = None
     for other in row:
-        if other.label or _is_stop(other.text):
-            right_limit = other.x0
+        if other.label or _is_stop(other.text) or other.x0 >= next_column - label.height:
+            right_limit = min(right_limit, other.x0)
             break
         if other.used:
             continue
@@ -464,14 +509,15 @@ def extract(lines: list[OcrLine], *, source: str = "image") -> LicenceResult:
     result = LicenceResult(fields=found, lines=lines, source=source, layout=_layout(items))
 
     labels = [i for i in items if i.label]
+    columns = _column_starts(items)
     for label in labels:
         key = label.label
         if key in found or (key == "term" and "term_from" in found):
             continue
         if key == "credit_code":
             continue  # read below, from wherever the code stands
-        value = _value_of(label, items, key in WRAPPING)
-        value = value.strip(":：;；,，。 ")
+        value = _value_of(label, items, key in WRAPPING, columns)
+        value = value.strip(":：;；,， ")
         if not value.text:
             continue
         reading = _field(key, value, label.label_text, result)
@@ -484,13 +530,91 @@ def extract(lines: list[OcrLine], *, source: str = "image") -> LicenceResult:
     return result
 
 
+# Where Chinese names and addresses begin. A dash read in the gap between a label and its value
+# ("名称一上海锐林…") is dropped only before one of these, so 一心堂 keeps its 一.
+PLACES = [
+    "北京",
+    "天津",
+    "上海",
+    "重庆",
+    "河北",
+    "山西",
+    "辽宁",
+    "吉林",
+    "黑龙江",
+    "江苏",
+    "浙江",
+    "安徽",
+    "福建",
+    "江西",
+    "山东",
+    "河南",
+    "湖北",
+    "湖南",
+    "广东",
+    "海南",
+    "四川",
+    "贵州",
+    "云南",
+    "陕西",
+    "甘肃",
+    "青海",
+    "内蒙古",
+    "广西",
+    "西藏",
+    "宁夏",
+    "新疆",
+    "香港",
+    "澳门",
+    "台湾",
+    "中国",
+    "苏州",
+    "昆山",
+    "无锡",
+    "南京",
+    "常州",
+    "南通",
+    "张家港",
+    "常熟",
+    "太仓",
+    "杭州",
+    "宁波",
+    "嘉兴",
+    "深圳",
+    "广州",
+    "合肥",
+]
+_DASHES = "-—－–_~一"
+
+
+def _without_leading_dash(chars: Chars) -> Chars:
+    stripped = chars
+    while stripped.text and stripped.text[0] in _DASHES:
+        stripped = stripped.slice(1)
+    if stripped is chars or not stripped.text:
+        return chars
+    if chars.text[0] != "一" or stripped.text.startswith(PLACES):
+        return stripped
+    return chars
+
+
 def _field(key: str, value: Chars, label: str, result: LicenceResult) -> dict | None:
+    if key in ("name", "company_type", "legal_representative", "address"):
+        value = _without_leading_dash(value)
     if key in ("name", "company_type"):
         text = _brackets_full(value.text)
         return {key: _reading(value, value=text, label=label)}
     if key == "legal_representative":
-        return {key: _reading(value, value=_brackets_full(value.text), label=label)}
-    if key in ("address", "business_scope"):
+        # A partnership's executive partner: "某某公司（委派代表：张三）"; OCR drops the colon.
+        text = re.sub(r"委派代表(?=[^：:])", "委派代表：", _brackets_full(value.text))
+        return {key: _reading(value, value=text, label=label)}
+    if key == "business_scope":
+        # A scope separates its items with ；, and uses ： only after 一般项目 / 许可项目; corner
+        # brackets never occur in one. OCR confuses ； with ： and sees 」 in a gap.
+        text = re.sub(r"(?<!项目)[：:]", "；", _brackets_full(value.text))
+        text = text.replace("」", "").replace("「", "")
+        return {key: _reading(value, value=text, label=label)}
+    if key == "address":
         return {key: _reading(value, value=_brackets_full(value.text), label=label)}
     if key == "registered_capital":
         parsed = registered_capital(value.text)

@@ -68,7 +68,7 @@ def test_every_field_is_read_from_a_horizontal_licence_also_when_tilted(angle):
         "term_from": "2019-03-12",
         "term_until": "",
         "address": "苏州工业园区星湖街328号",
-        "business_scope": "精密机械零部件的研发、生产、销售；机械设备租赁",
+        "business_scope": "精密机械零部件的研发、生产、销售；机械设备租赁。",
     }
     assert result.long_term
     assert result.fields["credit_code"].valid is True
