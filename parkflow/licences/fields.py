@@ -58,7 +58,7 @@ STOPS = (
     "证照编号",
 )
 # Fields whose value may run onto the next lines.
-WRAPPING = {"business_scope", "address", "name", "company_type", "legal_representative"}
+WRAPPING = {"business_scope", "address", "legal_representative"}
 
 # Characters GB 32100 never uses, read for the digits they look like.
 CODE_LOOKALIKES = {"O": "0", "I": "1", "Z": "2", "S": "5"}
@@ -281,6 +281,7 @@ def _merge_split_labels(items: list[Item]) -> list[Item]:
 # The second character of a spaced two-character label, when the detector missed the lone
 # first one ("名　　称" read as just "称上海锐林…").
 ORPHANS = {"称": ("name", "名称"), "型": ("company_type", "类型"), "所": ("address", "住所")}
+FIRSTS = {"名": ("name", "名称"), "类": ("company_type", "类型"), "住": ("address", "住所")}
 
 
 def _find_labels(items: list[Item]) -> None:
@@ -296,6 +297,14 @@ def _find_labels(items: list[Item]) -> None:
             if row:
                 value_starts.append(min(i.x0 for i in row))
     found = {item.label for item in items if item.label}
+    for item in items:
+        lone = FIRSTS.get(item.text)
+        if lone and not item.label and lone[0] not in found:
+            # "名" alone at the start of a row whose value follows: the "称" was missed.
+            h = item.height
+            if any(start - 6 * h < item.x0 < start - 2 * h for start in value_starts):
+                item.label, item.label_text, item.label_len = lone[0], lone[1], 1
+                found.add(lone[0])
     for item in items:
         orphan = ORPHANS.get(item.text[:1])
         if item.label or orphan is None or orphan[0] in found or len(item.text) < 2:
@@ -366,7 +375,8 @@ def _value_of(label: Item, items: list[Item], wraps: bool, columns: list[float])
             for i in items
         ):
             return value
-        below.sort(key=lambda i: i.x0)
+        # One line at a time: with tight leading two lines can fall in the window.
+        below = sorted((i for i in below if _same_row(first, i)), key=lambda i: i.x0)
         for other in below:
             value = value + other.chars
             other.used = True
@@ -532,58 +542,11 @@ def extract(lines: list[OcrLine], *, source: str = "image") -> LicenceResult:
 
 # Where Chinese names and addresses begin. A dash read in the gap between a label and its value
 # ("名称一上海锐林…") is dropped only before one of these, so 一心堂 keeps its 一.
-PLACES = [
-    "北京",
-    "天津",
-    "上海",
-    "重庆",
-    "河北",
-    "山西",
-    "辽宁",
-    "吉林",
-    "黑龙江",
-    "江苏",
-    "浙江",
-    "安徽",
-    "福建",
-    "江西",
-    "山东",
-    "河南",
-    "湖北",
-    "湖南",
-    "广东",
-    "海南",
-    "四川",
-    "贵州",
-    "云南",
-    "陕西",
-    "甘肃",
-    "青海",
-    "内蒙古",
-    "广西",
-    "西藏",
-    "宁夏",
-    "新疆",
-    "香港",
-    "澳门",
-    "台湾",
-    "中国",
-    "苏州",
-    "昆山",
-    "无锡",
-    "南京",
-    "常州",
-    "南通",
-    "张家港",
-    "常熟",
-    "太仓",
-    "杭州",
-    "宁波",
-    "嘉兴",
-    "深圳",
-    "广州",
-    "合肥",
-]
+PLACES = (
+    "北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 广东 海南 四川 贵州 云南 陕西 甘肃 青海 内蒙古 广西 西藏 宁夏 "
+    "新疆 香港 澳门 台湾 中国 苏州 昆山 无锡 南京 常州 南通 张家港 常熟 太仓 杭州 宁波 嘉兴 深圳 广州 合肥"
+)
+_STARTS_WITH_PLACE = re.compile("^(?:" + "|".join(PLACES.split()) + ")")
 _DASHES = "-—－–_~一"
 
 
@@ -593,7 +556,7 @@ def _without_leading_dash(chars: Chars) -> Chars:
         stripped = stripped.slice(1)
     if stripped is chars or not stripped.text:
         return chars
-    if chars.text[0] != "一" or stripped.text.startswith(PLACES):
+    if chars.text[0] != "一" or _STARTS_WITH_PLACE.match(stripped.text):
         return stripped
     return chars
 
@@ -612,6 +575,8 @@ def _field(key: str, value: Chars, label: str, result: LicenceResult) -> dict | 
         # A scope separates its items with ；, and uses ： only after 一般项目 / 许可项目; corner
         # brackets never occur in one. OCR confuses ； with ： and sees 」 in a gap.
         text = re.sub(r"(?<!项目)[：:]", "；", _brackets_full(value.text))
+        # The fixed openings "一般项目：" / "许可项目：", whose 一 OCR drops or doubles.
+        text = re.sub(r"^.{0,2}?(?:一)?般项目", "一般项目", text)
         text = text.replace("」", "").replace("「", "")
         return {key: _reading(value, value=text, label=label)}
     if key == "address":
