@@ -220,7 +220,10 @@ class LicenceReadingViewSet(PolicyViewMixin, viewsets.GenericViewSet):
     def create(self, request):
         body = LicenceReadingSubmitSerializer(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
-        reading = services.reading_submit(actor=request.user, **body.validated_data)
+        values = dict(body.validated_data)
+        reading = services.reading_submit(
+            actor=request.user, upload=values.pop("file"), **values
+        )
         labels = dict(LicenceReading._meta.get_field("status").flatchoices)
         return Response(
             {

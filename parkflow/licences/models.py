@@ -15,6 +15,7 @@ never by its sequential id, so a link to it cannot be guessed.
 Files of readings never used are deleted after the retention period (applicants' licence
 photos are not kept: ``services.readings_purge_unused``)."""
 
+import hashlib
 import secrets
 import uuid
 
@@ -28,6 +29,16 @@ from django.utils.translation import gettext_lazy as _
 from .choices import ReadingPurpose, ReadingStage, ReadingStatus
 
 EXTENSIONS = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}
+
+
+def retention_days() -> int:
+    """How long the file of a reading nobody used is kept (days; default 7)."""
+    return int(getattr(settings, "PARKFLOW_LICENCE_READING_RETENTION_DAYS", 7))
+
+
+def owner_hash(owner_key: str) -> str:
+    """What a reading stores of an anonymous applicant's session key: its SHA-256."""
+    return hashlib.sha256(owner_key.encode()).hexdigest()
 
 
 def new_token() -> str:

@@ -17,7 +17,6 @@ Files: the uploaded licence is stored under a server-generated name before the r
 used are deleted after the retention period (``readings_purge_unused``)."""
 
 import datetime
-import hashlib
 import logging
 import re
 import time
@@ -44,7 +43,7 @@ from parkflow.org.choices import UnitKind
 
 from . import mapping, reader
 from .choices import REGISTERING, ReadingPurpose, ReadingStage, ReadingStatus, stage_for
-from .models import LicenceReading, reading_path
+from .models import LicenceReading, owner_hash, reading_path, retention_days
 from .reading import LicenceResult
 
 logger = logging.getLogger(__name__)
@@ -83,10 +82,6 @@ _MOVES = {
     (ReadingStatus.RUNNING, ReadingStatus.DONE),
     (ReadingStatus.RUNNING, ReadingStatus.FAILED),
 }
-
-
-def retention_days() -> int:
-    return int(getattr(settings, "PARKFLOW_LICENCE_READING_RETENTION_DAYS", 7))
 
 
 def _move(reading: LicenceReading, to: str, **stamps) -> None:
@@ -190,11 +185,6 @@ def _reading_record(*, actor, draft, stored, checked, owner_key="") -> LicenceRe
     )
     _queue(reading.pk)
     return reading
-
-
-def owner_hash(owner_key: str) -> str:
-    """What a reading stores of an anonymous session's key: its SHA-256."""
-    return hashlib.sha256(owner_key.encode()).hexdigest()
 
 
 def reading_submit_public(*, upload, owner_key: str) -> LicenceReading:

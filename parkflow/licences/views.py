@@ -24,13 +24,14 @@ from parkflow.intake.documents import max_upload_bytes
 from . import mapping, panels, selectors, services
 from .choices import REGISTERING, ReadingPurpose, ReadingStatus
 from .forms import LicenceConfirmForm, LicenceUploadForm
+from .models import retention_days
 
 
 @require_http_methods(["GET", "POST"])
 @staff_page("licence_reading.submit")
 def upload(request):
     """上传营业执照自动识别: the file goes to the worker; its page shows the progress."""
-    parks = list(selectors.parks_for_upload(request.user))
+    parks = selectors.parks_for_upload(request.user)
     form = LicenceUploadForm(request.POST or None, request.FILES or None, parks=parks)
     status = 200
     if request.method == "POST":
@@ -55,7 +56,7 @@ def upload(request):
             "form": form,
             "recent": selectors.reading_list_mine(actor=request.user),
             "max_mb": max_upload_bytes() // (1024 * 1024),
-            "retention_days": services.retention_days(),
+            "retention_days": retention_days(),
         },
         status=status,
     )
