@@ -221,9 +221,7 @@ class LicenceReadingViewSet(PolicyViewMixin, viewsets.GenericViewSet):
         body = LicenceReadingSubmitSerializer(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
         values = dict(body.validated_data)
-        reading = services.reading_submit(
-            actor=request.user, upload=values.pop("file"), **values
-        )
+        reading = services.reading_submit(actor=request.user, upload=values.pop("file"), **values)
         labels = dict(LicenceReading._meta.get_field("status").flatchoices)
         return Response(
             {
