@@ -46,6 +46,7 @@ from parkflow.intake.api import (
     SpotCheckCampaignViewSet,
 )
 from parkflow.intake.api_enterprise import EnterpriseIntakeViewSet
+from parkflow.licences.api import LicenceReadingViewSet
 from parkflow.notifications.api import NotificationViewSet
 from parkflow.org.api import (
     ComplianceRecordViewSet,
@@ -92,6 +93,8 @@ router.register("conflicts", ConflictDeclarationViewSet, basename="conflict")
 router.register("admission-tariffs", AdmissionTariffViewSet, basename="admission-tariff")
 router.register("spot-checks", SpotCheckCampaignViewSet, basename="spot-check")
 router.register("imports", ImportBatchViewSet, basename="import")
+# --- licence readings (issue 13): read a business licence, register from it
+router.register("licence-readings", LicenceReadingViewSet, basename="licence-reading")
 router.register("alerts", AlertViewSet, basename="alert")
 router.register("reviews", ReviewViewSet, basename="review")
 router.register("rules", RuleViewSet, basename="rule")

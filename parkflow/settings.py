@@ -267,6 +267,12 @@ SPECTACULAR_SETTINGS = {
         # Named once "channel" was no longer one enum (the service desk added two).
         "ResourceRequestChannelEnum": "parkflow.resources.choices.RequestChannel",
         "NotificationChannelEnum": "parkflow.notifications.choices.Channel",
+        # Named once licence readings brought their own "purpose" (intake's draws had it alone).
+        "PurposeEnum": "parkflow.intake.choices.DrawPurpose",
+        "LicenceReadingPurposeEnum": "parkflow.licences.choices.ReadingPurpose",
+        "LicenceSubmitPurposeEnum": "parkflow.licences.choices.SUBMITTABLE_PURPOSES",
+        "LicenceReadingStatusEnum": "parkflow.licences.choices.ReadingStatus",
+        "LicenceReadingStageEnum": "parkflow.licences.choices.ReadingStage",
         # Value-added services (R-VAS-1 … R-VAS-3): "status", "channel" and "category" clash.
         "VasOrderStatusEnum": "parkflow.vas.choices.OrderStatus",
         "VasOrderChannelEnum": "parkflow.vas.choices.OrderChannel",

@@ -21,6 +21,7 @@ urlpatterns = [
     path("resources/", include("parkflow.resources.urls")),
     path("servicedesk/", include("parkflow.servicedesk.urls")),
     path("vas/", include("parkflow.vas.urls")),
+    path("licences/", include("parkflow.licences.urls")),
     path("billing/", include("parkflow.billing.urls")),
     path("portal/", include("parkflow.portal.urls")),
     path("admin/", admin.site.urls),

@@ -9,7 +9,10 @@ own code, in modules the kernel finds in every installed app (as ``rules.py``, `
     ``NAVIGATION`` — sidebar entries (``NavEntry``: section, label, url name, icon, the permission
     action that shows it, order);
     ``WORKBENCH_CARDS`` — cards on the staff workbench (``WorkbenchCard``: slot, template, a
-    callable giving its context, permission, order).
+    callable giving its context, permission, order);
+    ``PAGE_ACTIONS`` — buttons an app adds to another app's page header (``PageAction``: the
+    page's url name, label, the url name it opens, icon, the permission action that shows it),
+    so a page offers a way in to an app it does not know.
 ``panels.py``
     ``GATE_PANELS`` — ``{gate: callable(user, review, subject) -> dict | None}``: what a
     reviewer sees beside the hashed content (the dict names its ``template``);
@@ -71,7 +74,14 @@ def declared(module_name: str, attribute: str) -> list:
 
 def clear() -> None:
     """Forget what was discovered (tests that install an extra app or declaration)."""
-    for cached in (nav_sections, workbench_cards, gate_panels, detail_panels, demo_steps):
+    for cached in (
+        nav_sections,
+        workbench_cards,
+        page_actions,
+        gate_panels,
+        detail_panels,
+        demo_steps,
+    ):
         cached.cache_clear()
 
 
@@ -168,6 +178,34 @@ def nav_sections() -> list[tuple[NavSection, list[NavEntry]]]:
 @cache
 def workbench_cards() -> list[WorkbenchCard]:
     return sorted(_declared("navigation", "WORKBENCH_CARDS"), key=lambda c: c.order)
+
+
+@dataclass(frozen=True)
+class PageAction:
+    """A button in the header of another app's page, after the page's own actions: e.g. the
+    register's 企业建档 page offers "上传营业执照自动识别" without the register naming the app
+    that reads licences."""
+
+    page: str  # the url name ("namespace:name") of the page that shows it
+    label: str
+    url_name: str  # where it leads (a url name without arguments)
+    icon: str = ""  # a Bootstrap Icons class
+    action: str | None = None  # shown to users the policy lets do this somewhere
+    order: int = 100
+    style: str = "outline-primary"  # the Bootstrap button style (btn-<style>)
+
+
+@cache
+def page_actions() -> dict[str, list[PageAction]]:
+    """Declared page actions by the url name of the page showing them, in order."""
+    found: dict[str, list[PageAction]] = {}
+    for entry in sorted(_declared("navigation", "PAGE_ACTIONS"), key=lambda a: a.order):
+        found.setdefault(entry.page, []).append(entry)
+    return found
+
+
+def page_actions_for(page: str) -> list[PageAction]:
+    return page_actions().get(page, [])
 
 
 # ---------------------------------------------------------------------------------------------

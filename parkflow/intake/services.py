@@ -21,7 +21,7 @@ from parkflow.duties import services as duty_services
 from parkflow.enterprises.choices import EnterpriseStatus
 from parkflow.enterprises.models import Enterprise
 
-from . import brands, draws, guards
+from . import brands, draws, guards, signals
 from .choices import DocumentType, DrawPurpose, FlagStatus
 from .documents import check_upload
 from .duties import SPOT_CHECK_DUTY
@@ -260,6 +260,11 @@ def _document_record(
         },
     )
     evaluate_on_commit(document)
+    # Whoever listens (licences reads a new business licence) gets the version once stored.
+    transaction.on_commit(
+        lambda: signals.document_uploaded.send(QualificationDocument, document=document),
+        robust=True,
+    )
     if (
         doc_type == DocumentType.BRAND_AUTHORISATION
         and enterprise.brand_flags.filter(status=FlagStatus.OPEN).exists()

@@ -7,13 +7,13 @@ from decimal import Decimal, InvalidOperation
 
 from django import template
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.urls import NoReverseMatch
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from parkflow.core import audit_actions, registry
+from parkflow.core import access, audit_actions, registry
 
 register = template.Library()
 
@@ -58,6 +58,33 @@ def detail_panels(context, obj, slot="main"):
         with context.push(**extra):
             html.append(template_.render(context))
     return mark_safe("".join(html))  # noqa: S308 - rendered templates, autoescaped
+
+
+@register.simple_tag(takes_context=True)
+def declared_page_actions(context):
+    """The buttons other apps declare for this page (``PAGE_ACTIONS`` in their
+    ``navigation.py``), each shown to users the policy lets take its action somewhere."""
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    user = getattr(request, "user", None)
+    if match is None or user is None:
+        return ""
+    page = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
+    buttons = [
+        format_html(
+            '<a class="btn btn-{}" href="{}" data-page-action="{}">{}{}</a>',
+            entry.style,
+            reverse(entry.url_name),
+            entry.url_name,
+            format_html('<i class="bi {} me-1" aria-hidden="true"></i>', entry.icon)
+            if entry.icon
+            else "",
+            entry.label,
+        )
+        for entry in registry.page_actions_for(page)
+        if entry.action is None or access.may_somewhere(user, entry.action)
+    ]
+    return mark_safe("\n".join(buttons))  # noqa: S308 - each part built by format_html
 
 
 def _amount(value, shown) -> str:

@@ -176,3 +176,36 @@ def test_the_audit_page_links_an_event_to_its_object_through_get_absolute_url(cl
     client.force_login(auditor)
     html = client.get("/audit/").content.decode()
     assert f'href="{year.get_absolute_url()}"' in html
+
+
+def test_page_actions_are_declared_for_a_page_and_shown_to_who_may_take_them(
+    declared, client, park
+):
+    """``PAGE_ACTIONS``: an app puts a button in another page's header without that page
+    naming it; each shows to users the policy lets take its action somewhere, in order, on
+    that page only."""
+    from django.urls import reverse
+
+    from parkflow.core.registry import PageAction
+    from parkflow.org.choices import Role
+    from parkflow.org.tests.factories import staff
+
+    declared(
+        "navigation",
+        PAGE_ACTIONS=[
+            PageAction("core:rules", "配置门槛", "core:gates", "bi-sliders", "rules.configure", 20),
+            PageAction("core:rules", "查看审计", "core:audit", "bi-journal", "audit.view", 10),
+        ],
+    )
+    assert [a.label for a in registry.page_actions_for("core:rules")] == ["查看审计", "配置门槛"]
+    assert registry.page_actions_for("core:audit") == []
+
+    client.force_login(staff(Role.AUDITOR, park))
+    html = client.get(reverse("core:rules")).content.decode()
+    button = f'<a class="btn btn-outline-primary" href="{reverse("core:audit")}"'
+    assert button in html and "查看审计" in html
+    assert "配置门槛" not in html  # rules.configure is the system administrators'
+    assert "查看审计" not in client.get(reverse("core:alert_list")).content.decode()
+
+    client.force_login(staff(Role.BUSINESS_STAFF, park))
+    assert "查看审计" not in client.get(reverse("core:rules")).content.decode()
