@@ -58,7 +58,7 @@ STOPS = (
     "证照编号",
 )
 # Fields whose value may run onto the next lines.
-WRAPPING = {"business_scope", "address", "legal_representative"}
+WRAPPING = {"business_scope", "address", "legal_representative", "company_type"}
 
 # Characters GB 32100 never uses, read for the digits they look like.
 CODE_LOOKALIKES = {"O": "0", "I": "1", "Z": "2", "S": "5"}
@@ -307,7 +307,7 @@ def _find_labels(items: list[Item]) -> None:
                 found.add(lone[0])
     for item in items:
         orphan = ORPHANS.get(item.text[:1])
-        if item.label or orphan is None or orphan[0] in found or len(item.text) < 2:
+        if item.label or orphan is None or orphan[0] in found:
             continue
         h = item.height
         if any(start - 5 * h < item.x0 < start - 0.4 * h for start in value_starts):
@@ -332,6 +332,15 @@ def _value_of(label: Item, items: list[Item], wraps: bool, columns: list[float])
     """The rest of the label's box, the boxes to its right up to the next label of the row (or
     the next column of labels), and for a wrapping field the lines below in the same column."""
     value = label.chars.slice(label.label_len).strip(":：")
+    if label.label_len == 1 and len(label.label_text) == 2:
+        # A lone "名" taken for 名称: the "称" may still start the value's box.
+        rest = label.label_text[1]
+        for other in items:
+            if other is label or not _same_row(label, other):
+                continue
+            cut = len(other.text) - len(other.text.lstrip(_DASHES + "_·.:："))
+            if other.text[cut : cut + 1] == rest:
+                other.chars = other.chars.slice(cut + 1)
     next_column = min((x for x in columns if x > label.x0 + 4 * label.height), default=math.inf)
     row = sorted(
         (i for i in items if i is not label and _same_row(label, i) and i.x0 > label.x0),
@@ -371,7 +380,9 @@ def _value_of(label: Item, items: list[Item], wraps: bool, columns: list[float])
         # value column, outside ``below``.
         first = min(below, key=lambda i: i.y0)
         if any(
-            (i.label or _is_stop(i.text)) and _same_row(first, i) and i.x0 < right_limit
+            (i.label or _is_stop(i.text))
+            and _same_row(first, i)
+            and label.x0 - 2 * height < i.x0 < right_limit
             for i in items
         ):
             return value

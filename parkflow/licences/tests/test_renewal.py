@@ -31,6 +31,11 @@ def enterprise(park):
         name="苏州云帆智能科技有限公司（苏州）",
         legal_representative="张三",
         registered_capital="500",
+        # The rest of the register as the licence says it (factories.licence_result).
+        company_type="有限责任公司（自然人投资或控股）",
+        established_on=datetime.date(2019, 3, 12),
+        registered_address="苏州工业园区星湖街328号",
+        business_scope="软件开发；信息技术咨询服务",
     )
 
 
