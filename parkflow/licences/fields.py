@@ -370,7 +370,7 @@ def _value_of(label: Item, items: list[Item], wraps: bool, columns: list[float])
             if not i.used
             and i is not label
             and i.y0 > bottom - 0.4 * height
-            and i.y0 < bottom + 1.0 * height
+            and i.y0 < bottom + 1.5 * height
             and i.x0 >= value_x0 - 2.0 * height
             and i.x0 < right_limit - height
         ]

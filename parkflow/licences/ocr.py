@@ -187,7 +187,9 @@ def pdf_text_lines(data: bytes) -> list[OcrLine]:
         text = text.replace("\x00", "")
         for part in text.splitlines():
             if part.strip():
-                chunks.append((height - y, x, size, part))
+                # Text indented with ideographic spaces starts where its first glyph stands.
+                indent = len(part) - len(part.lstrip("\u3000 "))
+                chunks.append((height - y, x + indent * size, size, part.strip()))
 
     page.extract_text(visitor_text=visit)
     return _chunks_to_lines(chunks)
