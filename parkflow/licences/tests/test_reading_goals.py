@@ -6,7 +6,6 @@ timings (bench/results/licences-latest.txt)."""
 
 import dataclasses
 
-import pytest
 from pytest_socket import disable_socket, enable_socket
 
 from parkflow.licences import ocr, reader, testset
