@@ -32,7 +32,7 @@ from parkflow.intake.forms import DocumentForm, ResultFilterForm
 from parkflow.intake.gates import BRAND_AUTHORISATION
 from parkflow.intake.models import PublishedResult, QualificationDocument
 from parkflow.intake.selectors import documents_of, published_results
-from parkflow.portal import throttle
+from parkflow.portal import throttle, views_licence
 
 
 # What the enterprise sees of its own case: the steps it went through, when — not who did them,
@@ -239,14 +239,15 @@ def apply(request):
     """申请入驻: anyone may apply; one service call creates the portal account and the
     application together, or nothing. The new account is logged in and sent to its portal."""
     if request.user.is_authenticated:
-        if access.is_enterprise_user(request.user):
-            return redirect("portal:home")
-        return redirect("workbench:home")
+        return views_licence.signed_in_elsewhere(request)
+    if request.GET.get("reading"):
+        # After 上传营业执照自动识别: pre-filled from the session's own reading (404 otherwise).
+        return views_licence.apply_from_reading(request, request.GET["reading"])
     form = PortalApplicationForm(request.POST or None)
     if request.method == "POST" and not throttle.allow(request, "portal-apply"):
         form.is_valid()
-        form.add_error(None, _("提交过于频繁，请一小时后再试。"))
-        return render(request, "portal/apply.html", {"form": form}, status=429)
+        form.add_error(None, views_licence.THROTTLED)
+        return views_licence.render_apply(request, form, status=429)
     done, registered = submit(
         request,
         form,
@@ -268,7 +269,7 @@ def apply(request):
             % {"name": enterprise.name},
         )
         return redirect(f"{reverse('portal:home')}?upload=business_licence#upload-form")
-    return render(request, "portal/apply.html", {"form": form})
+    return views_licence.render_apply(request, form)
 
 
 @portal_page
