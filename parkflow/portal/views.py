@@ -2,6 +2,7 @@
 uploads its qualification documents and submits its application for review. Staff have no
 portal: for them these pages do not exist (404)."""
 
+import datetime
 from functools import wraps
 
 from django.contrib import messages
@@ -14,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from parkflow.core import access, audit, workflow, workflow_views
+from parkflow.core import access, audit, clock, workflow, workflow_views
 from parkflow.core.choices import ReviewDecision
 from parkflow.core.forms import domain_error_text
 from parkflow.core.generic_views import submit
@@ -32,6 +33,7 @@ from parkflow.intake.forms import DocumentForm, ResultFilterForm
 from parkflow.intake.gates import BRAND_AUTHORISATION
 from parkflow.intake.models import PublishedResult, QualificationDocument
 from parkflow.intake.selectors import documents_of, published_results
+from parkflow.licences import selectors as licence_selectors
 from parkflow.portal import throttle, views_licence
 
 
@@ -131,6 +133,28 @@ def checklist(enterprise, *, licence_problem, open_flags, brand_state) -> list[d
     return items
 
 
+# A finished renewal reading stays on the portal home this long (then the register has caught up,
+# or the enterprise has been told).
+RENEWAL_SHOWN_DAYS = 30
+
+
+def _licence_renewal(user, enterprise) -> dict:
+    """新营业执照识别结果: the latest renewed licence's reading and, once read, what it says
+    differently from the register (plain rows; staff apply them after checking)."""
+    renewal = licence_selectors.latest_renewal(actor=user, enterprise=enterprise)
+    if renewal is None:
+        return {}
+    rows = (
+        licence_selectors.register_differences(renewal, enterprise) if renewal.is_finished else []
+    )
+    recent = renewal.finished_at is None or renewal.finished_at >= clock.now() - datetime.timedelta(
+        days=RENEWAL_SHOWN_DAYS
+    )
+    if not (rows or recent):
+        return {}
+    return {"renewal": renewal, "renewal_rows": rows}
+
+
 def _render_home(request, enterprise, *, document_form=None, submit_error="", status=200):
     user = request.user
     steps = [
@@ -150,6 +174,7 @@ def _render_home(request, enterprise, *, document_form=None, submit_error="", st
             initial={"doc_type": preset} if preset in doc_types else None, doc_types=doc_types
         )
     context = {
+        **_licence_renewal(user, enterprise),
         "enterprise": enterprise,
         "lifecycle": lifecycle(enterprise.status),
         "steps": steps,

@@ -343,3 +343,117 @@ def test_the_pre_filled_application_is_throttled_like_the_plain_one(
     response = client.post(apply_url(reading), account_values(park))
     assert response.status_code == 429
     nothing_registered(reading)
+
+
+# ---------------------------------------------------------------------------------------------
+# The portal home: a renewed licence
+
+
+@pytest.fixture
+def resident(park):
+    from parkflow.enterprises.tests.factories import EnterpriseFactory, enterprise_user
+
+    enterprise = EnterpriseFactory(
+        park=park,
+        name="苏州云帆智能科技有限公司（苏州）",
+        legal_representative="张三",
+        registered_capital="500",
+        company_type="有限责任公司（自然人投资或控股）",
+        established_on=datetime.date(2019, 3, 12),
+        registered_address="苏州工业园区星湖街328号",
+        business_scope="软件开发；信息技术咨询服务",
+    )
+    user = enterprise_user(enterprise)
+    user.save()
+    return enterprise, user
+
+
+def _portal_upload_licence(client, django_capture_on_commit_callbacks):
+    from parkflow.enterprises.tests.factories import pdf_upload
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("portal:document_upload"),
+            {
+                "doc_type": "business_licence",
+                "file": pdf_upload("新营业执照.pdf"),
+                "valid_from": "2026-01-01",
+                "valid_until": "2046-01-01",
+            },
+        )
+    assert response.status_code == 302, response.content.decode()[:1000]
+
+
+def test_the_portal_home_shows_what_a_renewed_licence_changes_in_plain_words(
+    client, resident, monkeypatch, django_capture_on_commit_callbacks
+):
+    from parkflow.org.tests.clients import login
+
+    enterprise, user = resident
+    use_reader(
+        monkeypatch,
+        licence_result(
+            name="苏州云帆智能科技有限公司(苏州)",
+            credit_code=enterprise.credit_code,
+            legal_representative="赵新民",
+        ),
+    )
+    login(client, user)
+    _portal_upload_licence(client, django_capture_on_commit_callbacks)
+    reading = LicenceReading.objects.get(purpose="renewal")
+    assert reading.status == "done"
+
+    html = client.get(reverse("portal:home")).content.decode()
+    assert "新营业执照识别结果" in html
+    assert "法定代表人" in html and "登记为“张三”，新执照为“赵新民”" in html
+    assert "园区工作人员核对后将按新执照更新登记信息" in html
+    # The name differs only in bracket width: not a difference.
+    assert "登记为“苏州云帆" not in html
+    # Nothing internal: no polling once finished, no staff page link.
+    card = html[html.index('id="licence-renewal"') :]
+    card = card[: card.index("</div>\n</div>") + 12]
+    assert "hx-get" not in card
+    assert "/licences/" not in card
+
+
+def test_the_portal_home_card_polls_while_the_new_licence_is_read(
+    client, resident, monkeypatch, django_capture_on_commit_callbacks
+):
+    from parkflow.org.tests.clients import login
+
+    enterprise, user = resident
+    use_reader(monkeypatch, licence_result(credit_code=enterprise.credit_code))
+    login(client, user)
+    _portal_upload_licence(client, django_capture_on_commit_callbacks)
+    LicenceReading.objects.filter(purpose="renewal").update(
+        status="running", progress=70, stage="recognise", result=None, finished_at=None
+    )
+    html = client.get(reverse("portal:home")).content.decode()
+    assert "新营业执照识别结果" in html
+    assert 'hx-select="#licence-renewal"' in html and "识别文字" in html and "70%" in html
+    assert "园区工作人员核对后" not in html
+
+
+def test_the_portal_home_has_no_renewal_card_without_a_new_licence(client, resident):
+    from parkflow.org.tests.clients import login
+
+    _enterprise, user = resident
+    html = login(client, user).get(reverse("portal:home")).content.decode()
+    assert "新营业执照识别结果" not in html
+
+
+def test_another_enterprises_renewal_is_not_on_my_portal_home(
+    client, resident, park, monkeypatch, django_capture_on_commit_callbacks
+):
+    from parkflow.enterprises.tests.factories import EnterpriseFactory, enterprise_user
+    from parkflow.org.tests.clients import login
+
+    enterprise, user = resident
+    use_reader(monkeypatch, licence_result(legal_representative="赵新民"))
+    login(client, user)
+    _portal_upload_licence(client, django_capture_on_commit_callbacks)
+    neighbour = EnterpriseFactory(park=park, name="苏州邻居科技有限公司")
+    other_user = enterprise_user(neighbour)
+    other_user.save()
+    html = login(Client(), other_user).get(reverse("portal:home")).content.decode()
+    assert "新营业执照识别结果" not in html and "赵新民" not in html
