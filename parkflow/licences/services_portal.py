@@ -13,8 +13,6 @@ path (``licence_reading.apply``)."""
 
 import datetime
 
-from django.utils.translation import gettext as _
-
 from parkflow.core.db import service
 from parkflow.core.errors import NotFound, ValidationFailed
 from parkflow.enterprises import services as enterprise_services
