@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from parkflow.core.forms import StyledForm
-from parkflow.enterprises.forms import DateInput, EnterpriseCreateForm
+from parkflow.enterprises.forms import DateInput, EnterpriseCreateForm, PortalApplicationForm
 from parkflow.org.models import OrgUnit
 
 from . import mapping
@@ -77,4 +77,45 @@ class LicenceConfirmForm(EnterpriseCreateForm):
             "licence_valid_from": data["licence_valid_from"],
             "licence_valid_until": until,
             **{name: data[name] for name in self.register_fields()},
+        }
+
+
+class PortalLicenceUploadForm(StyledForm):
+    """上传营业执照自动识别 on the public apply page: one photo (the phone's camera) or file."""
+
+    file = forms.FileField(
+        label=_("营业执照"),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/*,application/pdf", "capture": "environment"}
+        ),
+    )
+
+
+class PortalLicenceApplicationForm(PortalApplicationForm):
+    """The public application form pre-filled from the applicant's licence reading, with what a
+    licence adds (the confirmation of an uncertain credit code, 营业期限). The service decides."""
+
+    credit_code_confirmed = forms.BooleanField(
+        label=_("已对照执照原件核对统一社会信用代码"), required=False
+    )
+    licence_valid_from = forms.DateField(label=_("营业期限自"), required=False, widget=DateInput())
+    licence_valid_until = forms.DateField(label=_("营业期限至"), required=False, widget=DateInput())
+    licence_long_term = forms.BooleanField(label=_("长期"), required=False)
+
+    def service_arguments(self) -> dict:
+        """``portal_application_from_licence``'s keyword arguments (长期 → 2099-12-31)."""
+        data = self.cleaned_data
+        until = (
+            mapping.LONG_TERM_UNTIL if data["licence_long_term"] else data["licence_valid_until"]
+        )
+        return {
+            "park": data["park"],
+            "username": data["username"],
+            "password": data["password"],
+            "password_confirm": data["password_confirm"],
+            "email": data["email"],
+            "credit_code_confirmed": data["credit_code_confirmed"],
+            "licence_valid_from": data["licence_valid_from"],
+            "licence_valid_until": until,
+            **{name: data[name] for name in self.ENTERPRISE_FIELDS},
         }

@@ -395,6 +395,15 @@ def _credit_code_problem(result: LicenceResult, submitted, confirmed: bool) -> s
     )
 
 
+def _with_code_problem(exc: ValidationFailed, problem: str | None) -> ValidationFailed:
+    """The register's refusal, with the uncertain credit code said first when there is one."""
+    if problem is None:
+        return exc
+    errors = dict(exc.errors)
+    errors["credit_code"] = [problem, *errors.get("credit_code", [])]
+    return ValidationFailed(errors, requirement=REQUIREMENT)
+
+
 def _validity(result, valid_from, valid_until):
     if valid_from is None and valid_until is None:
         return mapping.licence_validity(result)
@@ -427,26 +436,9 @@ def _file_licence(actor, reading, enterprise, valid_from, valid_until):
         handle.close()
 
 
-@service
-def enterprise_register_from_licence(
-    *,
-    actor,
-    reading: LicenceReading,
-    park,
-    credit_code_confirmed: bool = False,
-    licence_valid_from: datetime.date | None = None,
-    licence_valid_until: datetime.date | None = None,
-    **register_values,
-):
-    """Register an enterprise from a licence reading the actor confirmed (issue 13, R-ENT-1,
-    R-ENT-2): the enterprise (``enterprises.services.enterprise_create``, its own checks) and the
-    licence file as its business licence version 1 (``intake.services.document_upload``, the
-    same upload rules; validity from 营业期限, 长期 → 2099-12-31), in one transaction — all of
-    it or nothing. Refused for a reading that is not the actor's, not finished, or already used,
-    and for a credit code taken as read that the reader was unsure of, unless the person
-    confirms they compared it with the licence (``credit_code_confirmed``)."""
-    reading = _locked(reading)
-    access.ensure(actor, "licence_reading.register", reading, requirement=REQUIREMENT)
+def _ensure_registrable(reading: LicenceReading) -> None:
+    """A reading pre-fills one registration: a finished reading of a licence read for a new
+    register entry (staff or the portal's applicant), not used yet, whose file is still kept."""
     if reading.purpose not in REGISTERING:
         raise Conflict(
             "not_for_registration",
@@ -475,25 +467,10 @@ def enterprise_register_from_licence(
             _("识别所用的营业执照文件已超过保留期限被删除，请重新上传营业执照。"),
             requirement="R-ENT-2",
         )
-    result = LicenceResult.from_json(reading.result or {})
-    problem = _credit_code_problem(
-        result, register_values.get("credit_code"), bool(credit_code_confirmed)
-    )
-    try:
-        enterprise = enterprise_services.enterprise_create(
-            actor=actor, park=park, **register_values
-        )
-    except ValidationFailed as exc:
-        if problem is None:
-            raise
-        errors = dict(exc.errors)
-        errors["credit_code"] = [problem, *errors.get("credit_code", [])]
-        raise ValidationFailed(errors, requirement=REQUIREMENT) from None
-    if problem is not None:
-        # The register would take this code: the person has not said it is the licence's.
-        raise ValidationFailed({"credit_code": [problem]}, requirement=REQUIREMENT)
-    valid_from, valid_until = _validity(result, licence_valid_from, licence_valid_until)
-    document = _file_licence(actor, reading, enterprise, valid_from, valid_until)
+
+
+def _record_use(actor, reading, enterprise, document, result, credit_code_confirmed) -> None:
+    """The reading used for the enterprise it registered, and the registration audited."""
     try:
         reading.used_at = clock.now()
         reading.used_for = enterprise
@@ -508,7 +485,7 @@ def enterprise_register_from_licence(
                 "document": document.pk,
                 "fields_confirmed": fields["confirmed"],
                 "fields_corrected": fields["corrected"],
-                "credit_code_confirmed": bool(credit_code_confirmed),
+                "credit_code_confirmed": credit_code_confirmed,
                 "credit_code_unsure": [
                     index + 1 for index in getattr(result.fields.get("credit_code"), "unsure", [])
                 ],
@@ -519,6 +496,45 @@ def enterprise_register_from_licence(
         # with the transaction).
         default_storage.delete(document.file.name)
         raise
+
+
+@service
+def enterprise_register_from_licence(
+    *,
+    actor,
+    reading: LicenceReading,
+    park,
+    credit_code_confirmed: bool = False,
+    licence_valid_from: datetime.date | None = None,
+    licence_valid_until: datetime.date | None = None,
+    **register_values,
+):
+    """Register an enterprise from a licence reading the actor confirmed (issue 13, R-ENT-1,
+    R-ENT-2): the enterprise (``enterprises.services.enterprise_create``, its own checks) and the
+    licence file as its business licence version 1 (``intake.services.document_upload``, the
+    same upload rules; validity from 营业期限, 长期 → 2099-12-31), in one transaction — all of
+    it or nothing. Refused for a reading that is not the actor's, not finished, or already used,
+    and for a credit code taken as read that the reader was unsure of, unless the person
+    confirms they compared it with the licence (``credit_code_confirmed``)."""
+    reading = _locked(reading)
+    access.ensure(actor, "licence_reading.register", reading, requirement=REQUIREMENT)
+    _ensure_registrable(reading)
+    result = LicenceResult.from_json(reading.result or {})
+    problem = _credit_code_problem(
+        result, register_values.get("credit_code"), bool(credit_code_confirmed)
+    )
+    try:
+        enterprise = enterprise_services.enterprise_create(
+            actor=actor, park=park, **register_values
+        )
+    except ValidationFailed as exc:
+        raise _with_code_problem(exc, problem) from None
+    if problem is not None:
+        # The register would take this code: the person has not said it is the licence's.
+        raise ValidationFailed({"credit_code": [problem]}, requirement=REQUIREMENT)
+    valid_from, valid_until = _validity(result, licence_valid_from, licence_valid_until)
+    document = _file_licence(actor, reading, enterprise, valid_from, valid_until)
+    _record_use(actor, reading, enterprise, document, result, bool(credit_code_confirmed))
     return enterprise
 
 

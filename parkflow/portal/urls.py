@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from parkflow.core.workflow_views import page_urls
 from parkflow.enterprises.models import Enterprise
@@ -10,6 +10,7 @@ from . import (
     views_billing,
     views_complaints,
     views_invite,
+    views_licence,
     views_resources,
     views_servicedesk,
     views_statements,
@@ -25,6 +26,13 @@ urlpatterns = [
     # POST transitions/<name>/ for each portal-visible step of the lifecycle (workflows.py).
     *page_urls(Enterprise, views.transition, prefix="", portal=True),
     path("apply/", views.apply, name="apply"),
+    # 上传营业执照自动识别 (issue 13): the upload, then the reading's progress (this session's only).
+    path("apply/licence/", views_licence.licence_upload, name="apply_licence_upload"),
+    re_path(
+        r"^apply/licence/(?P<token>[0-9a-f]{32})/$",
+        views_licence.licence_progress,
+        name="apply_licence",
+    ),
     path("results/", views.results, name="results"),
     path("agreements/", views_agreements.agreement_list, name="agreements"),
     path("agreements/<int:pk>/", views_agreements.agreement_detail, name="agreement"),

@@ -2,6 +2,7 @@
 uploads its qualification documents and submits its application for review. Staff have no
 portal: for them these pages do not exist (404)."""
 
+import datetime
 from functools import wraps
 
 from django.contrib import messages
@@ -14,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from parkflow.core import access, audit, workflow, workflow_views
+from parkflow.core import access, audit, clock, workflow, workflow_views
 from parkflow.core.choices import ReviewDecision
 from parkflow.core.forms import domain_error_text
 from parkflow.core.generic_views import submit
@@ -32,7 +33,8 @@ from parkflow.intake.forms import DocumentForm, ResultFilterForm
 from parkflow.intake.gates import BRAND_AUTHORISATION
 from parkflow.intake.models import PublishedResult, QualificationDocument
 from parkflow.intake.selectors import documents_of, published_results
-from parkflow.portal import throttle
+from parkflow.licences import selectors as licence_selectors
+from parkflow.portal import throttle, views_licence
 
 
 # What the enterprise sees of its own case: the steps it went through, when — not who did them,
@@ -131,6 +133,28 @@ def checklist(enterprise, *, licence_problem, open_flags, brand_state) -> list[d
     return items
 
 
+# A finished renewal reading stays on the portal home this long (then the register has caught up,
+# or the enterprise has been told).
+RENEWAL_SHOWN_DAYS = 30
+
+
+def _licence_renewal(user, enterprise) -> dict:
+    """新营业执照识别结果: the latest renewed licence's reading and, once read, what it says
+    differently from the register (plain rows; staff apply them after checking)."""
+    renewal = licence_selectors.latest_renewal(actor=user, enterprise=enterprise)
+    if renewal is None:
+        return {}
+    rows = (
+        licence_selectors.register_differences(renewal, enterprise) if renewal.is_finished else []
+    )
+    recent = renewal.finished_at is None or renewal.finished_at >= clock.now() - datetime.timedelta(
+        days=RENEWAL_SHOWN_DAYS
+    )
+    if not (rows or recent):
+        return {}
+    return {"renewal": renewal, "renewal_rows": rows}
+
+
 def _render_home(request, enterprise, *, document_form=None, submit_error="", status=200):
     user = request.user
     steps = [
@@ -150,6 +174,7 @@ def _render_home(request, enterprise, *, document_form=None, submit_error="", st
             initial={"doc_type": preset} if preset in doc_types else None, doc_types=doc_types
         )
     context = {
+        **_licence_renewal(user, enterprise),
         "enterprise": enterprise,
         "lifecycle": lifecycle(enterprise.status),
         "steps": steps,
@@ -239,14 +264,15 @@ def apply(request):
     """申请入驻: anyone may apply; one service call creates the portal account and the
     application together, or nothing. The new account is logged in and sent to its portal."""
     if request.user.is_authenticated:
-        if access.is_enterprise_user(request.user):
-            return redirect("portal:home")
-        return redirect("workbench:home")
+        return views_licence.signed_in_elsewhere(request)
+    if request.GET.get("reading"):
+        # After 上传营业执照自动识别: pre-filled from the session's own reading (404 otherwise).
+        return views_licence.apply_from_reading(request, request.GET["reading"])
     form = PortalApplicationForm(request.POST or None)
     if request.method == "POST" and not throttle.allow(request, "portal-apply"):
         form.is_valid()
-        form.add_error(None, _("提交过于频繁，请一小时后再试。"))
-        return render(request, "portal/apply.html", {"form": form}, status=429)
+        form.add_error(None, views_licence.THROTTLED)
+        return views_licence.render_apply(request, form, status=429)
     done, registered = submit(
         request,
         form,
@@ -268,7 +294,7 @@ def apply(request):
             % {"name": enterprise.name},
         )
         return redirect(f"{reverse('portal:home')}?upload=business_licence#upload-form")
-    return render(request, "portal/apply.html", {"form": form})
+    return views_licence.render_apply(request, form)
 
 
 @portal_page

@@ -10,7 +10,7 @@ from django.utils import timezone
 from parkflow.core.tests.service_table import Service, _nobody, _s
 from parkflow.org.choices import Role
 
-SERVICE_MODULES = ["parkflow.licences.services"]
+SERVICE_MODULES = ["parkflow.licences.services", "parkflow.licences.services_portal"]
 
 S = "parkflow.licences.services."
 
@@ -51,6 +51,24 @@ def _unused_old(w):
     return reading
 
 
+def _portal_application_args(w):
+    """The applicant's own finished reading (its session key) and the pre-filled form."""
+    from .. import services
+    from .factories import licence_upload, register_values, use_reader
+
+    use_reader(w.monkeypatch)
+    reading = services.reading_submit_public(upload=licence_upload(), owner_key="session-key-1")
+    services.reading_execute(reading_id=reading.pk)
+    return {
+        "reading": reading,
+        "owner_key": "session-key-1",
+        "username": "yunfan",
+        "password": "Yunfan@2026park",
+        "password_confirm": "Yunfan@2026park",
+        **register_values(w.park),
+    }
+
+
 def _register_args(w):
     from .factories import register_values
 
@@ -81,6 +99,9 @@ SERVICES = {
         # Only its uploader registers from a reading, not a colleague holding the same role.
         allowed=lambda w: w.licence_reading().requested_by,
         refused=lambda w: [_s(w, Role.BUSINESS_STAFF), *_refused(w)],
+    ),
+    "parkflow.licences.services_portal.portal_application_from_licence": Service(
+        "licence_reading.apply", _portal_application_args, system=True
     ),
     S + "renewal_apply": Service(
         "licence_reading.renew",

@@ -50,6 +50,10 @@ def _portal_submit_case(w):
 R = Role
 ROUTES = {
     "portal:apply": Route(PUBLIC, {"GET": 200}),
+    # 上传营业执照自动识别 (issue 13): public, the reading the uploading session's alone (404 for
+    # any other session on every method: test_pages_licence.py), throttled per address.
+    "portal:apply_licence_upload": Route(PUBLIC, {"POST": 302}),
+    "portal:apply_licence": Route(PUBLIC, {"GET": 200}),
     # --- portal -----------------------------------------------------------------------------
     "portal:home": Route(
         PORTAL, {"GET": 200}, "enterprise.view", make=_portal_case, other_park=HIDDEN
