@@ -388,7 +388,9 @@ def restrict(user, action: str | None, qs_or_model) -> models.QuerySet:
     if condition is not None and owner:
         condition &= models.Q(**{owner: user.pk})
     grant = decl.grants.get(action) if action else None
-    if grant:
+    # An empty Q() means every row; Q() | mine would narrow it to "mine" (Django drops the
+    # empty operand), so a grant only widens a condition that limits something.
+    if grant and (condition is None or condition):
         mine = models.Q(**{grant: user.pk})
         condition = mine if condition is None else condition | mine
     return qs.none() if condition is None else qs.filter(condition)

@@ -6,6 +6,7 @@ timings (bench/results/licences-latest.txt)."""
 
 import dataclasses
 
+import pytest
 from pytest_socket import disable_socket, enable_socket
 
 from parkflow.licences import ocr, reader, testset
@@ -16,6 +17,7 @@ CODE_GOAL = 0.95
 NAME_GOAL = 0.90
 
 
+@pytest.mark.slow
 def test_the_standard_set_of_fifty_licences_meets_the_goals():
     """One test, so that the five minutes of reading happen once on one worker (a module
     fixture would be built again on each xdist worker that runs a test needing it)."""
