@@ -596,7 +596,11 @@ def _field(key: str, value: Chars, label: str, result: LicenceResult) -> dict | 
         parsed = registered_capital(value.text)
         if parsed is None:
             return {key: _reading(value, value="", label=label, valid=False)}
-        return {key: _reading(value, value=parsed[0], label=label, valid=parsed[1] or False)}
+        # The register keeps 万元 of renminbi: a capital in another currency is never taken
+        # over as if it were, the person converts it (flagged for verification).
+        foreign = re.search(r"美元|港元|港币|欧元|日元|英镑", value.text) is not None
+        valid = bool(parsed[1]) and not foreign
+        return {key: _reading(value, value=parsed[0], label=label, valid=valid)}
     if key == "established_on":
         parsed = _date(value.text)
         if parsed is None:

@@ -125,3 +125,10 @@ def test_a_partnership_names_its_executive_partner():
 def test_a_misread_label_character_still_finds_a_long_label():
     lines = [_line("法定代表入", 100, 100), _line("王芳", 300, 100)]
     assert fields.extract(lines).fields["legal_representative"].value == "王芳"
+
+
+def test_a_capital_in_another_currency_is_flagged_not_taken_as_renminbi():
+    lines = [_line("注册资本", 100, 100), _line("100万美元", 300, 100)]
+    reading = fields.extract(lines).fields["registered_capital"]
+    assert reading.value == "100"
+    assert reading.valid is False and reading.needs_verification
