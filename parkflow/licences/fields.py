@@ -332,6 +332,10 @@ def _value_of(label: Item, items: list[Item], wraps: bool, columns: list[float])
     """The rest of the label's box, the boxes to its right up to the next label of the row (or
     the next column of labels), and for a wrapping field the lines below in the same column."""
     value = label.chars.slice(label.label_len).strip(":：")
+    # How far below the last line the next one may start: a scope or an address wraps with the
+    # leading of a paragraph (an e-licence's text layer leaves more), a name in 委派代表 only
+    # onto the very next line — any further and it takes the next field's wrapped text.
+    reach = 1.0 if label.label == "legal_representative" else 1.5
     if label.label_len == 1 and len(label.label_text) == 2:
         # A lone "名" taken for 名称: the "称" may still start the value's box.
         rest = label.label_text[1]
@@ -370,7 +374,7 @@ def _value_of(label: Item, items: list[Item], wraps: bool, columns: list[float])
             if not i.used
             and i is not label
             and i.y0 > bottom - 0.4 * height
-            and i.y0 < bottom + 1.5 * height
+            and i.y0 < bottom + reach * height
             and i.x0 >= value_x0 - 2.0 * height
             and i.x0 < right_limit - height
         ]
